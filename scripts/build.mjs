@@ -1,0 +1,22 @@
+// Bundles the CLI into dist/ with esbuild: one small entry chunk, and one chunk per command module
+// loaded by dynamic import only when that command runs. better-sqlite3 stays external (native addon).
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { crm: "src/cli/main.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["better-sqlite3"],
+  chunkNames: "chunks/[name]-[hash]",
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning",
+  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
+});

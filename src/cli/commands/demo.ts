@@ -1,0 +1,48 @@
+// `crm demo`: build the demo database and show a newcomer around it.
+import path from "node:path";
+import type { Ctx } from "../context.js";
+import { createDemo } from "../../core/demo.js";
+import { openStore, resolveDbPath } from "../../db/open.js";
+import { listContacts } from "../../core/contacts.js";
+import { plainTable } from "../render/output.js";
+import { localDate } from "../../io/dates.js";
+
+export async function demo(ctx: Ctx): Promise<void> {
+  // The demo goes where --db says, else beside the real database (CRM_DB or the XDG default).
+  const realDb = resolveDbPath(undefined);
+  const file = ctx.dbFlag ? ctx.dbPath : path.join(path.dirname(realDb), "demo.db");
+  ctx.info(`creating a demo database at ${file} ...`);
+  const summary = createDemo(file, realDb, ctx.now);
+  const store = openStore(file);
+  const recent = listContacts(store, { sort: "last-contact", limit: 8 });
+  store.sqlite.close();
+  const c = ctx.color;
+  const counts = Object.entries(summary.counts).map(([k, n]) => `${n} ${k}`).join(", ");
+  const dbFlag = `--db ${JSON.stringify(file)}`;
+  const lines = [
+    c.bold(`Demo database ready: ${file}`),
+    counts,
+    "",
+    c.bold("Recently in touch"),
+    plainTable(
+      [
+        { header: "id", cell: (r: (typeof recent)[number]) => r.id, align: "right" as const },
+        { header: "name", cell: (r) => r.name },
+        { header: "company", cell: (r) => r.company },
+        { header: "tags", cell: (r) => r.tags.join(", ") },
+        { header: "last contact", cell: (r) => (r.lastInteractionAt ? localDate(new Date(r.lastInteractionAt)) : "") },
+      ],
+      recent,
+    ).trimEnd(),
+    "",
+    c.bold("Explore it:"),
+    `  export CRM_DB=${JSON.stringify(file)}    # or pass ${dbFlag} to each command`,
+    "  crm today                 # the morning agenda",
+    "  crm contact list --tag client",
+    `  crm contact show ${recent[0]?.id ?? 1}`,
+    "  crm find proposal",
+    "  crm tags",
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
+}

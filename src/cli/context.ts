@@ -1,0 +1,85 @@
+// Everything a command needs from the outside world, resolved once: the clock (--as-of/CRM_NOW), the
+// database (opened on first use), the output format and whether colour and prompts are allowed.
+import { Chalk, type ChalkInstance } from "chalk";
+import type { Command } from "commander";
+import { parseAsOf } from "../io/dates.js";
+import { openStore, resolveDbPath, translateSqliteError, type Store } from "../db/open.js";
+import { parseFormat, type Format } from "./render/output.js";
+
+export interface Ctx {
+  now: Date;
+  format: Format;
+  outputFile?: string;
+  /** "box" on a TTY, "plain" (aligned, borderless) when stdout is piped. */
+  tableStyle: "box" | "plain";
+  useColor: boolean;
+  color: ChalkInstance;
+  /** Colour decision for stderr (it may be a TTY while stdout is piped). */
+  errColor: ChalkInstance;
+  interactive: boolean;
+  dbPath: string;
+  /** The --db flag as given, if any. */
+  dbFlag?: string;
+  store(): Store;
+  /** A message for the person at the terminal (stderr). */
+  info(message: string): void;
+  warn(message: string): void;
+  close(): void;
+}
+
+export interface GlobalOptions {
+  db?: string;
+  asOf?: string;
+  color?: boolean;
+  format?: string;
+  output?: string;
+}
+
+export function colorAllowed(stream: NodeJS.WriteStream, opts: { color?: boolean }, env = process.env): boolean {
+  return Boolean(stream.isTTY) && opts.color !== false && env.NO_COLOR === undefined;
+}
+
+export async function makeContext(cmd: Command, formats?: readonly string[]): Promise<Ctx> {
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
+  const env = process.env;
+  const asOf = opts.asOf ?? env.CRM_NOW;
+  const now = asOf ? await parseAsOf(asOf, new Date()) : new Date();
+  const useColor = colorAllowed(process.stdout, opts);
+  const errColorOn = colorAllowed(process.stderr, opts);
+  const color = new Chalk({ level: useColor ? 1 : 0 });
+  const errColor = new Chalk({ level: errColorOn ? 1 : 0 });
+  const dbPath = resolveDbPath(opts.db, env);
+  let store: Store | undefined;
+  return {
+    now,
+    format: parseFormat(opts.format, formats),
+    outputFile: opts.output,
+    tableStyle: process.stdout.isTTY && !opts.output ? "box" : "plain",
+    useColor: useColor && !opts.output,
+    color: opts.output ? new Chalk({ level: 0 }) : color,
+    errColor,
+    interactive: Boolean(process.stdin.isTTY),
+    dbPath,
+    dbFlag: opts.db,
+    store() {
+      if (!store) {
+        try {
+          store = openStore(dbPath);
+        } catch (err) {
+          throw translateSqliteError(err, dbPath);
+        }
+      }
+      return store;
+    },
+    info(message) {
+      process.stderr.write(message + "\n");
+    },
+    warn(message) {
+      process.stderr.write(errColor.yellow("warning: ") + message + "\n");
+    },
+    close() {
+      store?.sqlite.close();
+      store = undefined;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Where records meet the terminal: one function prints a list of records as a table (borders and
+// colour on a TTY; aligned plain columns without borders when piped), JSON or CSV, to stdout or -o.
+import fs from "node:fs";
+import { stringify } from "csv-stringify/sync";
+import { usageError, quote } from "../../errors.js";
+import type { Ctx } from "../context.js";
+
+export type Format = "table" | "json" | "csv";
+export const FORMATS: readonly Format[] = ["table", "json", "csv"];
+
+export interface Column<R> {
+  header: string;
+  /** The cell for tables (formatted for people). */
+  cell: (row: R) => string | number | null | undefined;
+  align?: "left" | "right";
+}
+
+export function parseFormat(value: string | undefined, allowed: readonly string[] = FORMATS): Format {
+  const format = (value ?? "table").toLowerCase();
+  if (!allowed.includes(format)) throw usageError(`unknown --format ${quote(value)}`, `use one of: ${allowed.join(", ")}`);
+  return format as Format;
+}
+
+/** Writes text to `-o <file>` when given, else stdout. */
+export function emit(ctx: Ctx, text: string): void {
+  if (ctx.outputFile) {
+    try {
+      fs.writeFileSync(ctx.outputFile, text, { mode: 0o600 });
+    } catch (err) {
+      throw usageError(`cannot write ${quote(ctx.outputFile)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the -o path");
+    }
+    ctx.info(`wrote ${ctx.outputFile}`);
+    return;
+  }
+  process.stdout.write(text);
+}
+
+/** A CSV cell that a spreadsheet would run as a formula (OWASP CSV injection) is prefixed with a quote. */
+export function neutraliseCsvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return neutraliseCsvCell(value.join(";"));
+  if (typeof value === "object") return neutraliseCsvCell(JSON.stringify(value));
+  return neutraliseCsvCell(String(value));
+}
+
+/** CSV (RFC 4180 quoting, LF line ends) of plain records in the given field order. */
+export function toCsv(rows: readonly Record<string, unknown>[], fields?: readonly string[]): string {
+  const keys = fields ?? (rows[0] ? Object.keys(rows[0]) : []);
+  return stringify([keys, ...rows.map((row) => keys.map((k) => csvCell(row[k])))]);
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+const oneLine = (v: unknown) => (v === null || v === undefined ? "" : String(v).replace(/[\t\r\n]+/g, " "));
+
+/** Aligned columns separated by two spaces, no borders, no truncation: for pipes and scripts. */
+export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
+  const cells = rows.map((r) => columns.map((c) => oneLine(c.cell(r))));
+  const headers = columns.map((c) => c.header.toUpperCase());
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => [...row[i]!].length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => {
+        const pad = " ".repeat(widths[i]! - [...cell].length);
+        return columns[i]!.align === "right" ? pad + cell : i === row.length - 1 ? cell : cell + pad;
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...cells.map(line)].join("\n") + "\n";
+}
+
+export async function boxTable<R>(ctx: Ctx, columns: readonly Column<R>[], rows: readonly R[]): Promise<string> {
+  const { default: Table } = await import("cli-table3");
+  const table = new Table({
+    head: columns.map((c) => ctx.color.bold(c.header)),
+    style: { head: [], border: ctx.useColor ? ["grey"] : [] },
+    colAligns: columns.map((c) => c.align ?? "left"),
+    wordWrap: true,
+  });
+  for (const r of rows) table.push(columns.map((c) => oneLine(c.cell(r))));
+  return table.toString() + "\n";
+}
+
+export interface RecordsOutput<R> {
+  rows: readonly R[];
+  columns: readonly Column<R>[];
+  /** The JSON/CSV record for a row: documented, stable field names. Defaults to the row itself. */
+  record?: (row: R) => Record<string, unknown>;
+  /** Field order for CSV. */
+  fields?: readonly string[];
+  /** Printed on stderr (table format only) when there are no rows. */
+  empty?: string;
+}
+
+export async function printRecords<R>(ctx: Ctx, out: RecordsOutput<R>): Promise<void> {
+  const record = out.record ?? ((r: R) => r as unknown as Record<string, unknown>);
+  switch (ctx.format) {
+    case "json":
+      return emit(ctx, toJson(out.rows.map(record)));
+    case "csv":
+      return emit(ctx, toCsv(out.rows.map(record), out.fields));
+    case "table":
+      if (out.rows.length === 0) {
+        if (out.empty) ctx.info(out.empty);
+        return;
+      }
+      return emit(ctx, ctx.tableStyle === "box" ? await boxTable(ctx, out.columns, out.rows) : plainTable(out.columns, out.rows));
+  }
+}

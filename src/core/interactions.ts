@@ -1,0 +1,52 @@
+// Interactions: what happened with a person (a call, an email, a meeting...). Logging one resets the
+// contact's keep-in-touch clock; `issue` interactions stay open until resolved.
+import { inTransaction, type Store } from "../db/open.js";
+import { usageError, quote } from "../errors.js";
+
+export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+
+export interface Interaction {
+  id: number;
+  contactId: number;
+  contactName: string;
+  type: InteractionType;
+  summary: string;
+  at: string;
+  resolvedAt: string | null;
+}
+
+export function parseInteractionType(value: string | undefined): InteractionType {
+  const type = (value ?? "note").trim().toLowerCase();
+  if (!(INTERACTION_TYPES as readonly string[]).includes(type))
+    throw usageError(`unknown interaction --type ${quote(value)}`, `use one of: ${INTERACTION_TYPES.join(", ")}`);
+  return type as InteractionType;
+}
+
+export function logInteraction(
+  store: Store,
+  input: { contactId: number; summary: string; type: InteractionType; at: Date },
+  now: Date,
+): number {
+  const summary = input.summary.trim();
+  if (!summary) throw usageError("an interaction needs a summary", 'e.g. crm log ada "Called about the proposal"');
+  return inTransaction(store, () => {
+    const row = store.sqlite
+      .prepare("insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id")
+      .get(input.contactId, input.type, summary, input.at.toISOString(), now.toISOString()) as { id: number };
+    return row.id;
+  });
+}
+
+export function listInteractions(store: Store, q: { contactId?: number; since?: Date; until?: Date; type?: InteractionType; limit?: number }): Interaction[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.contactId !== undefined) (where.push("i.contact_id = ?"), params.push(q.contactId));
+  if (q.since) (where.push("i.at >= ?"), params.push(q.since.toISOString()));
+  if (q.until) (where.push("i.at <= ?"), params.push(q.until.toISOString()));
+  if (q.type) (where.push("i.type = ?"), params.push(q.type));
+  const sql = `select i.id, i.contact_id as contactId, c.name as contactName, i.type, i.summary, i.at, i.resolved_at as resolvedAt
+    from interactions i join contacts c on c.id = i.contact_id
+    ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit " + Math.floor(q.limit) : ""}`;
+  return store.sqlite.prepare(sql).all(...params) as Interaction[];
+}

@@ -1,0 +1,154 @@
+// Opening the database: where it lives, refusing files that are not ours (leaving them untouched),
+// creating it with private permissions, and migrating it to the schema this binary knows.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import * as schema from "./schema.js";
+import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
+import { storageError, quote, CrmError } from "../errors.js";
+import { translateSqliteError } from "./errors.js";
+
+export { translateSqliteError };
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export interface Store {
+  db: Db;
+  sqlite: Database.Database;
+  path: string;
+}
+
+/** "CRM1": marks a SQLite file as a crm database (PRAGMA application_id). */
+export const CRM_APPLICATION_ID = 0x43524d31;
+/** The schema version this binary writes: one per migration in drizzle/. Kept in PRAGMA user_version. */
+export const SCHEMA_VERSION = journal.entries.length;
+const BUSY_TIMEOUT_MS = 5000;
+
+/** `--db` > `CRM_DB` > `$XDG_DATA_HOME/crm/crm.db` > `~/.local/share/crm/crm.db`. */
+export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return path.resolve(flag);
+  if (env.CRM_DB) return path.resolve(env.CRM_DB);
+  const dataHome = env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share");
+  return path.join(dataHome, "crm", "crm.db");
+}
+
+function migrationsFolder(): string {
+  // The bundle lives in dist/; the migrations ship beside it in drizzle/. Tests running the sources
+  // directly (src/db/) find the same folder two levels up.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.join(here, "..", "drizzle"), path.join(here, "..", "..", "drizzle")]) {
+    if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
+  }
+  throw new CrmError("the crm installation is incomplete: its drizzle/ migrations folder is missing", 1);
+}
+
+/** Create the file (and its directory) with owner-only permissions; returns true when it was new. */
+function ensureFile(file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw storageError(`the database path ${quote(file)} is a directory`, "pass a file path with --db");
+    return st.size === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
+      if (err instanceof CrmError) throw err;
+      throw storageError(`cannot read the database ${quote(file)}: ${(err as Error).message}`);
+    }
+  }
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, "wx", 0o600));
+  } catch (err) {
+    throw storageError(
+      `cannot create the database ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      "check the directory's permissions, or choose another path with --db or CRM_DB",
+    );
+  }
+  return true;
+}
+
+function checkHeader(file: string): void {
+  const fd = fs.openSync(file, "r");
+  try {
+    const header = Buffer.alloc(16);
+    fs.readSync(fd, header, 0, 16, 0);
+    if (header.toString("latin1") !== "SQLite format 3\0") {
+      throw storageError(`${quote(file)} is not a crm database (not an SQLite file)`, "check the --db path or CRM_DB");
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Opens (creating or migrating as needed) the crm database at `file`. */
+export function openStore(file: string): Store {
+  const isNew = ensureFile(file);
+  if (!isNew) checkHeader(file);
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
+  }
+  try {
+    prepare(sqlite, file, isNew);
+  } catch (err) {
+    sqlite.close();
+    throw translateSqliteError(err, file);
+  }
+  return { sqlite, db: drizzle(sqlite, { schema }), path: file };
+}
+
+function prepare(sqlite: Database.Database, file: string, isNew: boolean): void {
+  const appId = sqlite.pragma("application_id", { simple: true }) as number;
+  const version = sqlite.pragma("user_version", { simple: true }) as number;
+  const blank =
+    isNew ||
+    (appId === 0 && version === 0 && (sqlite.prepare("select count(*) n from sqlite_master").get() as { n: number }).n === 0);
+  if (!blank && appId !== CRM_APPLICATION_ID) {
+    throw storageError(`${quote(file)} is an SQLite database but not a crm database`, "check the --db path or CRM_DB");
+  }
+  if (version > SCHEMA_VERSION) {
+    throw storageError(
+      `${quote(file)} was made by a newer version of crm (schema ${version}; this crm knows up to ${SCHEMA_VERSION})`,
+      "upgrade crm to open it",
+    );
+  }
+  if (blank) {
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
+  }
+  sqlite.pragma("synchronous = FULL");
+  if (version < SCHEMA_VERSION) {
+    if (!blank) backupBeforeUpgrade(sqlite, file, version);
+    migrateNow(sqlite);
+  }
+  sqlite.pragma("foreign_keys = ON");
+}
+
+function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): void {
+  const copy = `${file}.schema-${version}.bak`;
+  sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+  fs.chmodSync(copy, 0o600);
+  process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
+}
+
+function migrateNow(sqlite: Database.Database): void {
+  // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
+  sqlite.pragma("foreign_keys = OFF");
+  const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
+  const current = sqlite.pragma("user_version", { simple: true }) as number;
+  sqlite.transaction(() => {
+    for (const migration of migrations.slice(current)) {
+      for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
+    }
+    sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so concurrent writers wait instead of failing). */
+export function inTransaction<T>(store: Store, fn: () => T): T {
+  return store.sqlite.transaction(fn).immediate();
+}

@@ -1,0 +1,231 @@
+// The whole domain in one drizzle schema: later capabilities add columns, not foundations.
+// Conventions: timestamps are ISO 8601 UTC strings ("2026-03-02T09:00:00.000Z"), which sort as text;
+// calendar dates (a follow-up due "on friday", a deal's expected close) are "YYYY-MM-DD" local dates;
+// money is integer minor units next to an ISO 4217 currency code — never a float.
+import { sql } from "drizzle-orm";
+import {
+  sqliteTable,
+  integer,
+  text,
+  index,
+  uniqueIndex,
+  primaryKey,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    email: text("email"),
+    phone: text("phone"),
+    company: text("company"),
+    title: text("title"),
+    note: text("note"),
+    /** Keep-in-touch cadence as an interval spec ("30d", "2w", "1m"); null when none. */
+    cadence: text("cadence"),
+    source: text("source"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("contacts_email_idx").on(t.email),
+    index("contacts_name_idx").on(sql`${t.name} collate nocase`),
+    index("contacts_company_idx").on(sql`${t.company} collate nocase`),
+  ],
+);
+
+export const tags = sqliteTable(
+  "tags",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+  },
+  (t) => [uniqueIndex("tags_name_idx").on(sql`${t.name} collate nocase`)],
+);
+
+export const contactTags = sqliteTable(
+  "contact_tags",
+  {
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index("contact_tags_tag_idx").on(t.tagId)],
+);
+
+export const contactFields = sqliteTable(
+  "contact_fields",
+  {
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.key] })],
+);
+
+export const interactions = sqliteTable(
+  "interactions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    /** call | email | meeting | message | note | issue */
+    type: text("type").notNull(),
+    summary: text("summary").notNull(),
+    at: text("at").notNull(),
+    /** For `issue` interactions: when it was resolved (null while open). */
+    resolvedAt: text("resolved_at"),
+    source: text("source"),
+    externalRef: text("external_ref"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("interactions_contact_at_idx").on(t.contactId, t.at),
+    index("interactions_at_idx").on(t.at),
+    uniqueIndex("interactions_source_ref_idx")
+      .on(t.source, t.externalRef)
+      .where(sql`${t.externalRef} is not null`),
+  ],
+);
+
+export const deals = sqliteTable(
+  "deals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    amountMinor: integer("amount_minor").notNull().default(0),
+    currency: text("currency").notNull(),
+    /** lead | qualified | proposal | negotiation | won | lost */
+    stage: text("stage").notNull(),
+    /** Per-deal override of the stage's win probability (0–100); null uses the stage default. */
+    probability: integer("probability"),
+    /** Expected close date, local "YYYY-MM-DD". */
+    closeOn: text("close_on"),
+    lostReason: text("lost_reason"),
+    closedAt: text("closed_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("deals_contact_idx").on(t.contactId),
+    index("deals_stage_idx").on(t.stage, t.closeOn),
+  ],
+);
+
+export const dealStageChanges = sqliteTable(
+  "deal_stage_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    dealId: integer("deal_id")
+      .notNull()
+      .references(() => deals.id, { onDelete: "cascade" }),
+    fromStage: text("from_stage"),
+    toStage: text("to_stage").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("deal_stage_changes_deal_idx").on(t.dealId, t.at)],
+);
+
+export const purchases = sqliteTable(
+  "purchases",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Null only after the person was erased (`crm forget`): the amount stays as an anonymous aggregate. */
+    contactId: integer("contact_id").references((): AnySQLiteColumn => contacts.id, {
+      onDelete: "cascade",
+    }),
+    amountMinor: integer("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    at: text("at").notNull(),
+    note: text("note"),
+    /** Where an external id comes from ("manual", an import file's source name): ids are unique per source. */
+    source: text("source").notNull().default("manual"),
+    externalRef: text("external_ref"),
+    dealId: integer("deal_id").references(() => deals.id, { onDelete: "set null" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("purchases_contact_at_idx").on(t.contactId, t.at),
+    index("purchases_at_idx").on(t.at),
+    uniqueIndex("purchases_source_ref_idx")
+      .on(t.source, t.externalRef)
+      .where(sql`${t.externalRef} is not null`),
+    uniqueIndex("purchases_deal_idx").on(t.dealId).where(sql`${t.dealId} is not null`),
+  ],
+);
+
+export const followups = sqliteTable(
+  "followups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    dealId: integer("deal_id").references(() => deals.id, { onDelete: "set null" }),
+    /** Local "YYYY-MM-DD" or an ISO UTC datetime when a time of day was given. */
+    dueAt: text("due_at").notNull(),
+    note: text("note"),
+    /** Recurrence interval spec ("1w", "1m"); null for a one-off. */
+    every: text("every"),
+    /** open | done */
+    status: text("status").notNull().default("open"),
+    doneAt: text("done_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("followups_status_due_idx").on(t.status, t.dueAt),
+    index("followups_contact_idx").on(t.contactId),
+  ],
+);
+
+export const surveys = sqliteTable(
+  "surveys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    /** nps | csat */
+    type: text("type").notNull(),
+    question: text("question"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("surveys_name_idx").on(sql`${t.name} collate nocase`)],
+);
+
+export const responses = sqliteTable(
+  "responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    surveyId: integer("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    /** Null only after the person was erased: the score stays as an anonymous aggregate. */
+    contactId: integer("contact_id").references((): AnySQLiteColumn => contacts.id, {
+      onDelete: "cascade",
+    }),
+    score: integer("score").notNull(),
+    comment: text("comment"),
+    at: text("at").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("responses_survey_at_idx").on(t.surveyId, t.at),
+    index("responses_contact_idx").on(t.contactId),
+  ],
+);
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

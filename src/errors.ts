@@ -1,0 +1,34 @@
+// The one error type of the product. Every layer throws CrmError for what the user can fix; the CLI's
+// single printer turns it into one line on stderr and the documented exit code.
+
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  conflict: 4,
+  storage: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class CrmError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = "CrmError";
+  }
+}
+
+export const usageError = (message: string, hint?: string) => new CrmError(message, ExitCode.usage, hint);
+export const notFound = (message: string, hint?: string) => new CrmError(message, ExitCode.notFound, hint);
+export const conflict = (message: string, hint?: string) => new CrmError(message, ExitCode.conflict, hint);
+export const storageError = (message: string, hint?: string) => new CrmError(message, ExitCode.storage, hint);
+
+/** Quote a user-supplied value for an error message, keeping it on one line. */
+export function quote(value: unknown): string {
+  const s = String(value).replace(/[\r\n\t]+/g, " ");
+  return JSON.stringify(s.length > 80 ? s.slice(0, 77) + "..." : s);
+}
