@@ -4,10 +4,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import * as schema from "./schema.js";
+import type * as schema from "./schema.js";
+import { makeOrm } from "./registry.js";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 import { storageError, quote, CrmError } from "../errors.js";
 import { translateSqliteError } from "./errors.js";
@@ -16,7 +18,8 @@ export { translateSqliteError };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
-  db: Db;
+  /** drizzle over the same connection; usable in any module that imports tables from schema.ts. */
+  readonly db: Db;
   sqlite: Database.Database;
   path: string;
 }
@@ -88,7 +91,7 @@ export function openStore(file: string): Store {
   if (!isNew) checkHeader(file);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
   } catch (err) {
     throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
   }
@@ -98,7 +101,25 @@ export function openStore(file: string): Store {
     sqlite.close();
     throw translateSqliteError(err, file);
   }
-  return { sqlite, db: drizzle(sqlite, { schema }), path: file };
+  let db: Db | undefined;
+  return {
+    sqlite,
+    path: file,
+    get db() {
+      return (db ??= makeOrm(sqlite) as Db);
+    },
+  };
+}
+
+/** The addon's path, given directly: better-sqlite3's own lookup probes many paths on every start-up. */
+function nativeBinding(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const file = path.join(path.dirname(require.resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
+    return fs.existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function prepare(sqlite: Database.Database, file: string, isNew: boolean): void {
