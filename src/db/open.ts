@@ -64,6 +64,8 @@ function ensureFile(file: string): boolean {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.closeSync(fs.openSync(file, "wx", 0o600));
   } catch (err) {
+    // Another crm process created it a moment ago: it is theirs to initialise, ours to wait for.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.statSync(file).size === 0;
     throw storageError(
       `cannot create the database ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       "check the directory's permissions, or choose another path with --db or CRM_DB",
@@ -137,10 +139,7 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean): void 
       "upgrade crm to open it",
     );
   }
-  if (blank) {
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
-  }
+  if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   if (version < SCHEMA_VERSION) {
     if (!blank) backupBeforeUpgrade(sqlite, file, version);
@@ -160,11 +159,13 @@ function migrateNow(sqlite: Database.Database): void {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  const current = sqlite.pragma("user_version", { simple: true }) as number;
   sqlite.transaction(() => {
+    // Read inside the write lock: a concurrent first run may have migrated while we waited.
+    const current = sqlite.pragma("user_version", { simple: true }) as number;
     for (const migration of migrations.slice(current)) {
       for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
     }
+    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
     sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
