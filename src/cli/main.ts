@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { printError } from "./errors.js";
 import { registerContactCommands } from "./groups/contacts.js";
 import { registerDemoCommands } from "./groups/demo.js";
+import { registerCustomerReports } from "./groups/reports-customers.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
       outputError: (message, write) => write(message.replace(/^error: /, "crm: ").trimEnd() + " (see --help)\n"),
     });
   registerContactCommands(program);
+  registerCustomerReports(program);
   registerDemoCommands(program);
   return program;
 }
