@@ -1,7 +1,7 @@
 // Lifetime value and churn risk: BG/NBD + Gamma-Gamma fitted on the purchase history (weeks), or the
 // simple Gupta & Lehmann model when the data cannot support a fit. Returns plain report records.
 import type { Store } from "../db/open.js";
-import { usageError } from "../errors.js";
+import { CrmError, usageError } from "../errors.js";
 import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, type BgNbdFit } from "../analytics/bgnbd.js";
 import { fitGammaGamma, gammaGammaExpectedValue, gammaGammaPopulationMean, type GammaGammaFit } from "../analytics/gammagamma.js";
 import { predictiveClv, simpleClv } from "../analytics/clv.js";
@@ -132,7 +132,13 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
       fallbackReason = "the fitted BG/NBD model cannot be evaluated for every customer on this data (too little history?)";
     } else fallbackReason = fitted.reason;
   }
-  return { ...simpleReport(data, opts, describe), ...base, fallbackReason };
+  try {
+    return { ...simpleReport(data, opts, describe), ...base, fallbackReason };
+  } catch (err) {
+    if (fallbackReason && err instanceof CrmError)
+      throw usageError(`cannot estimate CLV yet: ${fallbackReason}, and ${err.message.replace(/^the /, "the ")}`, err.hint);
+    throw err;
+  }
 }
 
 /** Rows sorted by CLV; undefined when the fitted model cannot be evaluated for some customer. */
