@@ -40,7 +40,11 @@ export function parseIsoDate(date: string): CalendarDate {
 
 /** Days since 1970-01-01 of an ISO date; differences give whole days regardless of time zones. */
 export function dayNumber(date: string): number {
-  const { year, month, day } = parseIsoDate(date);
+  return dayNumberOf(parseIsoDate(date));
+}
+
+/** Days since 1970-01-01 of a parsed date. */
+export function dayNumberOf({ year, month, day }: CalendarDate): number {
   return utc(year, month - 1, day) / 86_400_000;
 }
 
@@ -51,7 +55,11 @@ export function isoDateFromDayNumber(days: number): string {
 
 /** Consecutive integer index of the period containing a date (next period = index + 1). */
 export function periodIndex(date: string, kind: PeriodKind): number {
-  const { year, month } = parseIsoDate(date);
+  return periodIndexOf(parseIsoDate(date), kind);
+}
+
+/** Period index of a parsed date. */
+export function periodIndexOf({ year, month }: CalendarDate, kind: PeriodKind): number {
   if (kind === "year") return year;
   if (kind === "quarter") return year * 4 + Math.floor((month - 1) / 3);
   return year * 12 + (month - 1);
