@@ -6,6 +6,9 @@ import { usageError, quote } from "../errors.js";
 import { currencyDigits, normaliseCurrency } from "./money.js";
 import { getSetting } from "./settings.js";
 import { localDate } from "../io/dates.js";
+import { dayNumber } from "../analytics/period.js";
+
+export { dayNumber };
 
 export interface CustomerSummary {
   contactId: number;
@@ -35,11 +38,6 @@ export interface CustomerData {
   customers: CustomerSummary[];
   /** Currencies present but not analysed (reports say so). */
   otherCurrencies: string[];
-}
-
-/** Day number of a "YYYY-MM-DD" date (days since 1970-01-01), for exact calendar-day differences. */
-export function dayNumber(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
 }
 
 /**

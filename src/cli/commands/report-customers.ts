@@ -209,3 +209,35 @@ export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void
     empty: `no customer has P(alive) below ${threshold}`,
   });
 }
+
+export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+  const period = String(opts.period ?? "month").toLowerCase();
+  if (!["month", "quarter", "year"].includes(period)) throw usageError(`unknown --period ${quote(opts.period)}`, "use month, quarter or year");
+  const { retentionReport } = await import("../../core/retention.js");
+  const all = retentionReport(ctx.store(), ctx.now, period as "month" | "quarter" | "year");
+  const limit = positiveInt(opts.limit, "--limit");
+  const rows = limit ? all.slice(-limit) : all;
+  const rate = (v: number | null) => (v === null ? "" : `${v.toFixed(1)}%`);
+  const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  await printRecords(ctx, {
+    rows,
+    columns: [
+      { header: period, cell: (r) => r.period },
+      { header: "at start", cell: (r) => r.customersAtStart, align: "right" },
+      { header: "new", cell: (r) => r.newCustomers, align: "right" },
+      { header: "at end", cell: (r) => r.customersAtEnd, align: "right" },
+      { header: "retention", cell: (r) => rate(r.retentionRate), align: "right" },
+      { header: "churn", cell: (r) => rate(r.churnRate), align: "right" },
+      { header: "repeat rate", cell: (r) => rate(r.repeatPurchaseRate), align: "right" },
+      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : bar(ctx, r.retentionRate / 100)) }] : []),
+    ],
+    record: (r) => ({
+      ...r,
+      retentionRate: round1(r.retentionRate),
+      churnRate: round1(r.churnRate),
+      repeatPurchaseRate: round1(r.repeatPurchaseRate),
+      previousPeriodRetention: round1(r.previousPeriodRetention),
+    }),
+    empty: "no purchases yet",
+  });
+}

@@ -34,4 +34,11 @@ export function registerCustomerReports(program: Command): void {
       .option("--top <n>", "only the first n")
       .option("--currency <code>", "analyse purchases in this currency"),
   ).action(lazy(load, "churn"));
+  withOutput(
+    report
+      .command("retention")
+      .description("per period: customers at start, new, at end, retention, churn and repeat-purchase rates")
+      .option("--period <period>", "month|quarter|year", "month")
+      .option("--limit <n>", "only the last n periods"),
+  ).action(lazy(load, "retention"));
 }
