@@ -100,13 +100,14 @@ export function bgnbdPAlive(params: BgNbdParams, x: number, tx: number, T: numbe
  * (FHL 2005 eq. 10, in the form the `lifetimes` library uses):
  *   (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r+x) · 2F1(r + x, b + x; a + b + x − 1; t/(α + T + t))]
  *   / (1 + δ(x>0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)).
- * Undefined for a = 1 exactly (the formula's limit is not implemented).
+ * Undefined for a = 1 exactly (a RangeError; the formula's limit is not implemented).
  */
 export function bgnbdConditionalExpected(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   checkParams(params);
   checkCustomer({ x, tx, T });
   checkHorizon(t);
   const { r, alpha, a, b } = params;
+  checkNotOne(a);
   const z = t / (alpha + T + t);
   const logHyp = logHyp2f1(r + x, b + x, a + b + x - 1, z);
   const logDiscount = (r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t));
@@ -124,6 +125,7 @@ export function bgnbdExpectedNew(params: BgNbdParams, t: number): number {
   checkParams(params);
   checkHorizon(t);
   const { r, alpha, a, b } = params;
+  checkNotOne(a);
   const logHyp = logHyp2f1(r, b, a + b - 1, t / (alpha + t));
   const logDiscount = r * (Math.log(alpha) - Math.log(alpha + t));
   return ((a + b - 1) / (a - 1)) * -Math.expm1(logHyp + logDiscount);
@@ -140,11 +142,15 @@ function logParams(p: BgNbdParams): number[] {
 }
 
 function checkParams(p: BgNbdParams): void {
-  for (const [name, v] of Object.entries(p)) {
-    if (["r", "alpha", "a", "b"].includes(name) && !(v > 0 && Number.isFinite(v))) {
-      throw new RangeError(`BG/NBD parameter ${name} must be a positive finite number, got ${v}`);
-    }
+  for (const name of ["r", "alpha", "a", "b"] as const) {
+    const v = p[name];
+    if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`BG/NBD parameter ${name} must be a positive finite number, got ${v}`);
   }
+}
+
+/** The expectation formulas divide by a − 1; their limit at a = 1 is not implemented. */
+function checkNotOne(a: number): void {
+  if (a === 1) throw new RangeError("BG/NBD: expectations are undefined at a = 1 exactly (the formula divides by a − 1)");
 }
 
 function checkCustomer(c: BgNbdCustomer): void {

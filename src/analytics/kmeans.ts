@@ -101,7 +101,7 @@ function seedCentroids(points: PointSet, k: number, random: () => number): Float
 }
 
 function lloyd(points: PointSet, initial: Float64Array[], maxIterations: number): KMeansResult {
-  const { data, dim, count } = points;
+  const { dim, count } = points;
   const k = initial.length;
   // Centroids in one flat array (centroid c, coordinate j at c·dim + j): the assignment loop below is
   // the hot spot of every report that clusters, so it avoids allocation and indirection.

@@ -55,11 +55,17 @@ export interface RetentionPeriod {
   previousPeriodRetention: number | null;
 }
 
-interface CustomerHistory {
-  firstDay: number;
-  /** Second distinct purchase day, Infinity while there is none. */
-  secondDay: number;
-  periods: Set<number>;
+/** The purchase log reduced to what the counts need, in columns: customers numbered 0..n−1. */
+interface PurchaseLog {
+  /** Per kept purchase: its customer and period. */
+  customerOf: Int32Array;
+  periodOf: Int32Array;
+  purchases: number;
+  /** Per customer: period of the first purchase day and of the second distinct day (NaN if none). */
+  firstPeriod: number[];
+  secondPeriod: number[];
+  /** Earliest period with a purchase (Infinity without purchases). */
+  earliestPeriod: number;
 }
 
 /** Retention per period, from the first period up to the one containing `now`. */
@@ -70,53 +76,42 @@ export function retentionByPeriod(
   options: RetentionOptions = {},
 ): RetentionPeriod[] {
   const nowDate = parseIsoDate(now);
-  const nowDay = dayNumberOf(nowDate);
   const lastIndex = periodIndexOf(nowDate, kind);
-  const histories = collectHistories(purchases, kind, nowDay);
-
-  let firstIndex = options.from === undefined ? Infinity : periodIndexOf(parseIsoDate(options.from), kind);
-  if (options.from === undefined) for (const h of histories.values()) firstIndex = Math.min(firstIndex, periodOfDay(h.firstDay, kind));
+  const log = readPurchaseLog(purchases, kind, dayNumberOf(nowDate));
+  const firstIndex = options.from === undefined ? log.earliestPeriod : periodIndexOf(parseIsoDate(options.from), kind);
   if (!Number.isFinite(firstIndex) || firstIndex > lastIndex) return [];
 
-  // Per-period counts, indexed by period − firstIndex + 1; slot 0 gathers everything earlier.
+  // Per-period counts, indexed by slot = period − firstIndex + 1. Slot 0 is the period before the
+  // first reported one (the "previous period" of the first row); new and repeat customers of every
+  // earlier period are gathered there too, as they exist from the start.
   const slots = lastIndex - firstIndex + 2;
-  const slot = (index: number) => Math.max(0, index - firstIndex + 1);
+  const slot = (period: number) => Math.max(0, period - firstIndex + 1);
   const newCount = new Int32Array(slots);
-  const activeCount = new Int32Array(slots);
-  const fromPreviousCount = new Int32Array(slots);
   const becameRepeat = new Int32Array(slots);
-  for (const h of histories.values()) {
-    newCount[slot(periodOfDay(h.firstDay, kind))]++;
-    if (h.secondDay !== Infinity) becameRepeat[slot(periodOfDay(h.secondDay, kind))]++;
-    for (const p of h.periods) {
-      if (p < firstIndex - 1) continue;
-      // The period before the first reported one still counts as a "previous period".
-      if (p === firstIndex - 1) {
-        activeCount[0]++;
-        continue;
-      }
-      activeCount[slot(p)]++;
-      if (h.periods.has(p - 1)) fromPreviousCount[slot(p)]++;
-    }
+  for (let c = 0; c < log.firstPeriod.length; c++) {
+    newCount[slot(log.firstPeriod[c]!)]++;
+    const second = log.secondPeriod[c]!;
+    if (!Number.isNaN(second)) becameRepeat[slot(second)]++;
   }
+  const { activeCount, fromPreviousCount } = countActive(log, firstIndex - 1, slots);
 
   const rows: RetentionPeriod[] = [];
-  let existing = newCount[0]; // customers whose first purchase is before the current period
-  let repeaters = becameRepeat[0];
+  let existing = newCount[0]!; // customers whose first purchase is before the current period
+  let repeaters = becameRepeat[0]!;
   for (let index = firstIndex; index <= lastIndex; index++) {
     const s = slot(index);
     const start = existing;
-    const fresh = newCount[s];
-    const atEnd = activeCount[s];
+    const fresh = newCount[s]!;
+    const atEnd = activeCount[s]!;
     existing += fresh;
-    repeaters += becameRepeat[s];
-    const previous = activeCount[s - 1];
+    repeaters += becameRepeat[s]!;
+    const previous = activeCount[s - 1]!;
     const retentionRate = start === 0 ? null : (100 * (atEnd - fresh)) / start;
     const bounds = periodBounds(index, kind);
     rows.push({
       period: periodLabel(index, kind),
       start: bounds.start,
-      end: index === lastIndex ? isoDateFromDayNumber(nowDay) : bounds.end,
+      end: index === lastIndex ? isoDateFromDayNumber(dayNumberOf(nowDate)) : bounds.end,
       customersAtStart: start,
       newCustomers: fresh,
       customersAtEnd: atEnd,
@@ -125,37 +120,86 @@ export function retentionByPeriod(
       churnRate: retentionRate === null ? null : 100 - retentionRate,
       repeatPurchaseRate: existing === 0 ? null : (100 * repeaters) / existing,
       previousPeriodCustomers: previous,
-      retainedFromPreviousPeriod: fromPreviousCount[s],
-      previousPeriodRetention: previous === 0 ? null : (100 * fromPreviousCount[s]) / previous,
+      retainedFromPreviousPeriod: fromPreviousCount[s]!,
+      previousPeriodRetention: previous === 0 ? null : (100 * fromPreviousCount[s]!) / previous,
     });
   }
   return rows;
 }
 
-/** First and second distinct purchase day and the set of periods with a purchase, per customer. */
-function collectHistories(purchases: readonly Purchase[], kind: PeriodKind, nowDay: number): Map<string | number, CustomerHistory> {
-  const histories = new Map<string | number, CustomerHistory>();
+/** Reads the purchases up to `now`: numbers the customers, and tracks each one's first two
+ * distinct purchase days. */
+function readPurchaseLog(purchases: readonly Purchase[], kind: PeriodKind, nowDay: number): PurchaseLog {
+  const customerIndex = new Map<string | number, number>();
+  const firstDay: number[] = [];
+  const secondDay: number[] = [];
+  const firstPeriod: number[] = [];
+  const secondPeriod: number[] = [];
+  const customerOf = new Int32Array(purchases.length);
+  const periodOf = new Int32Array(purchases.length);
+  let kept = 0;
+  let earliestPeriod = Infinity;
+  // A purchase log has few distinct dates (a few hundred a year) and many rows: parse each date once.
+  const dates = new Map<string, { day: number; period: number }>();
   for (const purchase of purchases) {
-    const date = parseIsoDate(purchase.date);
-    const day = dayNumberOf(date);
+    let date = dates.get(purchase.date);
+    if (!date) {
+      const parsed = parseIsoDate(purchase.date);
+      date = { day: dayNumberOf(parsed), period: periodIndexOf(parsed, kind) };
+      dates.set(purchase.date, date);
+    }
+    const { day, period } = date;
     if (day > nowDay) continue;
-    const period = periodIndexOf(date, kind);
-    const h = histories.get(purchase.customerId);
-    if (!h) {
-      histories.set(purchase.customerId, { firstDay: day, secondDay: Infinity, periods: new Set([period]) });
-      continue;
+    let c = customerIndex.get(purchase.customerId);
+    if (c === undefined) {
+      c = firstDay.length;
+      customerIndex.set(purchase.customerId, c);
+      firstDay.push(day);
+      firstPeriod.push(period);
+      secondDay.push(Infinity);
+      secondPeriod.push(NaN);
+    } else if (day < firstDay[c]!) {
+      secondDay[c] = firstDay[c]!;
+      secondPeriod[c] = firstPeriod[c]!;
+      firstDay[c] = day;
+      firstPeriod[c] = period;
+    } else if (day > firstDay[c]! && day < secondDay[c]!) {
+      secondDay[c] = day;
+      secondPeriod[c] = period;
     }
-    h.periods.add(period);
-    if (day < h.firstDay) {
-      h.secondDay = h.firstDay;
-      h.firstDay = day;
-    } else if (day > h.firstDay && day < h.secondDay) {
-      h.secondDay = day;
-    }
+    customerOf[kept] = c;
+    periodOf[kept] = period;
+    kept++;
+    if (period < earliestPeriod) earliestPeriod = period;
   }
-  return histories;
+  return { customerOf, periodOf, purchases: kept, firstPeriod, secondPeriod, earliestPeriod };
 }
 
-function periodOfDay(day: number, kind: PeriodKind): number {
-  return periodIndexOf(parseIsoDate(isoDateFromDayNumber(day)), kind);
+/**
+ * Per slot (period − basePeriod), the customers who bought in it and how many of them also bought in
+ * the slot before. Each (customer, slot) pair is coded as one number, customer · slots + slot, and the
+ * codes sorted natively: duplicates become neighbours and a customer's periods come in order, with
+ * no per-customer sets (a million purchases stay fast and small).
+ */
+function countActive(log: PurchaseLog, basePeriod: number, slots: number): { activeCount: Int32Array; fromPreviousCount: Int32Array } {
+  const codes = new Float64Array(log.purchases);
+  let n = 0;
+  for (let i = 0; i < log.purchases; i++) {
+    const s = log.periodOf[i]! - basePeriod;
+    if (s >= 0) codes[n++] = log.customerOf[i]! * slots + s;
+  }
+  const sorted = codes.subarray(0, n).sort();
+  const activeCount = new Int32Array(slots);
+  const fromPreviousCount = new Int32Array(slots);
+  let previousCode = -1;
+  for (let i = 0; i < n; i++) {
+    const code = sorted[i]!;
+    if (code === previousCode) continue;
+    const s = code % slots;
+    activeCount[s]++;
+    // Same customer, previous slot: the code just before, as codes of one customer are consecutive.
+    if (s > 0 && code - 1 === previousCode) fromPreviousCount[s]++;
+    previousCode = code;
+  }
+  return { activeCount, fromPreviousCount };
 }

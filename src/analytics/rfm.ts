@@ -75,24 +75,79 @@ export function quintileScores(
   values: readonly number[],
   better: "higher" | "lower",
 ): number[] {
-  const n = customers.length;
-  const sign = better === "higher" ? 1 : -1;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((i, j) => sign * (values[i]! - values[j]!) || compareIds(customers[i]!.id, customers[j]!.id));
-  const scores = new Array<number>(n);
+  return scoresByRank(values, idRanks(customers), better);
+}
+
+/** Position of each customer in id order, so that tie-breaks compare two integers. */
+function idRanks(customers: readonly { id: string | number }[]): Int32Array {
+  const order = Array.from({ length: customers.length }, (_, i) => i);
+  order.sort((i, j) => compareIds(customers[i]!.id, customers[j]!.id));
+  const ranks = new Int32Array(customers.length);
   order.forEach((index, rank) => {
-    scores[index] = Math.floor((rank * 5) / n) + 1;
+    ranks[index] = rank;
   });
+  return ranks;
+}
+
+/**
+ * Scores for one measure given each customer's position in id order. Sorting 100,000 indices with a
+ * comparator function is slow, so the order is found with native numeric sorts of typed arrays:
+ * each value is replaced by its rank among the sorted values (equal values share one), and
+ * valueRank · n + idRank, unique and exact below 2^53, sorts exactly as (value, id) do.
+ */
+function scoresByRank(values: readonly number[], idRank: Int32Array, better: "higher" | "lower"): number[] {
+  const n = values.length;
+  // "+ 0" turns −0 into 0, which typed-array sort would otherwise put before 0.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new RangeError(`RFM: values must be finite numbers, got ${v}`);
+    keys[i] = (better === "higher" ? v : -v) + 0;
+  }
+  const sortedKeys = keys.slice().sort();
+  const indexByIdRank = new Int32Array(n);
+  const composite = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    indexByIdRank[idRank[i]!] = i;
+    composite[i] = firstAtLeast(sortedKeys, keys[i]!) * n + idRank[i]!;
+  }
+  composite.sort();
+  const scores = new Array<number>(n);
+  for (let rank = 0; rank < n; rank++) scores[indexByIdRank[composite[rank]! % n]!] = Math.floor((rank * 5) / n) + 1;
   return scores;
 }
 
-/** Scores and segment of every customer, in input order. Ids must be unique. */
+/** Index of the first element ≥ value in an ascending array. */
+function firstAtLeast(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Scores and segment of every customer, in input order (only the RFM fields are carried over).
+ * Ids must be unique. */
 export function rfmScores(customers: readonly RfmCustomer[]): RfmScoredCustomer[] {
   checkCustomers(customers);
-  const r = quintileScores(customers, customers.map((c) => c.recencyDays), "lower");
-  const f = quintileScores(customers, customers.map((c) => c.frequency), "higher");
-  const m = quintileScores(customers, customers.map((c) => c.monetary), "higher");
-  return customers.map((c, i) => ({ ...c, r: r[i]!, f: f[i]!, m: m[i]!, segment: rfmSegment(r[i]!, f[i]!, m[i]!) }));
+  const ids = idRanks(customers);
+  const r = scoresByRank(customers.map((c) => c.recencyDays), ids, "lower");
+  const f = scoresByRank(customers.map((c) => c.frequency), ids, "higher");
+  const m = scoresByRank(customers.map((c) => c.monetary), ids, "higher");
+  // Fields copied one by one rather than spread: spreading 100,000 objects is several times slower.
+  return customers.map((c, i) => ({
+    id: c.id,
+    recencyDays: c.recencyDays,
+    frequency: c.frequency,
+    monetary: c.monetary,
+    r: r[i]!,
+    f: f[i]!,
+    m: m[i]!,
+    segment: rfmSegment(r[i]!, f[i]!, m[i]!),
+  }));
 }
 
 export interface RfmSegmentSummary {

@@ -139,5 +139,6 @@ describe("BG/NBD numerics", () => {
     expect(() => bgnbdPAlive(BTYD, 1, 3, 2)).toThrow(/t_x/);
     expect(() => bgnbdConditionalExpected(BTYD, -1, 1, 1, 2)).toThrow(RangeError);
     expect(() => fitBgNbd([])).toThrow(RangeError);
+    expect(() => bgnbdExpectedNew({ ...BTYD, a: 1 }, 10)).toThrow(/a = 1/);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../src/analytics/kmeans.js";
+import { dayNumber, isoDateFromDayNumber, periodKey } from "../../../src/analytics/period.js";
 import { retentionByPeriod, type Purchase } from "../../../src/analytics/retention.js";
 
 // Worked by hand, months of 2024, now = 2024-04-15:
@@ -86,5 +88,34 @@ describe("retention by period", () => {
     expect(retentionByPeriod([], "month", "2024-04-15")).toEqual([]);
     expect(() => retentionByPeriod([{ customerId: 1, date: "15/04/2024" }], "month", "2024-04-15")).toThrow(RangeError);
     expect(() => retentionByPeriod(PURCHASES, "month", "2024-13-01")).toThrow(RangeError);
+  });
+
+  it("agrees with a direct set-based count on random data", () => {
+    const random = mulberry32(5);
+    const base = dayNumber("2022-11-01");
+    const log: Purchase[] = Array.from({ length: 3000 }, () => ({
+      customerId: Math.floor(random() * 300),
+      date: isoDateFromDayNumber(base + Math.floor(random() * 500)),
+    }));
+    const now = "2023-12-31";
+    const kept = log.filter((p) => p.date <= now);
+    const firstDate = new Map<string | number, string>();
+    for (const p of [...kept].sort((a, b) => (a.date < b.date ? -1 : 1))) if (!firstDate.has(p.customerId)) firstDate.set(p.customerId, p.date);
+    const buyers = (period: string) => new Set(kept.filter((p) => periodKey(p.date, "month") === period).map((p) => p.customerId));
+    const rows = retentionByPeriod(log, "month", now);
+    expect(rows[0]!.period).toBe("2022-11");
+    rows.forEach((row, i) => {
+      const S = [...firstDate.values()].filter((d) => d < row.start).length;
+      const N = [...firstDate.values()].filter((d) => periodKey(d, "month") === row.period).length;
+      const E = buyers(row.period);
+      const previous = i === 0 ? new Set() : buyers(rows[i - 1]!.period);
+      const days = new Map<string | number, Set<string>>();
+      for (const p of kept) if (p.date <= row.end) days.set(p.customerId, (days.get(p.customerId) ?? new Set()).add(p.date));
+      const repeat = [...days.values()].filter((d) => d.size >= 2).length;
+      expect([row.customersAtStart, row.newCustomers, row.customersAtEnd]).toEqual([S, N, E.size]);
+      expect(row.retentionRate).toBe(S === 0 ? null : (100 * (E.size - N)) / S);
+      expect(row.repeatPurchaseRate).toBeCloseTo((100 * repeat) / days.size, 12);
+      expect(row.retainedFromPreviousPeriod).toBe([...previous].filter((c) => E.has(c as number)).length);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../src/analytics/kmeans.js";
 import { RFM_SEGMENTS, quintileScores, rfmScores, rfmSegment, rfmSummary, type RfmCustomer } from "../../../src/analytics/rfm.js";
 
 // Ten customers, so each quintile holds two ranks: score = floor(rank / 2) + 1.
@@ -53,6 +54,21 @@ describe("RFM scores", () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((id) => byId.get(id))).toEqual([1, 1, 2, 3, 3, 4, 5]);
     expect(quintileScores([{ id: 10 }, { id: 9 }], [1, 1], "higher")).toEqual([3, 1]);
     expect(quintileScores([], [], "lower")).toEqual([]);
+  });
+
+  it("agrees with a plain sort by (value, id) on data full of ties", () => {
+    const random = mulberry32(11);
+    const customers = Array.from({ length: 1003 }, (_, i) => ({ id: i % 3 === 0 ? i * 7 : `id-${(i * 7919) % 1003}` }));
+    const values = customers.map(() => Math.floor(random() * 12) - 3 + (random() < 0.05 ? -0 : 0));
+    for (const better of ["higher", "lower"] as const) {
+      const sign = better === "higher" ? 1 : -1;
+      const byId = (a: string | number, b: string | number) =>
+        typeof a === "number" && typeof b === "number" ? a - b : typeof a === "number" ? -1 : typeof b === "number" ? 1 : a < b ? -1 : a > b ? 1 : 0;
+      const order = customers.map((_, i) => i).sort((i, j) => sign * (values[i]! - values[j]!) || byId(customers[i]!.id, customers[j]!.id));
+      const expected = new Array<number>(customers.length);
+      order.forEach((index, rank) => (expected[index] = Math.floor((rank * 5) / customers.length) + 1));
+      expect(quintileScores(customers, values, better)).toEqual(expected);
+    }
   });
 
   it("rejects duplicate ids and invalid values", () => {
