@@ -5,6 +5,8 @@ import { Command, CommanderError } from "commander";
 import { printError } from "./errors.js";
 import { registerContactCommands } from "./groups/contacts.js";
 import { registerDemoCommands } from "./groups/demo.js";
+import { registerDealCommands } from "./groups/deals.js";
+import { registerReportCommands } from "./groups/reports.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     });
   registerContactCommands(program);
   registerDemoCommands(program);
+  registerDealCommands(program);
+  registerReportCommands(program);
   return program;
 }
 
