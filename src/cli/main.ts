@@ -6,6 +6,8 @@ import { printError } from "./errors.js";
 import { registerContactCommands } from "./groups/contacts.js";
 import { registerDemoCommands } from "./groups/demo.js";
 import { registerCustomerReports } from "./groups/reports-customers.js";
+import { registerDealCommands } from "./groups/deals.js";
+import { registerReportCommands } from "./groups/reports.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
       outputError: (message, write) => write(message.replace(/^error: /, "crm: ").trimEnd() + " (see --help)\n"),
     });
   registerContactCommands(program);
+  registerDealCommands(program);
+  registerReportCommands(program);
   registerCustomerReports(program);
   registerDemoCommands(program);
   return program;
