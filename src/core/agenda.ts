@@ -4,7 +4,7 @@
 // core module and add it to `agendaSections` below, at the priority where it belongs — nothing else
 // changes: the table, JSON and CSV views render every section the same way.
 import type { Store } from "../db/open.js";
-import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, keepInTouchWhat, listFollowups, type Followup } from "./followups.js";
+import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "./followups.js";
 import { daysBetween, localDate } from "../io/dates.js";
 
 /** One thing to act on. Fields beyond these go in `extra` (documented per kind). */
@@ -139,7 +139,7 @@ export const keepInTouch: AgendaSectionBuilder = {
       id: null,
       contactId: k.contactId,
       contactName: k.contactName,
-      text: keepInTouchWhat(k).replace(/^keep in touch \((.*)\)$/, "$1"),
+      text: cadenceSummary(k),
       date: k.dueAt,
       detail: describeDue(k.dueAt, now),
       urgency: daysOverdue(k.dueAt, now),

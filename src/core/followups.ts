@@ -369,8 +369,13 @@ export function followupWhat(f: { id: number; note: string | null; every: string
   return `follow-up #${f.id}${f.every ? ` (every ${f.every})` : ""}${f.note ? `: ${f.note}` : ""}`;
 }
 
+/** "every 30d; last contact 2026-01-20" or "every 2w; never contacted". */
+export function cadenceSummary(k: KeepInTouchDue): string {
+  return `every ${k.cadence}; ${k.lastContactAt ? `last contact ${localDate(new Date(k.lastContactAt))}` : "never contacted"}`;
+}
+
 export function keepInTouchWhat(k: KeepInTouchDue): string {
-  return `keep in touch (every ${k.cadence}; ${k.lastContactAt ? `last contact ${localDate(new Date(k.lastContactAt))}` : "never contacted"})`;
+  return `keep in touch (${cadenceSummary(k)})`;
 }
 
 /** What `crm remind` reports: open follow-ups due by now (+ within) and keep-in-touch due; oldest first. */
