@@ -142,7 +142,8 @@ export function addFollowup(store: Store, contactId: number, input: FollowupInpu
   });
 }
 
-export type Audience = { tag: string } | { contactIds: number[]; label: string };
+/** Who a campaign goes to: everyone with a tag (resolved inside the transaction), or a list of contacts. */
+export type Audience = { tag: string } | { contactIds: number[] };
 
 /** Ids of the contacts carrying a tag (case-insensitive); exit 3 when no such tag exists. */
 export function contactIdsWithTag(store: Store, tag: string): number[] {

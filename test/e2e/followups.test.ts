@@ -1,5 +1,6 @@
 // The user-facing contract of follow-ups, keep-in-touch, `crm remind` (cron) and `crm today`, through
 // the built binary. The clock is fixed at Monday 2026-03-02 09:00 unless a test says otherwise.
+import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -19,13 +20,26 @@ function ok(dir: string, args: string[], opts: RunOptions = MONDAY): string {
   return r.stdout;
 }
 
-function withContacts(): string {
+// Each fixture database is built once through the binary, then copied for every test that uses it.
+const templates = new Map<string, string>();
+function fixture(name: string, build: (dir: string) => void): string {
+  let template = templates.get(name);
+  if (!template) {
+    template = tempDir();
+    build(template);
+    templates.set(name, template);
+  }
   const dir = tempDir();
+  for (const file of fs.readdirSync(template)) fs.copyFileSync(path.join(template, file), path.join(dir, file));
+  return dir;
+}
+
+function addContacts(dir: string): void {
   ok(dir, ["add", "Ada Lovelace", "--email", "ada@example.com", "--tag", "client"], at("2026-01-01T09:00"));
   ok(dir, ["add", "Grace Hopper", "--tag", "client"], at("2026-01-01T09:00"));
   ok(dir, ["add", "Alan Turing", "--tag", "prospect"], at("2026-01-01T09:00"));
-  return dir;
 }
+const withContacts = () => fixture("contacts", addContacts);
 
 const dbOf = (dir: string) => path.join(dir, "crm.db");
 const followups = (dir: string, args: string[] = [], opts: RunOptions = MONDAY) => crmJson(dir, ["followup", "list", "--status", "all", ...args], opts);
@@ -144,16 +158,15 @@ describe("bulk follow-ups", () => {
 });
 
 describe("deal links", () => {
-  function withDeals(): string {
-    const dir = withContacts();
+  const withDeals = () => fixture("deals", (dir) => {
+    addContacts(dir);
     // Deals have their own commands; rows written straight into the file are enough to link to.
     const db = new Database(dbOf(dir));
     const insert = db.prepare("insert into deals(contact_id, title, currency, stage, created_at, updated_at) values (?, ?, 'EUR', 'proposal', ?, ?)");
     insert.run(1, "Website redesign", "2026-02-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z");
     insert.run(2, "Training", "2026-02-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z");
     db.close();
-    return dir;
-  }
+  });
 
   it("--deal links the contact's deal; without a contact it follows up with the deal's contact", () => {
     const dir = withDeals();
@@ -179,8 +192,8 @@ describe("deal links", () => {
 });
 
 describe("list, snooze, rm", () => {
-  function populated(): string {
-    const dir = withContacts();
+  const populated = () => fixture("populated", (dir) => {
+    addContacts(dir);
     const add = (ref: string, due: string, note: string) => ok(dir, ["followup", "add", ref, "--due", due, "--note", note], at("2026-02-01T09:00"));
     add("ada", "2026-02-20", "overdue");
     add("grace", "2026-03-02", "today");
@@ -188,8 +201,7 @@ describe("list, snooze, rm", () => {
     add("ada", "2026-04-01", "later");
     add("grace", "2026-02-25", "finished");
     ok(dir, ["followup", "done", "5"], at("2026-02-26T09:00"));
-    return dir;
-  }
+  });
   const notes = (dir: string, args: string[]) => crmJson(dir, ["followup", "list", ...args], MONDAY).map((f: any) => f.note);
 
   it("filters by due range, contact and status, soonest first", () => {
@@ -264,8 +276,8 @@ describe("list, snooze, rm", () => {
 });
 
 describe("crm remind", () => {
-  function mixed(): string {
-    const dir = withContacts();
+  const mixed = () => fixture("mixed", (dir) => {
+    addContacts(dir);
     ok(dir, ["add", "Katherine Johnson", "--cadence", "30d"], at("2026-01-01T09:00")); // never contacted: due 31 Jan
     ok(dir, ["add", "Linus Torvalds", "--cadence", "2w"], at("2026-01-01T09:00"));
     ok(dir, ["log", "linus", "Coffee", "--type", "meeting", "--at", "2026-02-25 10:00"]); // due 11 March: not yet
@@ -276,8 +288,7 @@ describe("crm remind", () => {
     add(["grace", "--due", "2026-03-02 16:00", "--note", "Afternoon call"]);
     add(["turing", "--due", "2026-02-10", "--note", "Already handled"]);
     ok(dir, ["followup", "done", "5"], at("2026-02-10T12:00"));
-    return dir;
-  }
+  });
 
   it("lists exactly what is due, one plain line each, oldest first, and exits 0", () => {
     const dir = mixed();
@@ -336,15 +347,14 @@ describe("crm remind", () => {
 });
 
 describe("crm today", () => {
-  function agendaDb(): string {
-    const dir = withContacts();
+  const agendaDb = () => fixture("agenda", (dir) => {
+    addContacts(dir);
     ok(dir, ["add", "Katherine Johnson", "--cadence", "30d"], at("2026-01-01T09:00"));
     ok(dir, ["followup", "add", "ada", "--due", "2026-02-27", "--note", "Send the proposal"], at("2026-02-01T09:00"));
     ok(dir, ["followup", "add", "grace", "--due", "today", "--note", "Call back"]);
     ok(dir, ["followup", "add", "turing", "--due", "friday", "--note", "Not yet"]);
     ok(dir, ["log", "turing", "Invoice was wrong", "--type", "issue", "--at", "2026-02-25 10:00"]);
-    return dir;
-  }
+  });
 
   it("shows each section, most urgent first, as plain text when piped", () => {
     const dir = agendaDb();

@@ -3,7 +3,7 @@
 import type { Ctx } from "../context.js";
 import {
   addFollowup, addFollowupsForMany, completeFollowups, dealContact, describeDue, dueReminders, formatDue, isAllDay, isOverdue,
-  listFollowups, parseFollowupIds, toStoredDue, removeFollowups, snoozeFollowup, DUE_FILTERS, type DueFilter, type Followup, type FollowupStatus, type Reminder,
+  getFollowup, listFollowups, parseFollowupIds, toStoredDue, removeFollowups, snoozeFollowup, DUE_FILTERS, type DueFilter, type Followup, type FollowupStatus, type Reminder,
 } from "../../core/followups.js";
 import { buildAgenda, type AgendaItem, type AgendaSection, type AgendaTone } from "../../core/agenda.js";
 import { resolveContact } from "../../core/contacts.js";
@@ -46,7 +46,7 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
   if (!bulk) {
     const contact = ref !== undefined ? resolveContact(store, ref) : { id: dealContact(store, dealId!).contactId, name: "" };
     const id = addFollowup(store, contact.id, input, ctx.now);
-    const f = listFollowups(store, ctx.now, { status: "all", contactId: contact.id }).find((x) => x.id === id)!;
+    const f = getFollowup(store, id);
     process.stdout.write(`${id}\n`);
     ctx.info(`added follow-up #${id} for #${f.contactId} ${f.contactName}, due ${formatDue(f.dueAt)}${f.every ? `, every ${f.every}` : ""}`);
     if (isOverdue(f.dueAt, ctx.now)) ctx.warn(`follow-up #${id} is already overdue (${describeDue(f.dueAt, ctx.now)})`);
@@ -60,7 +60,7 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
   } else {
     const { contactIdsInSegment } = await import("../../core/segments.js");
     const members = contactIdsInSegment(store, String(opts.segment), ctx.now);
-    ids = addFollowupsForMany(store, { contactIds: members, label: String(opts.segment) }, input, ctx.now);
+    ids = addFollowupsForMany(store, { contactIds: members }, input, ctx.now);
     label = `customers in the segment ${quote(opts.segment)}`;
   }
   if (ids.length) process.stdout.write(ids.join("\n") + "\n");
