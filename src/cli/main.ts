@@ -8,6 +8,7 @@ import { registerDemoCommands } from "./groups/demo.js";
 import { registerCustomerReports } from "./groups/reports-customers.js";
 import { registerDealCommands } from "./groups/deals.js";
 import { registerReportCommands } from "./groups/reports.js";
+import { registerFollowupCommands } from "./groups/followups.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerCustomerReports(program);
   registerDemoCommands(program);
+  registerFollowupCommands(program);
   return program;
 }
 
