@@ -148,12 +148,23 @@ describe("bulk follow-ups", () => {
     expect(sha256(dbOf(dir))).toBe(before);
   });
 
-  it("--segment asks the customer analytics and reports when segments are unavailable", () => {
+  it("--segment adds one follow-up per member of an RFM segment, and rejects an unknown segment", () => {
     const dir = withContacts();
-    const r = crm(dir, ["followup", "add", "--segment", "At Risk", "--due", "friday", "--note", "x"], MONDAY);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/segment/i);
-    expect(followups(dir)).toEqual([]);
+    // Two customers: Ada bought often and recently, Alan once long ago.
+    const db = new Database(dbOf(dir));
+    const buy = db.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, ?, 'EUR', ?, ?)");
+    for (const day of ["2026-02-20", "2026-02-24", "2026-02-27"]) buy.run(1, 50000, `${day}T10:00:00.000Z`, `${day}T10:00:00.000Z`);
+    buy.run(2, 1000, "2025-01-10T10:00:00.000Z", "2025-01-10T10:00:00.000Z");
+    db.close();
+    const segments = crmJson(dir, ["report", "segments", "--detail"], MONDAY);
+    const adaSegment = segments.find((c: any) => c.contactId === 1).segment;
+    const members = segments.filter((c: any) => c.segment === adaSegment).map((c: any) => c.contactId);
+    const r = crm(dir, ["followup", "add", "--segment", adaSegment, "--due", "friday", "--note", "thank you"], MONDAY);
+    expect(r.code, r.stderr).toBe(0);
+    expect(followups(dir).map((f: any) => f.contactId).sort()).toEqual(members.sort());
+    const bad = crm(dir, ["followup", "add", "--segment", "Royalty", "--due", "friday", "--note", "x"], MONDAY);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"Royalty"');
   });
 });
 
@@ -378,7 +389,10 @@ describe("crm today", () => {
       ["overdue", 1],
       ["issues", 1],
       ["today", 1],
+      ["deals-closing", 0],
+      ["deals-stale", 0],
       ["keep-in-touch", 1],
+      ["at-risk", 0],
     ]);
     const item = agenda.sections[0].items[0];
     expect(Object.keys(item)).toEqual(["kind", "id", "contactId", "contactName", "text", "date", "detail", "urgency", "extra"]);

@@ -77,15 +77,15 @@ describe("agenda", () => {
     const ada = addContact(s, { name: "Ada" }, daysAgo(10));
     addFollowup(s, ada, { due: day("2026-02-27"), note: "late" }, now);
     const closing: AgendaSectionBuilder = {
-      key: "deals",
-      title: "Deals closing soon",
+      key: "extra",
+      title: "Something new",
       tone: "warning",
-      priority: 40,
+      priority: 42,
       build: () => [{ kind: "deal", id: 7, contactId: ada, contactName: "Ada", text: "Website", date: "2026-03-05", detail: "closes in 3 days", urgency: -3 }],
     };
     const agenda = buildAgenda(s, now, [...agendaSections, closing]);
-    expect(agenda.sections.map((x) => x.key)).toEqual(["overdue", "issues", "today", "deals", "keep-in-touch"]);
+    expect(agenda.sections.map((x) => x.key)).toEqual(["overdue", "issues", "today", "deals-closing", "extra", "deals-stale", "keep-in-touch", "at-risk"]);
     expect(agenda.sections[0]!.items.map((i) => i.text)).toEqual(["late"]);
-    expect(agenda.sections[3]!.items[0]).toMatchObject({ kind: "deal", id: 7 });
+    expect(agenda.sections[4]!.items[0]).toMatchObject({ kind: "deal", id: 7 });
   });
 });
