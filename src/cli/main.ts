@@ -5,6 +5,9 @@ import { Command, CommanderError } from "commander";
 import { printError } from "./errors.js";
 import { registerContactCommands } from "./groups/contacts.js";
 import { registerDemoCommands } from "./groups/demo.js";
+import { registerSurveyCommands } from "./groups/surveys.js";
+import { registerImportResponses } from "./groups/import-responses.js";
+import { registerSurveyReports } from "./groups/reports-surveys.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(): Command {
@@ -21,6 +24,14 @@ export function buildProgram(): Command {
     });
   registerContactCommands(program);
   registerDemoCommands(program);
+  registerSurveyCommands(program);
+  const importCmd =
+    program.commands.find((c) => c.name() === "import") ?? program.command("import").description("import records from files (CSV, vCard)");
+  registerImportResponses(importCmd);
+  const reportCmd =
+    program.commands.find((c) => c.name() === "report") ??
+    program.command("report").description("reports: scores, segments, lifetime value, pipeline (--format table|json|csv, -o, respect --as-of)");
+  registerSurveyReports(reportCmd);
   return program;
 }
 
