@@ -272,20 +272,25 @@ export function surveyRecipients(store: Store, survey: Survey, q: RecipientQuery
     where.push("c.id in (select value from json_each(?))");
     params.push(JSON.stringify(q.ids));
   }
-  if (q.notRespondedSince) {
-    where.push("not exists (select 1 from responses r where r.survey_id = ? and r.contact_id = c.id and r.at >= ? and r.at <= ?)");
-    params.push(survey.id, q.notRespondedSince.toISOString(), now.toISOString());
-  }
-  const rows = store.sqlite
-    .prepare(
-      `select c.id, c.name, c.email, c.company, last.score as lastScore, last.at as lastResponseAt
-       from contacts c
-       left join responses last on last.id = (select r.id from responses r where r.survey_id = ? and r.contact_id = c.id
-         and r.at <= ? order by r.at desc, r.id desc limit 1)
-       ${where.length ? "where " + where.join(" and ") : ""}
-       order by c.name collate nocase, c.id`,
-    )
-    .all(survey.id, now.toISOString(), ...params) as Omit<Recipient, "firstName">[];
+  // Each contact's latest answer, read in one pass and joined here: SQLite would otherwise look it up
+  // (or scan for it) once per contact.
+  const last = new Map<number, { score: number; at: string }>();
+  for (const [contactId, score, at] of store.sqlite
+    .prepare("select contact_id, score, at from responses where survey_id = ? and at <= ? and contact_id is not null order by at, id")
+    .raw()
+    .all(survey.id, now.toISOString()) as [number, number, string][])
+    last.set(contactId, { score, at });
+  const since = q.notRespondedSince?.toISOString();
+  const rows = (
+    store.sqlite
+      .prepare(
+        `select c.id, c.name, c.email, c.company from contacts c ${where.length ? "where " + where.join(" and ") : ""}
+         order by c.name collate nocase, c.id`,
+      )
+      .all(...params) as { id: number; name: string; email: string | null; company: string | null }[]
+  )
+    .map((c) => ({ ...c, lastScore: last.get(c.id)?.score ?? null, lastResponseAt: last.get(c.id)?.at ?? null }))
+    .filter((c) => !since || c.lastResponseAt === null || c.lastResponseAt < since);
   const withEmail = rows.filter((r) => r.email);
   return {
     rows: withEmail.map((r) => ({ ...r, email: r.email!, firstName: r.name.trim().split(/\s+/)[0] ?? r.name })),

@@ -67,7 +67,7 @@ describe("NPS (Reichheld 2003)", () => {
     // Independent of the closed form: the population variance of the coded answers, 1.96·sqrt(var/n).
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 300 }), (scores) => {
-        const coded = scores.map((s) => (s >= 9 ? 100 : s >= 7 ? 0 : -100));
+        const coded: number[] = scores.map((s) => (s >= 9 ? 100 : s >= 7 ? 0 : -100));
         const mean = coded.reduce((a, b) => a + b, 0) / coded.length;
         const variance = coded.reduce((a, b) => a + (b - mean) ** 2, 0) / coded.length;
         const r = nps(scores);
