@@ -35,3 +35,8 @@ export function withOutput(cmd: Command, formats: readonly string[] = ["table", 
 
 /** Collects a repeatable option into an array. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A command group that several files add subcommands to (`report`, `import`): made once, then reused. */
+export function commandGroup(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}

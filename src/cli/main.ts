@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { printError } from "./errors.js";
 import { registerContactCommands } from "./groups/contacts.js";
 import { registerDemoCommands } from "./groups/demo.js";
+import { registerCustomerReports } from "./groups/reports-customers.js";
 import { registerDataCommands } from "./groups/data.js";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
       outputError: (message, write) => write(message.replace(/^error: /, "crm: ").trimEnd() + " (see --help)\n"),
     });
   registerContactCommands(program);
+  registerCustomerReports(program);
   registerDemoCommands(program);
   registerDataCommands(program);
   return program;

@@ -1,7 +1,6 @@
 // Contacts: the people. Creating, finding (by id, email or name fragment), listing, editing, tagging,
 // merging and removing them. Everything returns plain records; nothing here prints.
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { contacts, contactTags, contactFields, tags } from "../db/schema.js";
+// Plain prepared SQL rather than drizzle: `crm contact list` is on the start-up-critical path.
 import { inTransaction, type Store } from "../db/open.js";
 import { conflict, notFound, usageError, quote } from "../errors.js";
 import { parseInterval, formatInterval } from "../io/dates.js";
@@ -62,14 +61,17 @@ export function parseFieldPair(pair: string): [string, string] {
 
 const clean = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : v.trim() || null);
 
+const COLUMNS = ["name", "email", "phone", "company", "title", "note", "cadence", "source"] as const;
+type ContactValues = Partial<Record<(typeof COLUMNS)[number], string | null>>;
+
 interface Normalised {
-  values: Partial<typeof contacts.$inferInsert>;
+  values: ContactValues;
   tags: string[];
   fields: [string, string][];
 }
 
 function normalise(input: ContactInput, requireName: boolean): Normalised {
-  const values: Partial<typeof contacts.$inferInsert> = {};
+  const values: ContactValues = {};
   if (input.name !== undefined || requireName) {
     const name = (input.name ?? "").trim();
     if (!name) throw usageError("a contact needs a name", "give it as the first argument or with --name");
@@ -100,19 +102,18 @@ function tagIds(store: Store, names: string[]): number[] {
 }
 
 export function addTags(store: Store, contactId: number, names: string[]): void {
-  const ids = tagIds(store, names.map(normaliseTag));
-  if (ids.length) store.db.insert(contactTags).values(ids.map((tagId) => ({ contactId, tagId }))).onConflictDoNothing().run();
+  const link = store.sqlite.prepare("insert or ignore into contact_tags(contact_id, tag_id) values (?, ?)");
+  for (const tagId of tagIds(store, names.map(normaliseTag))) link.run(contactId, tagId);
 }
 
 function setFields(store: Store, contactId: number, fields: [string, string][]): void {
+  const remove = store.sqlite.prepare("delete from contact_fields where contact_id = ? and key = ?");
+  const upsert = store.sqlite.prepare(
+    "insert into contact_fields(contact_id, key, value) values (?, ?, ?) on conflict(contact_id, key) do update set value = excluded.value",
+  );
   for (const [key, value] of fields) {
-    if (value === "") store.db.delete(contactFields).where(and(eq(contactFields.contactId, contactId), eq(contactFields.key, key))).run();
-    else
-      store.db
-        .insert(contactFields)
-        .values({ contactId, key, value })
-        .onConflictDoUpdate({ target: [contactFields.contactId, contactFields.key], set: { value } })
-        .run();
+    if (value === "") remove.run(contactId, key);
+    else upsert.run(contactId, key, value);
   }
 }
 
@@ -130,11 +131,12 @@ export function addContact(store: Store, input: ContactInput, now: Date, opts: {
   const stamp = now.toISOString();
   return inTransaction(store, () => {
     if (!opts.allowDuplicate) assertEmailFree(store, n.values.email);
-    const row = store.db
-      .insert(contacts)
-      .values({ ...(n.values as typeof contacts.$inferInsert), createdAt: stamp, updatedAt: stamp })
-      .returning({ id: contacts.id })
-      .get();
+    const row = store.sqlite
+      .prepare(
+        `insert into contacts(name, email, phone, company, title, note, cadence, source, created_at, updated_at)
+         values (@name, @email, @phone, @company, @title, @note, @cadence, @source, @stamp, @stamp) returning id`,
+      )
+      .get({ ...Object.fromEntries(COLUMNS.map((c) => [c, null])), ...n.values, stamp }) as { id: number };
     addTags(store, row.id, n.tags);
     setFields(store, row.id, n.fields);
     return row.id;
@@ -151,7 +153,11 @@ export function editContact(
   const n = normalise(input, false);
   inTransaction(store, () => {
     if (!opts.allowDuplicate && n.values.email) assertEmailFree(store, n.values.email, id);
-    store.db.update(contacts).set({ ...n.values, updatedAt: now.toISOString() }).where(eq(contacts.id, id)).run();
+    // Only known column names reach the SQL text; values are bound.
+    const cols = Object.keys(n.values).filter((c): c is (typeof COLUMNS)[number] => (COLUMNS as readonly string[]).includes(c));
+    store.sqlite
+      .prepare(`update contacts set ${[...cols.map((c) => `${c} = @${c}`), "updated_at = @updatedAt"].join(", ")} where id = @id`)
+      .run({ ...n.values, updatedAt: now.toISOString(), id });
     addTags(store, id, n.tags);
     if (input.removeTags?.length) removeTags(store, id, input.removeTags);
     setFields(store, id, n.fields);
@@ -159,14 +165,12 @@ export function editContact(
 }
 
 export function removeTags(store: Store, contactId: number, names: string[]): number {
-  const ids = store.db
-    .select({ id: tags.id })
-    .from(tags)
-    .where(inArray(sql`lower(${tags.name})`, names.map((t) => t.trim().toLowerCase())))
-    .all()
-    .map((r) => r.id);
-  if (!ids.length) return 0;
-  return store.db.delete(contactTags).where(and(eq(contactTags.contactId, contactId), inArray(contactTags.tagId, ids))).run().changes;
+  const remove = store.sqlite.prepare(
+    "delete from contact_tags where contact_id = ? and tag_id = (select id from tags where name = ? collate nocase)",
+  );
+  let removed = 0;
+  for (const name of new Set(names.map((t) => t.trim()))) removed += remove.run(contactId, name).changes;
+  return removed;
 }
 
 export function tagContact(store: Store, contactId: number, names: string[]): void {
@@ -204,52 +208,46 @@ export interface ContactQuery {
   ids?: number[];
 }
 
-// Written out in SQL: drizzle would render the outer `id` unqualified, and inside the subquery that
-// would mean interactions.id.
-const lastInteraction = sql<string | null>`(select max(i.at) from interactions i where i.contact_id = "contacts"."id")`;
+const ORDER: Record<ContactSort, string> = {
+  name: "c.name collate nocase, c.id",
+  created: "c.created_at, c.id",
+  updated: "c.updated_at desc, c.id",
+  "last-contact": "coalesce(lastInteractionAt, '') desc, c.id",
+  company: "coalesce(c.company, '~') collate nocase, c.name collate nocase, c.id",
+};
+
+const likePattern = (text: string) => "%" + text.trim().replace(/[\\%_]/g, (ch) => "\\" + ch) + "%";
 
 export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
-  const where: SQL[] = [];
-  if (q.tag)
-    where.push(
-      sql`${contacts.id} in (select ct.contact_id from contact_tags ct join tags t on t.id = ct.tag_id where t.name = ${q.tag.trim()} collate nocase)`,
-    );
-  if (q.company) where.push(sql`${contacts.company} like ${"%" + q.company.trim() + "%"} escape '\\'`);
-  if (q.search) {
-    const like = "%" + q.search.trim().replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-    where.push(
-      sql`(${contacts.name} like ${like} escape '\\' or ${contacts.email} like ${like} escape '\\' or ${contacts.company} like ${like} escape '\\' or ${contacts.phone} like ${like} escape '\\')`,
-    );
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.tag) {
+    where.push("c.id in (select ct.contact_id from contact_tags ct join tags t on t.id = ct.tag_id where t.name = ? collate nocase)");
+    params.push(q.tag.trim());
   }
-  if (q.ids) where.push(q.ids.length ? inArray(contacts.id, q.ids) : sql`0`);
-  const order = {
-    name: [asc(sql`${contacts.name} collate nocase`), asc(contacts.id)],
-    created: [asc(contacts.createdAt), asc(contacts.id)],
-    updated: [desc(contacts.updatedAt), asc(contacts.id)],
-    "last-contact": [desc(sql`coalesce(${lastInteraction}, '')`), asc(contacts.id)],
-    company: [asc(sql`coalesce(${contacts.company}, '~') collate nocase`), asc(sql`${contacts.name} collate nocase`)],
-  }[q.sort ?? "name"];
-  let query = store.db
-    .select({
-      id: contacts.id,
-      name: contacts.name,
-      email: contacts.email,
-      phone: contacts.phone,
-      company: contacts.company,
-      title: contacts.title,
-      note: contacts.note,
-      cadence: contacts.cadence,
-      source: contacts.source,
-      createdAt: contacts.createdAt,
-      updatedAt: contacts.updatedAt,
-      lastInteractionAt: lastInteraction,
-    })
-    .from(contacts)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(...order)
-    .$dynamic();
-  if (q.limit !== undefined) query = query.limit(q.limit);
-  const rows = query.all();
+  if (q.company) {
+    where.push("c.company like ? escape '\\'");
+    params.push(likePattern(q.company));
+  }
+  if (q.search) {
+    where.push("(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"));
+    params.push(...Array(4).fill(likePattern(q.search)));
+  }
+  if (q.ids) {
+    where.push(q.ids.length ? `c.id in (select value from json_each(?))` : "0");
+    if (q.ids.length) params.push(JSON.stringify(q.ids));
+  }
+  const limit = q.limit !== undefined ? "limit ?" : "";
+  if (q.limit !== undefined) params.push(q.limit);
+  const rows = store.sqlite
+    .prepare(
+      `select c.id, c.name, c.email, c.phone, c.company, c.title, c.note, c.cadence, c.source,
+         c.created_at as createdAt, c.updated_at as updatedAt,
+         (select max(i.at) from interactions i where i.contact_id = c.id) as lastInteractionAt
+       from contacts c
+       ${where.length ? "where " + where.join(" and ") : ""} order by ${ORDER[q.sort ?? "name"]} ${limit}`,
+    )
+    .all(...params) as Omit<Contact, "tags" | "fields">[];
   return attachTagsAndFields(store, rows);
 }
 
@@ -331,7 +329,7 @@ export function linkedCounts(store: Store, id: number): LinkedCounts {
 /** Deletes the contact and everything linked to it (interactions, follow-ups, deals, purchases, answers). */
 export function removeContact(store: Store, id: number): void {
   inTransaction(store, () => {
-    const { changes } = store.db.delete(contacts).where(eq(contacts.id, id)).run();
+    const { changes } = store.sqlite.prepare("delete from contacts where id = ?").run(id);
     if (!changes) throw notFound(`no contact #${id}`);
   });
 }

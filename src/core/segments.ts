@@ -1,12 +1,70 @@
-// Customer analytics for one contact or a segment (RFM, P(alive), CLV). Placeholder until the
-// analytics land: segments are reported as unavailable rather than silently empty.
+// Customer segments: RFM scores and segments (rules of the `rfm` R package) and k-means clusters,
+// computed from the purchase history; plus the per-person analytics shown by `crm contact show`.
 import type { Store } from "../db/open.js";
-import { usageError } from "../errors.js";
+import { usageError, quote } from "../errors.js";
+import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSegment } from "../analytics/rfm.js";
+import { kmeansSegments } from "../analytics/kmeans.js";
+import { loadCustomers, type CustomerData } from "./customers.js";
+import { currencyDigits } from "./money.js";
+import { clvReport } from "./lifetime.js";
 
-export function contactIdsInSegment(_store: Store, _segment: string, _now: Date): number[] {
-  throw usageError("RFM segments are not available in this version yet", "list by --tag instead");
+export interface RfmRow extends RfmScoredCustomer {
+  contactId: number;
 }
 
-export function customerAnalytics(_store: Store, _id: number, _now: Date): Record<string, unknown> | undefined {
-  return undefined;
+export function scoreCustomers(data: CustomerData): RfmRow[] {
+  const scale = 10 ** currencyDigits(data.currency);
+  return rfmScores(
+    data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
+  ).map((s) => ({ ...s, contactId: s.id as number }));
+}
+
+export function rfmReport(store: Store, now: Date, currency?: string) {
+  const data = loadCustomers(store, now, currency);
+  const scored = scoreCustomers(data);
+  return { currency: data.currency, asOf: data.today, otherCurrencies: data.otherCurrencies, summary: rfmSummary(scored), customers: scored };
+}
+
+export function kmeansReport(store: Store, now: Date, opts: { k?: number; currency?: string }) {
+  const data = loadCustomers(store, now, opts.currency);
+  if (opts.k !== undefined && data.customers.length < opts.k)
+    throw usageError(`--k ${opts.k} needs at least ${opts.k} customers, there are ${data.customers.length}`);
+  const scale = 10 ** currencyDigits(data.currency);
+  const clustering = kmeansSegments(
+    data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
+    { k: opts.k },
+  );
+  return {
+    currency: data.currency,
+    asOf: data.today,
+    otherCurrencies: data.otherCurrencies,
+    ...clustering,
+    customers: data.customers.map((c, i) => ({ contactId: c.contactId, cluster: clustering.assignment[i]!, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
+  };
+}
+
+/** The segment name as the user typed it, matched case-insensitively; unknown names exit 2 listing the valid ones. */
+export function parseSegment(name: string): RfmSegment {
+  const wanted = name.trim().toLowerCase().replace(/[’`]/g, "'");
+  const found = RFM_SEGMENTS.find((s) => s.toLowerCase() === wanted);
+  if (!found) throw usageError(`unknown segment ${quote(name)}`, `use one of: ${RFM_SEGMENTS.join(", ")}`);
+  return found;
+}
+
+export function contactIdsInSegment(store: Store, segment: string, now: Date): number[] {
+  const wanted = parseSegment(segment);
+  return scoreCustomers(loadCustomers(store, now)).filter((c) => c.segment === wanted).map((c) => c.contactId);
+}
+
+/** RFM segment, P(alive) and CLV of one person, when they are a customer (undefined otherwise). */
+export function customerAnalytics(store: Store, id: number, now: Date): Record<string, unknown> | undefined {
+  const data = loadCustomers(store, now);
+  const rfm = scoreCustomers(data).find((c) => c.contactId === id);
+  if (!rfm) return undefined;
+  const result: Record<string, unknown> = { segment: rfm.segment, rfm: `R${rfm.r} F${rfm.f} M${rfm.m}` };
+  const clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 }, data);
+  const row = clv.rows.find((c) => c.contactId === id);
+  if (row && clv.model === "bgnbd") result.pAlive = Math.round(row.pAlive! * 1000) / 1000;
+  if (row) result.clv12Months = `${row.clv} ${clv.currency}`;
+  return result;
 }

@@ -4,10 +4,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import * as schema from "./schema.js";
+import type * as schema from "./schema.js";
+import { makeOrm } from "./registry.js";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 import { storageError, quote, CrmError } from "../errors.js";
 import { translateSqliteError } from "./errors.js";
@@ -16,7 +18,8 @@ export { translateSqliteError };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
-  db: Db;
+  /** drizzle over the same connection; usable in any module that imports tables from schema.ts. */
+  readonly db: Db;
   sqlite: Database.Database;
   path: string;
 }
@@ -61,6 +64,8 @@ function ensureFile(file: string): boolean {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.closeSync(fs.openSync(file, "wx", 0o600));
   } catch (err) {
+    // Another crm process created it a moment ago: it is theirs to initialise, ours to wait for.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.statSync(file).size === 0;
     throw storageError(
       `cannot create the database ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       "check the directory's permissions, or choose another path with --db or CRM_DB",
@@ -88,7 +93,7 @@ export function openStore(file: string): Store {
   if (!isNew) checkHeader(file);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
   } catch (err) {
     throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
   }
@@ -98,7 +103,25 @@ export function openStore(file: string): Store {
     sqlite.close();
     throw translateSqliteError(err, file);
   }
-  return { sqlite, db: drizzle(sqlite, { schema }), path: file };
+  let db: Db | undefined;
+  return {
+    sqlite,
+    path: file,
+    get db() {
+      return (db ??= makeOrm(sqlite) as Db);
+    },
+  };
+}
+
+/** The addon's path, given directly: better-sqlite3's own lookup probes many paths on every start-up. */
+function nativeBinding(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const file = path.join(path.dirname(require.resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
+    return fs.existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function prepare(sqlite: Database.Database, file: string, isNew: boolean): void {
@@ -116,10 +139,7 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean): void 
       "upgrade crm to open it",
     );
   }
-  if (blank) {
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
-  }
+  if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   if (version < SCHEMA_VERSION) {
     if (!blank) backupBeforeUpgrade(sqlite, file, version);
@@ -139,11 +159,13 @@ function migrateNow(sqlite: Database.Database): void {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  const current = sqlite.pragma("user_version", { simple: true }) as number;
   sqlite.transaction(() => {
+    // Read inside the write lock: a concurrent first run may have migrated while we waited.
+    const current = sqlite.pragma("user_version", { simple: true }) as number;
     for (const migration of migrations.slice(current)) {
       for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
     }
+    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
     sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

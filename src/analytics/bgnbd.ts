@@ -1,0 +1,272 @@
+// BG/NBD model (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way"): fit by maximum
+// likelihood on per-customer (x, t_x, T) summaries, then predict future purchases and P(alive).
+// x = repeat purchases (distinct purchase days − 1), t_x = time of the last purchase since the first,
+// T = age since the first purchase; t_x, T and t share one time unit (the app uses weeks).
+// All formulas are evaluated in log space: a customer with hundreds of purchases would otherwise
+// overflow (α + T)^(r + x) and the like.
+
+import { nelderMead, type NelderMeadOptions } from "./optimize.js";
+import { lgamma, logAddExp, logHyp2f1 } from "./special.js";
+
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+export interface BgNbdCustomer {
+  /** Repeat purchases. */
+  x: number;
+  /** Time of the last purchase since the first (0 when x = 0). */
+  tx: number;
+  /** Age: time from the first purchase to the end of the observation period. */
+  T: number;
+  /** How many customers share this (x, t_x, T); default 1. */
+  count?: number;
+}
+
+export interface BgNbdFit extends BgNbdParams {
+  /** Total log-likelihood at the fitted parameters. */
+  logLikelihood: number;
+  /** Number of customers fitted (sum of the counts). */
+  customers: number;
+}
+
+export interface BgNbdFitOptions {
+  /** Start of the search; default r = α = a = b = 1. */
+  start?: BgNbdParams;
+  optimizer?: NelderMeadOptions;
+}
+
+/** Log-likelihood of one customer's (x, t_x, T); `count` is ignored here. */
+export function bgnbdLogLikelihood(params: BgNbdParams, customer: BgNbdCustomer): number {
+  checkParams(params);
+  checkCustomer(customer);
+  const { r, alpha, a, b } = params;
+  const { x, tx, T } = customer;
+  // A1 + A2: log[Γ(r + x) α^r / Γ(r)] + log[B(a, b + x) / B(a, b)].
+  const head =
+    lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+  // Bracket: (α + T)^−(r+x) + δ(x>0) · a/(b + x − 1) · (α + t_x)^−(r+x), summed in log space.
+  const stillAlive = -(r + x) * Math.log(alpha + T);
+  if (x === 0) return head + stillAlive;
+  const diedAfterLast = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
+  return head + logAddExp(stillAlive, diedAfterLast);
+}
+
+/** Sum of the customers' log-likelihoods, each weighted by its count. */
+export function bgnbdTotalLogLikelihood(params: BgNbdParams, customers: readonly BgNbdCustomer[]): number {
+  checkParams(params);
+  const data = compress(customers);
+  return -negativeLogLikelihood(data, logParams(params)) * data.totalWeight;
+}
+
+/**
+ * Maximum-likelihood fit. The search runs on log-parameters (so they stay positive without
+ * constraints) and minimises the mean negative log-likelihood (so tolerances do not depend on the
+ * number of customers). Customers with identical (x, t_x, T) share one likelihood term.
+ */
+export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitOptions = {}): BgNbdFit {
+  const data = compress(customers);
+  if (data.totalWeight === 0) throw new RangeError("fitBgNbd: no customers to fit");
+  const start = options.start ?? { r: 1, alpha: 1, a: 1, b: 1 };
+  checkParams(start);
+  const result = nelderMead((p) => negativeLogLikelihood(data, p), logParams(start), {
+    initialStep: 0.5,
+    xTolerance: 1e-6,
+    fTolerance: 1e-11,
+    ...options.optimizer,
+  });
+  const [r, alpha, a, b] = result.x.map(Math.exp) as [number, number, number, number];
+  return { r, alpha, a, b, logLikelihood: -result.value * data.totalWeight, customers: data.totalWeight };
+}
+
+/**
+ * P(customer still alive | x, t_x, T) = 1 / (1 + δ(x>0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)).
+ * Computed as a logistic of a log-odds, so x = 1000 gives 0 rather than NaN.
+ */
+export function bgnbdPAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+  checkParams(params);
+  checkCustomer({ x, tx, T });
+  if (x === 0) return 1;
+  const { r, alpha, a, b } = params;
+  const logOddsDead = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return logistic(-logOddsDead);
+}
+
+/**
+ * E[Y(t) | x, t_x, T]: expected purchases in the next t time units for a customer with this history
+ * (FHL 2005 eq. 10, in the form the `lifetimes` library uses):
+ *   (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r+x) · 2F1(r + x, b + x; a + b + x − 1; t/(α + T + t))]
+ *   / (1 + δ(x>0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)).
+ * Undefined for a = 1 exactly (a RangeError; the formula's limit is not implemented).
+ */
+export function bgnbdConditionalExpected(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  checkParams(params);
+  checkCustomer({ x, tx, T });
+  checkHorizon(t);
+  const { r, alpha, a, b } = params;
+  checkNotOne(a);
+  const z = t / (alpha + T + t);
+  const logHyp = logHyp2f1(r + x, b + x, a + b + x - 1, z);
+  const logDiscount = (r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t));
+  const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyp + logDiscount);
+  if (x === 0) return numerator;
+  const logOddsDead = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return numerator * Math.exp(-logAddExp(0, logOddsDead));
+}
+
+/**
+ * E[X(t)]: expected purchases in the first t time units of a new customer (FHL 2005 eq. 9):
+ *   (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r · 2F1(r, b; a + b − 1; t/(α + t))].
+ */
+export function bgnbdExpectedNew(params: BgNbdParams, t: number): number {
+  checkParams(params);
+  checkHorizon(t);
+  const { r, alpha, a, b } = params;
+  checkNotOne(a);
+  const logHyp = logHyp2f1(r, b, a + b - 1, t / (alpha + t));
+  const logDiscount = r * (Math.log(alpha) - Math.log(alpha + t));
+  return ((a + b - 1) / (a - 1)) * -Math.expm1(logHyp + logDiscount);
+}
+
+function logistic(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+function logParams(p: BgNbdParams): number[] {
+  return [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)];
+}
+
+function checkParams(p: BgNbdParams): void {
+  for (const name of ["r", "alpha", "a", "b"] as const) {
+    const v = p[name];
+    if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`BG/NBD parameter ${name} must be a positive finite number, got ${v}`);
+  }
+}
+
+/** The expectation formulas divide by a − 1; their limit at a = 1 is not implemented. */
+function checkNotOne(a: number): void {
+  if (a === 1) throw new RangeError("BG/NBD: expectations are undefined at a = 1 exactly (the formula divides by a − 1)");
+}
+
+function checkCustomer(c: BgNbdCustomer): void {
+  const { x, tx, T } = c;
+  if (!(Number.isInteger(x) && x >= 0)) throw new RangeError(`BG/NBD: x must be a non-negative integer, got ${x}`);
+  if (!(Number.isFinite(T) && T >= 0)) throw new RangeError(`BG/NBD: T must be a non-negative number, got ${T}`);
+  if (!(Number.isFinite(tx) && tx >= 0 && tx <= T)) {
+    throw new RangeError(`BG/NBD: t_x must be between 0 and T (${T}), got ${tx}`);
+  }
+  if (c.count !== undefined && !(Number.isFinite(c.count) && c.count >= 0)) {
+    throw new RangeError(`BG/NBD: count must be a non-negative number, got ${c.count}`);
+  }
+}
+
+function checkHorizon(t: number): void {
+  if (!(Number.isFinite(t) && t >= 0)) throw new RangeError(`BG/NBD: t must be a non-negative number, got ${t}`);
+}
+
+/**
+ * Customers reduced to distinct (x, t_x, T) rows with weights; x, T and t_x values are also listed
+ * once each, so that per evaluation every lgamma and log is computed once per distinct value rather
+ * than once per customer.
+ */
+interface CompressedCustomers {
+  xs: Float64Array;
+  Ts: Float64Array;
+  txs: Float64Array;
+  rowX: Int32Array;
+  rowT: Int32Array;
+  rowTx: Int32Array;
+  rowWeight: Float64Array;
+  totalWeight: number;
+  // Scratch space reused by every evaluation.
+  headByX: Float64Array;
+  logA4ByX: Float64Array;
+  logAlphaT: Float64Array;
+  logAlphaTx: Float64Array;
+}
+
+function compress(customers: readonly BgNbdCustomer[]): CompressedCustomers {
+  const rows = new Map<string, { x: number; tx: number; T: number; w: number }>();
+  for (const c of customers) {
+    checkCustomer(c);
+    const w = c.count ?? 1;
+    if (w === 0) continue;
+    const tx = c.x === 0 ? 0 : c.tx; // t_x plays no part when x = 0
+    const key = `${c.x}|${tx}|${c.T}`;
+    const row = rows.get(key);
+    if (row) row.w += w;
+    else rows.set(key, { x: c.x, tx, T: c.T, w });
+  }
+  const xIndex = indexOf([...rows.values()].map((row) => row.x));
+  const TIndex = indexOf([...rows.values()].map((row) => row.T));
+  const txIndex = indexOf([...rows.values()].map((row) => row.tx));
+  const n = rows.size;
+  const data: CompressedCustomers = {
+    xs: Float64Array.from(xIndex.keys()),
+    Ts: Float64Array.from(TIndex.keys()),
+    txs: Float64Array.from(txIndex.keys()),
+    rowX: new Int32Array(n),
+    rowT: new Int32Array(n),
+    rowTx: new Int32Array(n),
+    rowWeight: new Float64Array(n),
+    totalWeight: 0,
+    headByX: new Float64Array(xIndex.size),
+    logA4ByX: new Float64Array(xIndex.size),
+    logAlphaT: new Float64Array(TIndex.size),
+    logAlphaTx: new Float64Array(txIndex.size),
+  };
+  let i = 0;
+  for (const row of rows.values()) {
+    data.rowX[i] = xIndex.get(row.x)!;
+    data.rowT[i] = TIndex.get(row.T)!;
+    data.rowTx[i] = txIndex.get(row.tx)!;
+    data.rowWeight[i] = row.w;
+    data.totalWeight += row.w;
+    i++;
+  }
+  return data;
+}
+
+function indexOf(values: number[]): Map<number, number> {
+  const index = new Map<number, number>();
+  for (const v of values) if (!index.has(v)) index.set(v, index.size);
+  return index;
+}
+
+/** Mean negative log-likelihood at log-parameters p = log(r, α, a, b); the objective of the fit. */
+function negativeLogLikelihood(data: CompressedCustomers, p: ArrayLike<number>): number {
+  const r = Math.exp(p[0]);
+  const alpha = Math.exp(p[1]);
+  const a = Math.exp(p[2]);
+  const b = Math.exp(p[3]);
+  const { xs, Ts, txs, headByX, logA4ByX, logAlphaT, logAlphaTx } = data;
+  const common = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  const logA = Math.log(a);
+  for (let k = 0; k < xs.length; k++) {
+    const x = xs[k];
+    headByX[k] = common + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    logA4ByX[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
+  }
+  for (let j = 0; j < Ts.length; j++) logAlphaT[j] = Math.log(alpha + Ts[j]);
+  for (let j = 0; j < txs.length; j++) logAlphaTx[j] = Math.log(alpha + txs[j]);
+
+  const { rowX, rowT, rowTx, rowWeight } = data;
+  let total = 0;
+  for (let i = 0; i < rowX.length; i++) {
+    const k = rowX[i];
+    const power = r + xs[k];
+    const stillAlive = -power * logAlphaT[rowT[i]];
+    let ll = headByX[k] + stillAlive;
+    if (xs[k] > 0) {
+      const diedAfterLast = logA4ByX[k] - power * logAlphaTx[rowTx[i]];
+      ll = headByX[k] + logAddExp(stillAlive, diedAfterLast);
+    }
+    total += rowWeight[i] * ll;
+  }
+  return -total / data.totalWeight;
+}

@@ -1,0 +1,201 @@
+// Lifetime value and churn risk: BG/NBD + Gamma-Gamma fitted on the purchase history (weeks), or the
+// simple Gupta & Lehmann model when the data cannot support a fit. Returns plain report records.
+import type { Store } from "../db/open.js";
+import { CrmError, usageError } from "../errors.js";
+import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, type BgNbdFit } from "../analytics/bgnbd.js";
+import { fitGammaGamma, gammaGammaExpectedValue, gammaGammaPopulationMean, type GammaGammaFit } from "../analytics/gammagamma.js";
+import { predictiveClv, simpleClv } from "../analytics/clv.js";
+import { loadCustomers, contactNames, dayNumber, type CustomerData } from "./customers.js";
+import { currencyDigits } from "./money.js";
+
+/** Below this many repeat customers the BG/NBD parameters are not identifiable in practice. */
+export const MIN_REPEAT_CUSTOMERS = 50;
+const DAYS_PER_WEEK = 7;
+
+export interface ClvOptions {
+  model: "bgnbd" | "simple";
+  horizonMonths: number;
+  /** Yearly discount rate, e.g. 0.1. */
+  discountRate: number;
+  /** Share of revenue that is margin (1 = revenue). */
+  margin: number;
+  currency?: string;
+}
+
+export interface ClvRow {
+  contactId: number;
+  name: string;
+  email: string | null;
+  purchases: number;
+  repeatPurchases: number;
+  firstPurchase: string;
+  lastPurchase: string;
+  recencyDays: number;
+  ageDays: number;
+  totalSpent: number;
+  pAlive: number | null;
+  expectedPurchases: number | null;
+  expectedOrderValue: number | null;
+  clv: number;
+}
+
+export interface ClvReport {
+  model: "bgnbd" | "simple";
+  /** Why the simple model was used although BG/NBD was asked for. */
+  fallbackReason?: string;
+  currency: string;
+  asOf: string;
+  horizonMonths: number;
+  discountRate: number;
+  margin: number;
+  otherCurrencies: string[];
+  bgnbd?: { r: number; alpha: number; a: number; b: number; logLikelihood: number; customers: number };
+  gammaGamma?: { p: number; q: number; gamma: number; logLikelihood: number; customers: number };
+  simple?: { yearlyRetention: number; multiplier: number; customersAYearAgo: number; retained: number };
+  customers: number;
+  totalClv: number;
+  rows: ClvRow[];
+}
+
+const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+const round4 = (v: number) => Number(v.toPrecision(6));
+
+interface Fitted {
+  bgnbd: BgNbdFit;
+  gammaGamma: GammaGammaFit;
+}
+
+/** Fits both models, or says in user terms why it cannot. */
+export function fitModels(data: CustomerData): Fitted | { reason: string } {
+  const repeaters = data.customers.filter((c) => c.x > 0);
+  if (repeaters.length < MIN_REPEAT_CUSTOMERS)
+    return { reason: `only ${repeaters.length} customers bought on more than one day; the BG/NBD model needs at least ${MIN_REPEAT_CUSTOMERS}` };
+  const bgnbd = fitBgNbd(data.customers.map((c) => ({ x: c.x, tx: c.txDays / DAYS_PER_WEEK, T: c.ageDays / DAYS_PER_WEEK })));
+  // a + b ≤ 1 makes the hypergeometric terms of the predictions change sign: no usable forecast.
+  if (![bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b, bgnbd.logLikelihood].every(Number.isFinite) || bgnbd.a + bgnbd.b <= 1)
+    return { reason: "the BG/NBD fit did not converge to usable parameters on this data (too little history?)" };
+  const gammaGamma = fitGammaGamma(repeaters.filter((c) => c.repeatMean > 0).map((c) => ({ x: c.x, mbar: c.repeatMean })));
+  if (!(gammaGamma.q > 1) || ![gammaGamma.p, gammaGamma.gamma, gammaGamma.logLikelihood].every(Number.isFinite))
+    return { reason: "the Gamma-Gamma fit of order values did not give a finite mean (q ≤ 1)" };
+  return { bgnbd, gammaGamma };
+}
+
+export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData): ClvReport {
+  if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid --discount ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
+  const data = preloaded ?? loadCustomers(store, now, opts.currency);
+  const scale = 10 ** currencyDigits(data.currency);
+  const base = {
+    currency: data.currency, asOf: data.today, horizonMonths: opts.horizonMonths, discountRate: opts.discountRate,
+    margin: opts.margin, otherCurrencies: data.otherCurrencies, customers: data.customers.length,
+  };
+  const names = contactNames(store, data.customers.map((c) => c.contactId));
+  const describe = (c: CustomerData["customers"][number]) => ({
+    contactId: c.contactId,
+    name: names.get(c.contactId)?.name ?? "",
+    email: names.get(c.contactId)?.email ?? null,
+    purchases: c.purchases,
+    repeatPurchases: c.x,
+    firstPurchase: c.firstDay,
+    lastPurchase: c.lastDay,
+    recencyDays: c.recencyDays,
+    ageDays: c.ageDays,
+    totalSpent: round(c.totalMinor / scale),
+  });
+
+  let fallbackReason: string | undefined;
+  if (opts.model === "bgnbd") {
+    const fitted = fitModels(data);
+    if ("bgnbd" in fitted) {
+      const { bgnbd, gammaGamma } = fitted;
+      const horizonWeeks = (opts.horizonMonths * 30) / DAYS_PER_WEEK;
+      const rows = predictRows(data, (c) => {
+        const tx = c.txDays / DAYS_PER_WEEK;
+        const T = c.ageDays / DAYS_PER_WEEK;
+        const value = gammaGammaExpectedValue(gammaGamma, c.x, c.repeatMean);
+        const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate });
+        return {
+          ...describe(c),
+          pAlive: round4(bgnbdPAlive(bgnbd, c.x, tx, T)),
+          expectedPurchases: round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T)),
+          expectedOrderValue: round(value * opts.margin),
+          clv: round(clv * opts.margin),
+        };
+      });
+      if (rows) return {
+        model: "bgnbd",
+        ...base,
+        bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
+        gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
+        totalClv: round(rows.reduce((s, r) => s + r.clv, 0)),
+        rows,
+      };
+      fallbackReason = "the fitted BG/NBD model cannot be evaluated for every customer on this data (too little history?)";
+    } else fallbackReason = fitted.reason;
+  }
+  try {
+    return { ...simpleReport(data, opts, describe), ...base, fallbackReason };
+  } catch (err) {
+    if (fallbackReason && err instanceof CrmError)
+      throw usageError(`cannot estimate CLV yet: ${fallbackReason}, and ${err.message.replace(/^the /, "the ")}`, err.hint);
+    throw err;
+  }
+}
+
+/** Rows sorted by CLV; undefined when the fitted model cannot be evaluated for some customer. */
+function predictRows(data: CustomerData, predict: (c: CustomerData["customers"][number]) => ClvRow): ClvRow[] | undefined {
+  try {
+    return data.customers.map(predict).sort((p, q) => q.clv - p.clv || p.contactId - q.contactId);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Gupta & Lehmann (2003): CLV = m · r / (1 + d − r). m is the customer's margin over the last 12
+ * months; r the share of the previous 12 months' customers who bought again in the last 12 months.
+ */
+function simpleReport(data: CustomerData, opts: ClvOptions, describe: (c: CustomerData["customers"][number]) => Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderValue" | "clv">) {
+  const today = dayNumber(data.today);
+  // Customers a year ago: first purchase at least 365 days back; retained: they bought again since.
+  const activeLastYear = (c: CustomerData["customers"][number]) => today - dayNumber(c.lastDay) < 365;
+  const previous = data.customers.filter((c) => dayNumber(c.firstDay) <= today - 365);
+  const retained = previous.filter((c) => activeLastYear(c) && c.x > 0);
+  if (previous.length === 0)
+    throw usageError("the simple CLV model needs more than a year of purchase history", "record or import older purchases, or use --as-of a later date");
+  const r = retained.length / previous.length;
+  const multiplier = simpleClv(1, Math.min(r, 0.999), opts.discountRate);
+  const scale = 10 ** currencyDigits(data.currency);
+  const rows: ClvRow[] = data.customers.map((c) => {
+    // Yearly margin: the customer's average spend per year of their active span, if still active.
+    const years = Math.max(1, (dayNumber(c.lastDay) - dayNumber(c.firstDay) + 1) / 365);
+    const yearlyMargin = activeLastYear(c) ? (c.totalMinor / scale / years) * opts.margin : 0;
+    return { ...describe(c), pAlive: null, expectedPurchases: null, expectedOrderValue: null, clv: round(yearlyMargin * multiplier) };
+  });
+  rows.sort((p, q) => q.clv - p.clv || p.contactId - q.contactId);
+  return {
+    model: "simple" as const,
+    simple: { yearlyRetention: round4(r), multiplier: round4(multiplier), customersAYearAgo: previous.length, retained: retained.length },
+    totalClv: round(rows.reduce((s, row) => s + row.clv, 0)),
+    rows,
+  };
+}
+
+export interface ChurnRow extends ClvRow {
+  valueAtRisk: number;
+}
+
+/**
+ * Customers whose P(alive) fell below the threshold, ranked by value at risk: what they have spent so
+ * far (their historic value), the revenue stream that stops if they are gone; CLV shown beside it.
+ */
+export function churnReport(store: Store, now: Date, opts: { threshold: number; currency?: string }) {
+  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid --threshold ${opts.threshold}`, "use a probability such as 0.5");
+  const clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1, currency: opts.currency });
+  if (clv.model !== "bgnbd") return { ...clv, threshold: opts.threshold, rows: [] as ChurnRow[] };
+  const rows: ChurnRow[] = clv.rows
+    .filter((r) => r.pAlive! < opts.threshold)
+    .map((r) => ({ ...r, valueAtRisk: r.totalSpent }))
+    .sort((p, q) => q.valueAtRisk - p.valueAtRisk || q.clv - p.clv || p.contactId - q.contactId);
+  return { ...clv, threshold: opts.threshold, rows };
+}

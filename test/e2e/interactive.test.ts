@@ -1,0 +1,60 @@
+// The interactive `crm add`: run in a real pseudo-terminal (util-linux `script`), answering each prompt
+// as a person would, then check what was stored.
+import { spawn, spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, crmJson, tempDir } from "../helpers.js";
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+/** Runs `crm <args>` on a pseudo-terminal; `answers` are typed when their prompt text appears. */
+function runOnTty(db: string, args: string[], answers: [RegExp, string][]): Promise<{ code: number; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      env: { ...process.env, CRM_DB: db, TERM: "xterm", NO_COLOR: "1" },
+    });
+    let screen = "";
+    let next = 0;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`timed out waiting for ${answers[next]?.[0]}; screen so far:\n${screen}`));
+    }, 20_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      screen += chunk.toString("utf8");
+      while (next < answers.length && answers[next]![0].test(screen)) {
+        const [, keys] = answers[next]!;
+        next++;
+        child.stdin.write(keys);
+      }
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, screen });
+    });
+  });
+}
+
+describe.skipIf(!hasScript)("interactive crm add", () => {
+  it("asks for name, email, phone, company and tags on a terminal and stores the answers", async () => {
+    const dir = tempDir();
+    const db = path.join(dir, "crm.db");
+    const { code, screen } = await runOnTty(db, ["add"], [
+      [/Name/, "Ada Lovelace\r"],
+      [/Email/, "not-an-email\r"],
+      [/not an email address/, "\x15ADA@Example.com\r"],
+      [/Phone/, "+44 20 7946 0000\r"],
+      [/Company/, "Analytical Engines\r"],
+      [/Tags/, "client, vip\r"],
+    ]);
+    expect(code, screen).toBe(0);
+    const [ada] = crmJson(db, ["contact", "list"]);
+    expect(ada).toMatchObject({
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      phone: "+44 20 7946 0000",
+      company: "Analytical Engines",
+      tags: ["client", "vip"],
+    });
+  });
+});

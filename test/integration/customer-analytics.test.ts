@@ -1,0 +1,117 @@
+// Customer analytics on a real database: the CDNOW transaction log (test/fixtures/cdnow) loaded as
+// purchases, then the reports computed by core — checked against the published BG/NBD and
+// Gamma-Gamma results (Fader, Hardie & Lee 2005).
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../../src/db/open.js";
+import { loadCustomers } from "../../src/core/customers.js";
+import { clvReport, churnReport } from "../../src/core/lifetime.js";
+import { contactIdsInSegment, rfmReport, kmeansReport, customerAnalytics } from "../../src/core/segments.js";
+import { ROOT, tempDir } from "../helpers.js";
+
+const asOf = (date: string) => new Date(`${date}T23:59:59.999`);
+let store: Store;
+
+beforeAll(() => {
+  store = openStore(path.join(tempDir(), "crm.db"));
+  const log = fs.readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8").split(/\r?\n/).filter((l) => l.trim());
+  const contact = store.sqlite.prepare("insert or ignore into contacts(id, name, created_at, updated_at) values (?, ?, ?, ?)");
+  const purchase = store.sqlite.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, ?, 'USD', ?, ?)");
+  store.sqlite.transaction(() => {
+    for (const line of log) {
+      const [, id, day, , dollars] = line.trim().split(/\s+/);
+      const at = new Date(`${day!.slice(0, 4)}-${day!.slice(4, 6)}-${day!.slice(6, 8)}T12:00:00`).toISOString();
+      contact.run(Number(id), `Customer ${id}`, at, at);
+      // Dollar values with two decimals, converted by string so no float rounding is involved.
+      const [whole, frac = ""] = dollars!.split(".");
+      purchase.run(Number(id), Number(whole) * 100 + Number(frac.padEnd(2, "0").slice(0, 2)), at, at);
+    }
+  })();
+});
+
+describe("CDNOW through core", () => {
+  it("derives the published calibration summary: 2,357 customers, 946 repeaters, 2,457 repeat purchases", () => {
+    const data = loadCustomers(store, asOf("1997-09-30"));
+    expect(data.customers).toHaveLength(2357);
+    expect(data.customers.filter((c) => c.x > 0)).toHaveLength(946);
+    expect(data.customers.reduce((s, c) => s + c.x, 0)).toBe(2457);
+  });
+
+  it("fits BG/NBD and Gamma-Gamma to the published parameters", () => {
+    const report = clvReport(store, asOf("1997-09-30"), { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 });
+    expect(report.model).toBe("bgnbd");
+    const b = report.bgnbd!;
+    expect(b.r).toBeCloseTo(0.243, 3);
+    expect(b.alpha).toBeCloseTo(4.414, 2);
+    expect(b.a).toBeCloseTo(0.793, 3);
+    expect(b.b).toBeCloseTo(2.426, 2);
+    expect(b.logLikelihood).toBeCloseTo(-9582.4, 1);
+    const g = report.gammaGamma!;
+    expect(g.p).toBeCloseTo(6.25, 1);
+    expect(g.q).toBeCloseTo(3.74, 1);
+    expect(g.gamma).toBeCloseTo(15.44, 1);
+    expect(g.customers).toBe(946);
+    for (const row of report.rows) {
+      expect(row.pAlive).toBeGreaterThanOrEqual(0);
+      expect(row.pAlive).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(row.clv)).toBe(true);
+    }
+    // Customers with one purchase are certainly alive under BG/NBD.
+    expect(report.rows.filter((r) => r.repeatPurchases === 0).every((r) => r.pAlive === 1)).toBe(true);
+  });
+
+  it("falls back to the simple model, saying why, when too few customers repeat", () => {
+    // 20 customers over two years: half bought again in the second year.
+    const small = openStore(path.join(tempDir(), "small.db"));
+    const contact = small.sqlite.prepare("insert into contacts(id, name, created_at, updated_at) values (?, ?, ?, ?)");
+    const purchase = small.sqlite.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, 10000, 'EUR', ?, ?)");
+    for (let id = 1; id <= 20; id++) {
+      const first = new Date(2024, 0, id).toISOString();
+      contact.run(id, `Customer ${id}`, first, first);
+      purchase.run(id, first, first);
+      if (id % 2 === 0) purchase.run(id, new Date(2025, 5, id).toISOString(), first);
+    }
+    const report = clvReport(small, asOf("2025-12-31"), { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 });
+    expect(report.model).toBe("simple");
+    expect(report.fallbackReason).toMatch(/only 10 customers bought on more than one day/);
+    // r = 10/20 = 0.5; multiplier r/(1 + d − r) = 0.5/0.6; a repeat customer's yearly margin is
+    // 200 EUR spread over their active span (more than a year → per year).
+    expect(report.simple!.yearlyRetention).toBe(0.5);
+    expect(report.simple!.multiplier).toBeCloseTo(0.5 / 0.6, 4);
+    const repeat = report.rows.find((r) => r.contactId === 2)!;
+    const years = (Date.UTC(2025, 5, 2) - Date.UTC(2024, 0, 2)) / 86_400_000 / 365 + 1 / 365;
+    expect(repeat.clv).toBeCloseTo((200 / years) * (0.5 / 0.6), 1);
+    expect(report.rows.find((r) => r.contactId === 1)!.clv).toBe(0);
+  });
+
+  it("ranks churn risk by value at risk, only below the threshold", () => {
+    const churn = churnReport(store, asOf("1998-06-30"), { threshold: 0.3 });
+    expect(churn.rows.length).toBeGreaterThan(0);
+    expect(churn.rows.every((r) => r.pAlive! < 0.3)).toBe(true);
+    const values = churn.rows.map((r) => r.valueAtRisk);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+  });
+
+  it("segments every customer by RFM and finds a segment's members", () => {
+    const report = rfmReport(store, asOf("1998-06-30"));
+    expect(report.summary.reduce((s, r) => s + r.customers, 0)).toBe(2357);
+    const champions = contactIdsInSegment(store, "champions", asOf("1998-06-30"));
+    expect(champions.length).toBe(report.summary.find((s) => s.segment === "Champions")!.customers);
+    expect(() => contactIdsInSegment(store, "Royalty", asOf("1998-06-30"))).toThrow(/unknown segment/);
+  });
+
+  it("gives the same k-means clusters on two runs", () => {
+    const a = kmeansReport(store, asOf("1998-06-30"), { k: 4 });
+    const b = kmeansReport(store, asOf("1998-06-30"), { k: 4 });
+    expect(a.clusters).toEqual(b.clusters);
+    expect(a.assignment).toEqual(b.assignment);
+  });
+
+  it("describes one customer for crm contact show", () => {
+    const info = customerAnalytics(store, 1516, asOf("1997-09-30"))!;
+    expect(info.segment).toBeTypeOf("string");
+    expect(info.pAlive).toBeCloseTo(0.97, 1);
+    expect(customerAnalytics(store, 999_999, asOf("1997-09-30"))).toBeUndefined();
+  });
+});
