@@ -53,7 +53,7 @@ describe("crm import purchases", () => {
 
   it("imports the real CDNOW sample: 6,919 purchases of 2,357 customers, and nothing twice", () => {
     const dir = tempDir();
-    const lines = fs.readFileSync("/work/shared/data/cdnow/CDNOW_sample.txt", "utf8").trim().split("\n");
+    const lines = fs.readFileSync(path.join(FIXTURES, "cdnow", "CDNOW_sample.txt"), "utf8").trim().split("\n");
     const csv = ["customer_id,date,quantity,amount", ...lines.map((l) => { const [id, , date, qty, amount] = l.trim().split(/\s+/); return `${id},${date},${qty},${amount}`; })].join("\n");
     const file = write(dir, "cdnow.csv", csv);
     const r = crm(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--json"]);
@@ -179,5 +179,251 @@ describe("crm import purchases", () => {
     const r = crm(dir, ["import", "purchases", path.join(dir, "nope.csv")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no such file");
+  });
+});
+
+const contacts = (dir: string) => crmJson(dir, ["contact", "list"]) as any[];
+const byName = (dir: string, name: string) => contacts(dir).find((c) => c.name === name);
+
+describe("crm import contacts from address-book exports", () => {
+  it("reads a Google Contacts CSV: names, several emails and phones, labels as tags, custom fields", () => {
+    const dir = tempDir();
+    const r = crm(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "google-contacts.csv")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/4 new/);
+    const ada = byName(dir, "Ada Lovelace");
+    expect(ada).toMatchObject({
+      email: "ada@analytical.example",
+      phone: "+44 20 7946 0001",
+      company: "Analytical Engines Ltd",
+      title: "Founder",
+      note: "Met at the Royal Society.\nWants a quote for the Q3 workshop.",
+      tags: ["Clients", "VIP"],
+    });
+    expect(ada.fields).toEqual({
+      "Customer since": "2019",
+      address: "12 St James's Square\nLondon SW1Y 4JH\nUnited Kingdom",
+      birthday: "1815-12-10",
+      department: "Research",
+      "email 2": "ada.byron@home.example",
+      "email 3": "countess@lovelace.example",
+      "name prefix": "Countess",
+      nickname: "Ada",
+      "phone 2": "+44 20 7946 0002",
+      website: "https://analytical.example",
+    });
+    expect(byName(dir, "José Núñez")).toMatchObject({ email: "jose@panaderia.example", company: "Panadería Núñez", tags: ["Suppliers"] });
+    expect(byName(dir, "Grace Brewster Hopper").fields).toEqual({ birthday: "--12-09" });
+    // No name at all: the company names the contact.
+    expect(byName(dir, "Harbour Bakery")).toMatchObject({ company: "Harbour Bakery", phone: "+44 1632 960000", email: null });
+  });
+
+  it("reads an Outlook CSV (BOM, CRLF, Title = prefix, 0/0/00 dates and Normal/SMTP noise dropped)", () => {
+    const dir = tempDir();
+    const r = crm(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "outlook.csv")]);
+    expect(r.code, r.stderr).toBe(0);
+    const soren = byName(dir, "Søren Kierkegaard");
+    expect(soren).toMatchObject({
+      email: "soren@filosofi.example",
+      phone: "+45 20 12 34 56",
+      company: "Københavns Filosofi ApS",
+      title: "Consultant",
+      note: 'Prefers long letters, "Either/Or" fan.\nCall after 10.',
+      tags: ["Clients", "Philosophy"],
+    });
+    expect(soren.fields).toEqual({
+      "Business City": "København",
+      "Business Country/Region": "Denmark",
+      birthday: "5/5/1813",
+      "email 2": "sk@home.example",
+      "name prefix": "Dr.",
+      "phone 2": "+45 33 12 34 56",
+      website: "https://filosofi.example",
+    });
+    const mei = byName(dir, "Mei Chen");
+    expect(mei).toMatchObject({ email: "mei@pixelorchard.example", title: "Designer", tags: ["Prospects"], fields: {} });
+  });
+
+  it("reads a HubSpot export, keeping its other columns as fields", () => {
+    const dir = tempDir();
+    expect(crm(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "hubspot.csv")]).code).toBe(0);
+    const kofi = byName(dir, "Kofi Mensah");
+    expect(kofi).toMatchObject({ email: "kofi@mensah.example", phone: "+233 30 000 0000", company: "Mensah Logistics", title: "COO" });
+    expect(kofi.fields).toMatchObject({ "Record ID": "51", "Lifecycle Stage": "Lead", "Lead Status": "Open", City: "Accra" });
+    expect(byName(dir, "Priya Raman")).toMatchObject({ phone: "+91 98 0000 0000", company: "Raman Textiles", title: "Owner" });
+  });
+
+  it("reads a multi-contact vCard 3.0 from a phone: folded lines, non-ASCII names, preferred email first", () => {
+    const dir = tempDir();
+    const r = crm(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "phone-contacts.vcf")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(contacts(dir).map((c) => c.name).sort()).toEqual(["Antonín Leopold Dvořák", "Plumber (emergency)", "Ελένη Ζαχαρίου", "山田 太郎"].sort());
+    const dvorak = byName(dir, "Antonín Leopold Dvořák");
+    expect(dvorak).toMatchObject({
+      email: "antonin@dvorak.example",
+      phone: "+420 601 234 567",
+      company: "Nelahozeves Music",
+      title: "Composer",
+      note: "Met at the Rudolfinum after the rehearsal of the New World symphony. Prefers phone calls in the morning, never on Sundays.\nHas two dogs.",
+      tags: ["client", "vip"],
+    });
+    expect(dvorak.fields).toEqual({
+      address: "Žitná 14, Praha, 120 00, Czechia",
+      birthday: "1841-09-08",
+      department: "Composition",
+      "email 2": "a.dvorak@conservatory.example",
+      "phone 2": "+420 2 1234 5678",
+    });
+    // TYPE=PREF on the second EMAIL makes it the contact's email.
+    expect(byName(dir, "Ελένη Ζαχαρίου")).toMatchObject({ email: "eleni@zachariou.example", fields: { "email 2": "eleni.home@example.gr" } });
+    expect(byName(dir, "山田 太郎")).toMatchObject({ email: "taro@yamada.example", company: "山田商店", tags: ["supplier"] });
+    expect(byName(dir, "Plumber (emergency)")).toMatchObject({ email: null, phone: "+44 7700 900123" });
+  });
+
+  it("reads a vCard 4.0: PREF=1, tel: URIs, BDAY in basic format", () => {
+    const dir = tempDir();
+    expect(crm(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "contacts-v4.vcf")]).code).toBe(0);
+    const [grace] = contacts(dir);
+    expect(grace).toMatchObject({
+      name: "Grace Brewster Hopper",
+      email: "grace@navy.example",
+      phone: "+1-555-555-0100",
+      company: "US Navy",
+      title: "Rear Admiral",
+      note: "Invented the first compiler.\nLoves nanoseconds, and a good COBOL program.",
+      tags: ["navy", "pioneer"],
+    });
+    expect(grace.fields).toEqual({
+      anniversary: "1930-06-15",
+      birthday: "1906-12-09",
+      department: "Computing",
+      "email 2": "grace.hopper@example.org",
+      "name prefix": "Dr.",
+      "phone 2": "+1-555-555-0199",
+      website: "https://example.org/grace",
+    });
+  });
+
+  it("refuses a vCard 2.1 card with the reason, by line", () => {
+    const dir = tempDir();
+    const file = write(dir, "old.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ok\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=89mile\r\nEND:VCARD\r\n");
+    const r = crm(dir, ["import", "contacts", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 5: vCard 2.1 is not supported: export the contacts as vCard 3.0 or 4.0");
+    expect(fs.existsSync(path.join(dir, "crm.db")) ? contacts(dir) : []).toEqual([]);
+  });
+});
+
+describe("crm import contacts: validation, duplicates, dry runs", () => {
+  const thousand = (badLine?: number) => {
+    const rows = ["name,email,phone"];
+    for (let i = 1; i <= 1000; i++) rows.push(`Person ${i},${i + 1 === badLine ? "person.at.example.com" : `person${i}@example.com`},+1 555 ${String(i).padStart(4, "0")}`);
+    return rows.join("\n") + "\n";
+  };
+
+  it("one invalid email among 1,000 rows: imports nothing, exits 2 and names the line", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Someone"]);
+    const before = sha256(path.join(dir, "crm.db"));
+    const file = write(dir, "people.csv", thousand(501));
+    const r = crm(dir, ["import", "contacts", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      'line 501: invalid email "person.at.example.com"',
+      "crm: 1 row of 1,000 rows is invalid: nothing was imported — fix it, or pass --skip-invalid to import the 999 valid rows and get the rejects in a file",
+    ]);
+    expect(contacts(dir)).toHaveLength(1);
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+    expect(fs.existsSync(`${file}.rejects.csv`)).toBe(false);
+  });
+
+  it("with --skip-invalid imports the 999 and writes the one reject (default <file>.rejects.csv)", () => {
+    const dir = tempDir();
+    const file = write(dir, "people.csv", thousand(501));
+    const r = crm(dir, ["import", "contacts", file, "--skip-invalid", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 1000, added: 999, invalid: 1, rejectsFile: `${file}.rejects.csv` });
+    expect(contacts(dir)).toHaveLength(999);
+    const rejects = fs.readFileSync(`${file}.rejects.csv`, "utf8").trim().split("\n");
+    expect(rejects).toEqual(["name,email,phone,line,reason", 'Person 500,person.at.example.com,+1 555 0500,501,"invalid email ""person.at.example.com"""']);
+  });
+
+  it("matches duplicates by email case-insensitively: skip (default), update, error (exit 4)", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Ada Lovelace", "--email", "ada@example.com", "--phone", "+44 1", "--tag", "client"]);
+    const file = write(dir, "c.csv", "Name,Email,Phone,Company,Tags\nAda King,ADA@Example.com,,Engines,vip\nBob,bob@example.com,+1 2,,\n");
+    const skip = crm(dir, ["import", "contacts", file, "--json"]);
+    expect(JSON.parse(skip.stdout)).toMatchObject({ added: 1, skipped: 1, updated: 0 });
+    expect(byName(dir, "Ada Lovelace")).toMatchObject({ phone: "+44 1", company: null, tags: ["client"] });
+
+    const update = crm(dir, ["import", "contacts", file, "--on-duplicate", "update", "--json"]);
+    expect(update.code, update.stderr).toBe(0);
+    // Ada changes; Bob is already exactly as in the file, so he counts as skipped.
+    expect(JSON.parse(update.stdout)).toMatchObject({ added: 0, updated: 1, skipped: 1 });
+    // The file's values win, empty cells keep what is there, tags are added.
+    expect(byName(dir, "Ada King")).toMatchObject({ email: "ada@example.com", phone: "+44 1", company: "Engines", tags: ["client", "vip"] });
+
+    const error = crm(dir, ["import", "contacts", file, "--on-duplicate", "error"]);
+    expect(error.code).toBe(4);
+    expect(error.stderr).toContain('line 2: a contact with email "ada@example.com" already exists (#1)');
+    expect(error.stderr).toContain('line 3: a contact with email "bob@example.com" already exists (#2)');
+    expect(contacts(dir)).toHaveLength(2);
+  });
+
+  it("treats a repeated email within the file as a duplicate too", () => {
+    const dir = tempDir();
+    const file = write(dir, "c.csv", "name,email\nAda,ada@example.com\nAda again,ADA@example.com\n");
+    const error = crm(dir, ["import", "contacts", file, "--on-duplicate", "error"]);
+    expect(error.code).toBe(4);
+    expect(error.stderr).toContain('line 3: the email "ada@example.com" is also on line 2');
+    const skip = crm(dir, ["import", "contacts", file, "--json"]);
+    expect(JSON.parse(skip.stdout)).toMatchObject({ added: 1, skipped: 1 });
+  });
+
+  it("--dry-run reports new, updated, skipped and invalid exactly, and writes nothing", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Ada", "--email", "ada@example.com"]);
+    crm(dir, ["add", "Bob", "--email", "bob@example.com"]);
+    const db = path.join(dir, "crm.db");
+    const before = sha256(db);
+    const file = write(dir, "c.csv", "name,email,company\nAda,ada@example.com,Engines\nBob,bob@example.com,\nCy,cy@example.com,\nDee,dee@example,\n");
+    const r = crm(dir, ["import", "contacts", file, "--on-duplicate", "update", "--dry-run", "--skip-invalid", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, committed: false, rows: 4, added: 1, updated: 1, skipped: 1, invalid: 1, rejectsFile: null });
+    expect(r.stderr).toContain('line 5: invalid email "dee@example"');
+    expect(r.stderr).toMatch(/dry run, nothing written: c\.csv would import 4 rows of contacts — 1 new, 1 updated, 1 skipped/);
+    expect(sha256(db)).toBe(before);
+    expect(fs.existsSync(`${file}.rejects.csv`)).toBe(false);
+    expect(contacts(dir)).toHaveLength(2);
+  });
+
+  it("reads ;-separated files with a BOM, CRLF and quoted line breaks; --map names columns and custom fields", () => {
+    const dir = tempDir();
+    const text = '\ufeffVollständiger Name;Mail;Kundennummer;Notiz\r\n"Zoë Müller";zoe@example.de;K-17;"Zeile 1\r\nZeile 2; mit Semikolon"\r\nJürgen Groß;jurgen@example.de;K-18;\r\n';
+    const file = write(dir, "kunden.csv", Buffer.from(text, "utf8"));
+    const r = crm(dir, ["import", "contacts", file, "--map", "Vollständiger Name=name,Mail=email,Kundennummer=field:customer number,Notiz=note"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(byName(dir, "Zoë Müller")).toMatchObject({ email: "zoe@example.de", note: "Zeile 1\nZeile 2; mit Semikolon", fields: { "customer number": "K-17" } });
+    expect(byName(dir, "Jürgen Groß")).toMatchObject({ email: "jurgen@example.de", fields: { "customer number": "K-18" } });
+  });
+
+  it("refuses a file without any name, email, phone or company column, and unknown --map targets", () => {
+    const dir = tempDir();
+    const file = write(dir, "c.csv", "foo,bar\n1,2\n");
+    const r = crm(dir, ["import", "contacts", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('has no name, email, phone or company column; its columns are: "foo", "bar"');
+    const bad = crm(dir, ["import", "contacts", file, "--map", "foo=nickname2"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--map target "nickname2" is not a contact field');
+    expect(crm(dir, ["import", "contacts", file, "--on-duplicate", "merge"]).code).toBe(2);
+  });
+
+  it("refuses text that is not UTF-8, saying how to fix it", () => {
+    const dir = tempDir();
+    const file = write(dir, "latin1.csv", Buffer.from("name,email\nJos\xe9,jose@example.com\n", "latin1"));
+    const r = crm(dir, ["import", "contacts", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not UTF-8 text.*save it as UTF-8/);
   });
 });

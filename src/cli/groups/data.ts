@@ -1,7 +1,7 @@
 // Declares the data commands — import, export, backup, restore, forget; their code lives in
 // ../commands/data.ts and loads only when one of them runs.
 import type { Command } from "commander";
-import { lazy, collect } from "../action.js";
+import { lazy, collect, commandGroup } from "../action.js";
 
 const load = () => import("../commands/data.js");
 
@@ -16,9 +16,7 @@ function importFlags(cmd: Command): Command {
 
 export function registerDataCommands(program: Command): void {
   // `import` is shared with other command groups (survey responses): get it or create it.
-  const importCmd =
-    program.commands.find((c) => c.name() === "import") ??
-    program.command("import").description("import data from files (contacts, purchases, interactions, survey responses)");
+  const importCmd = commandGroup(program, "import", "import data from files (contacts, purchases, interactions, survey responses)");
 
   importFlags(
     importCmd
