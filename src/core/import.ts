@@ -414,7 +414,8 @@ export class ContactDirectory {
       : key.customerId !== undefined ? `no contact with customer id ${quote(key.customerId)}`
       : key.id !== undefined ? `no contact #${key.id} named ${quote(key.name)}`
       : `no contact named ${quote(key.name)}`;
-    throw new InvalidRow(this.opts.create ? what : `${what} (pass --create-contacts to create it)`);
+    const creatable = email !== undefined || key.customerId !== undefined;
+    throw new InvalidRow(this.opts.create || !creatable ? what : `${what} (pass --create-contacts to create it)`);
   }
 
   /** The contact id for a resolved target, creating the contact now if it is new. */

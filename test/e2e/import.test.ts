@@ -427,3 +427,43 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(r.stderr).toMatch(/is not UTF-8 text.*save it as UTF-8/);
   });
 });
+
+describe("crm import interactions", () => {
+  it("finds contacts by email or exact name, maps types, and adds nothing on re-import", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Ada Lovelace", "--email", "ada@example.com"]);
+    crm(dir, ["add", "Bob Stone"]);
+    const file = write(
+      dir,
+      "activities.csv",
+      'Contact,Email,Type,Subject,Date\nAda Lovelace,ADA@example.com,Phone call,"Talked about Q3, sent quote",2024-03-05 10:00\nbob stone,,meeting,Coffee,2024-03-06\nbob stone,,meeting,Coffee,2024-03-06\n',
+    );
+    const r = crm(dir, ["import", "interactions", file, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 3, added: 3 });
+    const list = crmJson(dir, ["log", "list"]);
+    expect(list.map((i: any) => [i.contactName, i.type, i.summary, i.at])).toEqual([
+      ["Bob Stone", "meeting", "Coffee", "2024-03-06T00:00:00.000Z"],
+      ["Bob Stone", "meeting", "Coffee", "2024-03-06T00:00:00.000Z"],
+      ["Ada Lovelace", "call", "Talked about Q3, sent quote", "2024-03-05T10:00:00.000Z"],
+    ]);
+    const again = crm(dir, ["import", "interactions", file, "--json"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, skipped: 3 });
+    expect(crmJson(dir, ["log", "list"])).toHaveLength(3);
+  });
+
+  it("reports unknown types and unknown contacts by line, and writes nothing", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Bob"]);
+    const file = write(dir, "i.csv", "name,email,type,summary,date\nBob,,fax,Sent a fax,2024-01-01\nNobody,,note,x,2024-01-01\n,new@example.com,email,Hello,2024-01-02\nBob,,note,,2024-01-02\n");
+    const r = crm(dir, ["import", "interactions", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n").slice(0, 4)).toEqual([
+      'line 2: unknown interaction type "fax": use one of call, email, meeting, message, note, issue',
+      'line 3: no contact named "Nobody"',
+      'line 4: no contact with email "new@example.com" (pass --create-contacts to create it)',
+      "line 5: no summary",
+    ]);
+    expect(crmJson(dir, ["log", "list"])).toEqual([]);
+  });
+});
