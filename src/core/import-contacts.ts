@@ -292,9 +292,14 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
   const byEmail = new Map<string, number>();
   for (const r of s.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
     byEmail.set(r.email.toLowerCase(), r.id);
+  // Without an email, the same name and phone (and no email on record) is the same person.
+  const noEmailKey = (name: string, phone: string | null) => `${name.trim().toLowerCase()}\u0000${phone ?? ""}`;
+  const byNamePhone = new Map<string, number>();
+  for (const r of s.prepare("select id, name, phone from contacts where email is null order by id desc").iterate() as Iterable<{ id: number; name: string; phone: string | null }>)
+    byNamePhone.set(noEmailKey(r.name, r.phone), r.id);
   const tagIds = new Map<string, number>();
   for (const r of s.prepare("select id, name from tags").iterate() as Iterable<{ id: number; name: string }>) tagIds.set(r.name.toLowerCase(), r.id);
-  /** Emails seen earlier in this file, with their line: a duplicate within the file is a duplicate too. */
+  /** Emails (or names and phones) seen earlier in this file, with their line: duplicates there count too. */
   const seen = new Map<string, number>();
 
   const insertContact = s.prepare(
@@ -331,20 +336,19 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
   return {
     validate({ line, cells }) {
       const row = validateContact(toRaw(cells), defaultSource);
-      if (row.email !== null) {
-        const earlier = seen.get(row.email);
-        if (earlier === undefined) seen.set(row.email, line);
-        if (onDuplicate === "error") {
-          const existing = byEmail.get(row.email);
-          if (existing !== undefined && earlier === undefined)
-            throw new InvalidRow(`a contact with email ${quote(row.email)} already exists (#${existing})`, true);
-          if (earlier !== undefined) throw new InvalidRow(`the email ${quote(row.email)} is also on line ${earlier}`, true);
-        }
+      const key = row.email ?? noEmailKey(row.name, row.phone);
+      const earlier = seen.get(key);
+      if (earlier === undefined) seen.set(key, line);
+      if (onDuplicate === "error") {
+        const what = row.email !== null ? `email ${quote(row.email)}` : `name ${quote(row.name)}${row.phone ? ` and phone ${quote(row.phone)}` : " and no email or phone"}`;
+        const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(key);
+        if (existing !== undefined && earlier === undefined) throw new InvalidRow(`a contact with ${what} already exists (#${existing})`, true);
+        if (earlier !== undefined) throw new InvalidRow(`the ${what} ${row.email !== null ? "is" : "are"} also on line ${earlier}`, true);
       }
       return { row };
     },
     write({ row }) {
-      const existing = row.email !== null ? byEmail.get(row.email) : undefined;
+      const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(noEmailKey(row.name, row.phone));
       if (existing === undefined) {
         const { id } = insertContact.get({
           name: row.name, email: row.email, phone: row.phone, company: row.company, title: row.title, note: row.note,
@@ -352,6 +356,7 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
         }) as { id: number };
         link(id, row);
         if (row.email !== null) byEmail.set(row.email, id);
+        else byNamePhone.set(noEmailKey(row.name, row.phone), id);
         return "added";
       }
       if (onDuplicate !== "update") return "skipped";

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import type { Store } from "../db/open.js";
 import { CrmError, usageError, quote } from "../errors.js";
 import { parseIsoWhen } from "../io/dates.js";
-import { csvLines, headerKey, TextSink } from "../io/csv.js";
+import { csvLines, headerKey, writeTo } from "../io/csv.js";
 import { normaliseEmail } from "./contacts.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -141,8 +141,7 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
 
 /** Writes the rejected rows, as they were, with the line they came from and the reason, to a CSV file. */
 export function writeRejects(file: string, header: readonly string[], issues: readonly RowIssue[]): void {
-  const sink = new TextSink(file);
-  try {
+  writeTo(file, (sink) => {
     sink.write(csvLines([[...header, "line", "reason"]]));
     for (let i = 0; i < issues.length; i += 1000) {
       const batch = issues.slice(i, i + 1000).map((issue) => {
@@ -152,9 +151,7 @@ export function writeRejects(file: string, header: readonly string[], issues: re
       });
       sink.write(csvLines(batch));
     }
-  } finally {
-    sink.close();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

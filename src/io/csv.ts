@@ -43,26 +43,27 @@ export function csvLines(rows: readonly (readonly string[])[]): string {
 
 /**
  * A buffered, synchronous writer to a file or stdout, for exports and reject files too large to build
- * as one string. Files are created owner-only (0600): exports hold personal data.
+ * as one string. A file is written beside its final name and renamed into place by `close()`, so a
+ * failed export never leaves half a file; `abort()` removes it. Files are owner-only (0600): exports
+ * hold personal data.
  */
 export class TextSink {
   private fd: number;
   private chunks: string[] = [];
   private size = 0;
-  private readonly ownsFd: boolean;
+  private readonly partial: string | undefined;
 
   constructor(readonly file: string | undefined) {
     if (file === undefined) {
       this.fd = 1;
-      this.ownsFd = false;
       return;
     }
+    this.partial = `${file}.partial-${process.pid}`;
     try {
-      this.fd = fs.openSync(file, "w", 0o600);
+      this.fd = fs.openSync(this.partial, "w", 0o600);
     } catch (err) {
       throw usageError(`cannot write ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the path and its directory");
     }
-    this.ownsFd = true;
   }
 
   write(text: string): void {
@@ -90,8 +91,34 @@ export class TextSink {
 
   close(): void {
     this.flush();
-    if (this.ownsFd) fs.closeSync(this.fd);
+    if (this.partial === undefined) return;
+    fs.closeSync(this.fd);
+    fs.renameSync(this.partial, this.file!);
   }
+
+  abort(): void {
+    if (this.partial === undefined) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(this.partial, { force: true });
+  }
+}
+
+/** Writes through a TextSink: renamed into place when `fn` succeeds, removed when it throws. */
+export function writeTo<T>(file: string | undefined, fn: (sink: TextSink) => T): T {
+  const sink = new TextSink(file);
+  let result: T;
+  try {
+    result = fn(sink);
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  sink.close();
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------

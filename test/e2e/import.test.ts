@@ -370,6 +370,20 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(contacts(dir)).toHaveLength(2);
   });
 
+  it("re-importing the same export adds nobody twice (contacts without email match on name and phone)", () => {
+    const dir = tempDir();
+    const file = path.join(FIXTURES, "contacts", "google-contacts.csv");
+    expect(JSON.parse(crm(dir, ["import", "contacts", file, "--json"]).stdout)).toMatchObject({ added: 4 });
+    expect(JSON.parse(crm(dir, ["import", "contacts", file, "--json"]).stdout)).toMatchObject({ added: 0, skipped: 4 });
+    const vcf = path.join(FIXTURES, "contacts", "phone-contacts.vcf");
+    expect(JSON.parse(crm(dir, ["import", "contacts", vcf, "--json"]).stdout)).toMatchObject({ added: 4 });
+    expect(JSON.parse(crm(dir, ["import", "contacts", vcf, "--json"]).stdout)).toMatchObject({ added: 0, skipped: 4 });
+    expect(contacts(dir)).toHaveLength(8);
+    // The same name with another phone is another person.
+    const other = write(dir, "p.csv", "name,phone\nHarbour Bakery,+44 1632 960999\n");
+    expect(JSON.parse(crm(dir, ["import", "contacts", other, "--json"]).stdout)).toMatchObject({ added: 1 });
+  });
+
   it("treats a repeated email within the file as a duplicate too", () => {
     const dir = tempDir();
     const file = write(dir, "c.csv", "name,email\nAda,ada@example.com\nAda again,ADA@example.com\n");
