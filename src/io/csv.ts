@@ -156,6 +156,7 @@ function readSample(file: string): { sample: Buffer; size: number } {
   try {
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw usageError(`${quote(file)} is a directory, not a file`, "give the path of a CSV file");
+    if (!st.isFile()) throw usageError(`${quote(file)} is not a regular file (a pipe?)`, "save the data to a file and import that");
     const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, st.size));
     const n = fs.readSync(fd, sample, 0, sample.length, 0);
     return { sample: sample.subarray(0, n), size: st.size };
