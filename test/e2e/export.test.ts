@@ -163,7 +163,7 @@ describe("crm export followups --format ics", () => {
 describe("crm export all and --contact", () => {
   it("all --format json is one document with every entity", () => {
     const dir = populated();
-    const doc = crmJson(dir, ["export", "all"]);
+    const doc = JSON.parse(out(dir, ["export", "all"]));
     expect(Object.keys(doc)).toEqual(["exportedAt", "schemaVersion", "settings", "surveys", "contacts", "interactions", "followups", "deals", "purchases", "responses"]);
     expect([doc.contacts.length, doc.interactions.length, doc.followups.length, doc.deals.length, doc.purchases.length, doc.responses.length, doc.surveys.length]).toEqual([2, 3, 3, 1, 2, 2, 1]);
     expect(doc.contacts[0]).toMatchObject({ name: "Ada Lovelace", tags: ["client", "vip"], fields: { birthday: "1815-12-10" } });

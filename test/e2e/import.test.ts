@@ -1,11 +1,12 @@
 // `crm import`: purchases, contacts and interactions through the built binary — recognised headers,
 // validation with line numbers, all-or-nothing writes, --skip-invalid with a rejects file, dry runs,
 // and re-imports that add nothing twice.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir, sha256, ROOT } from "../helpers.js";
+import { BIN, crm, crmJson, tempDir, sha256, ROOT } from "../helpers.js";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures");
 
@@ -479,5 +480,22 @@ describe("crm import interactions", () => {
       "line 5: no summary",
     ]);
     expect(crmJson(dir, ["log", "list"])).toEqual([]);
+  });
+});
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+describe.skipIf(!hasScript)("the import progress bar", () => {
+  it("appears on a terminal's stderr for an import that takes more than a moment, and is erased at the end", () => {
+    const dir = tempDir();
+    const rows = ["customer_id,date,amount"];
+    for (let i = 0; i < 200_000; i++) rows.push(`${i % 5000},2024-01-${String((i % 28) + 1).padStart(2, "0")},${(i % 900) + 1}.50`);
+    const file = write(dir, "big.csv", rows.join("\n") + "\n");
+    const command = [process.execPath, BIN, "import", "purchases", file, "--create-contacts"].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("script", ["-qfec", command, "/dev/null"], { env: { ...process.env, CRM_DB: path.join(dir, "crm.db"), TERM: "xterm" }, encoding: "utf8" });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/importing big\.csv \[#+-*\] +\d+% \d+s/);
+    expect(r.stdout).toContain("\r\x1b[K");
+    expect(r.stdout).toMatch(/imported big\.csv: 200,000 rows of purchases/);
   });
 });

@@ -71,7 +71,7 @@ export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Pro
   const store = ctx.store();
   const contact = opts.contact !== undefined ? resolveContact(store, String(opts.contact)) : undefined;
   const personal = contact !== undefined && (what === undefined || what === "all");
-  const format = chooseFormat(opts, output, personal ? "json" : "csv");
+  const format = chooseFormat(opts, output, personal || what === "all" ? "json" : "csv");
   if (format === "vcf" && what !== "contacts") throw usageError(`--format vcf is for contacts`, "use: crm export contacts --format vcf");
   if (format === "ics" && what !== "followups") throw usageError(`--format ics is for follow-ups`, "use: crm export followups --format ics");
   if (personal && format !== "json")

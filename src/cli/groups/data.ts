@@ -59,7 +59,7 @@ Example: crm import purchases orders.csv --source shop --create-contacts --map "
   program
     .command("export [what]")
     .description("export contacts|interactions|followups|deals|purchases|responses|all as CSV, JSON, vCard or iCalendar")
-    .option("--format <format>", "csv|json|vcf|ics (default: from the -o file's extension, else csv; json with --contact)")
+    .option("--format <format>", "csv|json|vcf|ics (default: from the -o file's extension, else csv; json for all and --contact)")
     .option("-o, --output <file>", "write to a file (a directory for `all --format csv`) instead of stdout")
     .option("--contact <ref>", "only what concerns this person; without <what>: everything held about them (JSON)")
     .addHelpText(
