@@ -125,6 +125,14 @@ describe("crm export as CSV", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(crm(dir, ["export", "--contact", "nobody"]).code).toBe(3);
+    // Never over the database, and never a file over a directory.
+    const db = path.join(dir, "crm.db");
+    const before = crmJson(dir, ["contact", "list"]);
+    const overDb = crm(dir, ["export", "all", "--format", "json", "-o", db]);
+    expect(overDb.code).toBe(2);
+    expect(overDb.stderr).toContain("is the database itself");
+    expect(crmJson(dir, ["contact", "list"])).toEqual(before);
+    expect(crm(dir, ["export", "contacts", "-o", dir]).stderr).toContain("is a directory");
   });
 });
 

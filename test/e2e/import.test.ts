@@ -133,6 +133,18 @@ describe("crm import purchases", () => {
     expect((fs.statSync(rejects).mode & 0o777).toString(8)).toBe("600");
   });
 
+  it("refuses --rejects that would overwrite the input, and --rejects without --skip-invalid, before importing anything", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Ada", "--email", "ada@example.com"]);
+    const file = write(dir, "p.csv", "email,date,amount\nada@example.com,2024-01-01,10\nada@example.com,bad,10\n");
+    const over = crm(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", file]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain("would overwrite the file being imported");
+    expect(fs.readFileSync(file, "utf8")).toContain("ada@example.com,bad,10");
+    expect(crm(dir, ["import", "purchases", file, "--rejects", path.join(dir, "r.csv")]).stderr).toContain("--rejects needs --skip-invalid");
+    expect(count(dir, "purchases")).toBe(0);
+  });
+
   it("--dry-run validates and counts without writing anything", () => {
     const dir = tempDir();
     crm(dir, ["add", "Ada", "--email", "ada@example.com"]);

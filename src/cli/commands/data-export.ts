@@ -68,6 +68,7 @@ export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Pro
   if (what === undefined && opts.contact === undefined)
     throw usageError("what should be exported?", `give one of: ${WHAT.join(", ")} — or --contact <ref> for everything about one person`);
   const output: string | undefined = opts.output;
+  if (output !== undefined) guardOutput(ctx, output, what === "all" && (opts.format ?? "").toLowerCase() === "csv");
   const store = ctx.store();
   const contact = opts.contact !== undefined ? resolveContact(store, String(opts.contact)) : undefined;
   const personal = contact !== undefined && (what === undefined || what === "all");
@@ -113,6 +114,15 @@ export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Pro
   } finally {
     if (store.sqlite.inTransaction) store.sqlite.exec("COMMIT");
   }
+}
+
+/** An export must never replace the database (or a directory by a file). */
+function guardOutput(ctx: Ctx, output: string, wantsDirectory: boolean): void {
+  const target = path.resolve(output);
+  const db = path.resolve(ctx.dbPath);
+  if ([db, `${db}-wal`, `${db}-shm`].includes(target)) throw usageError(`-o ${quote(output)} is the database itself`, "choose another file name");
+  if (!wantsDirectory && fs.existsSync(target) && fs.statSync(target).isDirectory())
+    throw usageError(`-o ${quote(output)} is a directory`, "give a file name, e.g. -o contacts.csv");
 }
 
 function writeAllJson(ctx: Ctx, sink: TextSink): string {

@@ -3,7 +3,7 @@
 // ./data-export.ts and ./data-safety.ts and re-exported here for the command group.
 import path from "node:path";
 import type { Ctx } from "../context.js";
-import { conflict, usageError } from "../../errors.js";
+import { conflict, usageError, quote } from "../../errors.js";
 import { progressBar, writeRejects, type ImportReport } from "../../core/import.js";
 
 export { exportData } from "./data-export.js";
@@ -51,12 +51,17 @@ function summaryJson(r: ImportReport) {
   };
 }
 
-function rejectsFlag(opts: Opts): void {
-  if (opts.rejects !== undefined && !opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
+/** Checked before anything is imported: --rejects needs --skip-invalid and must not overwrite the input or the database. */
+function rejectsFlag(ctx: Ctx, file: string, opts: Opts): void {
+  if (opts.rejects === undefined) return;
+  if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
+  const target = path.resolve(opts.rejects);
+  if (target === path.resolve(file) || target === path.resolve(ctx.dbPath))
+    throw usageError(`--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`, "choose another file for the rejects");
 }
 
 export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
-  rejectsFlag(opts);
+  rejectsFlag(ctx, file!, opts);
   const { importPurchases: run } = await import("../../core/import-purchases.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
@@ -72,7 +77,7 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): P
 }
 
 export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
-  rejectsFlag(opts);
+  rejectsFlag(ctx, file!, opts);
   const { importContacts: run } = await import("../../core/import-contacts.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
@@ -88,7 +93,7 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Pr
 }
 
 export async function importInteractions(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
-  rejectsFlag(opts);
+  rejectsFlag(ctx, file!, opts);
   const { importInteractions: run } = await import("../../core/import-interactions.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
