@@ -6,6 +6,9 @@ import { printError } from "./errors.js";
 import { registerContactCommands } from "./groups/contacts.js";
 import { registerDemoCommands } from "./groups/demo.js";
 import { registerCustomerReports } from "./groups/reports-customers.js";
+import { registerDealCommands } from "./groups/deals.js";
+import { registerReportCommands } from "./groups/reports.js";
+import { registerFollowupCommands } from "./groups/followups.js";
 import { registerDataCommands } from "./groups/data.js";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -22,8 +25,11 @@ export function buildProgram(): Command {
       outputError: (message, write) => write(message.replace(/^error: /, "crm: ").trimEnd() + " (see --help)\n"),
     });
   registerContactCommands(program);
+  registerDealCommands(program);
+  registerReportCommands(program);
   registerCustomerReports(program);
   registerDemoCommands(program);
+  registerFollowupCommands(program);
   registerDataCommands(program);
   return program;
 }

@@ -1,7 +1,7 @@
 // Interactions: what happened with a person (a call, an email, a meeting...). Logging one resets the
 // contact's keep-in-touch clock; `issue` interactions stay open until resolved.
 import { inTransaction, type Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
+import { usageError, notFound, conflict, quote } from "../errors.js";
 
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -49,4 +49,18 @@ export function listInteractions(store: Store, q: { contactId?: number; since?: 
     from interactions i join contacts c on c.id = i.contact_id
     ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit " + Math.floor(q.limit) : ""}`;
   return store.sqlite.prepare(sql).all(...params) as Interaction[];
+}
+
+/** Marks an `issue` interaction resolved (so it leaves `crm today`): exit 3 unknown, 2 not an issue, 4 already resolved. */
+export function resolveIssue(store: Store, id: number, now: Date): { id: number; contactName: string; summary: string } {
+  return inTransaction(store, () => {
+    const row = store.sqlite
+      .prepare("select i.id, i.type, i.summary, i.resolved_at as resolvedAt, c.name as contactName from interactions i join contacts c on c.id = i.contact_id where i.id = ?")
+      .get(id) as { id: number; type: string; summary: string; resolvedAt: string | null; contactName: string } | undefined;
+    if (!row) throw notFound(`no interaction #${id}`, "see `crm log list --type issue`");
+    if (row.type !== "issue") throw usageError(`interaction #${id} is a ${row.type}, not an issue`, "only interactions logged with --type issue can be resolved");
+    if (row.resolvedAt) throw conflict(`issue #${id} was already resolved on ${row.resolvedAt.slice(0, 10)}`, "nothing was changed");
+    store.sqlite.prepare("update interactions set resolved_at = ? where id = ?").run(now.toISOString(), id);
+    return { id, contactName: row.contactName, summary: row.summary };
+  });
 }

@@ -60,7 +60,7 @@ export interface ClvReport {
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 const round4 = (v: number) => Number(v.toPrecision(6));
 
-interface Fitted {
+export interface Fitted {
   bgnbd: BgNbdFit;
   gammaGamma: GammaGammaFit;
 }
@@ -80,7 +80,7 @@ export function fitModels(data: CustomerData): Fitted | { reason: string } {
   return { bgnbd, gammaGamma };
 }
 
-export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData): ClvReport {
+export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted): ClvReport {
   if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid --discount ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
   const data = preloaded ?? loadCustomers(store, now, opts.currency);
   const scale = 10 ** currencyDigits(data.currency);
@@ -104,7 +104,7 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
 
   let fallbackReason: string | undefined;
   if (opts.model === "bgnbd") {
-    const fitted = fitModels(data);
+    const fitted = prefitted ?? fitModels(data);
     if ("bgnbd" in fitted) {
       const { bgnbd, gammaGamma } = fitted;
       const horizonWeeks = (opts.horizonMonths * 30) / DAYS_PER_WEEK;
@@ -191,8 +191,12 @@ export interface ChurnRow extends ClvRow {
  */
 export function churnReport(store: Store, now: Date, opts: { threshold: number; currency?: string }) {
   if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid --threshold ${opts.threshold}`, "use a probability such as 0.5");
-  const clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1, currency: opts.currency });
-  if (clv.model !== "bgnbd") return { ...clv, threshold: opts.threshold, rows: [] as ChurnRow[] };
+  const data = loadCustomers(store, now, opts.currency);
+  const fitted = fitModels(data);
+  if (!("bgnbd" in fitted))
+    return { model: null, fallbackReason: fitted.reason, currency: data.currency, asOf: data.today, customers: data.customers.length, threshold: opts.threshold, rows: [] as ChurnRow[] };
+  const clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 }, data, fitted);
+  if (clv.model !== "bgnbd") return { ...clv, model: null, threshold: opts.threshold, rows: [] as ChurnRow[] };
   const rows: ChurnRow[] = clv.rows
     .filter((r) => r.pAlive! < opts.threshold)
     .map((r) => ({ ...r, valueAtRisk: r.totalSpent }))

@@ -2,7 +2,11 @@
 // floating point ("19.99" → 1999 by string arithmetic), and formatted back as a decimal string.
 import { usageError, quote } from "../errors.js";
 
+const CURRENCY_HINT = "use a three-letter ISO 4217 code such as EUR, USD, GBP";
+const AMOUNT_HINT = "use a positive decimal such as 1200, 1200.50, 1,200.50, €1200 or \"1200 EUR\"";
+
 const digitsCache = new Map<string, number>();
+let knownCurrencies: Set<string> | undefined;
 
 /** Minor-unit digits of a currency (EUR 2, JPY 0, BHD 3), from the runtime's ICU data. */
 export function currencyDigits(currency: string): number {
@@ -14,52 +18,89 @@ export function currencyDigits(currency: string): number {
   return digits;
 }
 
+/** True for the codes the runtime knows. Intl.NumberFormat itself accepts any three letters ("XYZ"). */
+function isKnownCurrency(code: string): boolean {
+  if (typeof Intl.supportedValuesOf !== "function") return true;
+  knownCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
+  return knownCurrencies.has(code);
+}
+
 export function normaliseCurrency(code: string): string {
   const c = code.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(c)) throw usageError(`invalid currency ${quote(code)}`, "use a three-letter ISO 4217 code such as EUR, USD, GBP");
-  try {
-    currencyDigits(c);
-  } catch {
-    throw usageError(`unknown currency ${quote(code)}`, "use a three-letter ISO 4217 code such as EUR, USD, GBP");
-  }
+  if (!/^[A-Z]{3}$/.test(c)) throw usageError(`invalid currency ${quote(code)}`, CURRENCY_HINT);
+  if (!isKnownCurrency(c)) throw usageError(`unknown currency ${quote(code)}`, CURRENCY_HINT);
   return c;
 }
 
+/** Symbols accepted before or after the number. `$` means USD, `¥` JPY: write the code for others. */
 const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", "£": "GBP", "¥": "JPY" };
 
+// [sign] [symbol|code] [sign] number [symbol|code] — spaces allowed between the parts.
+const AMOUNT_SHAPE = /^([-+−])?\s*([€$£¥]|[A-Za-z]{3})?\s*([-+−])?\s*([0-9.,]+)\s*([€$£¥]|[A-Za-z]{3})?$/;
+const PLAIN = /^\d+(\.\d+)?$|^\.\d+$/;
+const GROUPED = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
+
 /**
- * Parses an amount as people type it: `1200`, `1200.50`, `1,200.50`, `€1200`, `1200 EUR`.
- * A comma is a thousands separator only in groups of three (`1,200.50`); a decimal comma (`12,50`) is
- * refused as ambiguous. Negative, empty or non-numeric amounts, or more decimals than the currency
- * has, exit 2 naming the value. Returns minor units and the currency named in the text, if any.
+ * Parses an amount as people type it: `1200`, `1200.50`, `1,200.50`, `.5`, `€1200`, `1200€`, `1200 EUR`,
+ * `EUR 1200`. A comma is a thousands separator only in groups of three (`1,200.50`); a decimal comma
+ * (`12,50`) is refused as ambiguous, as are spaces inside the number, exponents, more decimals than the
+ * currency has, negative amounts, unknown currency codes, and a symbol and a code that disagree
+ * (`€12 USD`). Every refusal exits 2 naming the value. Returns minor units and the currency named in the
+ * text, else `defaultCurrency`. Zero is accepted (a deal without an amount); callers that need more
+ * than zero say so.
  */
 export function parseAmount(text: string, defaultCurrency: string, flag = "amount"): { minor: number; currency: string } {
-  const fail = (why: string) =>
-    usageError(`invalid ${flag} ${quote(text)}: ${why}`, "use a positive decimal such as 1200, 1200.50, 1,200.50 or €1200");
-  let s = text.trim();
-  let currency: string | undefined;
-  const symbol = Object.keys(SYMBOLS).find((sym) => s.startsWith(sym) || s.endsWith(sym));
-  if (symbol) {
-    currency = SYMBOLS[symbol];
-    s = (s.startsWith(symbol) ? s.slice(symbol.length) : s.slice(0, -symbol.length)).trim();
+  const fail = (why: string) => usageError(`invalid ${flag} ${quote(text)}: ${why}`, AMOUNT_HINT);
+  const m = AMOUNT_SHAPE.exec(text.trim());
+  if (!m) {
+    if (/^\s*(?:[€$£¥]|[A-Za-z]{3})?\s*[-−]\s*(?:[€$£¥]|[A-Za-z]{3})?\s*[\d.]/.test(text)) throw fail("amounts cannot be negative");
+    throw fail(text.trim() ? "not a number" : "empty");
   }
-  const code = /^([A-Za-z]{3})\s*(.*)$/.exec(s) ?? /^(.*?)\s*([A-Za-z]{3})$/.exec(s);
-  if (code) {
-    const [c, rest] = /^[A-Za-z]{3}$/.test(code[1]!) ? [code[1]!, code[2]!] : [code[2]!, code[1]!];
-    currency = normaliseCurrency(c);
-    s = rest.trim();
+  const [, sign1, before, sign2, number = "", after] = m as unknown as (string | undefined)[];
+  if (sign1 && sign2) throw fail("not a number");
+  const sign = sign1 ?? sign2;
+  if (sign === "-" || sign === "−") throw fail("amounts cannot be negative");
+
+  const named = [before, after].filter((x): x is string => x !== undefined).map((unit) => {
+    if (SYMBOLS[unit]) return SYMBOLS[unit]!;
+    try {
+      return normaliseCurrency(unit);
+    } catch {
+      throw fail(`unknown currency ${quote(unit)}`);
+    }
+  });
+  if (named.length === 2 && named[0] !== named[1]) throw fail(`it names two currencies, ${named[0]} and ${named[1]}`);
+  const currency = named[0] ?? defaultCurrency;
+
+  if (!PLAIN.test(number) && !GROUPED.test(number)) {
+    if (/,\d{1,2}$/.test(number)) throw fail("a decimal comma is ambiguous; write the decimals with a point, e.g. 12.50");
+    throw fail("not a number");
   }
-  if (s.startsWith("-")) throw fail("amounts cannot be negative");
-  if (s.startsWith("+")) s = s.slice(1);
-  if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$/.test(s)) throw fail("not a number");
-  const [whole = "", frac = ""] = s.replaceAll(",", "").split(".");
-  const cur = currency ?? defaultCurrency;
-  const digits = currencyDigits(cur);
-  if (frac.length > digits) throw fail(`${cur} has ${digits} decimal places`);
-  const minorText = (whole || "0") + frac.padEnd(digits, "0");
-  const minor = Number(minorText);
-  if (!Number.isSafeInteger(minor)) throw fail("too large");
-  return { minor, currency: cur };
+  const [whole = "", frac = ""] = number.replaceAll(",", "").split(".");
+  const digits = currencyDigits(currency);
+  if (frac.length > digits) throw fail(digits ? `${currency} has ${digits} decimal places` : `${currency} has no decimal places`);
+  // Whole and fraction are joined as digits and read as an integer: no float ever holds the amount.
+  const minorText = ((whole || "0") + frac.padEnd(digits, "0")).replace(/^0+(?=\d)/, "");
+  if (BigInt(minorText) > BigInt(Number.MAX_SAFE_INTEGER)) throw fail("too large");
+  return { minor: Number(minorText), currency };
+}
+
+/**
+ * An amount with an optional explicit `--currency`: the text may name a currency itself (`€1200`), and
+ * if both are given they must agree. Without either, the default currency applies.
+ */
+export function parseMoney(
+  text: string,
+  opts: { currency?: string; defaultCurrency: string; flag?: string },
+): { minor: number; currency: string } {
+  const explicit = opts.currency !== undefined ? normaliseCurrency(opts.currency) : undefined;
+  const parsed = parseAmount(text, explicit ?? opts.defaultCurrency, opts.flag);
+  if (explicit && parsed.currency !== explicit)
+    throw usageError(
+      `the ${opts.flag ?? "amount"} ${quote(text)} is in ${parsed.currency} but --currency says ${explicit}`,
+      "give the currency once, in the amount or with --currency",
+    );
+  return parsed;
 }
 
 /** "1234.50" for 123450 EUR: a plain decimal string for JSON/CSV. */

@@ -1,12 +1,12 @@
 // Customer segments: RFM scores and segments (rules of the `rfm` R package) and k-means clusters,
 // computed from the purchase history; plus the per-person analytics shown by `crm contact show`.
 import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
+import { CrmError, usageError, quote } from "../errors.js";
 import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSegment } from "../analytics/rfm.js";
 import { kmeansSegments } from "../analytics/kmeans.js";
 import { loadCustomers, type CustomerData } from "./customers.js";
 import { currencyDigits } from "./money.js";
-import { clvReport } from "./lifetime.js";
+import { clvReport, type ClvReport } from "./lifetime.js";
 
 export interface RfmRow extends RfmScoredCustomer {
   contactId: number;
@@ -62,7 +62,14 @@ export function customerAnalytics(store: Store, id: number, now: Date): Record<s
   const rfm = scoreCustomers(data).find((c) => c.contactId === id);
   if (!rfm) return undefined;
   const result: Record<string, unknown> = { segment: rfm.segment, rfm: `R${rfm.r} F${rfm.f} M${rfm.m}` };
-  const clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 }, data);
+  let clv: ClvReport;
+  try {
+    clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 }, data);
+  } catch (err) {
+    // Too little history for any CLV model: the profile simply has none.
+    if (err instanceof CrmError) return result;
+    throw err;
+  }
   const row = clv.rows.find((c) => c.contactId === id);
   if (row && clv.model === "bgnbd") result.pAlive = Math.round(row.pAlive! * 1000) / 1000;
   if (row) result.clv12Months = `${row.clv} ${clv.currency}`;

@@ -101,13 +101,39 @@ export function parseIsoWhen(text: string): When | undefined {
   return undefined;
 }
 
+// Words that point into the past: chrono's forward-leaning mode would otherwise turn "last friday"
+// into the coming one.
+const PAST_WORDS = /\b(last|ago|past|previous|before|yesterday|earlier)\b/i;
+// Words that qualify a weekday ("next friday", "this friday"): chrono's own reading is kept for these.
+const WEEKDAY_QUALIFIERS = /\b(next|this|coming|last|past|previous)\b/i;
+
+/** taskwarrior's named ends of periods, as calendar days: eod, eow (Sunday; weeks start on Monday), eom, eoy. */
+function namedEnd(name: string, startOfToday: Date): Date | undefined {
+  const y = startOfToday.getFullYear();
+  const m = startOfToday.getMonth();
+  switch (name) {
+    case "eod":
+      return startOfToday;
+    case "eow":
+      return addInterval(startOfToday, { count: (7 - startOfToday.getDay()) % 7, unit: "day" });
+    case "eom":
+      return new Date(y, m + 1, 0);
+    case "eoy":
+      return new Date(y, 11, 31);
+  }
+  return undefined;
+}
+
 /**
- * Parses a point in time as users type it, relative to `now`. Future-leaning: "friday" on a Monday
- * is this week's Friday. Throws a usage error naming `flag` when it cannot be read.
+ * Parses a point in time as users type it, relative to `now` in the local time zone. Future-leaning:
+ * "friday" on a Monday is this week's Friday, and a weekday name on its own is its next occurrence
+ * AFTER today (on a Friday, "friday" is a week away — say "today" for today), whatever the time of day.
+ * Words that point back ("last friday", "3 days ago") are read as the past. Throws a usage error naming
+ * `flag` and the value, with examples, when the text cannot be read as one whole date.
  */
 export async function parseWhen(input: string, now: Date, flag = "date"): Promise<When> {
   const text = input.trim();
-  const fail = () => usageError(`cannot read the ${flag} ${quote(input)}`, DATE_EXAMPLES);
+  const fail = () => usageError(`cannot read the ${flag} ${quote(input)}`, `use a date or a time like ${DATE_EXAMPLES.replace(/^e\.g\. /, "")}`);
   if (!text) throw fail();
   const iso = parseIsoWhen(text);
   if (iso) return iso;
@@ -119,6 +145,8 @@ export async function parseWhen(input: string, now: Date, flag = "date"): Promis
   if (lower === "today") return { date: startOfToday, hasTime: false };
   if (lower === "tomorrow") return { date: addInterval(startOfToday, { count: 1, unit: "day" }), hasTime: false };
   if (lower === "yesterday") return { date: addInterval(startOfToday, { count: 1, unit: "day" }, -1), hasTime: false };
+  const end = namedEnd(lower, startOfToday);
+  if (end) return { date: end, hasTime: false };
   const relative = /^([+-])\s*(.+)$/.exec(text);
   if (relative) {
     const interval = tryParseInterval(relative[2]!);
@@ -127,11 +155,18 @@ export async function parseWhen(input: string, now: Date, flag = "date"): Promis
   }
 
   const { en } = await import("chrono-node");
-  const results = en.casual.parse(text, now, { forwardDate: true });
+  const results = en.casual.parse(text, now, { forwardDate: !PAST_WORDS.test(text) });
   const result = results[0];
   if (!result || results.length !== 1 || result.index !== 0 || result.text.length !== text.length) throw fail();
-  const hasTime = result.start.isCertain("hour");
-  const date = result.start.date();
+  const start = result.start;
+  const hasTime = start.isCertain("hour");
+  if (!hasTime && start.isCertain("weekday") && !start.isCertain("day") && !WEEKDAY_QUALIFIERS.test(text)) {
+    // A bare weekday: chrono decides "today or next week" by comparing an implied noon with the clock,
+    // so the answer would change during the day. Always the next such day after today instead.
+    const ahead = (start.get("weekday")! - startOfToday.getDay() + 7) % 7 || 7;
+    return { date: addInterval(startOfToday, { count: ahead, unit: "day" }), hasTime: false };
+  }
+  const date = start.date();
   if (!hasTime) return { date: new Date(date.getFullYear(), date.getMonth(), date.getDate()), hasTime: false };
   return { date, hasTime: true };
 }

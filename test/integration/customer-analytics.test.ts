@@ -115,3 +115,18 @@ describe("CDNOW through core", () => {
     expect(customerAnalytics(store, 999_999, asOf("1997-09-30"))).toBeUndefined();
   });
 });
+
+describe("crm today: valuable customers at risk", () => {
+  it("shows at most five customers below the churn threshold who are not already long gone, by value at risk", async () => {
+    const { valuableCustomersAtRisk } = await import("../../src/core/agenda.js");
+    const items = valuableCustomersAtRisk.build(store, asOf("1998-06-30"));
+    expect(items.length).toBe(5);
+    for (const item of items) {
+      const p = item.extra!.pAlive as number;
+      expect(p).toBeGreaterThanOrEqual(0.1);
+      expect(p).toBeLessThan(0.5);
+    }
+    const values = items.map((i) => i.extra!.valueAtRisk as number);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+  });
+});

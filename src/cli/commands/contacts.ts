@@ -7,7 +7,8 @@ import {
 import { listInteractions, logInteraction, parseInteractionType, type Interaction } from "../../core/interactions.js";
 import { contactProfile } from "../../core/profile.js";
 import { search } from "../../core/search.js";
-import { parseWhen, localDate, localDateTime, fromStored } from "../../io/dates.js";
+import { describeDue, formatDue, isOverdue } from "../../core/followups.js";
+import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { formatMoney } from "../../core/money.js";
 import { usageError, quote } from "../../errors.js";
 import { printRecords, emit, toJson, type Column } from "../render/output.js";
@@ -133,7 +134,10 @@ export async function show(ctx: Ctx, [ref]: string[]): Promise<void> {
   };
   section(
     "Open follow-ups",
-    profile.openFollowups.map((f) => `${c.cyan(`#${f.id}`)} due ${localDate(fromStored(f.dueAt))}${f.every ? ` (every ${f.every})` : ""}${f.note ? "  " + f.note : ""}`),
+    profile.openFollowups.map(
+      (f) =>
+        `${c.cyan(`#${f.id}`)} ${formatDue(f.dueAt)} ${(isOverdue(f.dueAt, ctx.now) ? c.red : c.dim)(`(${describeDue(f.dueAt, ctx.now)})`)}${f.every ? ` every ${f.every}` : ""}${f.note ? "  " + f.note : ""}`,
+    ),
   );
   section(
     "Deals",

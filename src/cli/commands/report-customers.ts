@@ -191,7 +191,7 @@ export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void
     ctx.warn(`churn risk needs the BG/NBD model: ${report.fallbackReason}`);
     return;
   }
-  explainFallback(ctx, report);
+  explainFallback(ctx, report as ClvReport);
   await printRecords(ctx, {
     rows,
     columns: [

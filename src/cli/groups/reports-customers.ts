@@ -5,7 +5,7 @@ import { lazy, withOutput, commandGroup } from "../action.js";
 const load = () => import("../commands/report-customers.js");
 
 export function registerCustomerReports(program: Command): void {
-  const report = commandGroup(program, "report", "reports: segments, clv, churn, retention, nps, csat, pipeline");
+  const report = commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)");
   withOutput(
     report
       .command("segments")

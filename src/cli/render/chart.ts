@@ -1,0 +1,35 @@
+// Tiny terminal charts in Unicode block characters: a horizontal bar and a sparkline. They return plain
+// text; callers colour them through ctx.color (which is off when colour is not allowed) and show them
+// only in table output on a terminal.
+
+const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+const TICKS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+
+/**
+ * A bar `width` cells long at `max`, drawn to an eighth of a cell. Anything above zero shows at least
+ * an eighth, so a small value never looks like none; zero, negative or a non-positive max draw nothing.
+ */
+export function bar(value: number, max: number, width: number): string {
+  if (!(value > 0) || !(max > 0) || !(width > 0)) return "";
+  const eighths = Math.max(1, Math.round((Math.min(value, max) / max) * Math.floor(width) * 8));
+  return "█".repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+
+/**
+ * One character per value, from ▁ to █. The scale runs from min(0, smallest) to the largest value, so
+ * amounts keep zero as their baseline; all-equal values draw a flat line; null or non-finite values
+ * leave a gap (a space).
+ */
+export function sparkline(values: readonly (number | null | undefined)[]): string {
+  const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  if (!finite.length) return " ".repeat(values.length);
+  const lo = Math.min(0, ...finite);
+  const hi = Math.max(...finite);
+  return values
+    .map((v) => {
+      if (typeof v !== "number" || !Number.isFinite(v)) return " ";
+      if (hi === lo) return TICKS[hi === 0 ? 0 : 3];
+      return TICKS[Math.round(((v - lo) / (hi - lo)) * (TICKS.length - 1))];
+    })
+    .join("");
+}

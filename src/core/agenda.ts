@@ -1,0 +1,247 @@
+// `crm today`: the morning agenda, as data. It is a list of sections, each made by one builder from
+// the database and "now"; the CLI only renders them. To add a section (for example "deals closing
+// within 7 days or stale" or "valuable customers at risk"), write an AgendaSectionBuilder in your own
+// core module (or below) and add it to `agendaSections`, at the priority where it belongs — nothing else
+// changes: the table, JSON and CSV views render every section the same way.
+import type { Store } from "../db/open.js";
+import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "./followups.js";
+import { daysBetween, localDate } from "../io/dates.js";
+import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "./deals.js";
+import { churnReport } from "./lifetime.js";
+import { getSetting } from "./settings.js";
+import { currencyDigits, formatMinor, formatMoney } from "./money.js";
+
+/** One thing to act on. Fields beyond these go in `extra` (documented per kind). */
+export interface AgendaItem {
+  /** What it is: "followup" | "keep-in-touch" | "issue" (later sections add their own, e.g. "deal"). */
+  kind: string;
+  /** The record it is about (follow-up id, interaction id, deal id...); null when there is none. */
+  id: number | null;
+  contactId: number | null;
+  contactName: string | null;
+  /** What to do or what it is about, for people. */
+  text: string;
+  /** The date that makes it urgent, as stored: "YYYY-MM-DD" or an ISO UTC instant. */
+  date: string;
+  /** Why it is urgent, for people: "3 days overdue", "open for 12 days", "closes in 2 days". */
+  detail: string;
+  /** Sort key within its section: higher is more urgent (typically days overdue or open). */
+  urgency: number;
+  /** Kind-specific fields for scripts, e.g. a follow-up's `every` and `dealId`. */
+  extra?: Record<string, unknown>;
+}
+
+/** How the renderer should colour a section; core knows nothing of colours. */
+export type AgendaTone = "alert" | "warning" | "info";
+
+export interface AgendaSection {
+  key: string;
+  title: string;
+  tone: AgendaTone;
+  /** A command that lists the whole section, shown when the agenda view shortens it. */
+  more?: string;
+  items: AgendaItem[];
+}
+
+export interface AgendaSectionBuilder {
+  key: string;
+  title: string;
+  tone: AgendaTone;
+  /**
+   * Where the section goes: lower comes first (most urgent first). In use: 10 overdue follow-ups,
+   * 20 open issues, 30 due today, 50 keep in touch. Reserved: 40 deals closing within 7 days or with no
+   * activity for 14 days, 60 valuable customers at risk.
+   */
+  priority: number;
+  more?: string;
+  /** The section's items; order does not matter (they are sorted by urgency, then date). */
+  build(store: Store, now: Date): AgendaItem[];
+}
+
+export interface Agenda {
+  /** The moment the agenda was made for (ISO UTC), i.e. now or --as-of. */
+  asOf: string;
+  /** Today's local date, "YYYY-MM-DD". */
+  date: string;
+  /** Every section, in priority order, including empty ones (so JSON keeps one shape). */
+  sections: AgendaSection[];
+}
+
+function followupItem(f: Followup, now: Date): AgendaItem {
+  return {
+    kind: "followup",
+    id: f.id,
+    contactId: f.contactId,
+    contactName: f.contactName,
+    text: `${f.note ?? "follow up"}${f.every ? ` (every ${f.every})` : ""}`,
+    date: f.dueAt,
+    detail: describeDue(f.dueAt, now),
+    urgency: isAllDay(f.dueAt) ? daysOverdue(f.dueAt, now) : (now.getTime() - new Date(f.dueAt).getTime()) / 86_400_000,
+    extra: { allDay: isAllDay(f.dueAt), every: f.every, dealId: f.dealId, dealTitle: f.dealTitle },
+  };
+}
+
+export const overdueFollowups: AgendaSectionBuilder = {
+  key: "overdue",
+  title: "Overdue follow-ups",
+  tone: "alert",
+  priority: 10,
+  more: "crm followup list --overdue",
+  build: (store, now) => listFollowups(store, now, { status: "open", due: "overdue" }).map((f) => followupItem(f, now)),
+};
+
+export const followupsDueToday: AgendaSectionBuilder = {
+  key: "today",
+  title: "Due today",
+  tone: "warning",
+  priority: 30,
+  more: "crm followup list --due today",
+  build: (store, now) =>
+    listFollowups(store, now, { status: "open", due: "today" })
+      .filter((f) => !isOverdue(f.dueAt, now))
+      .map((f) => followupItem(f, now)),
+};
+
+export const openIssues: AgendaSectionBuilder = {
+  key: "issues",
+  title: "Open issues",
+  tone: "alert",
+  priority: 20,
+  more: "crm log list --type issue",
+  build(store, now) {
+    const rows = store.sqlite
+      .prepare(
+        `select i.id, i.contact_id as contactId, c.name as contactName, i.summary, i.at from interactions i
+         join contacts c on c.id = i.contact_id where i.type = 'issue' and i.resolved_at is null and i.at <= ?`,
+      )
+      .all(now.toISOString()) as { id: number; contactId: number; contactName: string; summary: string; at: string }[];
+    return rows.map((r) => {
+      const days = daysBetween(new Date(r.at), now);
+      return {
+        kind: "issue",
+        id: r.id,
+        contactId: r.contactId,
+        contactName: r.contactName,
+        text: r.summary,
+        date: r.at,
+        detail: days === 0 ? "opened today" : `open for ${days} day${days === 1 ? "" : "s"}`,
+        urgency: days,
+      };
+    });
+  },
+};
+
+export const keepInTouch: AgendaSectionBuilder = {
+  key: "keep-in-touch",
+  title: "Keep in touch",
+  tone: "info",
+  priority: 50,
+  more: "crm remind",
+  build: (store, now) =>
+    keepInTouchDue(store, now).map((k) => ({
+      kind: "keep-in-touch",
+      id: null,
+      contactId: k.contactId,
+      contactName: k.contactName,
+      text: cadenceSummary(k),
+      date: k.dueAt,
+      detail: describeDue(k.dueAt, now),
+      urgency: daysOverdue(k.dueAt, now),
+      extra: { cadence: k.cadence, lastContactAt: k.lastContactAt },
+    })),
+};
+
+function dealItem(d: AgendaDeal, detail: string, urgency: number): AgendaItem {
+  return {
+    kind: "deal",
+    id: d.id,
+    contactId: d.contactId,
+    contactName: d.contactName,
+    text: `${d.title} (${d.stage}, ${formatMoney(d.amountMinor, d.currency)})`,
+    date: d.closeOn ?? d.lastActivityAt,
+    detail,
+    urgency,
+    extra: { stage: d.stage, amount: formatMinor(d.amountMinor, d.currency), currency: d.currency, probability: d.probability, closeOn: d.closeOn },
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export const dealsClosingSoon: AgendaSectionBuilder = {
+  key: "deals-closing",
+  title: `Deals closing within ${AGENDA_CLOSING_DAYS} days`,
+  tone: "warning",
+  priority: 40,
+  more: "crm pipeline",
+  build: (store, now) =>
+    dealsForAgenda(store, now).closingSoon.map((d) => {
+      const days = d.daysToClose!;
+      const detail = days < 0 ? `close date passed ${plural(-days, "day")} ago` : days === 0 ? "closes today" : `closes in ${plural(days, "day")}`;
+      return dealItem(d, detail, -days);
+    }),
+};
+
+export const staleDeals: AgendaSectionBuilder = {
+  key: "deals-stale",
+  title: `Deals with no activity for ${AGENDA_STALE_DAYS} days`,
+  tone: "info",
+  priority: 45,
+  more: "crm deal list --open",
+  build: (store, now) =>
+    dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
+};
+
+/** At most this many at-risk customers on the agenda; `crm report churn` has the full list. */
+const AT_RISK_ITEMS = 5;
+/** Below this P(alive) a customer is most likely already gone: the churn report, not the agenda. */
+const LIKELY_GONE = 0.1;
+
+export const valuableCustomersAtRisk: AgendaSectionBuilder = {
+  key: "at-risk",
+  title: "Valuable customers at risk",
+  tone: "warning",
+  priority: 60,
+  more: "crm report churn",
+  build(store, now) {
+    const threshold = Number(getSetting(store, "churn.threshold"));
+    const churn = churnReport(store, now, { threshold });
+    return churn.rows
+      .filter((r) => r.pAlive! >= LIKELY_GONE)
+      .slice(0, AT_RISK_ITEMS)
+      .map((r, i) => ({
+        kind: "customer",
+        id: null,
+        contactId: r.contactId,
+        contactName: r.name,
+        text: `spent ${formatMoney(Math.round(r.totalSpent * 10 ** currencyDigits(churn.currency)), churn.currency)} in ${plural(r.purchases, "purchase")}`,
+        date: r.lastPurchase,
+        detail: `P(alive) ${(r.pAlive! * 100).toFixed(0)}%, last bought ${plural(r.recencyDays, "day")} ago`,
+        urgency: AT_RISK_ITEMS - i,
+        extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency },
+      }));
+  },
+};
+
+/** The sections of `crm today`. Add a builder here to add a section (see the module comment). */
+export const agendaSections: AgendaSectionBuilder[] = [
+  overdueFollowups,
+  openIssues,
+  followupsDueToday,
+  dealsClosingSoon,
+  staleDeals,
+  keepInTouch,
+  valuableCustomersAtRisk,
+];
+
+export function buildAgenda(store: Store, now: Date, builders: readonly AgendaSectionBuilder[] = agendaSections): Agenda {
+  const sections = [...builders]
+    .sort((a, b) => a.priority - b.priority)
+    .map((b) => ({
+      key: b.key,
+      title: b.title,
+      tone: b.tone,
+      more: b.more,
+      items: b.build(store, now).sort((x, y) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0)),
+    }));
+  return { asOf: now.toISOString(), date: localDate(now), sections };
+}

@@ -1,0 +1,484 @@
+// Deals: opportunities moving through the pipeline (lead → qualified → proposal → negotiation → won |
+// lost). Every stage change is kept with its date (a row at creation too) for cycle time and win rate.
+// Winning a deal records one purchase of its amount for the contact (purchases.deal_id links them);
+// reopening or losing a won deal removes that purchase, so winning it again records it afresh.
+import type { Store } from "../db/open.js";
+import { inTransaction } from "../db/open.js";
+import { conflict, notFound, usageError, quote } from "../errors.js";
+import { localDate, localDateTime, daysBetween } from "../io/dates.js";
+import { STAGE_DEFAULT_PROBABILITIES } from "./settings.js";
+import { insertPurchase } from "./purchases.js";
+import { STAGES, OPEN_STAGES, isOpenStage, daysFromTo, type Stage, type PipelineDeal } from "./pipeline.js";
+import type { DemoRandom, Seeder } from "./demo.js";
+
+export { STAGES, OPEN_STAGES, type Stage };
+
+export interface Deal {
+  id: number;
+  contactId: number;
+  contactName: string;
+  title: string;
+  amountMinor: number;
+  currency: string;
+  stage: Stage;
+  /** Effective win probability in percent: the override while open, else the stage's (settings). */
+  probability: number;
+  /** The deal's own probability, or null when it uses the stage default. Ignored once won or lost. */
+  probabilityOverride: number | null;
+  closeOn: string | null;
+  lostReason: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The purchase recorded when the deal was won. */
+  purchaseId: number | null;
+}
+
+export interface StageChange {
+  id: number;
+  fromStage: Stage | null;
+  toStage: Stage;
+  at: string;
+}
+
+export type DealStatus = "open" | "won" | "lost";
+
+export function parseStage(value: string, flag = "stage"): Stage {
+  const stage = value.trim().toLowerCase();
+  if (!(STAGES as readonly string[]).includes(stage)) throw usageError(`unknown ${flag} ${quote(value)}`, `use one of: ${STAGES.join(", ")}`);
+  return stage as Stage;
+}
+
+/** "0".."100" → a whole percent; "" or "default" → null (use the stage's probability). */
+export function parseProbability(value: string, flag = "--probability"): number | null {
+  const v = value.trim().toLowerCase();
+  if (v === "" || v === "default") return null;
+  if (!/^\d{1,3}$/.test(v) || Number(v) > 100)
+    throw usageError(`invalid ${flag} ${quote(value)}`, "use a whole percent from 0 to 100, or \"default\" for the stage's");
+  return Number(v);
+}
+
+export function parseDealId(value: string): number {
+  const v = value.trim().replace(/^#/, "");
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw usageError(`invalid deal id ${quote(value)}`, "use the number shown by `crm deal list`");
+  return Number(v);
+}
+
+/** Win probability per stage from the settings (`probability.<stage>`), with the product defaults. */
+export function stageProbabilities(store: Store): Record<Stage, number> {
+  const probs: Record<Stage, number> = { ...STAGE_DEFAULT_PROBABILITIES };
+  const rows = store.sqlite.prepare("select key, value from settings where key like 'probability.%'").all() as { key: string; value: string }[];
+  for (const r of rows) {
+    const stage = r.key.slice("probability.".length);
+    if ((STAGES as readonly string[]).includes(stage)) probs[stage as Stage] = Number(r.value);
+  }
+  return probs;
+}
+
+export function effectiveProbability(stage: Stage, override: number | null, probs: Record<Stage, number>): number {
+  return isOpenStage(stage) && override !== null ? override : probs[stage];
+}
+
+const SELECT = `select d.id, d.contact_id as contactId, c.name as contactName, d.title, d.amount_minor as amountMinor, d.currency,
+  d.stage, d.probability as probabilityOverride, d.close_on as closeOn, d.lost_reason as lostReason, d.closed_at as closedAt,
+  d.created_at as createdAt, d.updated_at as updatedAt, p.id as purchaseId
+  from deals d join contacts c on c.id = d.contact_id left join purchases p on p.deal_id = d.id`;
+
+const STAGE_ORDER = `case d.stage ${STAGES.map((s, i) => `when '${s}' then ${i}`).join(" ")} end`;
+
+function withProbability(rows: Omit<Deal, "probability">[], probs: Record<Stage, number>): Deal[] {
+  return rows.map((r) => {
+    const { purchaseId, ...rest } = r;
+    return { ...rest, probability: effectiveProbability(r.stage, r.probabilityOverride, probs), purchaseId };
+  });
+}
+
+export interface DealQuery {
+  stage?: Stage;
+  status?: DealStatus;
+  contactId?: number;
+}
+
+/** Deals in pipeline order: by stage, then expected close date (undated last), then id. */
+export function listDeals(store: Store, q: DealQuery = {}): Deal[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.stage) (where.push("d.stage = ?"), params.push(q.stage));
+  if (q.status === "open") where.push(`d.stage in (${OPEN_STAGES.map((s) => `'${s}'`).join(", ")})`);
+  else if (q.status) (where.push("d.stage = ?"), params.push(q.status));
+  if (q.contactId !== undefined) (where.push("d.contact_id = ?"), params.push(q.contactId));
+  const rows = store.sqlite
+    .prepare(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by ${STAGE_ORDER}, coalesce(d.close_on, '9999-12-31'), d.id`)
+    .all(...params) as Omit<Deal, "probability">[];
+  return withProbability(rows, stageProbabilities(store));
+}
+
+export function getDeal(store: Store, id: number): Deal {
+  const row = store.sqlite.prepare(`${SELECT} where d.id = ?`).get(id) as Omit<Deal, "probability"> | undefined;
+  if (!row) throw notFound(`no deal #${id}`, "see `crm deal list`");
+  return withProbability([row], stageProbabilities(store))[0]!;
+}
+
+/** The deal's stage changes, oldest first (the first one is its creation). */
+export function dealHistory(store: Store, id: number): StageChange[] {
+  return store.sqlite
+    .prepare("select id, from_stage as fromStage, to_stage as toStage, at from deal_stage_changes where deal_id = ? order by at, id")
+    .all(id) as StageChange[];
+}
+
+function cleanTitle(title: string): string {
+  const t = title.trim();
+  if (!t) throw usageError("a deal needs a title", 'e.g. crm deal add ada "Website redesign" --amount 4000');
+  if (t.length > 500) throw usageError(`the deal title is longer than 500 characters: ${quote(t)}`, "shorten it");
+  return t;
+}
+
+function checkAmount(minor: number): void {
+  if (!Number.isSafeInteger(minor) || minor < 0) throw usageError(`invalid deal amount ${quote(minor)}`, "amounts are zero or more");
+}
+
+export interface NewDeal {
+  contactId: number;
+  title: string;
+  amountMinor?: number;
+  currency: string;
+  stage?: Stage;
+  probability?: number | null;
+  /** Local "YYYY-MM-DD". */
+  closeOn?: string | null;
+  /** When the deal was opened (default now): for deals entered after the fact. */
+  at?: Date;
+  lostReason?: string | null;
+}
+
+/** Creates a deal and its first stage-change row; a deal created as won records its purchase. */
+export function addDeal(store: Store, input: NewDeal, now: Date): { id: number; purchaseId: number | null } {
+  const title = cleanTitle(input.title);
+  const amountMinor = input.amountMinor ?? 0;
+  checkAmount(amountMinor);
+  const stage = input.stage ?? "lead";
+  const at = (input.at ?? now).toISOString();
+  return inTransaction(store, () => {
+    const closed = !isOpenStage(stage);
+    const { id } = store.sqlite
+      .prepare(
+        `insert into deals(contact_id, title, amount_minor, currency, stage, probability, close_on, lost_reason, closed_at, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      )
+      .get(
+        input.contactId, title, amountMinor, input.currency, stage, input.probability ?? null, input.closeOn ?? null,
+        stage === "lost" ? (input.lostReason?.trim() || null) : null, closed ? at : null, at, now.toISOString(),
+      ) as { id: number };
+    store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, null, ?, ?)").run(id, stage, at);
+    const purchaseId =
+      stage === "won" && amountMinor > 0 ? recordWinPurchase(store, { id, contactId: input.contactId, title, amountMinor, currency: input.currency }, new Date(at), now) : null;
+    return { id, purchaseId };
+  });
+}
+
+function recordWinPurchase(
+  store: Store,
+  deal: { id: number; contactId: number; title: string; amountMinor: number; currency: string },
+  at: Date,
+  now: Date,
+): number {
+  return insertPurchase(
+    store,
+    { contactId: deal.contactId, amountMinor: deal.amountMinor, currency: deal.currency, at, note: `deal #${deal.id}: ${deal.title}`, source: "deal", dealId: deal.id },
+    now,
+  );
+}
+
+export interface MoveOptions {
+  /** When the change happened (default now); never before the deal's previous stage change. */
+  at?: Date;
+  /** Why a deal was lost. */
+  reason?: string | null;
+  /** Winning records a purchase of the amount unless this is false (e.g. the sale arrives by import). */
+  recordPurchase?: boolean;
+}
+
+export interface MoveResult {
+  id: number;
+  from: Stage;
+  to: Stage;
+  at: string;
+  /** The purchase recorded by winning; null when none (no amount, or recordPurchase false). */
+  purchaseId: number | null;
+  /** The purchase removed because a won deal was reopened or lost. */
+  removedPurchaseId: number | null;
+}
+
+function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts: MoveOptions): MoveResult {
+  const deal = getDeal(store, id);
+  if (deal.stage === to) {
+    if (to === "won" || to === "lost")
+      throw conflict(
+        `deal #${id} is already ${to}${deal.closedAt ? ` (since ${localDate(new Date(deal.closedAt))})` : ""}`,
+        `to close it again, reopen it first: crm deal move ${id} negotiation`,
+      );
+    throw conflict(`deal #${id} is already in ${to}`, `see crm deal show ${id}`);
+  }
+  const at = (opts.at ?? now).toISOString();
+  const last = store.sqlite.prepare("select max(at) as at from deal_stage_changes where deal_id = ?").get(id) as { at: string | null };
+  if (last.at && at < last.at)
+    throw usageError(
+      `the date ${quote(localDateTime(new Date(at)))} is before deal #${id}'s last stage change (${localDateTime(new Date(last.at))})`,
+      "give a later --at, or leave it out to use now",
+    );
+  let removedPurchaseId: number | null = null;
+  if (deal.stage === "won") {
+    const removed = store.sqlite.prepare("delete from purchases where deal_id = ? returning id").get(id) as { id: number } | undefined;
+    removedPurchaseId = removed?.id ?? null;
+  }
+  store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, ?, ?, ?)").run(id, deal.stage, to, at);
+  const closed = !isOpenStage(to);
+  store.sqlite
+    .prepare("update deals set stage = ?, closed_at = ?, lost_reason = ?, updated_at = ? where id = ?")
+    .run(to, closed ? at : null, to === "lost" ? (opts.reason?.trim() || null) : null, now.toISOString(), id);
+  const purchaseId = to === "won" && deal.amountMinor > 0 && opts.recordPurchase !== false ? recordWinPurchase(store, deal, new Date(at), now) : null;
+  return { id, from: deal.stage, to, at, purchaseId, removedPurchaseId };
+}
+
+/**
+ * Moves a deal to another stage and records the change. To `won`: records one purchase of the deal's
+ * amount (none for a zero amount); winning a won deal exits 4. Leaving `won` (reopened or lost): the
+ * purchase the win recorded is removed. Moving to the stage it is in exits 4.
+ */
+export function moveDeal(store: Store, id: number, to: Stage, now: Date, opts: MoveOptions = {}): MoveResult {
+  return inTransaction(store, () => moveInTransaction(store, id, to, now, opts));
+}
+
+export const winDeal = (store: Store, id: number, now: Date, opts: Omit<MoveOptions, "reason"> = {}) => moveDeal(store, id, "won", now, opts);
+export const loseDeal = (store: Store, id: number, now: Date, opts: Omit<MoveOptions, "recordPurchase"> = {}) => moveDeal(store, id, "lost", now, opts);
+
+export interface DealChanges {
+  contactId?: number;
+  title?: string;
+  amountMinor?: number;
+  currency?: string;
+  probability?: number | null;
+  closeOn?: string | null;
+  stage?: Stage;
+}
+
+/**
+ * Changes a deal's details. A new amount, currency or contact on a won deal updates the purchase its
+ * win recorded, so the two never disagree. A new stage is a move (recorded in the history).
+ */
+export function editDeal(store: Store, id: number, changes: DealChanges, now: Date): { move?: MoveResult } {
+  const sets: string[] = [];
+  const params: (string | number | null)[] = [];
+  const set = (column: string, value: string | number | null) => (sets.push(`${column} = ?`), params.push(value));
+  if (changes.title !== undefined) set("title", cleanTitle(changes.title));
+  if (changes.amountMinor !== undefined) (checkAmount(changes.amountMinor), set("amount_minor", changes.amountMinor));
+  if (changes.currency !== undefined) set("currency", changes.currency);
+  if (changes.contactId !== undefined) set("contact_id", changes.contactId);
+  if (changes.probability !== undefined) set("probability", changes.probability);
+  if (changes.closeOn !== undefined) set("close_on", changes.closeOn);
+  return inTransaction(store, () => {
+    const deal = getDeal(store, id);
+    if (sets.length) {
+      store.sqlite.prepare(`update deals set ${sets.join(", ")}, updated_at = ? where id = ?`).run(...params, now.toISOString(), id);
+      if (deal.purchaseId !== null)
+        store.sqlite
+          .prepare("update purchases set amount_minor = d.amount_minor, currency = d.currency, contact_id = d.contact_id from deals d where d.id = ? and purchases.id = ?")
+          .run(id, deal.purchaseId);
+    }
+    const move = changes.stage !== undefined && changes.stage !== deal.stage ? moveInTransaction(store, id, changes.stage, now, {}) : undefined;
+    return { move };
+  });
+}
+
+/** Deletes a deal and its history. A purchase its win recorded stays (revenue is revenue), unlinked. */
+export function removeDeal(store: Store, id: number): void {
+  inTransaction(store, () => {
+    const { changes } = store.sqlite.prepare("delete from deals where id = ?").run(id);
+    if (!changes) throw notFound(`no deal #${id}`, "see `crm deal list`");
+  });
+}
+
+/** A deal as it stood at `now`, with the moment of its last activity. */
+export type DealAsOf = PipelineDeal & { lastActivityAt: string };
+
+/**
+ * Every deal opened by `now`, in the stage it was in at `now` (from its stage history, so `--as-of`
+ * sees the past pipeline), with its effective probability. Amounts and close dates are the current ones.
+ * Last activity: the latest stage change or interaction with the contact up to `now`.
+ */
+export function dealsAsOf(store: Store, now: Date): DealAsOf[] {
+  const probs = stageProbabilities(store);
+  const iso = now.toISOString();
+  const rows = store.sqlite
+    .prepare(
+      `with last as (
+         select deal_id, to_stage, at, row_number() over (partition by deal_id order by at desc, id desc) as rn
+         from deal_stage_changes where at <= @now
+       )
+       select d.id, d.title, d.contact_id as contactId, c.name as contactName, coalesce(l.to_stage, d.stage) as stage,
+         d.amount_minor as amountMinor, d.currency, d.probability as override, d.close_on as closeOn, d.created_at as createdAt,
+         l.at as stageAt,
+         max(coalesce(l.at, d.created_at), d.created_at,
+             coalesce((select max(i.at) from interactions i where i.contact_id = d.contact_id and i.at <= @now), '')) as lastActivityAt
+       from deals d join contacts c on c.id = d.contact_id left join last l on l.deal_id = d.id and l.rn = 1
+       where d.created_at <= @now
+       order by d.id`,
+    )
+    .all({ now: iso }) as {
+    id: number; title: string; contactId: number; contactName: string; stage: Stage; amountMinor: number; currency: string;
+    override: number | null; closeOn: string | null; createdAt: string; stageAt: string | null; lastActivityAt: string;
+  }[];
+  return rows.map(({ override, createdAt, stageAt, ...r }) => ({
+    ...r,
+    probability: effectiveProbability(r.stage, override, probs),
+    createdOn: localDate(new Date(createdAt)),
+    closedOn: !isOpenStage(r.stage) && stageAt ? localDate(new Date(stageAt)) : null,
+  }));
+}
+
+export interface AgendaDeal {
+  id: number;
+  title: string;
+  contactId: number;
+  contactName: string;
+  stage: Stage;
+  amountMinor: number;
+  currency: string;
+  probability: number;
+  closeOn: string | null;
+  /** Days from today to the expected close date; negative when it has passed. Null without a date. */
+  daysToClose: number | null;
+  /** Latest stage change or interaction with the contact (ISO timestamp). */
+  lastActivityAt: string;
+  daysSinceActivity: number;
+}
+
+export const AGENDA_CLOSING_DAYS = 7;
+export const AGENDA_STALE_DAYS = 14;
+
+/**
+ * Deals for `crm today`, as of `now`: open deals expected to close within 7 days (including those past
+ * their date, still open), soonest first; and open deals with no stage change and no interaction with
+ * their contact for 14 days or more, longest-idle first. A deal may be in both lists.
+ */
+export function dealsForAgenda(store: Store, now: Date): { closingSoon: AgendaDeal[]; stale: AgendaDeal[] } {
+  const today = localDate(now);
+  const open = dealsAsOf(store, now)
+    .filter((d) => isOpenStage(d.stage))
+    .map(
+      (d): AgendaDeal => ({
+        id: d.id, title: d.title, contactId: d.contactId, contactName: d.contactName, stage: d.stage,
+        amountMinor: d.amountMinor, currency: d.currency, probability: d.probability, closeOn: d.closeOn,
+        daysToClose: d.closeOn ? daysFromTo(today, d.closeOn) : null,
+        lastActivityAt: d.lastActivityAt,
+        daysSinceActivity: daysBetween(new Date(d.lastActivityAt), now),
+      }),
+    );
+  const closingSoon = open
+    .filter((d) => d.daysToClose !== null && d.daysToClose <= AGENDA_CLOSING_DAYS)
+    .sort((a, b) => a.closeOn!.localeCompare(b.closeOn!) || a.id - b.id);
+  const stale = open
+    .filter((d) => d.daysSinceActivity >= AGENDA_STALE_DAYS)
+    .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt) || a.id - b.id);
+  return { closingSoon, stale };
+}
+
+// ---- demo data ---------------------------------------------------------------------------------------
+
+const DAY = 86_400_000;
+const DEAL_TITLES = [
+  "Website redesign", "Annual maintenance contract", "Brand workshop", "SEO audit", "Photography package",
+  "Consulting retainer", "Logo refresh", "Team training day", "E-commerce setup", "Newsletter templates",
+  "Quarterly strategy review", "Summer party catering", "Bookkeeping support", "Corporate yoga sessions",
+  "Product launch campaign", "Office fit-out advice",
+];
+const LOST_REASONS = ["Went with a cheaper offer", "Budget cut", "No response after the proposal", "Timing: maybe next year", null];
+const EVERYDAY_PRICES = [1999, 2900, 4990, 7900, 12000, 14900, 25000, 39900];
+const BIG_PRICES = [85000, 120000, 240000, 360000, 540000];
+const PURCHASE_NOTES = ["Workshop ticket", "Monthly retainer", "Print order", "Gift voucher", "Consulting hours", "Online course", "Maintenance"];
+
+function pickCurrency(rnd: DemoRandom): string {
+  const r = rnd.next();
+  return r < 0.86 ? "EUR" : r < 0.95 ? "USD" : "GBP";
+}
+
+/** Two years of purchases: repeat buyers, one-offs, lapsed customers and a few big spenders. */
+function seedPurchases(store: Store, rnd: DemoRandom, now: Date, contacts: { id: number; createdAt: number }[]): void {
+  const start = now.getTime() - 730 * DAY;
+  let order = 10_000;
+  for (const c of contacts) {
+    if (!rnd.chance(0.62)) continue;
+    const r = rnd.next();
+    const kind = r < 0.06 ? "big" : r < 0.42 ? "repeat" : r < 0.7 ? "once" : "lapsed";
+    const currency = pickCurrency(rnd);
+    const meanGap = kind === "big" ? 30 : rnd.int(25, 90);
+    const stopAt = kind === "lapsed" ? now.getTime() - rnd.int(180, 480) * DAY : now.getTime();
+    let t = Math.max(start, c.createdAt) + rnd.int(0, 60) * DAY + rnd.int(9 * 60, 18 * 60) * 60_000;
+    const shop = rnd.chance(0.4);
+    while (t <= stopAt) {
+      const price = kind === "big" ? rnd.pick(BIG_PRICES) : rnd.pick(EVERYDAY_PRICES) * rnd.int(1, 3);
+      insertPurchase(
+        store,
+        {
+          contactId: c.id, amountMinor: price, currency, at: new Date(t), note: rnd.chance(0.5) ? rnd.pick(PURCHASE_NOTES) : null,
+          source: shop ? "shop" : "manual", externalRef: shop ? `ORD-${order++}` : null,
+        },
+        new Date(Math.min(t + DAY, now.getTime())),
+      );
+      if (kind === "once") break;
+      t += Math.round(meanGap * (0.4 + 1.2 * rnd.next())) * DAY;
+    }
+  }
+}
+
+/** Demo deals in every stage with their history; won ones carry their purchase. */
+function seedDealRecords(store: Store, rnd: DemoRandom, now: Date, contacts: { id: number; createdAt: number }[]): void {
+  const finals: Stage[] = [
+    ...Array<Stage>(8).fill("lead"), ...Array<Stage>(7).fill("qualified"), ...Array<Stage>(7).fill("proposal"),
+    ...Array<Stage>(6).fill("negotiation"), ...Array<Stage>(12).fill("won"), ...Array<Stage>(8).fill("lost"),
+  ];
+  const insertDeal = store.sqlite.prepare(
+    `insert into deals(contact_id, title, amount_minor, currency, stage, probability, close_on, lost_reason, closed_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+  );
+  const insertChange = store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, ?, ?, ?)");
+  finals.forEach((final, i) => {
+    const contact = rnd.pick(contacts);
+    const open = isOpenStage(final);
+    const age = open ? rnd.int(4, 120) : rnd.int(20, 420);
+    const created = Math.max(contact.createdAt + DAY, now.getTime() - age * DAY);
+    if (created >= now.getTime() - DAY) return;
+    // The path: from lead up to the last open stage reached, then (for closed deals) won or lost.
+    const reached = open ? OPEN_STAGES.indexOf(final as (typeof OPEN_STAGES)[number]) : final === "won" ? rnd.int(2, 3) : rnd.int(0, 3);
+    const path: Stage[] = [...OPEN_STAGES.slice(rnd.chance(0.2) && reached > 0 ? 1 : 0, reached + 1)];
+    if (!open) path.push(final);
+    // Stage changes at sorted random moments after creation: closed deals within a sales cycle of 10-100
+    // days; open ones up to now (the last one sometimes long ago, so some open deals are idle).
+    const span = Math.min(now.getTime() - created, open ? Infinity : rnd.int(10, 100) * DAY);
+    const moments = [created, ...path.slice(1).map(() => created + Math.floor(rnd.next() * span * 0.95))].sort((a, b) => a - b);
+    const title = rnd.pick(DEAL_TITLES);
+    const currency = rnd.chance(0.9) ? "EUR" : "USD";
+    const amount = rnd.int(10, 300) * 5000;
+    const lastAt = new Date(moments[moments.length - 1]!);
+    const closeOn = open
+      ? localDate(new Date(now.getTime() + (i % 4 === 0 ? rnd.int(0, 7) : rnd.int(-5, 80)) * DAY))
+      : localDate(lastAt);
+    const { id } = insertDeal.get(
+      contact.id, title, amount, currency, final, open && rnd.chance(0.15) ? rnd.int(5, 19) * 5 : null, closeOn,
+      final === "lost" ? rnd.pick(LOST_REASONS) : null, open ? null : lastAt.toISOString(),
+      new Date(created).toISOString(), lastAt.toISOString(),
+    ) as { id: number };
+    path.forEach((stage, k) => insertChange.run(id, k === 0 ? null : path[k - 1], stage, new Date(moments[k]!).toISOString()));
+    if (final === "won") recordWinPurchase(store, { id, contactId: contact.id, title, amountMinor: amount, currency }, lastAt, lastAt);
+  });
+}
+
+/** `crm demo`: two years of purchases for a good share of the contacts, and deals in every stage. */
+export const seedDeals: Seeder = (store, rnd, now, contactIds) => {
+  const all = store.sqlite.prepare("select id, created_at as createdAt from contacts order by id").all() as { id: number; createdAt: string }[];
+  const wanted = new Set(contactIds);
+  const contacts = all.filter((c) => wanted.has(c.id)).map((c) => ({ id: c.id, createdAt: Date.parse(c.createdAt) }));
+  if (!contacts.length) return;
+  seedPurchases(store, rnd, now, contacts);
+  seedDealRecords(store, rnd, now, contacts);
+};

@@ -1,0 +1,506 @@
+// Follow-ups and keep-in-touch: what the user owes whom, and when. Adding (one contact, or one per
+// contact of a tag or segment), listing, completing (recurring ones schedule their next date), snoozing
+// and removing follow-ups; which keep-in-touch contacts are due; and what `crm remind` reports.
+// Due dates are stored the way they were given: a local "YYYY-MM-DD" for a day, an ISO UTC instant
+// when a time of day was given. A day is due from its start and overdue once it has passed.
+import { inTransaction, type Store } from "../db/open.js";
+import { conflict, notFound, usageError, quote } from "../errors.js";
+import { addInterval, daysBetween, formatInterval, fromStored, localDate, localDateTime, parseInterval, tryParseInterval, type Interval, type When } from "../io/dates.js";
+import type { DemoRandom } from "./demo.js";
+
+export type FollowupStatus = "open" | "done";
+
+export interface Followup {
+  id: number;
+  contactId: number;
+  contactName: string;
+  contactEmail: string | null;
+  dealId: number | null;
+  dealTitle: string | null;
+  /** As stored: "YYYY-MM-DD" (a day) or an ISO UTC instant (a time of day was given). */
+  dueAt: string;
+  note: string | null;
+  every: string | null;
+  status: FollowupStatus;
+  doneAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True when the follow-up is due on a day rather than at a time. */
+export const isAllDay = (dueAt: string) => DAY_ONLY.test(dueAt);
+
+/** How a parsed date is stored: the local day, or the UTC instant when a time was given. */
+export function toStoredDue(when: When): string {
+  return when.hasTime ? when.date.toISOString() : localDate(when.date);
+}
+
+/** True once the due moment has passed: a day when it is over, a time when it is before now. */
+export function isOverdue(dueAt: string, now: Date): boolean {
+  return isAllDay(dueAt) ? dueAt < localDate(now) : dueAt < now.toISOString();
+}
+
+/** Due at or before `horizon`: a day from its start, a time at that time. */
+export function isDueBy(dueAt: string, horizon: Date): boolean {
+  return isAllDay(dueAt) ? dueAt <= localDate(horizon) : dueAt <= horizon.toISOString();
+}
+
+/** Whole local calendar days from the due date to now: > 0 overdue, 0 due today, < 0 not yet due. */
+export function daysOverdue(dueAt: string, now: Date): number {
+  return daysBetween(fromStored(dueAt), now);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** For people: "3 days overdue", "due today", "due tomorrow at 14:00", "2h overdue", "due in 5 days". */
+export function describeDue(dueAt: string, now: Date): string {
+  const due = fromStored(dueAt);
+  const days = daysBetween(due, now);
+  if (isAllDay(dueAt)) {
+    if (days > 0) return `${plural(days, "day")} overdue`;
+    if (days === 0) return "due today";
+    if (days === -1) return "due tomorrow";
+    return `due in ${plural(-days, "day")}`;
+  }
+  const time = localDateTime(due).slice(11);
+  const late = now.getTime() - due.getTime();
+  if (late > 0) {
+    if (days > 0) return `${plural(days, "day")} overdue`;
+    const minutes = Math.floor(late / 60_000);
+    return minutes < 60 ? `${plural(minutes, "minute")} overdue` : `${plural(Math.floor(minutes / 60), "hour")} overdue`;
+  }
+  if (days === 0) return `due today at ${time}`;
+  if (days === -1) return `due tomorrow at ${time}`;
+  return `due in ${plural(-days, "day")} at ${time}`;
+}
+
+/** The due value for people: "2026-03-06" or "2026-03-06 14:00" (local). */
+export function formatDue(dueAt: string): string {
+  return isAllDay(dueAt) ? dueAt : localDateTime(new Date(dueAt));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Adding
+
+export interface FollowupInput {
+  due: When;
+  note?: string;
+  /** A recurrence interval as typed ("1w", "30 days"). */
+  every?: string;
+  dealId?: number;
+}
+
+interface Prepared {
+  dueAt: string;
+  note: string | null;
+  every: string | null;
+  dealId: number | null;
+}
+
+function prepare(input: FollowupInput): Prepared {
+  const note = input.note?.trim() || null;
+  if (note && note.length > 10_000) throw usageError("the --note is longer than 10,000 characters");
+  return {
+    dueAt: toStoredDue(input.due),
+    note,
+    every: input.every === undefined ? null : formatInterval(parseInterval(input.every, "--every")),
+    dealId: input.dealId ?? null,
+  };
+}
+
+/** The contact a deal belongs to; exit 3 when there is no such deal. */
+export function dealContact(store: Store, dealId: number): { contactId: number; title: string } {
+  const deal = store.sqlite.prepare("select contact_id as contactId, title from deals where id = ?").get(dealId) as
+    | { contactId: number; title: string }
+    | undefined;
+  if (!deal) throw notFound(`no deal #${dealId}`, "see `crm deal list`");
+  return deal;
+}
+
+function insertAll(store: Store, contactIds: number[], p: Prepared, now: Date): number[] {
+  const stamp = now.toISOString();
+  const insert = store.sqlite.prepare(
+    `insert into followups(contact_id, deal_id, due_at, note, every, status, created_at, updated_at)
+     values (?, ?, ?, ?, ?, 'open', ?, ?) returning id`,
+  );
+  return contactIds.map((contactId) => (insert.get(contactId, p.dealId, p.dueAt, p.note, p.every, stamp, stamp) as { id: number }).id);
+}
+
+/** One follow-up for one contact. A linked deal must exist (exit 3) and be that contact's (exit 2). */
+export function addFollowup(store: Store, contactId: number, input: FollowupInput, now: Date): number {
+  const p = prepare(input);
+  return inTransaction(store, () => {
+    if (p.dealId !== null) {
+      const deal = dealContact(store, p.dealId);
+      if (deal.contactId !== contactId)
+        throw usageError(`deal #${p.dealId} ${quote(deal.title)} belongs to another contact (#${deal.contactId})`, "link a deal of the same contact, or leave out --deal");
+    }
+    if (!store.sqlite.prepare("select 1 from contacts where id = ?").get(contactId)) throw notFound(`no contact #${contactId}`);
+    return insertAll(store, [contactId], p, now)[0]!;
+  });
+}
+
+/** Who a campaign goes to: everyone with a tag (resolved inside the transaction), or a list of contacts. */
+export type Audience = { tag: string } | { contactIds: number[] };
+
+/** Ids of the contacts carrying a tag (case-insensitive); exit 3 when no such tag exists. */
+export function contactIdsWithTag(store: Store, tag: string): number[] {
+  const t = store.sqlite.prepare("select id from tags where name = ? collate nocase").get(tag.trim()) as { id: number } | undefined;
+  if (!t) throw notFound(`no tag ${quote(tag)}`, "see `crm tags` for the tags in use");
+  return (store.sqlite.prepare("select contact_id as id from contact_tags where tag_id = ? order by contact_id").all(t.id) as { id: number }[]).map((r) => r.id);
+}
+
+/** A small campaign: the same follow-up for every contact of a tag or a given list, all or none. */
+export function addFollowupsForMany(store: Store, audience: Audience, input: FollowupInput, now: Date): number[] {
+  if (input.dealId !== undefined) throw usageError("--deal links one contact's deal and cannot be used with --tag or --segment", "add the deal's follow-up on its own");
+  const p = prepare(input);
+  return inTransaction(store, () => {
+    const ids = "tag" in audience ? contactIdsWithTag(store, audience.tag) : audience.contactIds;
+    return insertAll(store, ids, p, now);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+
+const SELECT = `select f.id, f.contact_id as contactId, c.name as contactName, c.email as contactEmail, f.deal_id as dealId,
+    d.title as dealTitle, f.due_at as dueAt, f.note, f.every, f.status, f.done_at as doneAt, f.created_at as createdAt,
+    f.updated_at as updatedAt
+  from followups f join contacts c on c.id = f.contact_id left join deals d on d.id = f.deal_id`;
+
+/** Sorts by the due moment (a day counts from its local start), then id. */
+function byDue(a: { dueAt: string; id: number | null }, b: { dueAt: string; id: number | null }): number {
+  return fromStored(a.dueAt).getTime() - fromStored(b.dueAt).getTime() || (a.id ?? 0) - (b.id ?? 0);
+}
+
+export type DueFilter = "overdue" | "today" | "week" | "all";
+export const DUE_FILTERS: DueFilter[] = ["overdue", "today", "week", "all"];
+
+export interface FollowupQuery {
+  status?: FollowupStatus | "all";
+  /** overdue: the due moment has passed; today: due by the end of today; week: by the end of today + 7 days. */
+  due?: DueFilter;
+  /** Only those due at or before this moment (a day from its start). */
+  dueBy?: Date;
+  contactId?: number;
+  limit?: number;
+}
+
+const endOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59, 999);
+
+export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): Followup[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const status = q.status ?? "open";
+  if (status !== "all") (where.push("f.status = ?"), params.push(status));
+  if (q.contactId !== undefined) (where.push("f.contact_id = ?"), params.push(q.contactId));
+  const due = q.due ?? "all";
+  let dueBy = q.dueBy;
+  if (due === "today" || due === "week") {
+    const until = endOfDay(due === "today" ? now : addInterval(now, { count: 7, unit: "day" }));
+    if (!dueBy || until < dueBy) dueBy = until;
+  }
+  // A cheap superset in SQL: stored days and instants both sort as text, a day's text sorts before any
+  // instant of that day, and a local day is at most a day away from its UTC date. The exact rule follows.
+  if (due === "overdue") (where.push("f.due_at <= ?"), params.push(now.toISOString()));
+  if (dueBy) (where.push("f.due_at < ?"), params.push(localDate(addInterval(dueBy, { count: 2, unit: "day" }))));
+  const rows = store.sqlite.prepare(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""}`).all(...params) as Followup[];
+  const kept = rows
+    .filter((f) => (due !== "overdue" || isOverdue(f.dueAt, now)) && (!dueBy || isDueBy(f.dueAt, dueBy)))
+    .sort(byDue);
+  return q.limit !== undefined ? kept.slice(0, q.limit) : kept;
+}
+
+export function getFollowup(store: Store, id: number): Followup {
+  const row = store.sqlite.prepare(`${SELECT} where f.id = ?`).get(id) as Followup | undefined;
+  if (!row) throw notFound(`no follow-up #${id}`, "see `crm followup list --status all`");
+  return row;
+}
+
+/** Reads follow-up ids as typed: whole numbers; exit 2 naming the first bad one. */
+export function parseFollowupIds(values: string[]): number[] {
+  if (!values.length) throw usageError("missing the follow-up id", "e.g. crm followup done 12; see `crm followup list`");
+  const ids = values.map((v) => {
+    const text = String(v).trim().replace(/^#/, "");
+    if (!/^\d+$/.test(text) || Number(text) === 0) throw usageError(`invalid follow-up id ${quote(v)}`, "use the number from `crm followup list`, e.g. 12");
+    return Number(text);
+  });
+  return [...new Set(ids)];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Completing, snoozing, removing
+
+/**
+ * The next due date of a recurring follow-up completed at `now`: stepped from its DUE date (not from
+ * today) by whole intervals until it lies after now — for a day, after today. So a weekly follow-up
+ * done late is next due on the first weekly date after now, and one done early on its next date.
+ * Each step is counted from the original date (k × interval), so month ends do not drift (31st → 28th).
+ */
+export function nextDue(dueAt: string, every: Interval, now: Date): string {
+  const allDay = isAllDay(dueAt);
+  const base = fromStored(dueAt);
+  for (let k = 1; ; k++) {
+    const next = addInterval(base, { count: every.count * k, unit: every.unit });
+    const stored = allDay ? localDate(next) : next.toISOString();
+    if (allDay ? stored > localDate(now) : next.getTime() > now.getTime()) return stored;
+  }
+}
+
+export interface Completed {
+  id: number;
+  contactName: string;
+  /** The follow-up scheduled in its place when it recurs. */
+  next?: { id: number; dueAt: string };
+}
+
+/** Marks follow-ups done, all or none: unknown ids exit 3, already-done ones exit 4. Recurring ones schedule their next. */
+export function completeFollowups(store: Store, ids: number[], now: Date): Completed[] {
+  const stamp = now.toISOString();
+  return inTransaction(store, () => {
+    const rows = ids.map((id) => getFollowup(store, id));
+    const done = rows.find((f) => f.status === "done");
+    if (done) throw conflict(`follow-up #${done.id} is already done (on ${localDate(new Date(done.doneAt ?? done.updatedAt))})`, "nothing was changed; leave it out");
+    const markDone = store.sqlite.prepare("update followups set status = 'done', done_at = ?, updated_at = ? where id = ?");
+    const insert = store.sqlite.prepare(
+      `insert into followups(contact_id, deal_id, due_at, note, every, status, created_at, updated_at)
+       values (?, ?, ?, ?, ?, 'open', ?, ?) returning id`,
+    );
+    return rows.map((f) => {
+      markDone.run(stamp, stamp, f.id);
+      const result: Completed = { id: f.id, contactName: f.contactName };
+      const every = f.every ? tryParseInterval(f.every) : undefined;
+      if (every) {
+        const dueAt = nextDue(f.dueAt, every, now);
+        const { id } = insert.get(f.contactId, f.dealId, dueAt, f.note, f.every, stamp, stamp) as { id: number };
+        result.next = { id, dueAt };
+      }
+      return result;
+    });
+  });
+}
+
+/** Moves an open follow-up's due date to `until`, which must not lie in the past (a day: today or later). */
+export function snoozeFollowup(store: Store, id: number, until: When, now: Date): Followup {
+  const dueAt = toStoredDue(until);
+  if (isOverdue(dueAt, now))
+    throw usageError(`cannot snooze until ${formatDue(dueAt)}: that is in the past`, "give a later date, e.g. --until tomorrow or --until +1w");
+  return inTransaction(store, () => {
+    const f = getFollowup(store, id);
+    if (f.status === "done") throw conflict(`follow-up #${id} is already done`, "only open follow-ups can be snoozed");
+    store.sqlite.prepare("update followups set due_at = ?, updated_at = ? where id = ?").run(dueAt, now.toISOString(), id);
+    return { ...f, dueAt };
+  });
+}
+
+/** Deletes follow-ups, all or none (exit 3 when one does not exist). */
+export function removeFollowups(store: Store, ids: number[]): Followup[] {
+  return inTransaction(store, () => {
+    const rows = ids.map((id) => getFollowup(store, id));
+    const del = store.sqlite.prepare("delete from followups where id = ?");
+    for (const f of rows) del.run(f.id);
+    return rows;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Keep-in-touch and reminders
+
+export interface KeepInTouchDue {
+  contactId: number;
+  contactName: string;
+  contactEmail: string | null;
+  cadence: string;
+  /** The last interaction up to now; null when they were never contacted. */
+  lastContactAt: string | null;
+  /** The local day the cadence ran out: last interaction (or, never contacted, when added) + cadence. */
+  dueAt: string;
+}
+
+/**
+ * Contacts with a cadence whose last interaction is older than the cadence, due by `horizon` (default
+ * now). Counted in local days: a 30-day cadence from a call on 1 March is due on 31 March. Someone never
+ * contacted is due a cadence after they were added. Interactions dated after now do not count.
+ */
+export function keepInTouchDue(store: Store, now: Date, horizon: Date = now): KeepInTouchDue[] {
+  const rows = store.sqlite
+    .prepare(
+      `select c.id as contactId, c.name as contactName, c.email as contactEmail, c.cadence, c.created_at as createdAt,
+         (select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?) as lastContactAt
+       from contacts c where c.cadence is not null`,
+    )
+    .all(now.toISOString()) as (Omit<KeepInTouchDue, "dueAt"> & { createdAt: string })[];
+  const byDay = localDate(horizon);
+  const due: KeepInTouchDue[] = [];
+  for (const { createdAt, ...r } of rows) {
+    const cadence = tryParseInterval(r.cadence);
+    if (!cadence) continue;
+    const dueAt = localDate(addInterval(new Date(r.lastContactAt ?? createdAt), cadence));
+    if (dueAt <= byDay) due.push({ ...r, dueAt });
+  }
+  return due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.contactId - b.contactId));
+}
+
+export interface Reminder {
+  kind: "followup" | "keep-in-touch";
+  /** The follow-up's id; null for keep-in-touch. */
+  followupId: number | null;
+  contactId: number;
+  contactName: string;
+  contactEmail: string | null;
+  /** "YYYY-MM-DD" (a day) or an ISO UTC instant. */
+  dueAt: string;
+  allDay: boolean;
+  /** Whole local days since the due date: > 0 overdue, 0 today, < 0 still ahead (with --within). */
+  daysOverdue: number;
+  /** What to do, for people: the follow-up's note, or "keep in touch (every 30d)". */
+  what: string;
+  /** How overdue, for people: "3 days overdue", "due today", "due in 2 days". */
+  due: string;
+  note: string | null;
+  /** The follow-up's recurrence, or the contact's keep-in-touch cadence. */
+  every: string | null;
+  dealId: number | null;
+  lastContactAt: string | null;
+}
+
+export function followupWhat(f: { id: number; note: string | null; every: string | null }): string {
+  return `follow-up #${f.id}${f.every ? ` (every ${f.every})` : ""}${f.note ? `: ${f.note}` : ""}`;
+}
+
+/** "every 30d; last contact 2026-01-20" or "every 2w; never contacted". */
+export function cadenceSummary(k: KeepInTouchDue): string {
+  return `every ${k.cadence}; ${k.lastContactAt ? `last contact ${localDate(new Date(k.lastContactAt))}` : "never contacted"}`;
+}
+
+export function keepInTouchWhat(k: KeepInTouchDue): string {
+  return `keep in touch (${cadenceSummary(k)})`;
+}
+
+/** What `crm remind` reports: open follow-ups due by now (+ within) and keep-in-touch due; oldest first. */
+export function dueReminders(store: Store, now: Date, within?: Interval): Reminder[] {
+  const horizon = within ? addInterval(now, within) : now;
+  const followups = listFollowups(store, now, { status: "open", dueBy: horizon });
+  const items: Reminder[] = followups.map((f) => ({
+    kind: "followup",
+    followupId: f.id,
+    contactId: f.contactId,
+    contactName: f.contactName,
+    contactEmail: f.contactEmail,
+    dueAt: f.dueAt,
+    allDay: isAllDay(f.dueAt),
+    daysOverdue: daysOverdue(f.dueAt, now),
+    what: followupWhat(f),
+    due: describeDue(f.dueAt, now),
+    note: f.note,
+    every: f.every,
+    dealId: f.dealId,
+    lastContactAt: null,
+  }));
+  for (const k of keepInTouchDue(store, now, horizon))
+    items.push({
+      kind: "keep-in-touch",
+      followupId: null,
+      contactId: k.contactId,
+      contactName: k.contactName,
+      contactEmail: k.contactEmail,
+      dueAt: k.dueAt,
+      allDay: true,
+      daysOverdue: daysOverdue(k.dueAt, now),
+      what: keepInTouchWhat(k),
+      due: describeDue(k.dueAt, now),
+      note: null,
+      every: k.cadence,
+      dealId: null,
+      lastContactAt: k.lastContactAt,
+    });
+  // Oldest first; on the same moment follow-ups before keep-in-touch, then by name.
+  return items.sort(
+    (a, b) =>
+      fromStored(a.dueAt).getTime() - fromStored(b.dueAt).getTime() ||
+      (a.kind === b.kind ? 0 : a.kind === "followup" ? -1 : 1) ||
+      a.contactName.localeCompare(b.contactName) ||
+      (a.followupId ?? 0) - (b.followupId ?? 0),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Demo data
+
+const DEMO_NOTES = [
+  "Send the revised proposal",
+  "Ask how the launch went",
+  "Chase the unpaid invoice",
+  "Share the workshop slides",
+  "Check in after the delivery",
+  "Propose a date for the quarterly review",
+  "Send the case study they asked for",
+  "Ask for a testimonial",
+  "Confirm the renewal terms",
+  "Introduce them to the designer",
+];
+
+/**
+ * Follow-ups in every state (overdue, due today — one at a time of day —, upcoming, done, recurring,
+ * snoozed), a handful of contacts whose keep-in-touch cadence has run out and a few open issues, so
+ * `crm today` and `crm remind` look like a real morning on a fresh demo database.
+ */
+export function seedFollowups(store: Store, rnd: DemoRandom, now: Date, contactIds: number[]): void {
+  if (!contactIds.length) return;
+  const day = 86_400_000;
+  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const dayOffset = (n: number) => localDate(addInterval(today, { count: Math.abs(n), unit: "day" }, n < 0 ? -1 : 1));
+  const insert = store.sqlite.prepare(
+    `insert into followups(contact_id, deal_id, due_at, note, every, status, done_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const deals = store.sqlite.prepare("select id, contact_id as contactId from deals where stage not in ('won', 'lost') order by id limit 3").all() as {
+    id: number;
+    contactId: number;
+  }[];
+  const someone = () => rnd.pick(contactIds);
+  const ago = (days: number) => new Date(now.getTime() - days * day).toISOString();
+  const add = (o: { contactId?: number; dealId?: number | null; dueAt: string; every?: string; status?: FollowupStatus; doneAt?: string; created: string; updated?: string }) =>
+    insert.run(o.contactId ?? someone(), o.dealId ?? null, o.dueAt, rnd.pick(DEMO_NOTES), o.every ?? null, o.status ?? "open", o.doneAt ?? null, o.created, o.updated ?? o.created);
+
+  for (let i = 0; i < 5; i++) add({ dueAt: dayOffset(-rnd.int(1, 20)), created: ago(rnd.int(25, 60)) }); // overdue
+  for (let i = 0; i < 3; i++) add({ dueAt: dayOffset(0), created: ago(rnd.int(3, 20)) }); // due today
+  const laterToday = new Date(today.getFullYear(), today.getMonth(), today.getDate(), 16, 30);
+  add({ dueAt: laterToday.toISOString(), created: ago(2) }); // due today at a time
+  for (let i = 0; i < 10; i++) add({ dueAt: dayOffset(rnd.int(1, 30)), created: ago(rnd.int(1, 20)) }); // upcoming
+  for (let i = 0; i < 15; i++) {
+    const due = rnd.int(5, 300);
+    add({ dueAt: dayOffset(-due), status: "done", doneAt: ago(due - rnd.int(0, 3)), created: ago(due + rnd.int(3, 30)) }); // done
+  }
+  add({ dueAt: dayOffset(-3), every: "1w", created: ago(60) }); // recurring, overdue
+  add({ dueAt: dayOffset(4), every: "1m", created: ago(90) }); // recurring, upcoming
+  add({ dueAt: dayOffset(-45), every: "1m", status: "done", doneAt: ago(44), created: ago(90) }); // a past round of a recurring one
+  for (let i = 0; i < 2; i++) add({ dueAt: dayOffset(rnd.int(2, 9)), created: ago(rnd.int(20, 40)), updated: ago(rnd.int(1, 5)) }); // snoozed
+  for (const deal of deals) add({ contactId: deal.contactId, dealId: deal.id, dueAt: dayOffset(rnd.int(-2, 6)), created: ago(rnd.int(1, 10)) });
+
+  // Keep-in-touch: the contacts' seed gives some people a cadence at random, and most of them would be
+  // months overdue. A solo business keeps up with most: clear the cadence of the long-forgotten, then
+  // make a handful due by a few days to a few weeks (last contact 5–9 weeks ago, a 30-day cadence).
+  const lastContact = `coalesce((select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?), c.created_at)`;
+  const cadenced = store.sqlite.prepare(`select c.id, c.cadence, ${lastContact} as last from contacts c where c.cadence is not null`).all(now.toISOString()) as {
+    id: number;
+    cadence: string;
+    last: string;
+  }[];
+  const setCadence = store.sqlite.prepare("update contacts set cadence = ? where id = ?");
+  for (const c of cadenced) {
+    const every = tryParseInterval(c.cadence);
+    if (every && localDate(addInterval(new Date(c.last), every)) < localDate(now)) setCadence.run(null, c.id);
+  }
+  const candidates = store.sqlite
+    .prepare(`select c.id from contacts c where c.cadence is null and ${lastContact} between ? and ? order by c.id`)
+    .all(now.toISOString(), ago(63), ago(35)) as { id: number }[];
+  for (let i = 0; i < 5 && candidates.length; i++) setCadence.run(rnd.pick(["30d", "1m"]), candidates.splice(rnd.int(0, candidates.length - 1), 1)[0]!.id);
+
+  // Issues: most get resolved within a few days; leave the recent ones open, as a real inbox would.
+  store.sqlite
+    .prepare("update interactions set resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', at, '+2 days') where type = 'issue' and resolved_at is null and at < ?")
+    .run(ago(45));
+}

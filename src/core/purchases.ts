@@ -1,0 +1,120 @@
+// Purchases: what each customer bought, when, for how much. They are the input of every customer
+// report (RFM, CLV, retention), so they stay plain rows — integer minor units, an ISO timestamp, an
+// optional external id unique per source — indexed by contact and by date.
+import type { Store } from "../db/open.js";
+import { inTransaction } from "../db/open.js";
+import { conflict, notFound, usageError, quote } from "../errors.js";
+
+export interface Purchase {
+  id: number;
+  /** Null only after the person was erased. */
+  contactId: number | null;
+  contactName: string | null;
+  amountMinor: number;
+  currency: string;
+  at: string;
+  note: string | null;
+  source: string;
+  externalRef: string | null;
+  /** The deal whose win recorded this purchase, if any. */
+  dealId: number | null;
+  createdAt: string;
+}
+
+export interface NewPurchase {
+  contactId: number;
+  amountMinor: number;
+  currency: string;
+  at: Date;
+  note?: string | null;
+  /** Where the external id comes from; ids are unique per source. Default "manual". */
+  source?: string;
+  externalRef?: string | null;
+  dealId?: number | null;
+}
+
+export const MANUAL_SOURCE = "manual";
+
+const SELECT = `select p.id, p.contact_id as contactId, c.name as contactName, p.amount_minor as amountMinor, p.currency, p.at,
+  p.note, p.source, p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt
+  from purchases p left join contacts c on c.id = p.contact_id`;
+
+const clean = (v: string | null | undefined) => (v == null ? null : v.trim() || null);
+
+/** Inserts one purchase row; the caller owns the transaction and has validated the amount. */
+export function insertPurchase(store: Store, p: NewPurchase, now: Date): number {
+  const row = store.sqlite
+    .prepare(
+      `insert into purchases(contact_id, amount_minor, currency, at, note, source, external_ref, deal_id, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+    )
+    .get(
+      p.contactId, p.amountMinor, p.currency, p.at.toISOString(), clean(p.note), p.source ?? MANUAL_SOURCE,
+      clean(p.externalRef), p.dealId ?? null, now.toISOString(),
+    ) as { id: number };
+  return row.id;
+}
+
+/** Records a purchase. The amount must be above zero; an external id already used in its source exits 4. */
+export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
+  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0)
+    throw usageError("a purchase needs an amount above zero", "e.g. crm purchase add ada 49.90");
+  const source = clean(p.source) ?? MANUAL_SOURCE;
+  const ref = clean(p.externalRef);
+  return inTransaction(store, () => {
+    if (ref !== null) {
+      const existing = store.sqlite.prepare("select id from purchases where source = ? and external_ref = ?").get(source, ref) as
+        | { id: number }
+        | undefined;
+      if (existing)
+        throw conflict(
+          `a purchase with --ref ${quote(ref)} already exists in source ${quote(source)} (#${existing.id})`,
+          "external ids are unique per source: it was recorded already",
+        );
+    }
+    return insertPurchase(store, { ...p, source, externalRef: ref }, now);
+  });
+}
+
+export interface PurchaseQuery {
+  contactId?: number;
+  since?: Date;
+  /** Purchases after this instant are left out (the resolved "now" at the latest). */
+  until: Date;
+  limit?: number;
+}
+
+/** Purchases in the window, newest first. */
+export function listPurchases(store: Store, q: PurchaseQuery): Purchase[] {
+  const where = ["p.at <= ?"];
+  const params: (string | number)[] = [q.until.toISOString()];
+  if (q.contactId !== undefined) (where.push("p.contact_id = ?"), params.push(q.contactId));
+  if (q.since) (where.push("p.at >= ?"), params.push(q.since.toISOString()));
+  let sql = `${SELECT} where ${where.join(" and ")} order by p.at desc, p.id desc`;
+  if (q.limit !== undefined) (sql += " limit ?"), params.push(q.limit);
+  return store.sqlite.prepare(sql).all(...params) as Purchase[];
+}
+
+export function getPurchase(store: Store, id: number): Purchase {
+  const row = store.sqlite.prepare(`${SELECT} where p.id = ?`).get(id) as Purchase | undefined;
+  if (!row) throw notFound(`no purchase #${id}`, "see `crm purchase list`");
+  return row;
+}
+
+export function removePurchase(store: Store, id: number): void {
+  inTransaction(store, () => {
+    const { changes } = store.sqlite.prepare("delete from purchases where id = ?").run(id);
+    if (!changes) throw notFound(`no purchase #${id}`, "see `crm purchase list`");
+  });
+}
+
+/** Per-currency count and sum of a list of purchases (exact integer sums). */
+export function purchaseTotals(rows: readonly { amountMinor: number; currency: string }[]): { currency: string; count: number; totalMinor: number }[] {
+  const byCurrency = new Map<string, { count: number; total: bigint }>();
+  for (const r of rows) {
+    const t = byCurrency.get(r.currency) ?? byCurrency.set(r.currency, { count: 0, total: 0n }).get(r.currency)!;
+    t.count++;
+    t.total += BigInt(r.amountMinor);
+  }
+  return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({ currency, count: t.count, totalMinor: Number(t.total) }));
+}
