@@ -115,7 +115,7 @@ describe("crm import purchases", () => {
     expect(lines).toEqual([
       'line 3: cannot read the date "01/02/2024": use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z',
       'line 4: invalid amount "-5": amounts cannot be negative',
-      'line 5: invalid amount "12,50": not a number',
+      'line 5: invalid amount "12,50": a decimal comma is ambiguous; write the decimals with a point, e.g. 12.50',
       'line 8: invalid email "not-an-email"',
       "crm: 4 rows of 6 rows are invalid: nothing was imported — fix them, or pass --skip-invalid to import the 2 valid rows and get the rejects in a file",
     ]);
