@@ -13,6 +13,7 @@ import { registerSurveyCommands } from "./groups/surveys.js";
 import { registerImportResponses } from "./groups/import-responses.js";
 import { registerSurveyReports } from "./groups/reports-surveys.js";
 import { commandGroup } from "./action.js";
+import { registerDataCommands } from "./groups/data.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(): Command {
@@ -33,8 +34,9 @@ export function buildProgram(): Command {
   registerCustomerReports(program);
   registerDemoCommands(program);
   registerFollowupCommands(program);
+  registerDataCommands(program);
   registerSurveyCommands(program);
-  registerImportResponses(commandGroup(program, "import", "import records from files (CSV, vCard)"));
+  registerImportResponses(commandGroup(program, "import", "import data from files"));
   registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));
   return program;
 }

@@ -74,7 +74,8 @@ function ensureFile(file: string): boolean {
   return true;
 }
 
-function checkHeader(file: string): void {
+/** Refuses (exit 5) a file that is not an SQLite database at all. */
+export function checkHeader(file: string): void {
   const fd = fs.openSync(file, "r");
   try {
     const header = Buffer.alloc(16);
@@ -114,7 +115,7 @@ export function openStore(file: string): Store {
 }
 
 /** The addon's path, given directly: better-sqlite3's own lookup probes many paths on every start-up. */
-function nativeBinding(): string | undefined {
+export function nativeBinding(): string | undefined {
   try {
     const require = createRequire(import.meta.url);
     const file = path.join(path.dirname(require.resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
@@ -124,7 +125,11 @@ function nativeBinding(): string | undefined {
   }
 }
 
-function prepare(sqlite: Database.Database, file: string, isNew: boolean): void {
+/**
+ * Checks that an open SQLite file is a crm database of a schema this binary knows (exit 5 otherwise).
+ * `blank` is true for a new, empty file, which becomes a crm database on first use.
+ */
+export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew = false): { blank: boolean; version: number } {
   const appId = sqlite.pragma("application_id", { simple: true }) as number;
   const version = sqlite.pragma("user_version", { simple: true }) as number;
   const blank =
@@ -139,6 +144,11 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean): void 
       "upgrade crm to open it",
     );
   }
+  return { blank, version };
+}
+
+function prepare(sqlite: Database.Database, file: string, isNew: boolean): void {
+  const { blank, version } = checkCrmDatabase(sqlite, file, isNew);
   if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   if (version < SCHEMA_VERSION) {

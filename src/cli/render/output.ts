@@ -1,7 +1,7 @@
 // Where records meet the terminal: one function prints a list of records as a table (borders and
 // colour on a TTY; aligned plain columns without borders when piped), JSON or CSV, to stdout or -o.
 import fs from "node:fs";
-import { stringify } from "csv-stringify/sync";
+import { toCsv } from "../../io/csv.js";
 import { usageError, quote } from "../../errors.js";
 import type { Ctx } from "../context.js";
 
@@ -35,24 +35,8 @@ export function emit(ctx: Ctx, text: string): void {
   process.stdout.write(text);
 }
 
-/** A CSV cell that a spreadsheet would run as a formula (OWASP CSV injection) is prefixed with a quote. */
-export function neutraliseCsvCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return neutraliseCsvCell(value.join(";"));
-  if (typeof value === "object") return neutraliseCsvCell(JSON.stringify(value));
-  return neutraliseCsvCell(String(value));
-}
-
-/** CSV (RFC 4180 quoting, LF line ends) of plain records in the given field order. */
-export function toCsv(rows: readonly Record<string, unknown>[], fields?: readonly string[]): string {
-  const keys = fields ?? (rows[0] ? Object.keys(rows[0]) : []);
-  return stringify([keys, ...rows.map((row) => keys.map((k) => csvCell(row[k])))]);
-}
+// CSV writing (and the formula-injection rule) lives with the CSV reader in src/io/csv.ts.
+export { neutraliseCsvCell, toCsv } from "../../io/csv.js";
 
 export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";

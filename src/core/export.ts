@@ -1,0 +1,169 @@
+// `crm export`: every entity as plain records with documented, stable field names (the same names in
+// CSV and JSON), streamed from the database so a million purchases never sit in memory; vCards of
+// contacts, an iCalendar of open follow-ups, and everything held about one person (right of access).
+import crypto from "node:crypto";
+import type { Store } from "../db/open.js";
+import { SCHEMA_VERSION } from "../db/open.js";
+import { formatMinor } from "./money.js";
+import type { VcardInput } from "../io/vcard.js";
+import type { FollowupEvent } from "../io/ics.js";
+
+export const ENTITIES = ["contacts", "interactions", "followups", "deals", "purchases", "responses"] as const;
+export type Entity = (typeof ENTITIES)[number];
+
+/** Field order of each entity in CSV (JSON records have the same names). */
+export const EXPORT_FIELDS: Record<Entity | "surveys", readonly string[]> = {
+  contacts: ["id", "name", "email", "phone", "company", "title", "tags", "fields", "note", "cadence", "source", "lastInteractionAt", "createdAt", "updatedAt"],
+  interactions: ["id", "contactId", "contactName", "contactEmail", "type", "summary", "at", "resolvedAt", "source", "externalRef", "createdAt"],
+  followups: ["id", "contactId", "contactName", "contactEmail", "dealId", "dueAt", "note", "every", "status", "doneAt", "createdAt", "updatedAt"],
+  deals: ["id", "contactId", "contactName", "contactEmail", "title", "amount", "currency", "stage", "probability", "closeOn", "lostReason", "closedAt", "createdAt", "updatedAt"],
+  purchases: ["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"],
+  responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "createdAt"],
+  surveys: ["id", "name", "type", "question", "createdAt"],
+};
+
+type Row = Record<string, unknown>;
+
+const CONTACT_SQL = `select c.id, c.name, c.email, c.phone, c.company, c.title,
+    (select json_group_array(name) from (select t.name from contact_tags ct join tags t on t.id = ct.tag_id
+       where ct.contact_id = c.id order by t.name collate nocase)) as tags,
+    (select json_group_object(key, value) from (select key, value from contact_fields where contact_id = c.id order by key)) as fields,
+    c.note, c.cadence, c.source, (select max(i.at) from interactions i where i.contact_id = c.id) as lastInteractionAt,
+    c.created_at as createdAt, c.updated_at as updatedAt
+  from contacts c`;
+
+const WHO = `c.name as contactName, c.email as contactEmail`;
+
+const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }> = {
+  contacts: { sql: CONTACT_SQL, byContact: "c.id = ?", order: "c.id" },
+  interactions: {
+    sql: `select i.id, i.contact_id as contactId, ${WHO}, i.type, i.summary, i.at, i.resolved_at as resolvedAt, i.source,
+      i.external_ref as externalRef, i.created_at as createdAt from interactions i join contacts c on c.id = i.contact_id`,
+    byContact: "i.contact_id = ?",
+    order: "i.at, i.id",
+  },
+  followups: {
+    sql: `select f.id, f.contact_id as contactId, ${WHO}, f.deal_id as dealId, f.due_at as dueAt, f.note, f.every, f.status,
+      f.done_at as doneAt, f.created_at as createdAt, f.updated_at as updatedAt from followups f join contacts c on c.id = f.contact_id`,
+    byContact: "f.contact_id = ?",
+    order: "f.due_at, f.id",
+  },
+  deals: {
+    sql: `select d.id, d.contact_id as contactId, ${WHO}, d.title, d.amount_minor as amountMinor, d.currency, d.stage, d.probability,
+      d.close_on as closeOn, d.lost_reason as lostReason, d.closed_at as closedAt, d.created_at as createdAt, d.updated_at as updatedAt
+      from deals d join contacts c on c.id = d.contact_id`,
+    byContact: "d.contact_id = ?",
+    order: "d.id",
+  },
+  // Purchases and answers of erased people stay, without a contact: hence the left joins.
+  purchases: {
+    sql: `select p.id, p.contact_id as contactId, ${WHO}, p.amount_minor as amountMinor, p.currency, p.at, p.note, p.source,
+      p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt from purchases p left join contacts c on c.id = p.contact_id`,
+    byContact: "p.contact_id = ?",
+    order: "p.at, p.id",
+  },
+  responses: {
+    sql: `select r.id, r.survey_id as surveyId, s.name as survey, s.type as surveyType, r.contact_id as contactId, ${WHO}, r.score,
+      r.comment, r.at, r.created_at as createdAt from responses r join surveys s on s.id = r.survey_id left join contacts c on c.id = r.contact_id`,
+    byContact: "r.contact_id = ?",
+    order: "r.at, r.id",
+  },
+};
+
+function shape(entity: Entity, row: Row): Row {
+  if (entity === "contacts") {
+    row.tags = JSON.parse((row.tags as string | null) ?? "[]");
+    row.fields = JSON.parse((row.fields as string | null) ?? "{}");
+    return row;
+  }
+  if (entity === "deals" || entity === "purchases") {
+    // Amounts as decimal strings in major units, next to their currency.
+    const out: Row = {};
+    for (const f of EXPORT_FIELDS[entity]) out[f] = f === "amount" ? formatMinor(row.amountMinor as number, row.currency as string) : row[f];
+    return out;
+  }
+  return row;
+}
+
+/** The records of one entity, oldest first, optionally only one contact's. Streams from SQLite. */
+export function* exportRows(store: Store, entity: Entity, contactId?: number): Generator<Row> {
+  const q = QUERIES[entity];
+  const sql = `${q.sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`;
+  const stmt = store.sqlite.prepare(sql);
+  const rows = (contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate()) as IterableIterator<Row>;
+  for (const row of rows) yield shape(entity, row);
+}
+
+/** Each deal's stage history, for JSON exports (deal id → changes, oldest first). */
+export function dealStageChanges(store: Store, contactId?: number): Map<number, { fromStage: string | null; toStage: string; at: string }[]> {
+  const map = new Map<number, { fromStage: string | null; toStage: string; at: string }[]>();
+  const rows = store.sqlite
+    .prepare(
+      `select sc.deal_id as dealId, sc.from_stage as fromStage, sc.to_stage as toStage, sc.at from deal_stage_changes sc
+       ${contactId !== undefined ? "join deals d on d.id = sc.deal_id where d.contact_id = ?" : ""} order by sc.deal_id, sc.at, sc.id`,
+    )
+    .all(...(contactId !== undefined ? [contactId] : [])) as { dealId: number; fromStage: string | null; toStage: string; at: string }[];
+  for (const { dealId, ...change } of rows) (map.get(dealId) ?? map.set(dealId, []).get(dealId)!).push(change);
+  return map;
+}
+
+export function surveysRows(store: Store): Row[] {
+  return store.sqlite.prepare("select id, name, type, question, created_at as createdAt from surveys order by id").all() as Row[];
+}
+
+export function settingsObject(store: Store): Record<string, string> {
+  const rows = store.sqlite.prepare("select key, value from settings order by key").all() as { key: string; value: string }[];
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+export function exportHeader(now: Date): { exportedAt: string; schemaVersion: number } {
+  return { exportedAt: now.toISOString(), schemaVersion: SCHEMA_VERSION };
+}
+
+/** Right of access: everything crm holds about one person, in one document. */
+export function personDocument(store: Store, contactId: number, now: Date): Row {
+  const changes = dealStageChanges(store, contactId);
+  const [contact] = [...exportRows(store, "contacts", contactId)];
+  const strip = (r: Row) => {
+    const { contactId: _id, contactName: _n, contactEmail: _e, ...rest } = r;
+    return rest;
+  };
+  return {
+    ...exportHeader(now),
+    contact,
+    interactions: [...exportRows(store, "interactions", contactId)].map(strip),
+    followups: [...exportRows(store, "followups", contactId)].map(strip),
+    deals: [...exportRows(store, "deals", contactId)].map((d) => ({ ...strip(d), stageChanges: changes.get(d.id as number) ?? [] })),
+    purchases: [...exportRows(store, "purchases", contactId)].map(strip),
+    responses: [...exportRows(store, "responses", contactId)].map(strip),
+  };
+}
+
+/** A stable vCard UID for a contact: the same contact always gets the same one. */
+function contactUid(id: number, createdAt: string): string {
+  const h = crypto.createHash("sha1").update(`crm contact ${id} ${createdAt}`).digest("hex");
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function* vcardInputs(store: Store, contactId?: number): Generator<VcardInput> {
+  for (const c of exportRows(store, "contacts", contactId))
+    yield {
+      id: c.id as number, uid: contactUid(c.id as number, c.createdAt as string), name: c.name as string,
+      email: c.email as string | null, phone: c.phone as string | null, company: c.company as string | null,
+      title: c.title as string | null, note: c.note as string | null, cadence: c.cadence as string | null,
+      source: c.source as string | null, tags: c.tags as string[], fields: c.fields as Record<string, string>,
+      updatedAt: c.updatedAt as string,
+    };
+}
+
+/** Open follow-ups with what a calendar entry needs to say. */
+export function openFollowupEvents(store: Store, contactId?: number): FollowupEvent[] {
+  return store.sqlite
+    .prepare(
+      `select f.id, f.due_at as dueAt, f.note, f.every, f.updated_at as updatedAt, c.name as contactName, c.email as contactEmail,
+         c.phone as contactPhone, d.title as dealTitle
+       from followups f join contacts c on c.id = f.contact_id left join deals d on d.id = f.deal_id
+       where f.status = 'open' ${contactId !== undefined ? "and f.contact_id = ?" : ""} order by f.due_at, f.id`,
+    )
+    .all(...(contactId !== undefined ? [contactId] : [])) as FollowupEvent[];
+}

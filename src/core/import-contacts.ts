@@ -1,0 +1,461 @@
+// `crm import contacts`: people from a CSV (Google Contacts, Outlook, HubSpot, crm's own export, or any
+// file with --map) or a vCard file (phones, Apple/Google contacts). Duplicates are matched by email,
+// case-insensitively, and skipped, updated or refused (--on-duplicate).
+import fs from "node:fs";
+import type { Store } from "../db/open.js";
+import { usageError, quote } from "../errors.js";
+import { headerKey, openCsv, parseColumnMap } from "../io/csv.js";
+import { formatInterval, parseInterval } from "../io/dates.js";
+import { parseVcard, splitVcards, type VcardContact } from "../io/vcard.js";
+import { normaliseEmail, normaliseTag } from "./contacts.js";
+import { InvalidRow, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./import.js";
+
+export type OnDuplicate = "skip" | "update" | "error";
+export const ON_DUPLICATE: readonly OnDuplicate[] = ["skip", "update", "error"];
+
+export interface ContactImportOptions extends ImportOptions {
+  format?: string;
+  map?: string[];
+  onDuplicate?: string;
+  source?: string;
+}
+
+/** A contact as the file gives it, before validation (CSV columns and vCards both become this). */
+type RawContact = VcardContact & { nickname?: string; fieldsJson?: string; createdAt?: string };
+
+// ---------------------------------------------------------------------------------------------
+// Recognised CSV columns
+
+type Role =
+  | { kind: "name" | "first" | "middle" | "last" | "prefix" | "suffix" | "nickname" | "company" | "title" | "note" | "tags" | "fields" | "cadence" | "source" | "createdAt" | "ignore" }
+  | { kind: "email" | "phone"; rank: number }
+  | { kind: "field"; key: string }
+  /** Google's "Custom Field 1 - Value" (and Event, Relation): a field named by its "- Label" column. */
+  | { kind: "labelled"; labelIndex: number | undefined; fallback: string };
+
+const FIXED: Record<string, Role> = {};
+const put = (kind: Role["kind"], keys: string[], extra: Record<string, unknown> = {}) => {
+  for (const k of keys) FIXED[k] = { kind, ...extra } as Role;
+};
+put("name", ["name", "fullname", "displayname", "contactname", "formattedname", "fn"]);
+put("first", ["firstname", "givenname", "first", "forename"]);
+put("middle", ["middlename", "additionalname", "middle"]);
+put("last", ["lastname", "familyname", "surname", "last"]);
+put("prefix", ["nameprefix", "prefix", "salutation"]);
+put("suffix", ["namesuffix", "suffix"]);
+put("nickname", ["nickname"]);
+put("company", ["company", "companyname", "organization", "organisation", "organizationname", "organization1name", "org", "employer", "associatedcompany", "accountname"]);
+put("title", ["jobtitle", "organizationtitle", "organization1title", "position", "role"]);
+put("note", ["notes", "note", "comments", "comment", "about"]);
+put("tags", ["tags", "tag", "labels", "groupmembership", "categories", "groups", "lists"]);
+put("fields", ["fields"]);
+put("cadence", ["cadence"]);
+put("source", ["source"]);
+put("createdAt", ["createdat"]);
+// crm's own export columns that are computed, and address-book noise that carries no information.
+put("ignore", ["id", "lastinteractionat", "updatedat", "photo", "fileas", "sensitivity", "priority", "private", "initials"]);
+for (const [key, field] of Object.entries({
+  birthday: "birthday", birthdate: "birthday", dateofbirth: "birthday", dob: "birthday", bday: "birthday",
+  department: "department", organizationdepartment: "department", organization1department: "department",
+  website: "website", webpage: "website", website1value: "website", personalwebpage: "website", websiteurl: "website", url: "website", homepage: "website",
+  address: "address", address1formatted: "address",
+}))
+  FIXED[key] = { kind: "field", key: field };
+
+/** Outlook's phone columns, most likely "the" number first. */
+const PHONE_COLUMNS = [
+  "primaryphone", "phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "mobilephonenumber", "cellphone", "cell",
+  "businessphone", "workphone", "businessphone2", "homephone", "homephone2", "otherphone", "carphone", "companymainphone", "companymaintelephone",
+];
+const EMAIL_NAMED = ["workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
+
+function roleOf(header: string, hasJobTitle: boolean): Role | undefined {
+  const key = headerKey(header);
+  // Outlook: "Title" is the name prefix (Mr., Dr.) when a "Job Title" column exists.
+  if (key === "title") return hasJobTitle ? { kind: "prefix" } : { kind: "title" };
+  if (FIXED[key]) return FIXED[key];
+  // Google "E-mail 1 - Value", Outlook "E-mail 2 Address", generic "Email", "Email 2", "Email Address".
+  let m = /^email(\d*)(?:address|value)?(\d*)$/.exec(key) ?? /^emailaddress(\d*)$/.exec(key);
+  if (m) return { kind: "email", rank: Number(m[1] || m[2] || 1) };
+  if (EMAIL_NAMED.includes(key)) return { kind: "email", rank: 50 + EMAIL_NAMED.indexOf(key) };
+  m = /^phone(\d+)value$/.exec(key);
+  if (m) return { kind: "phone", rank: Number(m[1]) };
+  if (PHONE_COLUMNS.includes(key)) return { kind: "phone", rank: PHONE_COLUMNS.indexOf(key) };
+  // Google's label/type columns describe the neighbouring value; phonetic spellings; address parts
+  // when the formatted address is there.
+  if (/^(email|phone|address|website|organization|relation|event|im|externalid|customfield)\d+(label|type)$/.test(key)) return { kind: "ignore" };
+  // Outlook's "E-mail Type" (SMTP) and "E-mail Display Name" repeat the address.
+  if (/^email\d*(type|displayname)$/.test(key)) return { kind: "ignore" };
+  if (/phonetic|yomi/.test(key)) return { kind: "ignore" };
+  return undefined;
+}
+
+const MAP_TARGETS = ["name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title", "note", "tags", "birthday", "cadence", "source", "field:<key>", "ignore"];
+
+function roleOfTarget(target: string): Role | undefined {
+  const t = target.trim().toLowerCase();
+  const simple: Record<string, Role> = {
+    name: { kind: "name" }, first_name: { kind: "first" }, middle_name: { kind: "middle" }, last_name: { kind: "last" },
+    email: { kind: "email", rank: 0 }, phone: { kind: "phone", rank: -1 }, company: { kind: "company" }, title: { kind: "title" },
+    note: { kind: "note" }, tags: { kind: "tags" }, fields: { kind: "fields" }, birthday: { kind: "field", key: "birthday" },
+    cadence: { kind: "cadence" }, source: { kind: "source" }, ignore: { kind: "ignore" }, "-": { kind: "ignore" },
+  };
+  if (simple[t]) return simple[t];
+  if (t.startsWith("field:") && target.trim().slice(6).trim()) return { kind: "field", key: target.trim().slice(6).trim() };
+  return undefined;
+}
+
+/** How each column of a contacts CSV is read: --map first, then recognised headers, else a custom field. */
+function columnRoles(header: readonly string[], file: string, mapSpecs: string[] | undefined): Role[] {
+  const map = parseColumnMap(mapSpecs);
+  const roles: (Role | undefined)[] = header.map(() => undefined);
+  for (const [source, target] of map) {
+    let i = header.indexOf(source);
+    if (i < 0) i = header.findIndex((h) => headerKey(h) === headerKey(source));
+    if (i < 0)
+      throw usageError(`--map names the column ${quote(source)}, which ${quote(file)} does not have`, `its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`);
+    const role = roleOfTarget(target);
+    if (!role) throw usageError(`--map target ${quote(target)} is not a contact field`, `use one of: ${MAP_TARGETS.join(", ")}`);
+    roles[i] = role;
+  }
+  const keys = header.map(headerKey);
+  const hasJobTitle = keys.includes("jobtitle");
+  const hasFormattedAddress = keys.some((k) => /^address\d*formatted$/.test(k));
+  return header.map((h, i) => {
+    if (roles[i]) return roles[i]!;
+    const pair = /^(customfield|event|relation)(\d+)value$/.exec(keys[i]!);
+    if (pair) {
+      const label = keys.findIndex((k) => k === `${pair[1]}${pair[2]}label` || k === `${pair[1]}${pair[2]}type`);
+      return { kind: "labelled", labelIndex: label >= 0 ? label : undefined, fallback: h.replace(/\s*-\s*value$/i, "").trim().toLowerCase() };
+    }
+    if (hasFormattedAddress && /^address\d+(street|city|pobox|region|postalcode|country|extendedaddress)$/.test(keys[i]!)) return { kind: "ignore" };
+    return roleOf(h, hasJobTitle) ?? { kind: "field", key: h.trim() };
+  });
+}
+
+/** Google puts several values in one cell separated by " ::: ". */
+const multi = (value: string) => value.split(/\s+:::\s+/).map((v) => v.trim()).filter(Boolean);
+
+/** Tags from "a;b", "a, b" or Google's "* myContacts ::: Friends" (system groups, "* …", dropped). */
+function splitTags(value: string): string[] {
+  return value
+    .split(/\s*(?::::|;|,)\s*/)
+    .map((t) => t.trim())
+    .filter((t) => t && !t.startsWith("* ") && t !== "*");
+}
+
+/** Outlook writes "0/0/00" for an empty date. */
+const emptyDate = (v: string) => /^0{1,2}\/0{1,2}\/0{2,4}$/.test(v);
+
+function rawFromCells(cells: readonly string[], roles: readonly Role[], header: readonly string[]): RawContact {
+  const raw: RawContact = { emails: [], phones: [], tags: [], fields: [] };
+  const emails: [number, string][] = [];
+  const phones: [number, string][] = [];
+  cells.forEach((cellText, i) => {
+    // One spelling of a line break in stored text, whatever the file used.
+    const value = cellText.trim().replace(/\r\n?/g, "\n");
+    const role = roles[i];
+    if (!value || !role || role.kind === "ignore") return;
+    switch (role.kind) {
+      case "email":
+        for (const v of multi(value)) emails.push([role.rank, v]);
+        return;
+      case "phone":
+        for (const v of multi(value)) phones.push([role.rank, v]);
+        return;
+      case "tags":
+        raw.tags.push(...splitTags(value));
+        return;
+      case "fields":
+        raw.fieldsJson = value;
+        return;
+      case "labelled": {
+        const label = role.labelIndex === undefined ? "" : (cells[role.labelIndex] ?? "").trim();
+        raw.fields.push([label || role.fallback, value]);
+        return;
+      }
+      case "field":
+        if (emptyDate(value) || (headerKey(header[i]!) === "gender" && value.toLowerCase() === "unspecified")) return;
+        raw.fields.push([role.key, value]);
+        return;
+      case "nickname":
+        raw.nickname = value;
+        raw.fields.push(["nickname", value]);
+        return;
+      case "note":
+        raw.note = raw.note ? `${raw.note}\n${value}` : value;
+        return;
+      default:
+        if (raw[role.kind] === undefined) raw[role.kind] = value;
+    }
+  });
+  // Stable sort by rank keeps file order among equals.
+  raw.emails = emails.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  raw.phones = phones.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  return raw;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation and writing
+
+interface ContactRow {
+  name: string;
+  /** True when the name was made up (from the email or company) and must not overwrite a real one. */
+  nameIsFallback: boolean;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  title: string | null;
+  note: string | null;
+  cadence: string | null;
+  source: string | null;
+  tags: string[];
+  fields: Map<string, string>;
+  createdAt: string | null;
+}
+
+function validateContact(raw: RawContact, defaultSource: string | undefined): ContactRow {
+  const fields = new Map<string, string>();
+  if (raw.fieldsJson !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.fieldsJson);
+    } catch {
+      throw new InvalidRow(`the fields column is not a JSON object: ${quote(raw.fieldsJson)}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new InvalidRow(`the fields column is not a JSON object: ${quote(raw.fieldsJson)}`);
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+      if (v === null || v === undefined || String(v).trim() === "") continue;
+      if (!k.trim()) throw new InvalidRow("the fields column has an empty field name");
+      fields.set(k.trim(), typeof v === "string" ? v : JSON.stringify(v));
+    }
+  }
+  for (const [k, v] of raw.fields) if (!fields.has(k) && v.trim()) fields.set(k, v.trim());
+  if (raw.prefix) fields.set("name prefix", raw.prefix);
+  if (raw.suffix) fields.set("name suffix", raw.suffix);
+
+  let email: string | null = null;
+  const [first, ...moreEmails] = raw.emails;
+  if (first !== undefined) {
+    try {
+      email = normaliseEmail(first);
+    } catch {
+      throw new InvalidRow(`invalid email ${quote(first)}`);
+    }
+  }
+  moreEmails.forEach((e, i) => fields.set(`email ${i + 2}`, e.toLowerCase()));
+  const [phone, ...morePhones] = raw.phones;
+  morePhones.forEach((p, i) => fields.set(`phone ${i + 2}`, p));
+
+  const built = [raw.first, raw.middle, raw.last].filter(Boolean).join(" ").trim();
+  const realName = raw.name?.trim() || built;
+  const name = realName || raw.nickname || raw.company || email || phone;
+  if (!name) throw new InvalidRow("no name, email, phone or company: nothing to identify the contact by");
+  if (name.length > 10_000) throw new InvalidRow("the name is longer than 10,000 characters");
+
+  const tags: string[] = [];
+  for (const t of raw.tags) {
+    try {
+      const tag = normaliseTag(t);
+      if (!tags.some((x) => x.toLowerCase() === tag.toLowerCase())) tags.push(tag);
+    } catch {
+      throw new InvalidRow(`invalid tag ${quote(t)}: a tag is up to 64 characters without commas or line breaks`);
+    }
+  }
+  let cadence: string | null = null;
+  if (raw.cadence) {
+    try {
+      cadence = formatInterval(parseInterval(raw.cadence, "cadence"));
+    } catch {
+      throw new InvalidRow(`invalid cadence ${quote(raw.cadence)}: use an interval like 30d, 2w, 1m`);
+    }
+  }
+  let createdAt: string | null = null;
+  if (raw.createdAt) {
+    const d = new Date(raw.createdAt);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(raw.createdAt) || Number.isNaN(d.getTime())) throw new InvalidRow(`invalid createdAt ${quote(raw.createdAt)}: use an ISO 8601 timestamp`);
+    createdAt = d.toISOString();
+  }
+  return {
+    name, nameIsFallback: !realName, email, phone: phone ?? null, company: raw.company ?? null, title: raw.title ?? null,
+    note: raw.note ?? null, cadence, source: raw.source ?? defaultSource ?? null, tags, fields, createdAt,
+  };
+}
+
+interface Validated {
+  row: ContactRow;
+}
+
+function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defaultSource: string | undefined, toRaw: (cells: string[]) => RawContact): Importer<Validated> {
+  const s = store.sqlite;
+  const stamp = now.toISOString();
+  const byEmail = new Map<string, number>();
+  for (const r of s.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
+    byEmail.set(r.email.toLowerCase(), r.id);
+  // Without an email, the same name and phone (and no email on record) is the same person.
+  const noEmailKey = (name: string, phone: string | null) => `${name.trim().toLowerCase()}\u0000${phone ?? ""}`;
+  const byNamePhone = new Map<string, number>();
+  for (const r of s.prepare("select id, name, phone from contacts where email is null order by id desc").iterate() as Iterable<{ id: number; name: string; phone: string | null }>)
+    byNamePhone.set(noEmailKey(r.name, r.phone), r.id);
+  const tagIds = new Map<string, number>();
+  for (const r of s.prepare("select id, name from tags").iterate() as Iterable<{ id: number; name: string }>) tagIds.set(r.name.toLowerCase(), r.id);
+  /** Emails (or names and phones) seen earlier in this file, with their line: duplicates there count too. */
+  const seen = new Map<string, number>();
+
+  const insertContact = s.prepare(
+    `insert into contacts(name, email, phone, company, title, note, cadence, source, created_at, updated_at)
+     values (@name, @email, @phone, @company, @title, @note, @cadence, @source, @createdAt, @updatedAt) returning id`,
+  );
+  const insertTag = s.prepare("insert into tags(name) values (?) on conflict do nothing returning id");
+  const findTag = s.prepare("select id from tags where name = ? collate nocase");
+  const linkTag = s.prepare("insert or ignore into contact_tags(contact_id, tag_id) values (?, ?)");
+  const setField = s.prepare("insert into contact_fields(contact_id, key, value) values (?, ?, ?) on conflict(contact_id, key) do update set value = excluded.value");
+  const getContact = s.prepare("select name, phone, company, title, note, cadence, source from contacts where id = ?");
+  const getTags = s.prepare("select lower(t.name) as name from contact_tags ct join tags t on t.id = ct.tag_id where ct.contact_id = ?").pluck();
+  const getFields = s.prepare("select key, value from contact_fields where contact_id = ?");
+  const updateContact = s.prepare(
+    `update contacts set name = @name, phone = @phone, company = @company, title = @title, note = @note, cadence = @cadence,
+     source = @source, updated_at = @updatedAt where id = @id`,
+  );
+
+  const tagId = (name: string): number => {
+    const key = name.toLowerCase();
+    let id = tagIds.get(key);
+    if (id === undefined) {
+      const inserted = insertTag.get(name) as { id: number } | undefined;
+      id = inserted?.id ?? (findTag.get(name) as { id: number }).id;
+      tagIds.set(key, id);
+    }
+    return id;
+  };
+  const link = (contactId: number, row: ContactRow) => {
+    for (const t of row.tags) linkTag.run(contactId, tagId(t));
+    for (const [k, v] of row.fields) setField.run(contactId, k, v);
+  };
+
+  return {
+    validate({ line, cells }) {
+      const row = validateContact(toRaw(cells), defaultSource);
+      const key = row.email ?? noEmailKey(row.name, row.phone);
+      const earlier = seen.get(key);
+      if (earlier === undefined) seen.set(key, line);
+      if (onDuplicate === "error") {
+        const what = row.email !== null ? `email ${quote(row.email)}` : `name ${quote(row.name)}${row.phone ? ` and phone ${quote(row.phone)}` : " and no email or phone"}`;
+        const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(key);
+        if (existing !== undefined && earlier === undefined) throw new InvalidRow(`a contact with ${what} already exists (#${existing})`, true);
+        if (earlier !== undefined) throw new InvalidRow(`the ${what} ${row.email !== null ? "is" : "are"} also on line ${earlier}`, true);
+      }
+      return { row };
+    },
+    write({ row }) {
+      const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(noEmailKey(row.name, row.phone));
+      if (existing === undefined) {
+        const { id } = insertContact.get({
+          name: row.name, email: row.email, phone: row.phone, company: row.company, title: row.title, note: row.note,
+          cadence: row.cadence, source: row.source, createdAt: row.createdAt ?? stamp, updatedAt: stamp,
+        }) as { id: number };
+        link(id, row);
+        if (row.email !== null) byEmail.set(row.email, id);
+        else byNamePhone.set(noEmailKey(row.name, row.phone), id);
+        return "added";
+      }
+      if (onDuplicate !== "update") return "skipped";
+      // The file's non-empty values win; empty cells leave what is there; tags are added, fields set.
+      const old = getContact.get(existing) as Record<string, string | null>;
+      const next: Record<string, string | null> = {
+        name: row.nameIsFallback ? old.name! : row.name,
+        phone: row.phone ?? old.phone!, company: row.company ?? old.company!, title: row.title ?? old.title!, note: row.note ?? old.note!,
+        cadence: row.cadence ?? old.cadence!, source: old.source ?? row.source,
+      };
+      const oldTags = new Set(getTags.all(existing) as string[]);
+      const oldFields = new Map((getFields.all(existing) as { key: string; value: string }[]).map((f) => [f.key, f.value]));
+      const changed =
+        Object.keys(next).some((k) => next[k] !== old[k]) ||
+        row.tags.some((t) => !oldTags.has(t.toLowerCase())) ||
+        [...row.fields].some(([k, v]) => oldFields.get(k) !== v);
+      if (!changed) return "skipped";
+      updateContact.run({ ...next, updatedAt: stamp, id: existing });
+      link(existing, row);
+      return "updated";
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources
+
+function detectFormat(file: string, requested: string | undefined): "csv" | "vcf" {
+  if (requested !== undefined) {
+    const f = requested.toLowerCase();
+    if (f === "vcard") return "vcf";
+    if (f !== "csv" && f !== "vcf") throw usageError(`unknown --format ${quote(requested)} for a contacts import`, "use csv or vcf");
+    return f;
+  }
+  if (/\.(vcf|vcard)$/i.test(file)) return "vcf";
+  if (/\.(csv|tsv|txt)$/i.test(file)) return "csv";
+  try {
+    const fd = fs.openSync(file, "r");
+    const head = Buffer.alloc(512);
+    const n = fs.readSync(fd, head, 0, 512, 0);
+    fs.closeSync(fd);
+    if (/^\s*BEGIN:VCARD/i.test(head.subarray(0, n).toString("utf8").replace(/^\ufeff/, ""))) return "vcf";
+  } catch {
+    // openCsv reports a missing or unreadable file with the right message.
+  }
+  return "csv";
+}
+
+function vcardSource(file: string): { source: RecordSource; header: string[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw usageError(code === "ENOENT" ? `no such file ${quote(file)}` : `cannot read ${quote(file)}: ${code}`, "check the path");
+  }
+  const cards = splitVcards(text);
+  if (!cards.length) throw usageError(`${quote(file)} holds no vCard (no BEGIN:VCARD line)`, "export the contacts as vCard (.vcf) and import that file");
+  const size = Buffer.byteLength(text);
+  let done = 0;
+  return {
+    header: ["card"],
+    source: {
+      file,
+      size,
+      bytesRead: () => done,
+      async *records() {
+        for (const card of cards) {
+          done += Buffer.byteLength(card.text);
+          yield { line: card.line, cells: [card.text] };
+        }
+      },
+    },
+  };
+}
+
+export async function importContacts(store: Store, file: string, now: Date, opts: ContactImportOptions = {}): Promise<{ report: ImportReport; header: string[] }> {
+  const onDuplicate = (opts.onDuplicate ?? "skip").toLowerCase() as OnDuplicate;
+  if (!ON_DUPLICATE.includes(onDuplicate)) throw usageError(`unknown --on-duplicate ${quote(opts.onDuplicate)}`, `use one of: ${ON_DUPLICATE.join(", ")}`);
+  const source = opts.source?.trim() || undefined;
+  if (detectFormat(file, opts.format) === "vcf") {
+    if (opts.map?.length) throw usageError("--map applies to CSV files, not vCards", "drop --map; vCard properties are recognised by name");
+    const { source: records, header } = vcardSource(file);
+    const toRaw = (cells: string[]): RawContact => {
+      try {
+        return parseVcard(cells[0]!);
+      } catch (err) {
+        throw new InvalidRow((err as Error).message);
+      }
+    };
+    return { report: await runImport(store, records, contactImporter(store, now, onDuplicate, source, toRaw), opts), header };
+  }
+  const csv = await openCsv(file);
+  const roles = columnRoles(csv.header, file, opts.map);
+  if (!roles.some((r) => ["name", "first", "last", "email", "company", "phone"].includes(r.kind)))
+    throw usageError(
+      `${quote(file)} has no name, email, phone or company column; its columns are: ${csv.header.map((h) => JSON.stringify(h)).join(", ")}`,
+      'name them with --map, e.g. --map "Full Name=name,Mail=email"',
+    );
+  const toRaw = (cells: string[]) => rawFromCells(cells, roles, csv.header);
+  return { report: await runImport(store, csv, contactImporter(store, now, onDuplicate, source, toRaw), opts), header: csv.header };
+}

@@ -1,0 +1,475 @@
+// The machinery every import shares, so each importer only says how a row becomes a record:
+// matching columns (recognised headers and --map), validating rows with a reason per bad row, one
+// write transaction that commits all rows or none (or, with --skip-invalid, the good ones), reject
+// files, stable derived ids for re-imports, contact look-ups cached in memory, and the progress bar.
+import crypto from "node:crypto";
+import type { Store } from "../db/open.js";
+import { CrmError, usageError, quote } from "../errors.js";
+import { parseIsoWhen } from "../io/dates.js";
+import { csvLines, headerKey, writeTo } from "../io/csv.js";
+import { normaliseEmail } from "./contacts.js";
+
+// ---------------------------------------------------------------------------------------------
+// Rows and reports
+
+/** A row that cannot be imported, with the reason shown to the user. */
+export class InvalidRow extends Error {
+  constructor(
+    message: string,
+    /** True when the row is only a duplicate of something already there (exit 4 rather than 2). */
+    readonly duplicate = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface SourceRecord {
+  line: number;
+  cells: string[];
+}
+
+export interface RowIssue {
+  line: number;
+  reason: string;
+  cells: string[];
+  duplicate: boolean;
+}
+
+export type RowOutcome = "added" | "updated" | "skipped";
+
+export interface ImportReport {
+  file: string;
+  dryRun: boolean;
+  /** Whether anything was written (false for a dry run, or when invalid rows stopped the import). */
+  committed: boolean;
+  rows: number;
+  added: number;
+  updated: number;
+  /** Rows already in the database (same external id, or a duplicate the user chose to skip). */
+  skipped: number;
+  invalid: RowIssue[];
+  /** Contacts created along the way (purchases/interactions with --create-contacts). */
+  createdContacts: number;
+  rejectsFile?: string;
+}
+
+export interface Importer<T> {
+  /** Reads and checks a row; throws InvalidRow (or a CrmError from a shared validator) when it is bad. */
+  validate(record: SourceRecord): T;
+  /** Writes a validated row inside the import's transaction. */
+  write(value: T, record: SourceRecord): RowOutcome;
+  /** Contacts the importer created, for the report. */
+  createdContacts?(): number;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  /** Called now and then with bytes read and the total, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RecordSource {
+  file: string;
+  size: number;
+  bytesRead(): number;
+  records(): AsyncIterable<SourceRecord>;
+}
+
+const reasonOf = (err: unknown): string | undefined => {
+  if (err instanceof InvalidRow) return err.message;
+  if (err instanceof CrmError && err.exitCode === 2) return err.message;
+  return undefined;
+};
+
+/**
+ * Runs an import in ONE write transaction. Every row is validated; rows are written as they come
+ * (streaming, so a million rows need no memory) until the first invalid row, after which the rest are
+ * only validated. At the end: a dry run rolls back; invalid rows without `skipInvalid` roll back
+ * (nothing written, every bad row reported); otherwise the good rows commit.
+ */
+export async function runImport<T>(store: Store, source: RecordSource, importer: Importer<T>, opts: ImportOptions = {}): Promise<ImportReport> {
+  const report: ImportReport = {
+    file: source.file, dryRun: Boolean(opts.dryRun), committed: false,
+    rows: 0, added: 0, updated: 0, skipped: 0, invalid: [], createdContacts: 0,
+  };
+  const sqlite = store.sqlite;
+  // A bigger page cache for the import's connection: index pages of large tables stay in memory.
+  sqlite.pragma("cache_size = -65536");
+  sqlite.exec("BEGIN IMMEDIATE");
+  try {
+    let writing = true;
+    for await (const record of source.records()) {
+      report.rows++;
+      if ((report.rows & 4095) === 0) opts.onProgress?.(source.bytesRead(), source.size);
+      let value: T;
+      try {
+        value = importer.validate(record);
+      } catch (err) {
+        const reason = reasonOf(err);
+        if (reason === undefined) throw err;
+        report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
+        if (!opts.skipInvalid) writing = false;
+        continue;
+      }
+      if (!writing) continue;
+      try {
+        report[importer.write(value, record)]++;
+      } catch (err) {
+        const reason = reasonOf(err);
+        if (reason === undefined) throw err;
+        report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
+        if (!opts.skipInvalid) writing = false;
+      }
+    }
+    opts.onProgress?.(source.size, source.size);
+    report.createdContacts = importer.createdContacts?.() ?? 0;
+    if (opts.dryRun || (report.invalid.length > 0 && !opts.skipInvalid)) {
+      sqlite.exec("ROLLBACK");
+    } else {
+      sqlite.exec("COMMIT");
+      report.committed = true;
+    }
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    throw err;
+  } finally {
+    sqlite.pragma("cache_size = -2000");
+  }
+  return report;
+}
+
+/** Writes the rejected rows, as they were, with the line they came from and the reason, to a CSV file. */
+export function writeRejects(file: string, header: readonly string[], issues: readonly RowIssue[]): void {
+  writeTo(file, (sink) => {
+    sink.write(csvLines([[...header, "line", "reason"]]));
+    for (let i = 0; i < issues.length; i += 1000) {
+      const batch = issues.slice(i, i + 1000).map((issue) => {
+        const cells = issue.cells.slice(0, header.length);
+        while (cells.length < header.length) cells.push("");
+        return [...cells, String(issue.line), issue.reason];
+      });
+      sink.write(csvLines(batch));
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns
+
+export interface ColumnSpec {
+  /** The field the column fills. */
+  field: string;
+  /** Recognised header names as `headerKey`s, most specific first. */
+  aliases: readonly string[];
+  description: string;
+}
+
+/**
+ * Finds which column fills which field: `--map` entries first, then recognised headers (each column
+ * used once, aliases in priority order). Returns field → column index.
+ */
+export function resolveColumns(
+  header: readonly string[],
+  specs: readonly ColumnSpec[],
+  map: Map<string, string>,
+  opts: { file: string; extraTarget?: (target: string) => boolean } = { file: "" },
+): { columns: Map<string, number>; mapped: Map<number, string> } {
+  const columns = new Map<string, number>();
+  const mapped = new Map<number, string>();
+  const claimed = new Set<number>();
+  const fields = new Set(specs.map((s) => s.field));
+  for (const [sourceName, target] of map) {
+    let index = header.indexOf(sourceName);
+    if (index < 0) index = header.findIndex((h) => headerKey(h) === headerKey(sourceName));
+    if (index < 0)
+      throw usageError(
+        `--map names the column ${quote(sourceName)}, which ${quote(opts.file)} does not have`,
+        `its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`,
+      );
+    const t = target.trim();
+    if (t === "ignore" || t === "-") {
+      claimed.add(index);
+      mapped.set(index, "ignore");
+      continue;
+    }
+    const field = [...fields].find((f) => f.toLowerCase() === t.toLowerCase()) ?? (opts.extraTarget?.(t) ? t : undefined);
+    if (!field)
+      throw usageError(`--map target ${quote(target)} is not a field this import knows`, `use one of: ${[...fields].join(", ")}, ignore`);
+    claimed.add(index);
+    mapped.set(index, field);
+    if (fields.has(field)) columns.set(field, index);
+  }
+  const keys = header.map(headerKey);
+  for (const spec of specs) {
+    if (columns.has(spec.field)) continue;
+    for (const alias of spec.aliases) {
+      const index = keys.findIndex((k, i) => k === alias && !claimed.has(i));
+      if (index >= 0) {
+        columns.set(spec.field, index);
+        claimed.add(index);
+        break;
+      }
+    }
+  }
+  return { columns, mapped };
+}
+
+/** The usage error for a file that lacks a required column: names what is there and how to map it. */
+export function missingColumn(file: string, header: readonly string[], what: string, spec: ColumnSpec | undefined, example: string): CrmError {
+  const known = spec ? ` (recognised: ${spec.aliases.slice(0, 6).join(", ")}…)` : "";
+  return usageError(
+    `${quote(file)} has no ${what} column${known}; its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`,
+    `name the column with --map, e.g. --map "${example}"`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** Trimmed cell text, or undefined when the column is absent or the cell empty. */
+export function cell(cells: readonly string[], index: number | undefined): string | undefined {
+  if (index === undefined) return undefined;
+  const v = cells[index];
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === "" ? undefined : t;
+}
+
+const YYYYMMDD = /^(\d{4})(\d{2})(\d{2})$/;
+const SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
+
+/**
+ * The instant of an imported date, as an ISO UTC string. A bare date (`2024-03-05`, `20240305`,
+ * `2024/03/05`) means that calendar day and is stored at local midnight, so reports "as of" that day
+ * count it; a date-time without a zone is local time; with `Z` or an offset it is that instant.
+ * Ambiguous forms (`03/05/2024`) are refused.
+ */
+export function parseImportDate(text: string, what = "date"): string {
+  const fail = () =>
+    new InvalidRow(`cannot read the ${what} ${quote(text)}: use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z`);
+  let t = text.trim();
+  let m = YYYYMMDD.exec(t);
+  if (m) t = `${m[1]}-${m[2]}-${m[3]}`;
+  else if ((m = SLASHED.exec(t))) t = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
+  const when = parseIsoWhen(t);
+  if (!when) throw fail();
+  return when.date.toISOString();
+}
+
+/** `parseImportDate` with a memo: exports repeat the same dates over and over. */
+export function cachedDateParser(what = "date"): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let iso = cache.get(text);
+    if (iso === undefined) {
+      iso = parseImportDate(text, what);
+      if (cache.size > 100_000) cache.clear();
+      cache.set(text, iso);
+    }
+    return iso;
+  };
+}
+
+const hash = (text: string): Buffer => crypto.createHash("sha256").update(text).digest();
+
+/**
+ * Stable ids for rows that carry none: a hash of the row's normalised content. Identical rows in one
+ * file are told apart by their occurrence ("…#2" for the second), so a file re-imported gives the same
+ * ids (nothing twice) while two genuinely equal purchases in it both count.
+ */
+export class DerivedRefs {
+  private seen = new Map<number, number>();
+  constructor(private readonly prefix: string) {}
+
+  ref(parts: readonly (string | number | null | undefined)[]): string {
+    const digest = hash(parts.map((p) => (p === null || p === undefined ? "" : String(p))).join("\u001f"));
+    const key = digest.readUIntBE(0, 6);
+    const n = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, n);
+    const base = `${this.prefix}${digest.subarray(0, 18).toString("base64url")}`;
+    return n === 1 ? base : `${base}#${n}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts referred to by imported rows
+
+/** How a row names its contact. */
+export interface ContactKey {
+  email?: string;
+  /** crm's own contact id. */
+  id?: number;
+  /** The shop's / source's customer id, kept on the contact as the field `customer_id`. */
+  customerId?: string;
+  name?: string;
+}
+
+/** A contact resolved (id) or to be created when the row is written (with --create-contacts). */
+export type ContactTarget = { id: number } | { create: { name: string; email?: string; customerId?: string } };
+
+/**
+ * Looks contacts up by email, id, customer id or exact name from maps loaded once (no query per
+ * row), and creates missing ones when allowed. New contacts enter the maps, so a file naming the same
+ * new customer on many rows creates them once.
+ */
+export class ContactDirectory {
+  private emails?: Map<string, number>;
+  private customerIds?: Map<string, number>;
+  private names?: Map<string, { id: number; name: string }[]>;
+  private ids?: Map<number, string>;
+  private created = 0;
+  private insertContact;
+  private insertField;
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: Date,
+    private readonly opts: { create: boolean; source?: string },
+  ) {
+    this.insertContact = store.sqlite.prepare("insert into contacts(name, email, source, created_at, updated_at) values (?, ?, ?, ?, ?) returning id");
+    this.insertField = store.sqlite.prepare("insert or replace into contact_fields(contact_id, key, value) values (?, ?, ?)");
+  }
+
+  private emailMap(): Map<string, number> {
+    if (!this.emails) {
+      this.emails = new Map();
+      // Lowest id wins when (with --allow-duplicate) several contacts share an address.
+      for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
+        this.emails.set(r.email.toLowerCase(), r.id);
+    }
+    return this.emails;
+  }
+
+  private customerMap(): Map<string, number> {
+    if (!this.customerIds) {
+      this.customerIds = new Map();
+      for (const r of this.store.sqlite
+        .prepare("select contact_id as id, value from contact_fields where key = 'customer_id' order by contact_id desc")
+        .iterate() as Iterable<{ id: number; value: string }>)
+        this.customerIds.set(r.value, r.id);
+    }
+    return this.customerIds;
+  }
+
+  private idMap(): Map<number, string> {
+    if (!this.ids) {
+      this.ids = new Map();
+      for (const r of this.store.sqlite.prepare("select id, name from contacts").iterate() as Iterable<{ id: number; name: string }>) this.ids.set(r.id, r.name);
+    }
+    return this.ids;
+  }
+
+  private nameMap(): Map<string, { id: number; name: string }[]> {
+    if (!this.names) {
+      this.names = new Map();
+      for (const [id, name] of this.idMap()) {
+        const k = name.trim().toLowerCase();
+        (this.names.get(k) ?? this.names.set(k, []).get(k)!).push({ id, name });
+      }
+    }
+    return this.names;
+  }
+
+  /**
+   * Resolves a row's contact. Order: email; crm id (checked against the name when the row has one);
+   * customer id; exact name (unique). Unknown → created when allowed (from an email or a customer id),
+   * else an InvalidRow that says how to fix it.
+   */
+  resolve(key: ContactKey): ContactTarget {
+    let email: string | undefined;
+    if (key.email !== undefined) {
+      try {
+        email = normaliseEmail(key.email);
+      } catch {
+        throw new InvalidRow(`invalid email ${quote(key.email)}`);
+      }
+      const id = this.emailMap().get(email);
+      if (id !== undefined) return { id };
+    }
+    if (key.id !== undefined) {
+      const name = this.idMap().get(key.id);
+      if (name !== undefined && (key.name === undefined || key.name.trim().toLowerCase() === name.trim().toLowerCase())) return { id: key.id };
+      if (key.name === undefined) throw new InvalidRow(`no contact #${key.id}`);
+    }
+    if (key.customerId !== undefined) {
+      const id = this.customerMap().get(key.customerId);
+      if (id !== undefined) return { id };
+    }
+    if (key.name !== undefined && email === undefined && key.customerId === undefined) {
+      const matches = this.nameMap().get(key.name.trim().toLowerCase()) ?? [];
+      if (matches.length === 1) return { id: matches[0]!.id };
+      if (matches.length > 1)
+        throw new InvalidRow(`the name ${quote(key.name)} matches several contacts (${matches.slice(0, 5).map((m) => `#${m.id}`).join(", ")}); give an email or a contact id`);
+    }
+    if (this.opts.create && (email !== undefined || key.customerId !== undefined)) {
+      const name = key.name?.trim() || (key.customerId !== undefined && email === undefined ? `Customer ${key.customerId}` : email!);
+      return { create: { name, email, customerId: key.customerId } };
+    }
+    const what =
+      email !== undefined ? `no contact with email ${quote(email)}`
+      : key.customerId !== undefined ? `no contact with customer id ${quote(key.customerId)}`
+      : key.id !== undefined ? `no contact #${key.id} named ${quote(key.name)}`
+      : `no contact named ${quote(key.name)}`;
+    const creatable = email !== undefined || key.customerId !== undefined;
+    throw new InvalidRow(this.opts.create || !creatable ? what : `${what} (pass --create-contacts to create it)`);
+  }
+
+  /** The contact id for a resolved target, creating the contact now if it is new. */
+  ensure(target: ContactTarget): number {
+    if ("id" in target) return target.id;
+    const { name, email, customerId } = target.create;
+    // An earlier row may have created this contact already.
+    const existing = (email !== undefined ? this.emailMap().get(email) : undefined) ?? (customerId !== undefined ? this.customerMap().get(customerId) : undefined);
+    if (existing !== undefined) return existing;
+    const stamp = this.now.toISOString();
+    const { id } = this.insertContact.get(name, email ?? null, this.opts.source ?? null, stamp, stamp) as { id: number };
+    if (customerId !== undefined) {
+      this.insertField.run(id, "customer_id", customerId);
+      this.customerMap().set(customerId, id);
+    }
+    if (email !== undefined) this.emailMap().set(email, id);
+    this.ids?.set(id, name);
+    if (this.names) {
+      const k = name.trim().toLowerCase();
+      (this.names.get(k) ?? this.names.set(k, []).get(k)!).push({ id, name });
+    }
+    this.created++;
+    return id;
+  }
+
+  createdCount(): number {
+    return this.created;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+
+/**
+ * A progress bar on stderr for imports that take more than a moment: only on a terminal, shown after
+ * half a second, redrawn at most ten times a second, erased when done. Silent otherwise.
+ */
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update(done: number, total: number): void; finish(): void } {
+  if (!stream.isTTY) return { update() {}, finish() {} };
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - started < 500 || now - last < 100) return;
+      last = now;
+      shown = true;
+      const share = total > 0 ? Math.min(1, done / total) : 0;
+      const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - 20));
+      const filled = Math.round(share * width);
+      const secs = Math.round((now - started) / 1000);
+      stream.write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% ${secs}s\x1b[K`);
+    },
+    finish() {
+      if (shown) stream.write("\r\x1b[K");
+      shown = false;
+    },
+  };
+}

@@ -1,0 +1,331 @@
+// CSV in and out. Reading streams a file through csv-parse (so a million rows never sit in memory),
+// detecting the encoding (UTF-8 with or without a BOM, UTF-16 with a BOM) and the delimiter (`,` `;`
+// or tab), and numbering each record by the line it starts on. Writing quotes per RFC 4180 with
+// csv-stringify and neutralises cells a spreadsheet would run as formulas (OWASP "CSV injection").
+// csv-parse is loaded only when a file is read: this module is also on the path of every printed table.
+import fs from "node:fs";
+import { stringify } from "csv-stringify/sync";
+import { usageError, quote } from "../errors.js";
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A CSV cell that a spreadsheet would run as a formula (OWASP CSV injection) is prefixed with a quote. */
+export function neutraliseCsvCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** The reverse of `neutraliseCsvCell` for reading our own exports back: `'=x` → `=x`, `'+44…` → `+44…`. */
+export function restoreCsvCell(value: string): string {
+  return value.length > 1 && value.charCodeAt(0) === 39 /* ' */ && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return neutraliseCsvCell(value.join(";"));
+  if (typeof value === "object") return neutraliseCsvCell(JSON.stringify(value));
+  return neutraliseCsvCell(String(value));
+}
+
+/** CSV (RFC 4180 quoting, LF line ends) of plain records in the given field order. */
+export function toCsv(rows: readonly Record<string, unknown>[], fields?: readonly string[]): string {
+  const keys = fields ?? (rows[0] ? Object.keys(rows[0]) : []);
+  return stringify([keys, ...rows.map((row) => keys.map((k) => csvCell(row[k])))]);
+}
+
+/** CSV lines for rows of already-prepared cells (no neutralising: the caller decides). */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  return rows.length ? stringify(rows as string[][]) : "";
+}
+
+/**
+ * A buffered, synchronous writer to a file or stdout, for exports and reject files too large to build
+ * as one string. A file is written beside its final name and renamed into place by `close()`, so a
+ * failed export never leaves half a file; `abort()` removes it. Files are owner-only (0600): exports
+ * hold personal data.
+ */
+export class TextSink {
+  private fd: number;
+  private chunks: string[] = [];
+  private size = 0;
+  private readonly partial: string | undefined;
+
+  constructor(readonly file: string | undefined) {
+    if (file === undefined) {
+      this.fd = 1;
+      return;
+    }
+    this.partial = `${file}.partial-${process.pid}`;
+    try {
+      this.fd = fs.openSync(this.partial, "w", 0o600);
+    } catch (err) {
+      throw usageError(`cannot write ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the path and its directory");
+    }
+  }
+
+  write(text: string): void {
+    this.chunks.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (!this.chunks.length) return;
+    const data = Buffer.from(this.chunks.join(""), "utf8");
+    this.chunks = [];
+    this.size = 0;
+    let offset = 0;
+    while (offset < data.length) {
+      try {
+        offset += fs.writeSync(this.fd, data, offset);
+      } catch (err) {
+        // A pipe that is full (stdout to a slow reader) is not an error: wait and retry.
+        if ((err as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        throw err;
+      }
+    }
+  }
+
+  close(): void {
+    this.flush();
+    if (this.partial === undefined) return;
+    fs.closeSync(this.fd);
+    fs.renameSync(this.partial, this.file!);
+  }
+
+  abort(): void {
+    if (this.partial === undefined) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(this.partial, { force: true });
+  }
+}
+
+/** Writes through a TextSink: renamed into place when `fn` succeeds, removed when it throws. */
+export function writeTo<T>(file: string | undefined, fn: (sink: TextSink) => T): T {
+  const sink = new TextSink(file);
+  let result: T;
+  try {
+    result = fn(sink);
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  sink.close();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface CsvRecord {
+  /** The line (1-based) of the file on which the record starts. */
+  line: number;
+  cells: string[];
+}
+
+export interface CsvSource {
+  file: string;
+  header: string[];
+  delimiter: string;
+  encoding: "utf8" | "utf16le";
+  /** Size of the file in bytes, and bytes read so far (for progress). */
+  size: number;
+  bytesRead(): number;
+  /** The data records after the header; blank lines and rows of empty cells are skipped. */
+  records(): AsyncGenerator<CsvRecord>;
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+function readSample(file: string): { sample: Buffer; size: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw usageError(`no such file ${quote(file)}`, "check the path");
+    throw usageError(`cannot read ${quote(file)}: ${code ?? (err as Error).message}`, "check the file's permissions");
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw usageError(`${quote(file)} is a directory, not a file`, "give the path of a CSV file");
+    if (!st.isFile()) throw usageError(`${quote(file)} is not a regular file (a pipe?)`, "save the data to a file and import that");
+    const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, st.size));
+    const n = fs.readSync(fd, sample, 0, sample.length, 0);
+    return { sample: sample.subarray(0, n), size: st.size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Which text encoding the bytes are in: UTF-16 only with its BOM; otherwise UTF-8, which must be valid. */
+export function detectEncoding(sample: Buffer, file: string): "utf8" | "utf16le" {
+  if (sample[0] === 0xff && sample[1] === 0xfe) return "utf16le";
+  if (sample[0] === 0xfe && sample[1] === 0xff)
+    throw usageError(`${quote(file)} is UTF-16 big-endian`, "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs) and import again");
+  try {
+    // The sample may end inside a multi-byte character: decode in streaming mode so only real errors count.
+    new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
+  } catch {
+    throw usageError(
+      `${quote(file)} is not UTF-8 text (perhaps Windows-1252 or Latin-1)`,
+      "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs) and import again",
+    );
+  }
+  return "utf8";
+}
+
+/** The delimiter of the first record: whichever of `,` `;` tab occurs most outside quotes (`,` on a tie). */
+export function detectDelimiter(text: string): string {
+  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0 };
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (ch === "\n" || ch === "\r")) break;
+    else if (!inQuotes && ch in counts) counts[ch]!++;
+  }
+  let best = ",";
+  for (const d of [";", "\t"]) if (counts[d]! > counts[best]!) best = d;
+  return best;
+}
+
+function countLineBreaks(cells: string[]): number {
+  let n = 0;
+  for (const cell of cells) {
+    if (cell.indexOf("\n") === -1 && cell.indexOf("\r") === -1) continue;
+    const m = cell.match(/\r\n|\r|\n/g);
+    n += m ? m.length : 0;
+  }
+  return n;
+}
+
+function csvReadError(file: string, err: unknown) {
+  const e = err as { message?: string; lines?: number; code?: string };
+  const where = e.lines ? ` near line ${e.lines}` : "";
+  const why = (e.message ?? String(err)).replace(/^Invalid Record Length: /, "").split("\n")[0];
+  return usageError(`cannot read ${quote(file)} as CSV${where}: ${why}`, "check the quoting around that line (a field with a quote, comma or line break must be enclosed in double quotes)");
+}
+
+/**
+ * Opens a CSV file for streaming: reads the header, detects encoding and delimiter (unless given).
+ * Cells come back as text with the export neutralising reversed (`'=x` → `=x`, see `restoreCsvCell`).
+ */
+export async function openCsv(file: string, opts: { delimiter?: string } = {}): Promise<CsvSource> {
+  const { sample, size } = readSample(file);
+  const encoding = detectEncoding(sample, file);
+  let text = sample.toString(encoding);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!text.trim()) throw usageError(`${quote(file)} is empty`, "a CSV file needs a header line and at least one row");
+  const delimiter = opts.delimiter ?? detectDelimiter(text);
+  const { parse } = await import("csv-parse");
+
+  let bytes = 0;
+  let stream: fs.ReadStream | undefined;
+  let parser: ReturnType<typeof parse> | undefined;
+  let header: string[] | undefined;
+  let iterator: AsyncIterator<[number, string[]]> | undefined;
+  let physicalLine = 0;
+  let emptyLinesSeen = 0;
+
+  const start = () => {
+    stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    stream.on("data", (chunk) => (bytes += chunk.length));
+    parser = stream.pipe(
+      parse({
+        bom: true,
+        encoding,
+        delimiter,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        // Attach where the record started: csv-parse counts the line it ends on, and counts a quoted
+        // CRLF twice, so we keep our own count from the line breaks inside the cells.
+        on_record: (record: string[], ctx) => {
+          const skipped = ctx.empty_lines - emptyLinesSeen;
+          emptyLinesSeen = ctx.empty_lines;
+          const line = physicalLine + 1 + skipped;
+          physicalLine = line + countLineBreaks(record);
+          return [line, record] as unknown as string[];
+        },
+      }),
+    );
+    stream.on("error", (err) => parser!.destroy(err));
+    iterator = (parser as AsyncIterable<[number, string[]]>)[Symbol.asyncIterator]();
+  };
+
+  const next = async (): Promise<[number, string[]] | undefined> => {
+    try {
+      const r = await iterator!.next();
+      return r.done ? undefined : r.value;
+    } catch (err) {
+      throw csvReadError(file, err);
+    }
+  };
+
+  start();
+  const first = await next();
+  if (!first) throw usageError(`${quote(file)} is empty`, "a CSV file needs a header line and at least one row");
+  header = first[1].map((h, i) => h.trim() || `column ${i + 1}`);
+  const width = header.length;
+
+  async function* records(): AsyncGenerator<CsvRecord> {
+    try {
+      for (;;) {
+        const r = await next();
+        if (!r) return;
+        const [line, raw] = r;
+        let blank = true;
+        for (let i = 0; i < raw.length; i++) {
+          const cell = raw[i]!;
+          if (cell !== "") {
+            blank = false;
+            if (cell.charCodeAt(0) === 39) raw[i] = restoreCsvCell(cell);
+          }
+        }
+        if (blank) continue;
+        while (raw.length < width) raw.push("");
+        yield { line, cells: raw };
+      }
+    } finally {
+      stream?.destroy();
+    }
+  }
+
+  return { file, header, delimiter, encoding, size, bytesRead: () => bytes, records };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column names and --map
+
+/** A header reduced to lower-case letters and digits: "E-mail 1 - Value" → "email1value". */
+export function headerKey(header: string): string {
+  return header.toLowerCase().normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+/**
+ * Parses `--map "Source Column=field,Other=field2"` (repeatable). Returns source header → target, in
+ * order. The split is on the LAST `=` of each pair, so a source column may itself contain `=`.
+ */
+export function parseColumnMap(specs: readonly string[] | string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  const list = specs === undefined ? [] : Array.isArray(specs) ? specs : [specs as string];
+  for (const spec of list) {
+    for (const pair of spec.split(",")) {
+      if (!pair.trim()) continue;
+      const i = pair.lastIndexOf("=");
+      const source = i > 0 ? pair.slice(0, i).trim() : "";
+      const target = i > 0 ? pair.slice(i + 1).trim() : "";
+      if (!source || !target)
+        throw usageError(`invalid --map entry ${quote(pair.trim())}`, 'use "Source Column=field", e.g. --map "Order Total=amount,Buyer=email"');
+      map.set(source, target);
+    }
+  }
+  return map;
+}
