@@ -7,18 +7,7 @@ import { usageError, quote } from "../errors.js";
 import { seedDeals } from "./deals.js";
 import { seedFollowups } from "./followups.js";
 import { seedSurveys } from "./surveys.js";
-
-/** mulberry32: a small seeded PRNG, so every demo database is the same. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../analytics/kmeans.js";
 
 export interface DemoRandom {
   next(): number;
@@ -27,8 +16,9 @@ export interface DemoRandom {
   chance(p: number): boolean;
 }
 
+/** The demo's random source: seeded, so every demo database is the same. */
 export function demoRandom(seed: number): DemoRandom {
-  const next = seededRandom(seed);
+  const next = mulberry32(seed);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
