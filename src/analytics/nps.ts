@@ -1,121 +1,139 @@
-// Survey scores: Net Promoter Score (Reichheld 2003) with its margin of error, and CSAT, overall or
-// per calendar period.
+// Satisfaction scores as pure functions: Net Promoter Score (Reichheld 2003) and CSAT, with their 95%
+// margins of error. No I/O; the survey use-cases feed these arrays of answers.
+//
+// NPS (Reichheld, "The One Number You Need to Grow", Harvard Business Review, December 2003): answers
+// 0–10; promoters 9–10, passives 7–8, detractors 0–6; NPS = %promoters − %detractors, from −100 to 100.
+// Passives count in the total only — they are NOT subtracted (30/50/20 gives 10, not 0).
+// Margin of error: each answer is coded +100 (promoter), 0 (passive), −100 (detractor); the NPS is
+// the mean of that code, whose variance is 100²·(p + d − (p − d)²), so the 95% margin is
+// 1.96·100·sqrt((p + d − (p − d)²)/n) with p, d the promoter and detractor shares.
+// CSAT: answers 1–5; CSAT = share of 4 and 5 in percent, with the mean of the answers beside it; its
+// margin is the normal approximation for a proportion, 1.96·100·sqrt(s·(1 − s)/n).
 
-import { periodIndex, periodLabel, type PeriodKind } from "./period.js";
+export const Z95 = 1.96;
 
-export interface NpsResult {
-  responses: number;
-  /** Answers 9–10. */
+export type SurveyType = "nps" | "csat";
+export const SCORE_RANGES: Record<SurveyType, { min: number; max: number }> = {
+  nps: { min: 0, max: 10 },
+  csat: { min: 1, max: 5 },
+};
+
+export type NpsCategory = "promoter" | "passive" | "detractor";
+
+function assertScore(score: number, type: SurveyType): void {
+  const { min, max } = SCORE_RANGES[type];
+  if (!Number.isInteger(score) || score < min || score > max)
+    throw new RangeError(`${type.toUpperCase()} answers are whole numbers from ${min} to ${max}, got ${score}`);
+}
+
+/** Reichheld's classes: 9–10 promoter, 7–8 passive, 0–6 detractor. */
+export function npsCategory(score: number): NpsCategory {
+  assertScore(score, "nps");
+  return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+}
+
+export interface NpsCounts {
   promoters: number;
-  /** Answers 7–8: they count in the total only. */
   passives: number;
-  /** Answers 0–6. */
   detractors: number;
-  /** Fractions (0–1) of all responses. */
-  promoterShare: number;
-  passiveShare: number;
-  detractorShare: number;
-  /** %promoters − %detractors, from −100 to 100; null without responses. */
+}
+
+export interface NpsScore extends NpsCounts {
+  /** %promoters − %detractors, −100…100; null without answers. */
   nps: number | null;
-  /** Half-width of the 95 % confidence interval, in NPS points:
-   * 1.96 · 100 · sqrt((p + d − (p − d)²)/n), the variance of a promoter(+1)/passive(0)/detractor(−1)
-   * score being p + d − (p − d)². Null without responses. */
+  responses: number;
+  /** Shares in percent (0–100); null without answers. */
+  promoterShare: number | null;
+  passiveShare: number | null;
+  detractorShare: number | null;
+  /** Half-width of the 95% confidence interval, in NPS points; null without answers. */
   marginOfError: number | null;
 }
 
-/** NPS from the three counts. */
-export function npsFromCounts(promoters: number, passives: number, detractors: number): NpsResult {
-  for (const [name, v] of [["promoters", promoters], ["passives", passives], ["detractors", detractors]] as const) {
-    if (!(Number.isInteger(v) && v >= 0)) throw new RangeError(`NPS: ${name} must be a non-negative integer, got ${v}`);
+export function countNps(scores: Iterable<number>): NpsCounts {
+  const counts: NpsCounts = { promoters: 0, passives: 0, detractors: 0 };
+  for (const s of scores) {
+    const c = npsCategory(s);
+    if (c === "promoter") counts.promoters++;
+    else if (c === "passive") counts.passives++;
+    else counts.detractors++;
   }
-  const responses = promoters + passives + detractors;
-  if (responses === 0) {
-    return { responses, promoters, passives, detractors, promoterShare: 0, passiveShare: 0, detractorShare: 0, nps: null, marginOfError: null };
-  }
-  const p = promoters / responses;
-  const d = detractors / responses;
+  return counts;
+}
+
+/** 1.96·100·sqrt((p + d − (p − d)²)/n), p and d the promoter and detractor shares as fractions. */
+export function npsMarginOfError(promoterShare: number, detractorShare: number, n: number): number {
+  if (!(n > 0)) throw new RangeError("the margin of error needs at least one answer");
+  const p = promoterShare;
+  const d = detractorShare;
+  // Clamp the tiny negative a rounding error can leave when everyone is in one class.
+  const variance = Math.max(0, p + d - (p - d) ** 2);
+  return Z95 * 100 * Math.sqrt(variance / n);
+}
+
+export function npsFromCounts({ promoters, passives, detractors }: NpsCounts): NpsScore {
+  const n = promoters + passives + detractors;
+  if (n === 0)
+    return { nps: null, promoters, passives, detractors, responses: 0, promoterShare: null, passiveShare: null, detractorShare: null, marginOfError: null };
+  // One division of integers, so 30/50/20 gives exactly 10.
   return {
-    responses,
+    nps: ((promoters - detractors) * 100) / n,
     promoters,
     passives,
     detractors,
-    promoterShare: p,
-    passiveShare: passives / responses,
-    detractorShare: d,
-    nps: 100 * (p - d),
-    marginOfError: 1.96 * 100 * Math.sqrt((p + d - (p - d) ** 2) / responses),
+    responses: n,
+    promoterShare: (promoters * 100) / n,
+    passiveShare: (passives * 100) / n,
+    detractorShare: (detractors * 100) / n,
+    marginOfError: npsMarginOfError(promoters / n, detractors / n, n),
   };
 }
 
-/** NPS of answers 0–10 (integers; anything else is a RangeError). */
-export function nps(scores: readonly number[]): NpsResult {
-  let promoters = 0;
-  let passives = 0;
-  let detractors = 0;
-  for (const score of scores) {
-    if (!(Number.isInteger(score) && score >= 0 && score <= 10)) throw new RangeError(`NPS: answers are integers 0–10, got ${score}`);
-    if (score >= 9) promoters++;
-    else if (score >= 7) passives++;
-    else detractors++;
-  }
-  return npsFromCounts(promoters, passives, detractors);
+/** The Net Promoter Score of answers 0–10. */
+export function nps(scores: Iterable<number>): NpsScore {
+  return npsFromCounts(countNps(scores));
 }
 
-export interface CsatResult {
-  responses: number;
-  /** Answers 4 or 5. */
-  satisfied: number;
-  /** Share of answers 4 and 5, in percent; null without responses. */
+export interface CsatScore {
+  /** Share of answers 4 and 5, in percent; null without answers. */
   csat: number | null;
-  /** Mean answer (1–5); null without responses. */
+  /** Answers of 4 or 5. */
+  satisfied: number;
+  responses: number;
+  /** Mean answer, 1–5; null without answers. */
   mean: number | null;
+  /** Half-width of the 95% confidence interval of `csat`, in percentage points; null without answers. */
+  marginOfError: number | null;
 }
 
-/** CSAT of answers 1–5 (integers; anything else is a RangeError). */
-export function csat(scores: readonly number[]): CsatResult {
+/** 1.96·100·sqrt(s·(1 − s)/n), s the satisfied share as a fraction. */
+export function proportionMarginOfError(share: number, n: number): number {
+  if (!(n > 0)) throw new RangeError("the margin of error needs at least one answer");
+  return Z95 * 100 * Math.sqrt(Math.max(0, share * (1 - share)) / n);
+}
+
+/** CSAT of answers 1–5: the share of 4 and 5 in percent, and the mean. */
+export function csat(scores: Iterable<number>): CsatScore {
+  let n = 0;
   let satisfied = 0;
   let sum = 0;
-  for (const score of scores) {
-    if (!(Number.isInteger(score) && score >= 1 && score <= 5)) throw new RangeError(`CSAT: answers are integers 1–5, got ${score}`);
-    if (score >= 4) satisfied++;
-    sum += score;
+  for (const s of scores) {
+    assertScore(s, "csat");
+    n++;
+    sum += s;
+    if (s >= 4) satisfied++;
   }
-  const responses = scores.length;
-  if (responses === 0) return { responses, satisfied, csat: null, mean: null };
-  return { responses, satisfied, csat: (100 * satisfied) / responses, mean: sum / responses };
+  if (n === 0) return { csat: null, satisfied: 0, responses: 0, mean: null, marginOfError: null };
+  return {
+    csat: (satisfied * 100) / n,
+    satisfied,
+    responses: n,
+    mean: sum / n,
+    marginOfError: proportionMarginOfError(satisfied / n, n),
+  };
 }
 
-export interface DatedScore {
-  /** ISO date, yyyy-mm-dd. */
-  date: string;
-  score: number;
-}
-
-export interface PeriodResult<T> {
-  /** "2024-03", "2024-Q1" or "2024". */
-  period: string;
-  result: T;
-}
-
-/** NPS per period, for the periods that have responses, in chronological order. */
-export function npsByPeriod(responses: readonly DatedScore[], kind: PeriodKind): PeriodResult<NpsResult>[] {
-  return byPeriod(responses, kind, nps);
-}
-
-/** CSAT per period, for the periods that have responses, in chronological order. */
-export function csatByPeriod(responses: readonly DatedScore[], kind: PeriodKind): PeriodResult<CsatResult>[] {
-  return byPeriod(responses, kind, csat);
-}
-
-function byPeriod<T>(responses: readonly DatedScore[], kind: PeriodKind, score: (scores: number[]) => T): PeriodResult<T>[] {
-  const groups = new Map<number, number[]>();
-  for (const r of responses) {
-    const index = periodIndex(r.date, kind);
-    const group = groups.get(index);
-    if (group) group.push(r.score);
-    else groups.set(index, [r.score]);
-  }
-  return [...groups.keys()]
-    .sort((p, q) => p - q)
-    .map((index) => ({ period: periodLabel(index, kind), result: score(groups.get(index)!) }));
+/** The headline number of a survey type: NPS or CSAT percent (null without answers). */
+export function headlineScore(type: SurveyType, scores: number[]): number | null {
+  return type === "nps" ? nps(scores).nps : csat(scores).csat;
 }

@@ -9,6 +9,10 @@ import { registerCustomerReports } from "./groups/reports-customers.js";
 import { registerDealCommands } from "./groups/deals.js";
 import { registerReportCommands } from "./groups/reports.js";
 import { registerFollowupCommands } from "./groups/followups.js";
+import { registerSurveyCommands } from "./groups/surveys.js";
+import { registerImportResponses } from "./groups/import-responses.js";
+import { registerSurveyReports } from "./groups/reports-surveys.js";
+import { commandGroup } from "./action.js";
 import { registerDataCommands } from "./groups/data.js";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -30,6 +34,9 @@ export function buildProgram(): Command {
   registerCustomerReports(program);
   registerDemoCommands(program);
   registerFollowupCommands(program);
+  registerSurveyCommands(program);
+  registerImportResponses(commandGroup(program, "import", "import records from files (CSV, vCard)"));
+  registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));
   registerDataCommands(program);
   return program;
 }

@@ -6,6 +6,7 @@ import { openStore, inTransaction, type Store } from "../db/open.js";
 import { usageError, quote } from "../errors.js";
 import { seedDeals } from "./deals.js";
 import { seedFollowups } from "./followups.js";
+import { seedSurveys } from "./surveys.js";
 
 /** mulberry32: a small seeded PRNG, so every demo database is the same. */
 export function seededRandom(seed: number): () => number {
@@ -104,7 +105,7 @@ export interface DemoSummary {
 
 /** Every part of the product that has demo data registers a seeder here, in dependency order. */
 export type Seeder = (store: Store, rnd: DemoRandom, now: Date, contactIds: number[]) => void;
-export const seeders: Seeder[] = [seedDeals, seedFollowups];
+export const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
 
 /**
  * Creates the demo database at `file`, replacing an earlier demo there, but never a database that

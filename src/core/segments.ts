@@ -51,6 +51,11 @@ export function parseSegment(name: string): RfmSegment {
   return found;
 }
 
+/** Every customer's RFM segment (contacts without purchases have none). */
+export function segmentOfEachCustomer(store: Store, now: Date): Map<number, RfmSegment> {
+  return new Map(scoreCustomers(loadCustomers(store, now)).map((c) => [c.contactId, c.segment]));
+}
+
 export function contactIdsInSegment(store: Store, segment: string, now: Date): number[] {
   const wanted = parseSegment(segment);
   return scoreCustomers(loadCustomers(store, now)).filter((c) => c.segment === wanted).map((c) => c.contactId);

@@ -36,3 +36,12 @@ describe("sparkline", () => {
     expect(sparkline([null])).toBe(" ");
   });
 });
+
+describe("sparkline from the smallest value", () => {
+  it("scales from the lowest to the highest value, with gaps as spaces", () => {
+    expect(sparkline([10, 20, 30, 40, 50, 60, 70, 80], { baseline: "min" })).toBe("▁▂▃▄▅▆▇█");
+    expect(sparkline([-20, null, 35], { baseline: "min" })).toBe("▁ █");
+    expect(sparkline([5, 5, 5], { baseline: "min" })).toBe("▄▄▄");
+    expect(sparkline([null, null], { baseline: "min" })).toBe("  ");
+  });
+});

@@ -16,14 +16,15 @@ export function bar(value: number, max: number, width: number): string {
 }
 
 /**
- * One character per value, from ▁ to █. The scale runs from min(0, smallest) to the largest value, so
- * amounts keep zero as their baseline; all-equal values draw a flat line; null or non-finite values
- * leave a gap (a space).
+ * One character per value, from ▁ to █. By default the scale runs from min(0, smallest) to the largest
+ * value, so amounts keep zero as their baseline; `baseline: "min"` scales from the smallest value
+ * instead (for scores such as NPS that move within a band). All-equal values draw a flat line; null or
+ * non-finite values leave a gap (a space).
  */
-export function sparkline(values: readonly (number | null | undefined)[]): string {
+export function sparkline(values: readonly (number | null | undefined)[], opts: { baseline?: "zero" | "min" } = {}): string {
   const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   if (!finite.length) return " ".repeat(values.length);
-  const lo = Math.min(0, ...finite);
+  const lo = opts.baseline === "min" ? Math.min(...finite) : Math.min(0, ...finite);
   const hi = Math.max(...finite);
   return values
     .map((v) => {

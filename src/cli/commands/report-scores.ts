@@ -1,0 +1,114 @@
+// `crm report nps` and `crm report csat`: the headline score of the current answers, and its trend by
+// month or quarter (every answer in the period it was given) or its breakdown by RFM segment.
+import type { Ctx } from "../context.js";
+import { parseReportBy, resolveSurvey, surveyReport, type SurveyReport, type SurveyType } from "../../core/surveys.js";
+import type { CsatScore, NpsScore } from "../../analytics/nps.js";
+import { RFM_SEGMENTS } from "../../analytics/rfm.js";
+import { sparkline } from "../render/chart.js";
+import { localDateTime } from "../../io/dates.js";
+import { boxTable, emit, plainTable, toCsv, toJson, type Column } from "../render/output.js";
+import { fixed1, scoreRecord } from "./surveys.js";
+
+type Opts = Record<string, any>;
+
+export const NPS_FIELDS = ["responses", "nps", "promoters", "passives", "detractors", "promoterShare", "passiveShare", "detractorShare", "marginOfError"];
+export const CSAT_FIELDS = ["responses", "csat", "satisfied", "mean", "marginOfError"];
+
+async function segmentMembership(ctx: Ctx): Promise<Map<number, string>> {
+  const { segmentOfEachCustomer } = await import("../../core/segments.js");
+  return segmentOfEachCustomer(ctx.store(), ctx.now);
+}
+
+async function scoreReport(ctx: Ctx, type: SurveyType, opts: Opts): Promise<void> {
+  const by = parseReportBy(opts.by);
+  const store = ctx.store();
+  const survey = opts.survey !== undefined ? resolveSurvey(store, String(opts.survey)) : undefined;
+  const segmentOf = by === "segment" ? await segmentMembership(ctx) : undefined;
+  const report = surveyReport(store, { type, survey, by, segmentOf, segmentOrder: RFM_SEGMENTS }, ctx.now);
+  const fields = type === "nps" ? NPS_FIELDS : CSAT_FIELDS;
+  const key = by === "segment" ? "segment" : "period";
+  const rows: ({ label: string } & (NpsScore | CsatScore))[] =
+    by === "segment" ? report.segments.map(({ segment, ...s }) => ({ label: segment, ...s })) : report.trend.map(({ period, ...s }) => ({ label: period, ...s }));
+
+  if (ctx.format === "json") {
+    const breakdown = rows.map(({ label, ...s }) => ({ [key]: label, ...scoreRecord(s) }));
+    return emit(
+      ctx,
+      toJson({
+        type,
+        asOf: ctx.now.toISOString(),
+        surveys: report.surveys,
+        ...scoreRecord(report.current),
+        by,
+        ...(by === "segment" ? { segments: breakdown } : { trend: breakdown }),
+      }),
+    );
+  }
+  if (ctx.format === "csv") {
+    const all = [{ label: "all", ...report.current }, ...rows].map(({ label, ...s }) => ({ [key]: label, ...scoreRecord(s) }));
+    return emit(ctx, toCsv(all, [key, ...fields]));
+  }
+  emit(ctx, await renderTable(ctx, report, rows));
+}
+
+async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: string } & (NpsScore | CsatScore))[]): Promise<string> {
+  const c = ctx.color;
+  const type = report.type;
+  const name = type.toUpperCase();
+  const cur = report.current;
+  const lines: string[] = [];
+  if (!cur.responses && !rows.some((r) => r.responses)) {
+    ctx.info(report.surveys.length ? `no ${name} answers up to ${localDateTime(ctx.now)}` : `no ${name} surveys yet — create one with: crm survey create <name> --type ${type}`);
+    return "";
+  }
+  if (type === "nps") {
+    const s = cur as NpsScore;
+    lines.push(
+      `${c.bold(`NPS ${fixed1(s.nps)}`)} ±${fixed1(s.marginOfError)} (95% margin of error) from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`,
+      `  promoters (9–10)  ${String(s.promoters).padStart(6)}  ${fixed1(s.promoterShare).padStart(5)}%`,
+      `  passives (7–8)    ${String(s.passives).padStart(6)}  ${fixed1(s.passiveShare).padStart(5)}%`,
+      `  detractors (0–6)  ${String(s.detractors).padStart(6)}  ${fixed1(s.detractorShare).padStart(5)}%`,
+      c.dim("NPS = % promoters − % detractors (Reichheld 2003); each respondent's latest answer counts."),
+    );
+  } else {
+    const s = cur as CsatScore;
+    lines.push(
+      `${c.bold(`CSAT ${fixed1(s.csat)}%`)} satisfied ±${fixed1(s.marginOfError)} (95% margin of error), mean ${s.mean === null ? "–" : s.mean.toFixed(2)} of 5, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`,
+      `  satisfied (4–5)   ${String(s.satisfied).padStart(6)} of ${s.responses}`,
+      c.dim("CSAT = share of answers that are 4 or 5, in percent; each respondent's latest answer counts."),
+    );
+  }
+  lines.push(c.dim(`Surveys: ${report.surveys.map((s) => s.name).join(", ")}`));
+  if (rows.length) {
+    const by = report.by;
+    const first: Column<(typeof rows)[number]> = { header: by === "segment" ? "segment" : by, cell: (r) => r.label };
+    const num = (header: string, f: (r: any) => string | number) => ({ header, cell: f, align: "right" as const });
+    const columns: Column<(typeof rows)[number]>[] =
+      type === "nps"
+        ? [
+            first,
+            num("responses", (r) => r.responses),
+            num("promoters", (r) => r.promoters),
+            num("passives", (r) => r.passives),
+            num("detractors", (r) => r.detractors),
+            num("NPS", (r) => fixed1(r.nps)),
+            num("±", (r) => fixed1(r.marginOfError)),
+          ]
+        : [first, num("responses", (r) => r.responses), num("satisfied", (r) => r.satisfied), num("CSAT %", (r) => fixed1(r.csat)), num("mean", (r) => (r.mean === null ? "" : r.mean.toFixed(2))), num("±", (r) => fixed1(r.marginOfError))];
+    lines.push("", by === "segment" ? c.bold("By RFM segment (each respondent's latest answer)") : c.bold(`By ${by} (every answer given in the ${by})`));
+    lines.push((ctx.tableStyle === "box" ? await boxTable(ctx, columns, rows) : plainTable(columns, rows)).trimEnd());
+    if (ctx.tableStyle === "box" && by !== "segment" && rows.length > 1) {
+      const values = rows.map((r) => (type === "nps" ? (r as NpsScore).nps : (r as CsatScore).csat));
+      lines.push(`${name} trend  ${c.cyan(sparkline(values, { baseline: "min" }))}  ${rows[0]!.label} → ${rows[rows.length - 1]!.label}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function npsReport(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+  await scoreReport(ctx, "nps", opts);
+}
+
+export async function csatReport(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+  await scoreReport(ctx, "csat", opts);
+}

@@ -1,0 +1,201 @@
+// Survey commands and `crm import responses`: parse the options, call core, render the result.
+import fs from "node:fs";
+import { stringify } from "csv-stringify/sync";
+import type { Ctx } from "../context.js";
+import {
+  createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
+  type SurveySummary, type Recipient, type SurveyComment,
+} from "../../core/surveys.js";
+import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.js";
+import { applyResponsesImport, planResponsesImport } from "../../core/import-responses.js";
+import { resolveContact } from "../../core/contacts.js";
+import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
+import { usageError, quote } from "../../errors.js";
+import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
+
+type Opts = Record<string, any>;
+
+/** Two decimals at most: enough for a score with a margin of error of several points, and no float noise. */
+export const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+export const fixed1 = (x: number | null) => (x === null ? "" : x.toFixed(1));
+
+/** The JSON/CSV form of score statistics: the same fields, numbers rounded to two decimals. */
+export function scoreRecord(s: NpsScore | CsatScore): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === "number" ? round2(v) : v]));
+}
+
+const day = (iso: string | null) => (iso ? localDate(new Date(iso)) : "");
+const scoreText = (type: string, score: number | null) => (score === null ? "" : type === "nps" ? fixed1(score) : `${fixed1(score)}%`);
+
+export async function create(ctx: Ctx, [name]: string[], opts: Opts): Promise<void> {
+  const survey = createSurvey(ctx.store(), { name: name!, type: opts.type, question: opts.question }, ctx.now);
+  process.stdout.write(`${survey.id}\n`);
+  ctx.info(`created ${survey.type.toUpperCase()} survey #${survey.id} ${quote(survey.name)}`);
+}
+
+export const SURVEY_FIELDS = ["id", "name", "type", "question", "responses", "superseded", "score", "lastResponseAt", "createdAt"];
+
+export async function list(ctx: Ctx): Promise<void> {
+  const rows = listSurveys(ctx.store(), ctx.now);
+  const columns: Column<SurveySummary>[] = [
+    { header: "id", cell: (s) => s.id, align: "right" },
+    { header: "name", cell: (s) => s.name },
+    { header: "type", cell: (s) => s.type.toUpperCase() },
+    { header: "responses", cell: (s) => s.responses, align: "right" },
+    { header: "score", cell: (s) => scoreText(s.type, s.score), align: "right" },
+    { header: "last answer", cell: (s) => day(s.lastResponseAt) },
+    { header: "question", cell: (s) => s.question },
+  ];
+  await printRecords(ctx, {
+    rows,
+    columns,
+    record: (s) => ({ ...s, score: round2(s.score) }),
+    fields: SURVEY_FIELDS,
+    empty: 'no surveys yet — create one with: crm survey create "Customer NPS" --type nps',
+  });
+}
+
+export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: string[], opts: Opts): Promise<void> {
+  const store = ctx.store();
+  const survey = resolveSurvey(store, surveyRef!);
+  const score = parseScore(scoreText!, survey.type);
+  const at = opts.at ? (await parseWhen(opts.at, ctx.now, "--at date")).date : ctx.now;
+  const contact = resolveContact(store, ref!);
+  const r = recordResponse(store, { surveyId: survey.id, contactId: contact.id, score, comment: opts.comment, at }, ctx.now);
+  process.stdout.write(`${r.id}\n`);
+  const kind = survey.type === "nps" ? ` (${npsCategory(score)})` : "";
+  const replaces = r.replaces ? `; it replaces their answer ${r.replaces.score} of ${day(r.replaces.at)} as their current score` : "";
+  ctx.info(`recorded ${survey.type.toUpperCase()} ${score}${kind} from #${contact.id} ${contact.name} for ${quote(survey.name)}${replaces}`);
+}
+
+export const RECIPIENT_FIELDS = ["id", "name", "firstName", "email", "company", "lastScore", "lastResponseAt"];
+
+export async function recipients(ctx: Ctx, [surveyRef]: string[], opts: Opts): Promise<void> {
+  const store = ctx.store();
+  const survey = resolveSurvey(store, surveyRef!);
+  const since = opts.notRespondedSince ? (await parseWhen(opts.notRespondedSince, ctx.now, "--not-responded-since date")).date : undefined;
+  let ids: number[] | undefined;
+  if (opts.segment) {
+    const { contactIdsInSegment } = await import("../../core/segments.js");
+    ids = contactIdsInSegment(store, opts.segment, ctx.now);
+  }
+  const { rows, withoutEmail } = surveyRecipients(store, survey, { tag: opts.tag, ids, notRespondedSince: since }, ctx.now);
+  if (withoutEmail) ctx.warn(`${withoutEmail} matching contact${withoutEmail === 1 ? " has" : "s have"} no email and ${withoutEmail === 1 ? "is" : "are"} left out`);
+  const columns: Column<Recipient>[] = [
+    { header: "id", cell: (r) => r.id, align: "right" },
+    { header: "name", cell: (r) => r.name },
+    { header: "first name", cell: (r) => r.firstName },
+    { header: "email", cell: (r) => r.email },
+    { header: "company", cell: (r) => r.company },
+    { header: "last score", cell: (r) => r.lastScore, align: "right" },
+    { header: "last answer", cell: (r) => day(r.lastResponseAt) },
+  ];
+  await printRecords(ctx, { rows, columns, fields: RECIPIENT_FIELDS, empty: "no contacts match" });
+}
+
+export async function results(ctx: Ctx, [surveyRef]: string[]): Promise<void> {
+  const store = ctx.store();
+  const survey = resolveSurvey(store, surveyRef!);
+  const r = surveyResults(store, survey, ctx.now);
+  const record = { survey: r.survey, ...scoreRecord(r.score), superseded: r.superseded, distribution: r.distribution, comments: r.comments };
+  if (ctx.format === "json") return emit(ctx, toJson(record));
+  if (ctx.format === "csv") {
+    // One summary row; the answers themselves are in `crm export responses`.
+    const { distribution: _d, comments: _c, survey: s, ...rest } = record;
+    return emit(ctx, toCsv([{ surveyId: s.id, survey: s.name, type: s.type, ...rest, comments: r.comments.length }]));
+  }
+  const c = ctx.color;
+  const lines: string[] = [c.bold(`#${survey.id} ${survey.name}`) + c.dim(` — ${survey.type.toUpperCase()}${survey.question ? `: ${survey.question}` : ""}`)];
+  if (survey.type === "nps") {
+    const s = r.score as NpsScore;
+    lines.push(
+      s.responses
+        ? `NPS ${fixed1(s.nps)} ±${fixed1(s.marginOfError)} (95%) from ${s.responses} respondent${s.responses === 1 ? "" : "s"}: ` +
+            `${s.promoters} promoters (${fixed1(s.promoterShare)}%), ${s.passives} passives (${fixed1(s.passiveShare)}%), ${s.detractors} detractors (${fixed1(s.detractorShare)}%)`
+        : "no answers yet",
+    );
+  } else {
+    const s = r.score as CsatScore;
+    lines.push(
+      s.responses
+        ? `CSAT ${fixed1(s.csat)}% satisfied (answered 4 or 5) ±${fixed1(s.marginOfError)} (95%), mean ${s.mean!.toFixed(2)}, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`
+        : "no answers yet",
+    );
+  }
+  if (r.superseded) lines.push(c.dim(`each respondent's latest answer counts; ${r.superseded} earlier answer${r.superseded === 1 ? " was" : "s were"} replaced`));
+  if (r.score.responses) {
+    const most = Math.max(...r.distribution.map((d) => d.count));
+    lines.push("", c.bold("Answers"));
+    for (const d of r.distribution) {
+      const bar = most ? "█".repeat(Math.round((d.count / most) * 30)) : "";
+      lines.push(`  ${String(d.score).padStart(2)}  ${String(d.count).padStart(5)}  ${c.cyan(bar)}`);
+    }
+  }
+  if (r.comments.length) {
+    lines.push("", c.bold(`Comments (${r.comments.length}, newest first)`));
+    const table = ctx.tableStyle === "box" ? await boxTable(ctx, commentColumns, r.comments) : plainTable(commentColumns, r.comments);
+    lines.push(table.trimEnd());
+  }
+  emit(ctx, lines.join("\n") + "\n");
+}
+
+const commentColumns: Column<SurveyComment>[] = [
+  { header: "date", cell: (x) => day(x.at) },
+  { header: "score", cell: (x) => x.score, align: "right" },
+  { header: "contact", cell: (x) => x.contactName ?? "(erased)" },
+  { header: "comment", cell: (x) => x.comment },
+];
+
+export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: Opts): Promise<void> {
+  const store = ctx.store();
+  const survey = resolveSurvey(store, surveyRef!);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file!);
+  } catch (err) {
+    throw usageError(`cannot read ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the file path");
+  }
+  const plan = planResponsesImport(store, survey, bytes, file!, { createContacts: opts.createContacts }, ctx.now);
+  if (plan.ignoredColumns.length) ctx.warn(`ignoring the column${plan.ignoredColumns.length === 1 ? "" : "s"} ${plan.ignoredColumns.map((c) => quote(c)).join(", ")}`);
+  if (plan.datedNow && plan.rows) ctx.warn(`the file has no date column: every answer is dated ${localDateTime(ctx.now)}`);
+  for (const p of plan.problems) ctx.info(`line ${p.line}: ${p.reason}`);
+
+  const bad = plan.problems.length;
+  if (bad && !opts.skipInvalid) {
+    const lines = plan.problems.slice(0, 10).map((p) => p.line).join(", ") + (bad > 10 ? ", ..." : "");
+    throw usageError(
+      `${bad} of ${plan.rows} rows ${bad === 1 ? "is" : "are"} invalid (line${bad === 1 ? "" : "s"} ${lines}); nothing was imported`,
+      "fix the file and import it again, or pass --skip-invalid to import the valid rows",
+    );
+  }
+  const created = plan.newContacts.size;
+  const what = `${plan.answers.length} answer${plan.answers.length === 1 ? "" : "s"} into ${quote(survey.name)}`;
+  const extras = [
+    created ? `${created} new contact${created === 1 ? "" : "s"}` : "",
+    plan.duplicates ? `${plan.duplicates} row${plan.duplicates === 1 ? "" : "s"} already imported, skipped` : "",
+    bad ? `${bad} invalid row${bad === 1 ? "" : "s"} skipped` : "",
+  ].filter(Boolean);
+  const tail = extras.length ? ` (${extras.join("; ")})` : "";
+  if (opts.dryRun) {
+    ctx.info(`dry run: would import ${what}${tail}; nothing was written`);
+    return;
+  }
+  if (bad) writeRejects(ctx, opts.rejects ?? `${file}.rejects.csv`, plan.header, plan.problems);
+  const progress =
+    process.stderr.isTTY && plan.answers.length >= 20_000
+      ? (done: number, total: number) => process.stderr.write(`\rimporting ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`)
+      : undefined;
+  applyResponsesImport(store, plan, ctx.now, progress);
+  if (progress) process.stderr.write("\r\x1b[K");
+  ctx.info(`imported ${what}${tail}`);
+}
+
+function writeRejects(ctx: Ctx, path: string, header: string[], problems: { line: number; reason: string; cells: string[] }[]): void {
+  const text = stringify([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
+  try {
+    fs.writeFileSync(path, text, { mode: 0o600 });
+  } catch (err) {
+    throw usageError(`cannot write the rejects file ${quote(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "choose another path with --rejects");
+  }
+  ctx.warn(`${problems.length} rejected row${problems.length === 1 ? "" : "s"}, with reasons, written to ${path}`);
+}

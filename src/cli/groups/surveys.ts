@@ -1,0 +1,36 @@
+// Declares the survey commands; their code lives in ../commands/surveys.ts.
+import type { Command } from "commander";
+import { lazy, withOutput } from "../action.js";
+
+const load = () => import("../commands/surveys.js");
+
+export function registerSurveyCommands(program: Command): void {
+  const survey = program
+    .command("survey")
+    .description("NPS and CSAT surveys: create them, record answers, list whom to ask, read the results")
+    .addHelpText("after", "\n<survey> is a survey id or name (case-insensitive). Scores and trends: crm report nps|csat.");
+  survey
+    .command("create <name>")
+    .description("create a survey (NPS answers 0–10, CSAT answers 1–5); prints its id")
+    .option("--type <type>", "nps|csat", "nps")
+    .option("--question <text>", "the question asked (default: the standard NPS or CSAT question)")
+    .addHelpText("after", '\nExample: crm survey create "Customer NPS 2026" --type nps')
+    .action(lazy(load, "create"));
+  withOutput(survey.command("list").alias("ls").description("surveys with their response counts and current score")).action(lazy(load, "list"));
+  survey
+    .command("respond <survey> <ref> <score>")
+    .description("record a contact's answer (NPS 0–10, CSAT 1–5, whole numbers); prints its id")
+    .option("--comment <text>", "what they said")
+    .option("--at <when>", "when they answered (default: now)")
+    .addHelpText("after", '\nExample: crm survey respond "Customer NPS 2026" ada 9 --comment "Quick and friendly" --at yesterday')
+    .action(lazy(load, "respond"));
+  withOutput(
+    survey
+      .command("recipients <survey>")
+      .description("a mail-merge list of whom to ask: contacts with an email, with their last answer to the survey")
+      .option("--tag <tag>", "only contacts with this tag")
+      .option("--segment <segment>", 'only customers in this RFM segment, e.g. "At Risk"')
+      .option("--not-responded-since <when>", "leave out whoever answered this survey since then"),
+  ).action(lazy(load, "recipients"));
+  withOutput(survey.command("results <survey>").description("the score, the counts per answer, and the comments")).action(lazy(load, "results"));
+}

@@ -1,0 +1,456 @@
+// Surveys: NPS and CSAT questions, the answers people give (with a comment and a date), and the
+// numbers read from them — a survey's results, the NPS/CSAT reports with their trend, and mail-merge
+// lists of who to ask. Plain records in and out; the score maths lives in ./scores.ts.
+//
+// A person may answer the same survey again later: every answer is kept. Their latest answer (by its
+// date) is their *current* score, which is what a survey's results and the headline of a report count;
+// a trend counts every answer in the period it was given. Only answers dated up to "now" are read.
+import type { Store } from "../db/open.js";
+import { inTransaction } from "../db/open.js";
+import { conflict, notFound, usageError, quote } from "../errors.js";
+import { localDateTime } from "../io/dates.js";
+import type { DemoRandom, Seeder } from "./demo.js";
+import { csat, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../analytics/nps.js";
+
+export type { SurveyType } from "../analytics/nps.js";
+export const SURVEY_TYPES: readonly SurveyType[] = ["nps", "csat"];
+
+/** The standard wording: Reichheld's recommendation question, and the usual satisfaction question. */
+export const DEFAULT_QUESTIONS: Record<SurveyType, string> = {
+  nps: "How likely is it that you would recommend us to a friend or colleague?",
+  csat: "How satisfied were you with our service?",
+};
+
+export interface Survey {
+  id: number;
+  name: string;
+  type: SurveyType;
+  question: string | null;
+  createdAt: string;
+}
+
+const MAX_COMMENT = 10_000;
+
+export function parseSurveyType(value: string | undefined): SurveyType {
+  const type = (value ?? "nps").trim().toLowerCase();
+  if (!(SURVEY_TYPES as readonly string[]).includes(type))
+    throw usageError(`unknown survey --type ${quote(value)}`, `use one of: ${SURVEY_TYPES.join(", ")}`);
+  return type as SurveyType;
+}
+
+/** "NPS answers are whole numbers from 0 to 10": the rule, for error messages and help. */
+export function scoreRule(type: SurveyType): string {
+  const { min, max } = SCORE_RANGES[type];
+  return `${type.toUpperCase()} answers are whole numbers from ${min} to ${max}`;
+}
+
+/** Returns the reason `text` is not a valid answer for `type`, or the score. */
+export function checkScore(text: string, type: SurveyType): { score: number } | { problem: string } {
+  const t = text.trim();
+  const { min, max } = SCORE_RANGES[type];
+  if (!/^[+-]?\d+$/.test(t)) return { problem: `invalid score ${quote(text)}: ${scoreRule(type)}` };
+  const score = Number(t);
+  if (score < min || score > max) return { problem: `score ${quote(text)} is out of range: ${scoreRule(type)}` };
+  return { score };
+}
+
+export function parseScore(text: string, type: SurveyType): number {
+  const r = checkScore(text, type);
+  if ("problem" in r) throw usageError(r.problem);
+  return r.score;
+}
+
+const fold = (s: string) => s.normalize("NFC").toLowerCase();
+
+function normaliseName(name: string): string {
+  const n = name.trim();
+  if (!n) throw usageError("a survey needs a name", 'e.g. crm survey create "Customer NPS 2026"');
+  if (/^\d+$/.test(n)) throw usageError(`invalid survey name ${quote(n)}: it would read as a survey id`, "use a name with at least one letter");
+  if (/[\r\n\t]/.test(n) || n.length > 200) throw usageError(`invalid survey name ${quote(n)}`, "a name is one line of up to 200 characters");
+  return n;
+}
+
+function allSurveys(store: Store): Survey[] {
+  return store.sqlite.prepare("select id, name, type, question, created_at as createdAt from surveys order by id").all() as Survey[];
+}
+
+export function createSurvey(store: Store, input: { name: string; type?: string; question?: string }, now: Date): Survey {
+  const name = normaliseName(input.name);
+  const type = parseSurveyType(input.type);
+  const question = input.question?.trim() || DEFAULT_QUESTIONS[type];
+  return inTransaction(store, () => {
+    // Compared in JavaScript: SQLite's NOCASE folds ASCII only, and "Zufriedenheit Ü" must clash too.
+    const clash = allSurveys(store).find((s) => fold(s.name) === fold(name));
+    if (clash) throw conflict(`a survey named ${quote(clash.name)} already exists (#${clash.id})`, "choose another name, or see `crm survey list`");
+    const createdAt = now.toISOString();
+    const { id } = store.sqlite
+      .prepare("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id")
+      .get(name, type, question, createdAt) as { id: number };
+    return { id, name, type, question, createdAt };
+  });
+}
+
+/** A `<survey>`: its numeric id, or its name (case-insensitive). */
+export function resolveSurvey(store: Store, ref: string): Survey {
+  const text = ref.trim();
+  if (!text) throw usageError("an empty survey reference", "give a survey id or name; see `crm survey list`");
+  const surveys = allSurveys(store);
+  const found = /^\d+$/.test(text) ? surveys.find((s) => s.id === Number(text)) : surveys.find((s) => fold(s.name) === fold(text));
+  if (!found) throw notFound(`no survey ${/^\d+$/.test(text) ? `#${text}` : quote(text)}`, "use a survey id or name; see `crm survey list`");
+  return found;
+}
+
+function assertNotFuture(at: Date, now: Date, what = "the answer's date"): void {
+  if (at.getTime() > now.getTime())
+    throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, 'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01');
+}
+
+export interface RecordedResponse {
+  id: number;
+  score: number;
+  /** The contact's answer this one replaces as their current score, if any. */
+  replaces?: { id: number; score: number; at: string };
+}
+
+export function recordResponse(
+  store: Store,
+  input: { surveyId: number; contactId: number; score: number; comment?: string | null; at: Date },
+  now: Date,
+): RecordedResponse {
+  const comment = input.comment?.trim() || null;
+  if (comment && comment.length > MAX_COMMENT) throw usageError(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
+  assertNotFuture(input.at, now);
+  const at = input.at.toISOString();
+  return inTransaction(store, () => {
+    const previous = store.sqlite
+      .prepare("select id, score, at from responses where survey_id = ? and contact_id = ? and at <= ? order by at desc, id desc limit 1")
+      .get(input.surveyId, input.contactId, now.toISOString()) as { id: number; score: number; at: string } | undefined;
+    const { id } = store.sqlite
+      .prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?) returning id")
+      .get(input.surveyId, input.contactId, input.score, comment, at, now.toISOString()) as { id: number };
+    return { id, score: input.score, replaces: previous && previous.at <= at ? previous : undefined };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading answers
+
+interface Answer {
+  id: number;
+  surveyId: number;
+  contactId: number | null;
+  score: number;
+  at: string;
+}
+
+/** Every answer to these surveys dated up to `now`, oldest first. */
+function answersOf(store: Store, surveyIds: number[], now: Date): Answer[] {
+  if (!surveyIds.length) return [];
+  return store.sqlite
+    .prepare(
+      `select id, survey_id as surveyId, contact_id as contactId, score, at from responses
+       where survey_id in (select value from json_each(?)) and at <= ? order by at, id`,
+    )
+    .all(JSON.stringify(surveyIds), now.toISOString()) as Answer[];
+}
+
+/** The latest answer of each respondent to each survey; an erased person's answers each stand alone. */
+function currentAnswers(answers: Answer[]): Answer[] {
+  const latest = new Map<string, Answer>();
+  for (const a of answers) latest.set(a.contactId === null ? `r${a.id}` : `${a.surveyId}:${a.contactId}`, a);
+  return [...latest.values()];
+}
+
+export type ScoreStats = NpsScore | CsatScore;
+
+function stats(type: SurveyType, scores: number[]): ScoreStats {
+  return type === "nps" ? nps(scores) : csat(scores);
+}
+
+const headline = (type: SurveyType, s: ScoreStats) => (type === "nps" ? (s as NpsScore).nps : (s as CsatScore).csat);
+
+export interface SurveySummary extends Survey {
+  /** Answers counted in the current score: the latest of each respondent. */
+  responses: number;
+  /** Earlier answers replaced by a later answer of the same person. */
+  superseded: number;
+  /** NPS (−100…100) or CSAT (% satisfied) of the current answers; null without answers. */
+  score: number | null;
+  lastResponseAt: string | null;
+}
+
+export function listSurveys(store: Store, now: Date): SurveySummary[] {
+  const surveys = allSurveys(store);
+  const answers = answersOf(store, surveys.map((s) => s.id), now);
+  const bySurvey = new Map<number, Answer[]>();
+  for (const a of answers) (bySurvey.get(a.surveyId) ?? bySurvey.set(a.surveyId, []).get(a.surveyId)!).push(a);
+  return surveys.map((s) => {
+    const all = bySurvey.get(s.id) ?? [];
+    const current = currentAnswers(all);
+    return {
+      ...s,
+      responses: current.length,
+      superseded: all.length - current.length,
+      score: headline(s.type, stats(s.type, current.map((a) => a.score))),
+      lastResponseAt: all.length ? all[all.length - 1]!.at : null,
+    };
+  });
+}
+
+export interface SurveyComment {
+  responseId: number;
+  contactId: number | null;
+  contactName: string | null;
+  score: number;
+  comment: string;
+  at: string;
+}
+
+export interface SurveyResults {
+  survey: Survey;
+  score: ScoreStats;
+  superseded: number;
+  /** How many current answers gave each possible score, lowest first. */
+  distribution: { score: number; count: number }[];
+  /** Every comment dated up to now, newest first (including those of superseded answers). */
+  comments: SurveyComment[];
+}
+
+export function surveyResults(store: Store, survey: Survey, now: Date): SurveyResults {
+  const all = answersOf(store, [survey.id], now);
+  const current = currentAnswers(all);
+  const { min, max } = SCORE_RANGES[survey.type];
+  const counts = new Map<number, number>();
+  for (const a of current) counts.set(a.score, (counts.get(a.score) ?? 0) + 1);
+  const comments = store.sqlite
+    .prepare(
+      `select r.id as responseId, r.contact_id as contactId, c.name as contactName, r.score, r.comment, r.at
+       from responses r left join contacts c on c.id = r.contact_id
+       where r.survey_id = ? and r.at <= ? and r.comment is not null order by r.at desc, r.id desc`,
+    )
+    .all(survey.id, now.toISOString()) as SurveyComment[];
+  return {
+    survey,
+    score: stats(survey.type, current.map((a) => a.score)),
+    superseded: all.length - current.length,
+    distribution: Array.from({ length: max - min + 1 }, (_, i) => ({ score: min + i, count: counts.get(min + i) ?? 0 })),
+    comments,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Who to ask
+
+export interface Recipient {
+  id: number;
+  name: string;
+  firstName: string;
+  email: string;
+  company: string | null;
+  /** Their latest answer to this survey (up to now), if any. */
+  lastScore: number | null;
+  lastResponseAt: string | null;
+}
+
+export interface RecipientQuery {
+  tag?: string;
+  /** Restrict to these contacts (e.g. the members of an RFM segment). */
+  ids?: number[];
+  /** Leave out whoever answered this survey at or after this moment. */
+  notRespondedSince?: Date;
+}
+
+/** A mail-merge list for a survey: matching contacts with an email; `withoutEmail` counts the others. */
+export function surveyRecipients(store: Store, survey: Survey, q: RecipientQuery, now: Date): { rows: Recipient[]; withoutEmail: number } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.tag) {
+    where.push("c.id in (select ct.contact_id from contact_tags ct join tags t on t.id = ct.tag_id where t.name = ? collate nocase)");
+    params.push(q.tag.trim());
+  }
+  if (q.ids) {
+    where.push("c.id in (select value from json_each(?))");
+    params.push(JSON.stringify(q.ids));
+  }
+  // Each contact's latest answer, read in one pass and joined here: SQLite would otherwise look it up
+  // (or scan for it) once per contact.
+  const last = new Map<number, { score: number; at: string }>();
+  for (const [contactId, score, at] of store.sqlite
+    .prepare("select contact_id, score, at from responses where survey_id = ? and at <= ? and contact_id is not null order by at, id")
+    .raw()
+    .all(survey.id, now.toISOString()) as [number, number, string][])
+    last.set(contactId, { score, at });
+  const since = q.notRespondedSince?.toISOString();
+  const rows = (
+    store.sqlite
+      .prepare(
+        `select c.id, c.name, c.email, c.company from contacts c ${where.length ? "where " + where.join(" and ") : ""}
+         order by c.name collate nocase, c.id`,
+      )
+      .all(...params) as { id: number; name: string; email: string | null; company: string | null }[]
+  )
+    .map((c) => ({ ...c, lastScore: last.get(c.id)?.score ?? null, lastResponseAt: last.get(c.id)?.at ?? null }))
+    .filter((c) => !since || c.lastResponseAt === null || c.lastResponseAt < since);
+  const withEmail = rows.filter((r) => r.email);
+  return {
+    rows: withEmail.map((r) => ({ ...r, email: r.email!, firstName: r.name.trim().split(/\s+/)[0] ?? r.name })),
+    withoutEmail: rows.length - withEmail.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reports: the headline (current answers) and a breakdown by period or by customer segment
+
+export type ReportBy = "month" | "quarter" | "segment";
+export const REPORT_BYS: readonly ReportBy[] = ["month", "quarter", "segment"];
+
+export function parseReportBy(value: string | undefined): ReportBy {
+  const by = (value ?? "month").trim().toLowerCase();
+  if (!(REPORT_BYS as readonly string[]).includes(by)) throw usageError(`unknown --by ${quote(value)}`, `use one of: ${REPORT_BYS.join(", ")}`);
+  return by as ReportBy;
+}
+
+/** The local calendar period of an instant: "2026-03" or "2026-Q1". */
+export function periodOf(date: Date, by: "month" | "quarter"): string {
+  const y = String(date.getFullYear()).padStart(4, "0");
+  return by === "month" ? `${y}-${String(date.getMonth() + 1).padStart(2, "0")}` : `${y}-Q${Math.floor(date.getMonth() / 3) + 1}`;
+}
+
+/** Every period from the one containing `first` to the one containing `last`, gaps included. */
+export function periodsBetween(first: Date, last: Date, by: "month" | "quarter"): string[] {
+  const step = by === "month" ? 1 : 3;
+  const start = new Date(first.getFullYear(), by === "month" ? first.getMonth() : Math.floor(first.getMonth() / 3) * 3, 1);
+  const end = periodOf(last, by);
+  const out: string[] = [];
+  for (let d = start; ; d = new Date(d.getFullYear(), d.getMonth() + step, 1)) {
+    const p = periodOf(d, by);
+    out.push(p);
+    if (p >= end) return out;
+  }
+}
+
+export interface SurveyReport {
+  type: SurveyType;
+  surveys: { id: number; name: string }[];
+  by: ReportBy;
+  /** The current answer of each respondent to each survey. */
+  current: ScoreStats;
+  /** by month|quarter: every answer in the period it was given, first to last period, gaps included. */
+  trend: ({ period: string } & ScoreStats)[];
+  /** by segment: current answers by the respondent's RFM segment ("none" for no segment). */
+  segments: ({ segment: string } & ScoreStats)[];
+}
+
+export function surveyReport(
+  store: Store,
+  q: { type: SurveyType; survey?: Survey; by: ReportBy; segmentOf?: Map<number, string>; segmentOrder?: readonly string[] },
+  now: Date,
+): SurveyReport {
+  if (q.survey && q.survey.type !== q.type)
+    throw usageError(`survey ${quote(q.survey.name)} is ${q.survey.type === "nps" ? "an NPS" : "a CSAT"} survey`, `use crm report ${q.survey.type} --survey ${JSON.stringify(q.survey.name)}`);
+  const surveys = q.survey ? [q.survey] : allSurveys(store).filter((s) => s.type === q.type);
+  const answers = answersOf(store, surveys.map((s) => s.id), now);
+  const current = currentAnswers(answers);
+  const report: SurveyReport = {
+    type: q.type,
+    surveys: surveys.map(({ id, name }) => ({ id, name })),
+    by: q.by,
+    current: stats(q.type, current.map((a) => a.score)),
+    trend: [],
+    segments: [],
+  };
+  if (q.by === "segment") {
+    if (!q.segmentOf) throw new Error("surveyReport by segment needs the segment of each contact");
+    const groups = new Map<string, number[]>();
+    for (const a of current) {
+      const segment = (a.contactId !== null && q.segmentOf.get(a.contactId)) || "none";
+      (groups.get(segment) ?? groups.set(segment, []).get(segment)!).push(a.score);
+    }
+    const order = [...(q.segmentOrder ?? []), "none"];
+    const rank = (s: string) => (order.indexOf(s) < 0 ? order.length : order.indexOf(s));
+    report.segments = [...groups.entries()]
+      .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+      .map(([segment, scores]) => ({ segment, ...stats(q.type, scores) }));
+    return report;
+  }
+  if (!answers.length) return report;
+  const by = q.by;
+  const groups = new Map<string, number[]>();
+  for (const a of answers) {
+    const p = periodOf(new Date(a.at), by);
+    (groups.get(p) ?? groups.set(p, []).get(p)!).push(a.score);
+  }
+  report.trend = periodsBetween(new Date(answers[0]!.at), new Date(answers[answers.length - 1]!.at), by).map((period) => ({
+    period,
+    ...stats(q.type, groups.get(period) ?? []),
+  }));
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Demo data: a relationship NPS survey improving over 18 months, and a support CSAT survey.
+
+const NPS_COMMENTS = {
+  promoter: ["Always quick to reply and the work is excellent", "Recommended you to two colleagues already", "Great value, and the new onboarding is much smoother", "Reliable, friendly and on time", "The workshop was worth every penny"],
+  passive: ["Good work, but invoices are sometimes late", "Fine overall; the onboarding was a bit confusing", "Solid, if a little pricey", "Happy enough, communication could be faster"],
+  detractor: ["Deadline slipped twice this quarter", "Hard to reach by phone", "The last invoice was wrong and took weeks to fix", "Too expensive for what we got"],
+};
+const CSAT_COMMENTS = {
+  happy: ["Sorted within the hour, thank you", "Very helpful and patient", "Quick fix, clear explanation"],
+  neutral: ["Took a couple of emails but got there"],
+  unhappy: ["Waited three days for an answer", "Problem came back the next week"],
+};
+
+/** Demo surveys: answers every month for 18 months, NPS rising from about 10 to about 35. */
+export const seedSurveys: Seeder = (store, rnd, now, contactIds) => {
+  if (!contactIds.length) return;
+  const s = store.sqlite;
+  const months = 18;
+  const start = new Date(now.getFullYear(), now.getMonth() - months + 1, 1);
+  const insertSurvey = s.prepare("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
+  const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
+  const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
+  const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
+  const created = new Map(
+    (s.prepare("select id, created_at as createdAt from contacts").all() as { id: number; createdAt: string }[]).map((c) => [c.id, c.createdAt]),
+  );
+  const answerAt = (month: number, rndDay: DemoRandom) => {
+    const monthStart = new Date(start.getFullYear(), start.getMonth() + month, 1);
+    const monthEnd = Math.min(new Date(start.getFullYear(), start.getMonth() + month + 1, 1).getTime(), now.getTime());
+    return new Date(monthStart.getTime() + rndDay.next() * (monthEnd - monthStart.getTime()));
+  };
+  const respondent = (at: Date) => {
+    for (let tries = 0; tries < 20; tries++) {
+      const id = rnd.pick(contactIds);
+      if ((created.get(id) ?? "") <= at.toISOString()) return id;
+    }
+    return rnd.pick(contactIds);
+  };
+  const record = (surveyId: number, score: number, comments: string[], at: Date) => {
+    const comment = rnd.chance(0.35) ? rnd.pick(comments) : null;
+    insert.run(surveyId, respondent(at), score, comment, at.toISOString(), at.toISOString());
+  };
+  for (let m = 0; m < months; m++) {
+    // Stratified counts (with a little noise) so the monthly NPS follows the target, as a real
+    // improving business would show: passives stay near 35%, detractors turn into promoters.
+    const target = 10 + (25 * m) / (months - 1) + rnd.int(-3, 3);
+    const n = rnd.int(26, 34);
+    const promoters = Math.round((n * (0.65 + target / 100)) / 2);
+    const detractors = Math.round((n * (0.65 - target / 100)) / 2);
+    const passives = n - promoters - detractors;
+    const plan: [number, () => number, string[]][] = [
+      [promoters, () => rnd.pick([9, 9, 10, 10, 10]), NPS_COMMENTS.promoter],
+      [passives, () => rnd.pick([7, 8, 8]), NPS_COMMENTS.passive],
+      [detractors, () => rnd.pick([2, 3, 4, 5, 5, 6, 6, 6]), NPS_COMMENTS.detractor],
+    ];
+    for (const [count, score, comments] of plan) for (let i = 0; i < count; i++) record(npsId, score(), comments, answerAt(m, rnd));
+    // Support CSAT: fewer answers, satisfaction improving from about 70% to about 85%.
+    const satisfiedShare = 0.7 + (0.15 * m) / (months - 1);
+    const tickets = rnd.int(10, 16);
+    for (let i = 0; i < tickets; i++) {
+      const happy = rnd.chance(satisfiedShare);
+      const score = happy ? rnd.pick([4, 5, 5]) : rnd.pick([1, 2, 3, 3]);
+      record(csatId, score, happy ? CSAT_COMMENTS.happy : score === 3 ? CSAT_COMMENTS.neutral : CSAT_COMMENTS.unhappy, answerAt(m, rnd));
+    }
+  }
+};
