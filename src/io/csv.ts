@@ -66,7 +66,11 @@ export class TextSink {
     }
   }
 
+  /** True once the reader of stdout went away (`crm export … | head`): further output is dropped. */
+  broken = false;
+
   write(text: string): void {
+    if (this.broken) return;
     this.chunks.push(text);
     this.size += text.length;
     if (this.size >= 1 << 20) this.flush();
@@ -83,7 +87,12 @@ export class TextSink {
         offset += fs.writeSync(this.fd, data, offset);
       } catch (err) {
         // A pipe that is full (stdout to a slow reader) is not an error: wait and retry.
-        if ((err as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") continue;
+        if (code === "EPIPE" && this.partial === undefined) {
+          this.broken = true;
+          return;
+        }
         throw err;
       }
     }

@@ -1,13 +1,14 @@
 // `crm export`: CSV that spreadsheets cannot turn into formulas, vCards, an iCalendar of open follow-ups
 // that an independent parser (ical.js) reads with stable UIDs, `all` as one JSON document or one CSV per
 // entity, everything about one person, and export → import into an empty database without loss.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { parse as parseCsv } from "csv-parse/sync";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir } from "../helpers.js";
+import { BIN, crm, crmJson, tempDir } from "../helpers.js";
 
 function sql(dir: string, statements: string): void {
   const db = new Database(path.join(dir, "crm.db"));
@@ -133,6 +134,20 @@ describe("crm export as CSV", () => {
     expect(overDb.stderr).toContain("is the database itself");
     expect(crmJson(dir, ["contact", "list"])).toEqual(before);
     expect(crm(dir, ["export", "contacts", "-o", dir]).stderr).toContain("is a directory");
+  });
+});
+
+describe("crm export to a pipe", () => {
+  it("stops quietly (exit 0) when the reader goes away, as in `crm export … | head`", () => {
+    const dir = tempDir();
+    const db = path.join(dir, "demo.db");
+    expect(crm(dir, ["--db", db, "demo"]).code).toBe(0);
+    for (const format of ["csv", "json", "vcf"]) {
+      const what = format === "vcf" ? "contacts" : "interactions";
+      const r = spawnSync("bash", ["-c", `'${process.execPath}' '${BIN}' --db '${db}' export ${what} --format ${format} | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: "utf8" });
+      expect(r.stdout.trim(), `${format}: ${r.stderr}`).toBe("0");
+      expect(r.stderr).toBe("");
+    }
   });
 });
 

@@ -34,6 +34,7 @@ function writeCsv(sink: TextSink, fields: readonly string[], rows: Iterable<Reco
   let n = 0;
   let batch: string[][] = [];
   for (const row of rows) {
+    if (sink.broken) break;
     batch.push(fields.map((f) => csvCell(row[f])));
     n++;
     if (batch.length === 1000) (sink.write(csvLines(batch)), (batch = []));
@@ -48,6 +49,7 @@ const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
 function writeJsonArray(sink: TextSink, rows: Iterable<unknown>, pad = ""): number {
   let n = 0;
   for (const row of rows) {
+    if (sink.broken) break;
     sink.write(`${n === 0 ? "[\n" : ",\n"}${pad}  ${indent(JSON.stringify(row, null, 2), `${pad}  `)}`);
     n++;
   }
@@ -96,7 +98,11 @@ export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Pro
       const id = contact?.id;
       let n = 0;
       if (contactToVcard) {
-        for (const card of vcardInputs(store, id)) (sink.write(contactToVcard(card)), n++);
+        for (const card of vcardInputs(store, id)) {
+          if (sink.broken) break;
+          sink.write(contactToVcard(card));
+          n++;
+        }
       } else if (followupsCalendar) {
         const events = openFollowupEvents(store, id);
         sink.write(followupsCalendar(events, ctx.now));
