@@ -158,8 +158,26 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean): void 
   sqlite.pragma("foreign_keys = ON");
 }
 
+/**
+ * `<file>.schema-<N>.bak`, or `.schema-<N>-2.bak`… when that name is taken (an earlier upgrade's copy,
+ * or another crm process upgrading at the same moment): created empty and owner-only here, so no copy
+ * is ever overwritten and the personal data in it is never readable by others, not even for a moment.
+ */
+function claimBackupName(file: string, version: number): string {
+  for (let n = 1; ; n++) {
+    const copy = `${file}.schema-${version}${n > 1 ? `-${n}` : ""}.bak`;
+    try {
+      fs.closeSync(fs.openSync(copy, "wx", 0o600));
+      return copy;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+}
+
 function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): void {
-  const copy = `${file}.schema-${version}.bak`;
+  const copy = claimBackupName(file, version);
+  // VACUUM INTO accepts an empty file as its target.
   sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
   fs.chmodSync(copy, 0o600);
   process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
