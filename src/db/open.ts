@@ -12,9 +12,9 @@ import type * as schema from "./schema.js";
 import { makeOrm } from "./registry.js";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 import { storageError, quote, CrmError } from "../errors.js";
-import { translateSqliteError } from "./errors.js";
+import { busyTimeoutMs, translateSqliteError } from "./errors.js";
 
-export { translateSqliteError };
+export { busyTimeoutMs, translateSqliteError };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
@@ -28,7 +28,6 @@ export interface Store {
 export const CRM_APPLICATION_ID = 0x43524d31;
 /** The schema version this binary writes: one per migration in drizzle/. Kept in PRAGMA user_version. */
 export const SCHEMA_VERSION = journal.entries.length;
-const BUSY_TIMEOUT_MS = 5000;
 
 /** `--db` > `CRM_DB` > `$XDG_DATA_HOME/crm/crm.db` > `~/.local/share/crm/crm.db`. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -90,11 +89,12 @@ export function checkHeader(file: string): void {
 
 /** Opens (creating or migrating as needed) the crm database at `file`. */
 export function openStore(file: string): Store {
+  const timeout = busyTimeoutMs();
   const isNew = ensureFile(file);
   if (!isNew) checkHeader(file);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+    sqlite = new Database(file, { fileMustExist: true, timeout, nativeBinding: nativeBinding() });
   } catch (err) {
     throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
   }
