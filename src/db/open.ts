@@ -65,12 +65,35 @@ function ensureFile(file: string): boolean {
   } catch (err) {
     // Another crm process created it a moment ago: it is theirs to initialise, ours to wait for.
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.statSync(file).size === 0;
+    const code = (err as NodeJS.ErrnoException).code;
     throw storageError(
-      `cannot create the database ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `cannot create the database ${quote(file)}: ${DENIED.has(code ?? "") ? "permission denied (the directory is read-only)" : (code ?? (err as Error).message)}`,
       "check the directory's permissions, or choose another path with --db or CRM_DB",
     );
   }
   return true;
+}
+
+const DENIED = new Set(["EACCES", "EPERM", "EROFS"]);
+
+/**
+ * Refuses (exit 5), before SQLite opens it, a database this process cannot write: a read-only file, or
+ * a directory where the -wal and -shm files beside it cannot be made. SQLite would otherwise open it
+ * read-only without a word and fail at the first write, or half-way through a command.
+ */
+function checkWritable(file: string): void {
+  for (const [target, what] of [[file, "the file"], [path.dirname(file), "its directory"]] as const) {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "";
+      if (!DENIED.has(code)) continue;
+      throw storageError(
+        `cannot write the database ${quote(file)}: permission denied (${what} is read-only${code === "EROFS" ? ": a read-only file system" : ""})`,
+        `crm needs to write the file and its directory (for the -wal and -shm files beside it); check their owner and permissions with ls -l${code === "EPERM" ? " and lsattr" : ""}`,
+      );
+    }
+  }
 }
 
 /** Refuses (exit 5) a file that is not an SQLite database at all. */
@@ -92,6 +115,7 @@ export function openStore(file: string): Store {
   const timeout = busyTimeoutMs();
   const isNew = ensureFile(file);
   if (!isNew) checkHeader(file);
+  checkWritable(file);
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, { fileMustExist: true, timeout, nativeBinding: nativeBinding() });
