@@ -201,8 +201,13 @@ function claimBackupName(file: string, version: number): string {
 
 function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): void {
   const copy = claimBackupName(file, version);
-  // VACUUM INTO accepts an empty file as its target.
-  sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+  try {
+    // VACUUM INTO accepts an empty file as its target.
+    sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+  } catch (err) {
+    fs.rmSync(copy, { force: true });
+    throw err;
+  }
   fs.chmodSync(copy, 0o600);
   process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
 }
