@@ -11,6 +11,7 @@ import { applyResponsesImport, planResponsesImport } from "../../core/import-res
 import { resolveContact } from "../../core/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
+import { inTransaction, type Store } from "../../db/open.js";
 import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
 
 type Opts = Record<string, any>;
@@ -148,14 +149,21 @@ const commentColumns: Column<SurveyComment>[] = [
 
 export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: Opts): Promise<void> {
   const store = ctx.store();
-  const survey = resolveSurvey(store, surveyRef!);
+  resolveSurvey(store, surveyRef!);
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file!);
   } catch (err) {
     throw usageError(`cannot read ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the file path");
   }
-  const plan = planResponsesImport(store, survey, bytes, file!, { createContacts: opts.createContacts }, ctx.now);
+  // Checked and written under one write lock: a plan made before it would miss the answers and
+  // contacts another process writes meanwhile (the same file imported twice at once went in twice).
+  inTransaction(store, () => importResponsesLocked(ctx, store, surveyRef!, file!, bytes, opts));
+}
+
+function importResponsesLocked(ctx: Ctx, store: Store, surveyRef: string, file: string, bytes: Uint8Array, opts: Opts): void {
+  const survey = resolveSurvey(store, surveyRef);
+  const plan = planResponsesImport(store, survey, bytes, file, { createContacts: opts.createContacts }, ctx.now);
   if (plan.ignoredColumns.length) ctx.warn(`ignoring the column${plan.ignoredColumns.length === 1 ? "" : "s"} ${plan.ignoredColumns.map((c) => quote(c)).join(", ")}`);
   if (plan.datedNow && plan.rows) ctx.warn(`the file has no date column: every answer is dated ${localDateTime(ctx.now)}`);
   for (const p of plan.problems) ctx.info(`line ${p.line}: ${p.reason}`);
