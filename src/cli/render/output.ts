@@ -4,6 +4,7 @@ import fs from "node:fs";
 import { toCsv } from "../../io/csv.js";
 import { usageError, quote } from "../../errors.js";
 import type { Ctx } from "../context.js";
+import { terminalSafe } from "./safe-text.js";
 
 export type Format = "table" | "json" | "csv";
 export const FORMATS: readonly Format[] = ["table", "json", "csv"];
@@ -21,8 +22,12 @@ export function parseFormat(value: string | undefined, allowed: readonly string[
   return format as Format;
 }
 
-/** Writes text to `-o <file>` when given, else stdout. */
+/**
+ * Writes text to `-o <file>` when given, else stdout. Text for people (the table format) is made
+ * terminal-safe here, whatever command built it; JSON and CSV are data and go out as they are.
+ */
 export function emit(ctx: Ctx, text: string): void {
+  if (ctx.format === "table") text = terminalSafe(text, ctx.useColor);
   if (ctx.outputFile) {
     try {
       fs.writeFileSync(ctx.outputFile, text, { mode: 0o600 });
@@ -42,7 +47,7 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-const oneLine = (v: unknown) => (v === null || v === undefined ? "" : String(v).replace(/[\t\r\n]+/g, " "));
+const oneLine = (v: unknown) => (v === null || v === undefined ? "" : terminalSafe(String(v).replace(/[\t\r\n]+/g, " ")));
 
 /** Aligned columns separated by two spaces, no borders, no truncation: for pipes and scripts. */
 export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
