@@ -10,7 +10,8 @@ import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.
 import { applyResponsesImport, planResponsesImport } from "../../core/import-responses.js";
 import { resolveContact } from "../../core/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
-import { usageError, quote } from "../../errors.js";
+import { CrmError, usageError, quote } from "../../errors.js";
+import { writeTo } from "../../io/csv.js";
 import { inTransaction, type Store } from "../../db/open.js";
 import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
 
@@ -201,9 +202,11 @@ function importResponsesLocked(ctx: Ctx, store: Store, surveyRef: string, file: 
 function writeRejects(ctx: Ctx, path: string, header: string[], problems: { line: number; reason: string; cells: string[] }[]): void {
   const text = stringify([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
   try {
-    fs.writeFileSync(path, text, { mode: 0o600 });
+    // Beside and renamed into place, owner-only even where an older, more open file stood.
+    writeTo(path, (sink) => sink.write(text));
   } catch (err) {
-    throw usageError(`cannot write the rejects file ${quote(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "choose another path with --rejects");
+    const why = err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    throw usageError(`cannot write the rejects file ${quote(path)}: ${why}`, "choose another path with --rejects");
   }
   ctx.warn(`${problems.length} rejected row${problems.length === 1 ? "" : "s"}, with reasons, written to ${path}`);
 }
