@@ -176,8 +176,18 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean): void 
   if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   if (version < SCHEMA_VERSION) {
-    if (!blank) backupBeforeUpgrade(sqlite, file, version);
-    migrateNow(sqlite);
+    const copy = blank ? undefined : backupBeforeUpgrade(sqlite, file, version);
+    const say = () => process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
+    let migrated: boolean;
+    try {
+      migrated = migrateNow(sqlite);
+    } catch (err) {
+      if (copy) say();
+      throw err;
+    }
+    // Another crm process upgraded it while this one was copying: its copy is the one to keep.
+    if (copy && migrated) say();
+    else if (copy) fs.rmSync(copy, { force: true });
   }
   sqlite.pragma("foreign_keys = ON");
 }
@@ -199,7 +209,8 @@ function claimBackupName(file: string, version: number): string {
   }
 }
 
-function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): void {
+/** Writes the copy of the old database; returns its path. */
+function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): string {
   const copy = claimBackupName(file, version);
   try {
     // VACUUM INTO accepts an empty file as its target.
@@ -209,21 +220,24 @@ function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: n
     throw err;
   }
   fs.chmodSync(copy, 0o600);
-  process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
+  return copy;
 }
 
-function migrateNow(sqlite: Database.Database): void {
+/** Applies the migrations the database lacks; false when another process had already applied them. */
+function migrateNow(sqlite: Database.Database): boolean {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  sqlite.transaction(() => {
+  return sqlite.transaction(() => {
     // Read inside the write lock: a concurrent first run may have migrated while we waited.
     const current = sqlite.pragma("user_version", { simple: true }) as number;
+    if (current >= SCHEMA_VERSION) return false;
     for (const migration of migrations.slice(current)) {
       for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
     }
     sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
     sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return true;
   }).immediate();
 }
 

@@ -166,7 +166,11 @@ describe.each(older)("a database of schema %i", (version) => {
     const after = dump(db);
     expect(after.contacts).toHaveLength(before.contacts!.length + 2);
     for (const [table, rows] of Object.entries(before)) if (table !== "contacts") expect(after[table], table).toEqual(rows);
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".bak")).length).toBeGreaterThanOrEqual(1);
+    // One copy, of the old schema, and one message about it.
+    const copies = fs.readdirSync(dir).filter((f) => f.endsWith(".bak"));
+    expect(copies).toHaveLength(1);
+    expect(pragmas(path.join(dir, copies[0]!)).version).toBe(version);
+    expect(results.map((r) => r.stderr).join("").match(/upgrading the database/g)).toHaveLength(1);
   });
 });
 
