@@ -7,6 +7,8 @@ import { terminalSafe } from "./render/safe-text.js";
 const oneSafeLine = (text: string) => terminalSafe(text.replace(/[\r\n]+/g, " "));
 
 export function printError(err: unknown): number {
+  // Output written straight to a pipe whose reader has gone (`crm export contacts | head`): done.
+  if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.ok;
   const red = process.stderr.isTTY && process.env.NO_COLOR === undefined && !process.argv.includes("--no-color");
   const label = red ? "\x1b[31mcrm:\x1b[39m" : "crm:";
   if (err instanceof CrmError) {

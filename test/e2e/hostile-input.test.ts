@@ -3,11 +3,12 @@
 // verbatim, printed safely (table escapes what a terminal would obey; JSON and CSV are exact), and
 // hostile arguments end in a one-line error with exit 2, 3 or 4 — never a crash or a stack trace.
 // (Property-based tests of the same parsers in-process: test/unit and test/integration hostile-*.)
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir } from "../helpers.js";
+import { BIN, crm, crmJson, tempDir } from "../helpers.js";
 
 const NAMES = [
   `O'Brien "Bob" Smith`,
@@ -169,5 +170,20 @@ describe("hostile arguments", () => {
     expect(r.stderr.trim().split("\n"), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/^crm: /);
     expect(r.stderr).not.toMatch(TERMINAL_CONTROLS);
+  });
+});
+
+describe("a reader that goes away", () => {
+  it("(crm … | head -1) ends crm quietly with exit 0, for every way of writing stdout", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "people.csv");
+    fs.writeFileSync(file, ["name,email", ...Array.from({ length: 5000 }, (_, i) => `Person ${i},p${i}@example.com`)].join("\n"));
+    expect(crm(dir, ["import", "contacts", file]).code).toBe(0);
+    for (const args of [["contact", "list"], ["contact", "list", "--format", "json"], ["export", "contacts", "--format", "csv"], ["export", "all"], ["export", "contacts", "--format", "vcf"]]) {
+      const command = `"${process.execPath}" "${BIN}" ${args.join(" ")} | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`;
+      const r = spawnSync("bash", ["-c", command], { env: { ...process.env, CRM_DB: path.join(dir, "crm.db") }, encoding: "utf8" });
+      expect(r.stderr, args.join(" ")).toBe("");
+      expect(r.stdout.trim(), args.join(" ")).toBe("0");
+    }
   });
 });
