@@ -8,6 +8,10 @@ export const ExitCode = {
   notFound: 3,
   conflict: 4,
   storage: 5,
+  /** Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -26,6 +30,16 @@ export const usageError = (message: string, hint?: string) => new CrmError(messa
 export const notFound = (message: string, hint?: string) => new CrmError(message, ExitCode.notFound, hint);
 export const conflict = (message: string, hint?: string) => new CrmError(message, ExitCode.conflict, hint);
 export const storageError = (message: string, hint?: string) => new CrmError(message, ExitCode.storage, hint);
+
+/**
+ * The error for a command stopped by a signal at a safe point; `reason` is the signal's name (the
+ * AbortSignal's reason), `outcome` what became of the work, e.g. "nothing was imported".
+ */
+export function interruptedError(reason: unknown, outcome: string): CrmError {
+  return reason === "SIGTERM"
+    ? new CrmError(`terminated (SIGTERM): ${outcome}`, ExitCode.terminated)
+    : new CrmError(`interrupted: ${outcome}`, ExitCode.interrupted);
+}
 
 /** Quote a user-supplied value for an error message, keeping it on one line. */
 export function quote(value: unknown): string {

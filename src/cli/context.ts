@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { parseAsOf } from "../io/dates.js";
 import { openStore, resolveDbPath, translateSqliteError, type Store } from "../db/open.js";
 import { parseFormat, type Format } from "./render/output.js";
+import { terminalSafe } from "./render/safe-text.js";
 
 export interface Ctx {
   now: Date;
@@ -72,10 +73,10 @@ export async function makeContext(cmd: Command, formats?: readonly string[]): Pr
       return store;
     },
     info(message) {
-      process.stderr.write(message + "\n");
+      process.stderr.write(terminalSafe(message) + "\n");
     },
     warn(message) {
-      process.stderr.write(errColor.yellow("warning: ") + message + "\n");
+      process.stderr.write(errColor.yellow("warning: ") + terminalSafe(message) + "\n");
     },
     close() {
       store?.sqlite.close();

@@ -41,7 +41,20 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that stops reading (`crm contact list | head -1`) is not a failure: the rest of the output
+ * is dropped and crm ends as usual, instead of dying of an unhandled EPIPE with a stack trace.
+ */
+function toleratePipeClosed(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") return;
+    process.stderr.write(`crm: cannot write the output: ${err.code ?? err.message}\n`);
+    process.exitCode = 1;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  toleratePipeClosed();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

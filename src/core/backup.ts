@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { checkCrmDatabase, checkHeader, nativeBinding, openStore, type Store } from "../db/open.js";
+import { busyTimeoutMs, checkCrmDatabase, checkHeader, nativeBinding, openStore, type Store } from "../db/open.js";
 import { conflict, storageError, usageError, quote, CrmError } from "../errors.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -180,7 +180,7 @@ export async function restoreDatabase(dbPath: string, candidate: RestoreCandidat
       let current: Database.Database | undefined;
       try {
         current = open(dbPath);
-        current.pragma("busy_timeout = 5000");
+        current.pragma(`busy_timeout = ${busyTimeoutMs()}`);
         await copyDatabase(current, keptAs);
       } catch {
         // Not readable as a database (that may be why we restore): keep its bytes as they are.

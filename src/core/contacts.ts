@@ -279,6 +279,8 @@ export function getContact(store: Store, id: number): Contact {
 export function resolveContact(store: Store, ref: string): { id: number; name: string } {
   const text = ref.trim();
   if (!text) throw usageError("an empty contact reference", "give an id, an email or part of a name");
+  // SQLite's LIKE stops reading a pattern at NUL: "N\0" would match any name ending in "n".
+  if (text.includes("\u0000")) throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
   if (/^\d+$/.test(text)) {
     const row = store.sqlite.prepare("select id, name from contacts where id = ?").get(Number(text)) as { id: number; name: string } | undefined;
     if (row) return row;

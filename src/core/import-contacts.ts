@@ -289,16 +289,23 @@ interface Validated {
 function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defaultSource: string | undefined, toRaw: (cells: string[]) => RawContact): Importer<Validated> {
   const s = store.sqlite;
   const stamp = now.toISOString();
-  const byEmail = new Map<string, number>();
-  for (const r of s.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
-    byEmail.set(r.email.toLowerCase(), r.id);
   // Without an email, the same name and phone (and no email on record) is the same person.
   const noEmailKey = (name: string, phone: string | null) => `${name.trim().toLowerCase()}\u0000${phone ?? ""}`;
+  const byEmail = new Map<string, number>();
   const byNamePhone = new Map<string, number>();
-  for (const r of s.prepare("select id, name, phone from contacts where email is null order by id desc").iterate() as Iterable<{ id: number; name: string; phone: string | null }>)
-    byNamePhone.set(noEmailKey(r.name, r.phone), r.id);
   const tagIds = new Map<string, number>();
-  for (const r of s.prepare("select id, name from tags").iterate() as Iterable<{ id: number; name: string }>) tagIds.set(r.name.toLowerCase(), r.id);
+  let loaded = false;
+  // Read on first use, which is inside the import's write transaction: loaded any earlier, the maps
+  // would miss contacts another process adds while this one waits for the lock (duplicates).
+  const loadKnown = () => {
+    if (loaded) return;
+    loaded = true;
+    for (const r of s.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
+      byEmail.set(r.email.toLowerCase(), r.id);
+    for (const r of s.prepare("select id, name, phone from contacts where email is null order by id desc").iterate() as Iterable<{ id: number; name: string; phone: string | null }>)
+      byNamePhone.set(noEmailKey(r.name, r.phone), r.id);
+    for (const r of s.prepare("select id, name from tags").iterate() as Iterable<{ id: number; name: string }>) tagIds.set(r.name.toLowerCase(), r.id);
+  };
   /** Emails (or names and phones) seen earlier in this file, with their line: duplicates there count too. */
   const seen = new Map<string, number>();
 
@@ -335,6 +342,7 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
 
   return {
     validate({ line, cells }) {
+      loadKnown();
       const row = validateContact(toRaw(cells), defaultSource);
       const key = row.email ?? noEmailKey(row.name, row.phone);
       const earlier = seen.get(key);
@@ -348,6 +356,7 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
       return { row };
     },
     write({ row }) {
+      loadKnown();
       const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(noEmailKey(row.name, row.phone));
       if (existing === undefined) {
         const { id } = insertContact.get({

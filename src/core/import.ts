@@ -4,7 +4,7 @@
 // files, stable derived ids for re-imports, contact look-ups cached in memory, and the progress bar.
 import crypto from "node:crypto";
 import type { Store } from "../db/open.js";
-import { CrmError, usageError, quote } from "../errors.js";
+import { CrmError, interruptedError, usageError, quote } from "../errors.js";
 import { parseIsoWhen } from "../io/dates.js";
 import { csvLines, headerKey, writeTo } from "../io/csv.js";
 import { normaliseEmail } from "./contacts.js";
@@ -67,6 +67,8 @@ export interface ImportOptions {
   skipInvalid?: boolean;
   /** Called now and then with bytes read and the total, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Aborted (e.g. by Ctrl-C): the import stops at the next row and writes nothing. */
+  signal?: AbortSignal;
 }
 
 export interface RecordSource {
@@ -87,6 +89,10 @@ const reasonOf = (err: unknown): string | undefined => {
  * (streaming, so a million rows need no memory) until the first invalid row, after which the rest are
  * only validated. At the end: a dry run rolls back; invalid rows without `skipInvalid` roll back
  * (nothing written, every bad row reported); otherwise the good rows commit.
+ *
+ * An aborted `signal` (Ctrl-C) is honoured before the transaction begins, between rows and just before
+ * the commit: the transaction rolls back and an "interrupted: nothing was imported" error is thrown.
+ * The commit itself is one synchronous step: a signal that arrives during it finds the import done.
  */
 export async function runImport<T>(store: Store, source: RecordSource, importer: Importer<T>, opts: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = {
@@ -94,14 +100,24 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     rows: 0, added: 0, updated: 0, skipped: 0, invalid: [], createdContacts: 0,
   };
   const sqlite = store.sqlite;
+  const signal = opts.signal;
+  const stopIfInterrupted = () => {
+    if (signal?.aborted) throw interruptedError(signal.reason, "nothing was imported");
+  };
+  stopIfInterrupted();
   // A bigger page cache for the import's connection: index pages of large tables stay in memory.
   sqlite.pragma("cache_size = -65536");
   sqlite.exec("BEGIN IMMEDIATE");
   try {
     let writing = true;
     for await (const record of source.records()) {
+      stopIfInterrupted();
       report.rows++;
-      if ((report.rows & 4095) === 0) opts.onProgress?.(source.bytesRead(), source.size);
+      if ((report.rows & 4095) === 0) {
+        opts.onProgress?.(source.bytesRead(), source.size);
+        // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
+        if (signal) await new Promise((resolve) => setImmediate(resolve));
+      }
       let value: T;
       try {
         value = importer.validate(record);
@@ -123,6 +139,7 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
       }
     }
     opts.onProgress?.(source.size, source.size);
+    stopIfInterrupted();
     report.createdContacts = importer.createdContacts?.() ?? 0;
     if (opts.dryRun || (report.invalid.length > 0 && !opts.skipInvalid)) {
       sqlite.exec("ROLLBACK");

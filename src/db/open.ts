@@ -12,9 +12,9 @@ import type * as schema from "./schema.js";
 import { makeOrm } from "./registry.js";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 import { storageError, quote, CrmError } from "../errors.js";
-import { translateSqliteError } from "./errors.js";
+import { busyTimeoutMs, translateSqliteError } from "./errors.js";
 
-export { translateSqliteError };
+export { busyTimeoutMs, translateSqliteError };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
@@ -28,7 +28,6 @@ export interface Store {
 export const CRM_APPLICATION_ID = 0x43524d31;
 /** The schema version this binary writes: one per migration in drizzle/. Kept in PRAGMA user_version. */
 export const SCHEMA_VERSION = journal.entries.length;
-const BUSY_TIMEOUT_MS = 5000;
 
 /** `--db` > `CRM_DB` > `$XDG_DATA_HOME/crm/crm.db` > `~/.local/share/crm/crm.db`. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -66,12 +65,35 @@ function ensureFile(file: string): boolean {
   } catch (err) {
     // Another crm process created it a moment ago: it is theirs to initialise, ours to wait for.
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.statSync(file).size === 0;
+    const code = (err as NodeJS.ErrnoException).code;
     throw storageError(
-      `cannot create the database ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `cannot create the database ${quote(file)}: ${DENIED.has(code ?? "") ? "permission denied (the directory is read-only)" : (code ?? (err as Error).message)}`,
       "check the directory's permissions, or choose another path with --db or CRM_DB",
     );
   }
   return true;
+}
+
+const DENIED = new Set(["EACCES", "EPERM", "EROFS"]);
+
+/**
+ * Refuses (exit 5), before SQLite opens it, a database this process cannot write: a read-only file, or
+ * a directory where the -wal and -shm files beside it cannot be made. SQLite would otherwise open it
+ * read-only without a word and fail at the first write, or half-way through a command.
+ */
+function checkWritable(file: string): void {
+  for (const [target, what] of [[file, "the file"], [path.dirname(file), "its directory"]] as const) {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "";
+      if (!DENIED.has(code)) continue;
+      throw storageError(
+        `cannot write the database ${quote(file)}: permission denied (${what} is read-only${code === "EROFS" ? ": a read-only file system" : ""})`,
+        `crm needs to write the file and its directory (for the -wal and -shm files beside it); check their owner and permissions with ls -l${code === "EPERM" ? " and lsattr" : ""}`,
+      );
+    }
+  }
 }
 
 /** Refuses (exit 5) a file that is not an SQLite database at all. */
@@ -90,11 +112,13 @@ export function checkHeader(file: string): void {
 
 /** Opens (creating or migrating as needed) the crm database at `file`. */
 export function openStore(file: string): Store {
+  const timeout = busyTimeoutMs();
   const isNew = ensureFile(file);
   if (!isNew) checkHeader(file);
+  checkWritable(file);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+    sqlite = new Database(file, { fileMustExist: true, timeout, nativeBinding: nativeBinding() });
   } catch (err) {
     throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
   }
@@ -152,31 +176,68 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean): void 
   if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   if (version < SCHEMA_VERSION) {
-    if (!blank) backupBeforeUpgrade(sqlite, file, version);
-    migrateNow(sqlite);
+    const copy = blank ? undefined : backupBeforeUpgrade(sqlite, file, version);
+    const say = () => process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
+    let migrated: boolean;
+    try {
+      migrated = migrateNow(sqlite);
+    } catch (err) {
+      if (copy) say();
+      throw err;
+    }
+    // Another crm process upgraded it while this one was copying: its copy is the one to keep.
+    if (copy && migrated) say();
+    else if (copy) fs.rmSync(copy, { force: true });
   }
   sqlite.pragma("foreign_keys = ON");
 }
 
-function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): void {
-  const copy = `${file}.schema-${version}.bak`;
-  sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
-  fs.chmodSync(copy, 0o600);
-  process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
+/**
+ * `<file>.schema-<N>.bak`, or `.schema-<N>-2.bak`… when that name is taken (an earlier upgrade's copy,
+ * or another crm process upgrading at the same moment): created empty and owner-only here, so no copy
+ * is ever overwritten and the personal data in it is never readable by others, not even for a moment.
+ */
+function claimBackupName(file: string, version: number): string {
+  for (let n = 1; ; n++) {
+    const copy = `${file}.schema-${version}${n > 1 ? `-${n}` : ""}.bak`;
+    try {
+      fs.closeSync(fs.openSync(copy, "wx", 0o600));
+      return copy;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
 }
 
-function migrateNow(sqlite: Database.Database): void {
+/** Writes the copy of the old database; returns its path. */
+function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): string {
+  const copy = claimBackupName(file, version);
+  try {
+    // VACUUM INTO accepts an empty file as its target.
+    sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+  } catch (err) {
+    fs.rmSync(copy, { force: true });
+    throw err;
+  }
+  fs.chmodSync(copy, 0o600);
+  return copy;
+}
+
+/** Applies the migrations the database lacks; false when another process had already applied them. */
+function migrateNow(sqlite: Database.Database): boolean {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  sqlite.transaction(() => {
+  return sqlite.transaction(() => {
     // Read inside the write lock: a concurrent first run may have migrated while we waited.
     const current = sqlite.pragma("user_version", { simple: true }) as number;
+    if (current >= SCHEMA_VERSION) return false;
     for (const migration of migrations.slice(current)) {
       for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
     }
     sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
     sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return true;
   }).immediate();
 }
 

@@ -219,7 +219,11 @@ function countLineBreaks(cells: string[]): number {
 function csvReadError(file: string, err: unknown) {
   const e = err as { message?: string; lines?: number; code?: string };
   const where = e.lines ? ` near line ${e.lines}` : "";
-  const why = (e.message ?? String(err)).replace(/^Invalid Record Length: /, "").split("\n")[0];
+  // csv-parse quotes the character it choked on raw ('got "\r"'): spell control characters out.
+  const why = (e.message ?? String(err))
+    .replace(/^Invalid Record Length: /, "")
+    .split("\n")[0]!
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return usageError(`cannot read ${quote(file)} as CSV${where}: ${why}`, "check the quoting around that line (a field with a quote, comma or line break must be enclosed in double quotes)");
 }
 

@@ -74,6 +74,11 @@ export function addInterval(date: Date, interval: Interval, sign: 1 | -1 = 1): D
   }
 }
 
+/** crm stores and prints dates as YYYY-MM-DD: only four-digit years make sense (and sort) as text. */
+const FIRST_YEAR = 1000;
+const LAST_YEAR = 9999;
+const inCalendar = (date: Date) => date.getFullYear() >= FIRST_YEAR && date.getFullYear() <= LAST_YEAR;
+
 function validDate(y: number, mo: number, d: number): boolean {
   const date = new Date(y, mo - 1, d);
   return date.getFullYear() === y && date.getMonth() === mo - 1 && date.getDate() === d;
@@ -84,16 +89,16 @@ export function parseIsoWhen(text: string): When | undefined {
   let m = ISO_DATE.exec(text);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!validDate(y, mo, d)) return undefined;
+    if (!validDate(y, mo, d) || y < FIRST_YEAR) return undefined;
     return { date: new Date(y, mo - 1, d), hasTime: false };
   }
   m = ISO_DATETIME.exec(text);
   if (m) {
     const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0)) as number[];
-    if (!validDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s! > 59) return undefined;
+    if (!validDate(y!, mo!, d!) || y! < FIRST_YEAR || h! > 23 || mi! > 59 || s! > 59) return undefined;
     if (m[8]) {
       const date = new Date(text.replace(" ", "T"));
-      return Number.isNaN(date.getTime()) ? undefined : { date, hasTime: true };
+      return Number.isNaN(date.getTime()) || !inCalendar(date) ? undefined : { date, hasTime: true };
     }
     const ms = m[7] ? Number(m[7].padEnd(3, "0")) : 0;
     return { date: new Date(y!, mo! - 1, d!, h, mi, s, ms), hasTime: true };
@@ -132,6 +137,14 @@ function namedEnd(name: string, startOfToday: Date): Date | undefined {
  * `flag` and the value, with examples, when the text cannot be read as one whole date.
  */
 export async function parseWhen(input: string, now: Date, flag = "date"): Promise<When> {
+  const when = await readWhen(input, now, flag);
+  // "+99999y" reads as a date, but not one crm can store as YYYY-MM-DD ("102026-03-02").
+  if (!inCalendar(when.date))
+    throw usageError(`the ${flag} ${quote(input)} falls outside the years ${FIRST_YEAR}–${LAST_YEAR}`, `use a date like ${DATE_EXAMPLES.replace(/^e\.g\. /, "")}`);
+  return when;
+}
+
+async function readWhen(input: string, now: Date, flag: string): Promise<When> {
   const text = input.trim();
   const fail = () => usageError(`cannot read the ${flag} ${quote(input)}`, `use a date or a time like ${DATE_EXAMPLES.replace(/^e\.g\. /, "")}`);
   if (!text) throw fail();

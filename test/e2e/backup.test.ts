@@ -249,7 +249,8 @@ describe("crm forget", () => {
 
     const r = crm(dir, ["forget", PERSON.email, "--yes"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`erased #1 ${PERSON.name}: 1 interaction, 1 follow-up, 1 deal; 1 purchase and 1 survey answer kept anonymously`);
+    expect(r.stderr).toContain(`erased contact #1: 1 interaction, 1 follow-up, 1 deal; 1 purchase and 1 survey answer kept anonymously`);
+    for (const t of traces()) expect(r.stderr, t).not.toContain(t);
 
     const after = bytesOf(dir);
     for (const t of traces()) expect(after.includes(Buffer.from(t)), `"${t}" is still in the database file`).toBe(false);
@@ -281,6 +282,30 @@ describe("crm forget", () => {
     expect(crmJson(dir, ["find", "zebulon"])).toEqual([]);
     expect(crmJson(dir, ["find", "windmills"])).toEqual([]);
     expect(crm(dir, ["contact", "show", PERSON.email]).code).toBe(3);
+  });
+
+  it("while another process has the database open: warns, and leaves no trace once that process has closed it", () => {
+    const dir = populated();
+    const file = path.join(dir, "crm.db");
+    // Recent changes only in the WAL, and a reader holding a snapshot that keeps the WAL from being reset.
+    expect(crm(dir, ["log", PERSON.email, `Second call ${PERSON.summary}`]).code).toBe(0);
+    const reader = new Database(file);
+    reader.exec("BEGIN");
+    reader.prepare("select count(*) from contacts").get();
+    let r: ReturnType<typeof crm>;
+    try {
+      r = crm(dir, ["forget", PERSON.email, "--yes"], { env: { CRM_BUSY_TIMEOUT_MS: "300" } });
+    } finally {
+      reader.exec("COMMIT");
+      reader.close();
+    }
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");
+    // The last connection to close checkpoints the WAL and removes it.
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    const after = bytesOf(dir);
+    for (const t of traces()) expect(after.includes(Buffer.from(t)), `"${t}" is still in the database file`).toBe(false);
+    expect(crmJson(dir, ["find", "quixotic"])).toEqual([]);
   });
 
   it("warns that backups beside the database still hold the person", () => {

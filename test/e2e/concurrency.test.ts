@@ -1,9 +1,13 @@
-// Several crm processes writing one database at once (cron's `crm remind` while you type `crm add`):
-// no "database is locked" reaches the user and every write is kept.
+// Several crm processes writing one database at once (cron's `crm remind` while you type `crm add`,
+// an import while you log a call): no "database is locked" reaches the user and every write is kept,
+// exactly once. Writers queue on SQLite's write lock (BEGIN IMMEDIATE, busy timeout); an import holds
+// it from its first row to its commit, so what it checks (duplicates, known contacts) is read inside it.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { BIN, crmJson, tempDir } from "../helpers.js";
+import { BIN, crm, crmJson, tempDir } from "../helpers.js";
 
 function run(db: string, args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -32,4 +36,121 @@ describe("concurrent writers", () => {
     expect(crmJson(db, ["contact", "list"])).toHaveLength(40);
     expect(crmJson(db, ["log", "list"])).toHaveLength(40);
   }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Adds, logs and imports of every kind at once
+
+interface Job {
+  args: string[];
+  /** Expected to fail? Never: every job must succeed. */
+  label: string;
+}
+
+async function runAll(db: string, lanes: Job[][]): Promise<string[]> {
+  const failures: string[] = [];
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const job of lane) {
+        const r = await run(db, job.args);
+        if (r.code !== 0) failures.push(`${job.label} exited ${r.code}: ${r.stderr.trim()}`);
+        else if (/locked|SQLITE_BUSY|busy/i.test(r.stderr)) failures.push(`${job.label}: ${r.stderr.trim()}`);
+      }
+    }),
+  );
+  return failures;
+}
+
+function writeCsv(file: string, header: string, rows: string[]): string {
+  fs.writeFileSync(file, [header, ...rows].join("\n") + "\n");
+  return file;
+}
+
+const count = (db: string, sql: string) => {
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return conn.prepare(sql).pluck().get() as number;
+  } finally {
+    conn.close();
+  }
+};
+
+describe("adds, logs and imports at once", () => {
+  it("7 processes: 2 × 8 adds, 8 logs, 3 purchase imports of 1,000 rows, 3 contact imports of 300, 3 interaction imports of 200, and a reader — every write kept", async () => {
+    const dir = tempDir();
+    const db = path.join(dir, "crm.db");
+    // 20 customers the logs and imports refer to.
+    const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 20 }, (_, i) => `Customer ${i},c${i}@example.com`));
+    expect(crm(db, ["import", "contacts", seed]).code).toBe(0);
+
+    const purchaseFiles = [0, 1, 2].map((f) =>
+      writeCsv(path.join(dir, `purchases-${f}.csv`), "email,date,amount,order id",
+        Array.from({ length: 1000 }, (_, i) => `c${(i + f) % 20}@example.com,2025-0${1 + (i % 9)}-1${i % 10},${10 + (i % 90)}.00,f${f}-o${i}`)),
+    );
+    const contactFiles = [0, 1, 2].map((f) =>
+      writeCsv(path.join(dir, `contacts-${f}.csv`), "First Name,Last Name,E-mail 1 - Value,Labels",
+        Array.from({ length: 300 }, (_, i) => `Imported${f},Person ${i},imp${f}.${i}@example.com,* myContacts ::: batch${f}`)),
+    );
+    const interactionFiles = [0, 1, 2].map((f) =>
+      writeCsv(path.join(dir, `interactions-${f}.csv`), "email,date,type,summary",
+        Array.from({ length: 200 }, (_, i) => `c${i % 20}@example.com,2026-01-${String(1 + (i % 28)).padStart(2, "0")},call,batch ${f} call ${i}`)),
+    );
+    const lanes: Job[][] = [
+      ...[0, 1].map((w) => Array.from({ length: 8 }, (_, i) => ({ label: `add ${w}/${i}`, args: ["add", `Adder ${w} ${i}`, "--email", `add${w}.${i}@example.com`, "--tag", "added"] }))),
+      Array.from({ length: 8 }, (_, i) => ({ label: `log ${i}`, args: ["log", `c${i}@example.com`, `live call ${i}`, "--type", "call"] })),
+      purchaseFiles.map((f) => ({ label: `import ${path.basename(f)}`, args: ["import", "purchases", f] })),
+      contactFiles.map((f) => ({ label: `import ${path.basename(f)}`, args: ["import", "contacts", f] })),
+      interactionFiles.map((f) => ({ label: `import ${path.basename(f)}`, args: ["import", "interactions", f] })),
+      [["contact", "list"], ["remind"], ["report", "segments"], ["find", "call"], ["today"]].map((args) => ({ label: args.join(" "), args })),
+    ];
+    expect(await runAll(db, lanes)).toEqual([]);
+
+    expect(count(db, "select count(*) from contacts")).toBe(20 + 16 + 900);
+    expect(count(db, "select count(distinct lower(email)) from contacts")).toBe(20 + 16 + 900);
+    expect(count(db, "select count(*) from contact_tags")).toBe(16 + 900);
+    expect(count(db, "select count(*) from purchases")).toBe(3000);
+    expect(count(db, "select count(*) from interactions")).toBe(8 + 600);
+    expect(count(db, "select count(*) from search_index where kind = 'interaction'")).toBe(8 + 600);
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The same file imported by two processes at once: the second sees what the first wrote
+
+describe("the same file imported by two processes at once", () => {
+  /** Holds the write lock from this process until released, so both imports queue up behind it. */
+  function holdLock(db: string): () => void {
+    const other = new Database(db);
+    other.exec("BEGIN IMMEDIATE");
+    return () => {
+      other.exec("COMMIT");
+      other.close();
+    };
+  }
+
+  async function twiceAtOnce(db: string, args: string[]): Promise<string[]> {
+    const release = holdLock(db);
+    const a = run(db, args);
+    const b = run(db, args);
+    // Both processes start, read what they need and wait for the lock.
+    await new Promise((r) => setTimeout(r, 1500));
+    release();
+    return (await Promise.all([a, b])).filter((r) => r.code !== 0).map((r) => r.stderr);
+  }
+
+  it.each([
+    ["contacts", "name,email", (i: number) => `Twin ${i},twin${i}@example.com`, "select count(*) from contacts where email like 'twin%'", []],
+    ["purchases", "email,date,amount", (i: number) => `c${i % 5}@example.com,2025-03-${String(1 + (i % 28)).padStart(2, "0")},${i + 1}.00`, "select count(*) from purchases", []],
+    ["interactions", "email,date,type,summary", (i: number) => `c${i % 5}@example.com,2026-01-02,note,twin note ${i}`, "select count(*) from interactions", []],
+    ["responses", "email,score,date", (i: number) => `c${i % 5}@example.com,${i % 11},2026-01-${String(1 + (i % 28)).padStart(2, "0")}`, "select count(*) from responses", ["NPS"]],
+  ] as const)("%s: every row once", async (what, header, row, sql, extra) => {
+    const dir = tempDir();
+    const db = path.join(dir, "crm.db");
+    const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 5 }, (_, i) => `Customer ${i},c${i}@example.com`));
+    expect(crm(db, ["import", "contacts", seed]).code).toBe(0);
+    expect(crm(db, ["survey", "create", "NPS", "--type", "nps"]).code).toBe(0);
+    const file = writeCsv(path.join(dir, `${what}.csv`), header, Array.from({ length: 200 }, (_, i) => row(i)));
+    expect(await twiceAtOnce(db, ["import", what, ...extra, file])).toEqual([]);
+    expect(count(db, sql)).toBe(200);
+  }, 60_000);
 });

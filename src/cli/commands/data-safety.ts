@@ -47,7 +47,8 @@ export async function forget(ctx: Ctx, [ref]: string[], opts: Opts): Promise<voi
   const r = forgetContact(store, contact.id);
   const kept = r.anonymised.purchases + r.anonymised.responses;
   ctx.info(
-    `erased #${r.id} ${r.name}: ${plural(r.erased.interactions, "interaction")}, ${plural(r.erased.followups, "follow-up")}, ${plural(r.erased.deals, "deal")}` +
+    // By number only: this line may end up in a log, and the name is what was just erased.
+    `erased contact #${r.id}: ${plural(r.erased.interactions, "interaction")}, ${plural(r.erased.followups, "follow-up")}, ${plural(r.erased.deals, "deal")}` +
       (kept ? `; ${plural(r.anonymised.purchases, "purchase")} and ${plural(r.anonymised.responses, "survey answer")} kept anonymously` : ""),
   );
   if (!r.walTruncated) ctx.warn("another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");

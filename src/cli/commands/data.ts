@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Ctx } from "../context.js";
 import { conflict, usageError, quote } from "../../errors.js";
 import { progressBar, writeRejects, type ImportReport } from "../../core/import.js";
+import { interruptible } from "../interrupt.js";
 
 export { exportData } from "./data-export.js";
 export { backup, restore, forget } from "./data-safety.js";
@@ -65,10 +66,12 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): P
   const { importPurchases: run } = await import("../../core/import-purchases.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
-    const { report, header } = await run(ctx.store(), file!, ctx.now, {
-      map: opts.map, source: opts.source, currency: opts.currency, decimalComma: opts.decimalComma, createContacts: opts.createContacts,
-      dryRun: opts.dryRun, skipInvalid: opts.skipInvalid, onProgress: bar.update,
-    });
+    const { report, header } = await interruptible((signal) =>
+      run(ctx.store(), file!, ctx.now, {
+        map: opts.map, source: opts.source, currency: opts.currency, decimalComma: opts.decimalComma, createContacts: opts.createContacts,
+        dryRun: opts.dryRun, skipInvalid: opts.skipInvalid, onProgress: bar.update, signal,
+      }),
+    );
     bar.finish();
     finishImport(ctx, report, header, opts, "purchases");
   } finally {
@@ -81,10 +84,12 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Pr
   const { importContacts: run } = await import("../../core/import-contacts.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
-    const { report, header } = await run(ctx.store(), file!, ctx.now, {
-      format: opts.format, map: opts.map, onDuplicate: opts.onDuplicate, source: opts.source,
-      dryRun: opts.dryRun, skipInvalid: opts.skipInvalid, onProgress: bar.update,
-    });
+    const { report, header } = await interruptible((signal) =>
+      run(ctx.store(), file!, ctx.now, {
+        format: opts.format, map: opts.map, onDuplicate: opts.onDuplicate, source: opts.source,
+        dryRun: opts.dryRun, skipInvalid: opts.skipInvalid, onProgress: bar.update, signal,
+      }),
+    );
     bar.finish();
     finishImport(ctx, report, header, opts, "contacts");
   } finally {
@@ -97,10 +102,12 @@ export async function importInteractions(ctx: Ctx, [file]: string[], opts: Opts)
   const { importInteractions: run } = await import("../../core/import-interactions.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
-    const { report, header } = await run(ctx.store(), file!, ctx.now, {
-      map: opts.map, source: opts.source, createContacts: opts.createContacts,
-      dryRun: opts.dryRun, skipInvalid: opts.skipInvalid, onProgress: bar.update,
-    });
+    const { report, header } = await interruptible((signal) =>
+      run(ctx.store(), file!, ctx.now, {
+        map: opts.map, source: opts.source, createContacts: opts.createContacts,
+        dryRun: opts.dryRun, skipInvalid: opts.skipInvalid, onProgress: bar.update, signal,
+      }),
+    );
     bar.finish();
     finishImport(ctx, report, header, opts, "interactions");
   } finally {

@@ -144,7 +144,7 @@ export async function snooze(ctx: Ctx, [id]: string[], opts: Opts): Promise<void
 
 export async function rm(ctx: Ctx, ids: string[]): Promise<void> {
   for (const f of removeFollowups(ctx.store(), parseFollowupIds(ids)))
-    ctx.info(`deleted follow-up #${f.id} with ${f.contactName}${f.note ? ` (${f.note})` : ""}`);
+    ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
 }
 
 /** The JSON/CSV record of a reminder (documented in the README). */
@@ -234,5 +234,5 @@ export async function resolveIssues(ctx: Ctx, ids: string[]): Promise<void> {
   const parsed = [...new Set(ids.map((v) => parseId(v, "interaction id", "crm log resolve 34")))];
   const store = ctx.store();
   const resolved = inTransaction(store, () => parsed.map((id) => resolveIssue(store, id, ctx.now)));
-  for (const r of resolved) ctx.info(`resolved issue #${r.id} with ${r.contactName}: ${r.summary}`);
+  for (const r of resolved) ctx.info(`resolved issue #${r.id} with ${r.contactName}`);
 }

@@ -10,7 +10,9 @@ import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.
 import { applyResponsesImport, planResponsesImport } from "../../core/import-responses.js";
 import { resolveContact } from "../../core/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
-import { usageError, quote } from "../../errors.js";
+import { CrmError, usageError, quote } from "../../errors.js";
+import { writeTo } from "../../io/csv.js";
+import { inTransaction, type Store } from "../../db/open.js";
 import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
 
 type Opts = Record<string, any>;
@@ -148,14 +150,21 @@ const commentColumns: Column<SurveyComment>[] = [
 
 export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: Opts): Promise<void> {
   const store = ctx.store();
-  const survey = resolveSurvey(store, surveyRef!);
+  resolveSurvey(store, surveyRef!);
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file!);
   } catch (err) {
     throw usageError(`cannot read ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the file path");
   }
-  const plan = planResponsesImport(store, survey, bytes, file!, { createContacts: opts.createContacts }, ctx.now);
+  // Checked and written under one write lock: a plan made before it would miss the answers and
+  // contacts another process writes meanwhile (the same file imported twice at once went in twice).
+  inTransaction(store, () => importResponsesLocked(ctx, store, surveyRef!, file!, bytes, opts));
+}
+
+function importResponsesLocked(ctx: Ctx, store: Store, surveyRef: string, file: string, bytes: Uint8Array, opts: Opts): void {
+  const survey = resolveSurvey(store, surveyRef);
+  const plan = planResponsesImport(store, survey, bytes, file, { createContacts: opts.createContacts }, ctx.now);
   if (plan.ignoredColumns.length) ctx.warn(`ignoring the column${plan.ignoredColumns.length === 1 ? "" : "s"} ${plan.ignoredColumns.map((c) => quote(c)).join(", ")}`);
   if (plan.datedNow && plan.rows) ctx.warn(`the file has no date column: every answer is dated ${localDateTime(ctx.now)}`);
   for (const p of plan.problems) ctx.info(`line ${p.line}: ${p.reason}`);
@@ -193,9 +202,11 @@ export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opt
 function writeRejects(ctx: Ctx, path: string, header: string[], problems: { line: number; reason: string; cells: string[] }[]): void {
   const text = stringify([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
   try {
-    fs.writeFileSync(path, text, { mode: 0o600 });
+    // Beside and renamed into place, owner-only even where an older, more open file stood.
+    writeTo(path, (sink) => sink.write(text));
   } catch (err) {
-    throw usageError(`cannot write the rejects file ${quote(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "choose another path with --rejects");
+    const why = err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    throw usageError(`cannot write the rejects file ${quote(path)}: ${why}`, "choose another path with --rejects");
   }
   ctx.warn(`${problems.length} rejected row${problems.length === 1 ? "" : "s"}, with reasons, written to ${path}`);
 }

@@ -1,9 +1,11 @@
 // Where records meet the terminal: one function prints a list of records as a table (borders and
 // colour on a TTY; aligned plain columns without borders when piped), JSON or CSV, to stdout or -o.
 import fs from "node:fs";
-import { toCsv } from "../../io/csv.js";
+import path from "node:path";
+import { toCsv, writeTo } from "../../io/csv.js";
 import { usageError, quote } from "../../errors.js";
 import type { Ctx } from "../context.js";
+import { terminalSafe } from "./safe-text.js";
 
 export type Format = "table" | "json" | "csv";
 export const FORMATS: readonly Format[] = ["table", "json", "csv"];
@@ -21,14 +23,20 @@ export function parseFormat(value: string | undefined, allowed: readonly string[
   return format as Format;
 }
 
-/** Writes text to `-o <file>` when given, else stdout. */
+/**
+ * Writes text to `-o <file>` when given, else stdout. Text for people (the table format) is made
+ * terminal-safe here, whatever command built it; JSON and CSV are data and go out as they are.
+ */
 export function emit(ctx: Ctx, text: string): void {
+  if (ctx.format === "table") text = terminalSafe(text, ctx.useColor);
   if (ctx.outputFile) {
-    try {
-      fs.writeFileSync(ctx.outputFile, text, { mode: 0o600 });
-    } catch (err) {
-      throw usageError(`cannot write ${quote(ctx.outputFile)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the -o path");
-    }
+    const target = path.resolve(ctx.outputFile);
+    const db = path.resolve(ctx.dbPath);
+    if ([db, `${db}-wal`, `${db}-shm`].includes(target)) throw usageError(`-o ${quote(ctx.outputFile)} is the database itself`, "choose another file name");
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw usageError(`-o ${quote(ctx.outputFile)} is a directory`, "give a file name");
+    // Written beside and renamed into place: never half a file, and a new file that only its owner
+    // reads (reports hold personal data), even where an older, more open one stood.
+    writeTo(ctx.outputFile, (sink) => sink.write(text));
     ctx.info(`wrote ${ctx.outputFile}`);
     return;
   }
@@ -42,7 +50,7 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-const oneLine = (v: unknown) => (v === null || v === undefined ? "" : String(v).replace(/[\t\r\n]+/g, " "));
+const oneLine = (v: unknown) => (v === null || v === undefined ? "" : terminalSafe(String(v).replace(/[\t\r\n]+/g, " ")));
 
 /** Aligned columns separated by two spaces, no borders, no truncation: for pipes and scripts. */
 export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
