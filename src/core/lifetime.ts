@@ -113,13 +113,12 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
         const T = c.ageDays / DAYS_PER_WEEK;
         const value = gammaGammaExpectedValue(gammaGamma, c.x, c.repeatMean);
         const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate });
-        return {
-          ...describe(c),
-          pAlive: round4(bgnbdPAlive(bgnbd, c.x, tx, T)),
-          expectedPurchases: round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T)),
-          expectedOrderValue: round(value * opts.margin),
-          clv: round(clv * opts.margin),
-        };
+        const row = describe(c) as ClvRow;
+        row.pAlive = round4(bgnbdPAlive(bgnbd, c.x, tx, T));
+        row.expectedPurchases = round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
+        row.expectedOrderValue = round(value * opts.margin);
+        row.clv = round(clv * opts.margin);
+        return row;
       });
       if (rows) return {
         model: "bgnbd",
