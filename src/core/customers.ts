@@ -113,25 +113,56 @@ export interface PurchaseDays {
 /**
  * Every purchase dated up to now that has a contact, grouped per contact and local calendar day:
  * calls `onCustomer` once per contact and currency, in contact order. One ordered pass over the
- * covering index purchases(contact_id, at, currency, amount_minor); the local day is worked out here
- * (see LocalDays) rather than by SQLite's 'localtime', which costs a libc time-zone conversion per row.
- * Instants come in order, so a contact's days do too — except across a zone change at local midnight,
- * after which that contact's days are sorted and merged.
+ * covering index purchases(contact_id, at, currency, amount_minor) that hands over one row per
+ * contact, its instants and amounts as JSON arrays (a million rows as a million JS arrays cost three
+ * times as much). The local day is worked out here (see LocalDays) rather than by SQLite's
+ * 'localtime', which costs a libc time-zone conversion per row. Instants come in order, so a
+ * contact's days do too — except across a zone change at local midnight, after which that contact's
+ * days are sorted and merged.
  */
 export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCustomer: (days: PurchaseDays) => void): void {
-  const rows = store.sqlite
+  const contacts = store.sqlite
     .prepare(
-      `select contact_id, unixepoch(at), currency, amount_minor from purchases
-       where contact_id is not null and at <= ? order by contact_id, at`,
+      `select contact_id, json_group_array(unixepoch(at)), json_group_array(amount_minor),
+         case when min(currency) = max(currency) then min(currency) else json_group_array(currency) end
+       from purchases where contact_id is not null and at <= ? group by contact_id`,
     )
     .raw()
-    .iterate(now.toISOString()) as IterableIterator<[number, number | null, string, number]>;
+    .iterate(now.toISOString()) as IterableIterator<[number, string, string, string]>;
   const byCurrency = new Map<string, PurchaseDays & { sorted: boolean }>();
+  const daysIn = (currency: string) => {
+    let days = byCurrency.get(currency);
+    if (!days) byCurrency.set(currency, (days = { contactId: 0, currency, length: 0, day: [], total: [], count: [], sorted: true }));
+    return days;
+  };
   const open: (PurchaseDays & { sorted: boolean })[] = [];
-  let lastContact = -1;
-  let lastCurrency = "";
-  let c: (PurchaseDays & { sorted: boolean }) | undefined;
-  const flush = () => {
+  for (const [contactId, secondsJson, amountsJson, currencyOrJson] of contacts) {
+    const seconds = JSON.parse(secondsJson) as (number | null)[];
+    const amounts = JSON.parse(amountsJson) as number[];
+    // Nearly always one currency per customer; otherwise the row's currencies, in the same order.
+    const currencies = currencyOrJson.startsWith("[") ? (JSON.parse(currencyOrJson) as string[]) : undefined;
+    let c = daysIn(currencies ? currencies[0]! : currencyOrJson);
+    for (let k = 0; k < seconds.length; k++) {
+      const when = seconds[k];
+      if (when === null || when === undefined) continue; // not a readable instant (the schema stores ISO 8601 UTC)
+      if (currencies && currencies[k] !== c.currency) c = daysIn(currencies[k]!);
+      if (c.length === 0) {
+        c.contactId = contactId;
+        open.push(c);
+      }
+      const day = local.of(when);
+      const i = c.length - 1;
+      if (i >= 0 && c.day[i] === day) {
+        c.total[i] += amounts[k]!;
+        c.count[i]++;
+      } else {
+        if (i >= 0 && day < c.day[i]!) c.sorted = false;
+        c.day[i + 1] = day;
+        c.total[i + 1] = amounts[k]!;
+        c.count[i + 1] = 1;
+        c.length = i + 2;
+      }
+    }
     for (const days of open) {
       if (!days.sorted) mergeDays(days);
       onCustomer(days);
@@ -139,37 +170,7 @@ export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCu
       days.sorted = true;
     }
     open.length = 0;
-    c = undefined;
-  };
-  for (const [contactId, seconds, currency, amount] of rows) {
-    if (seconds === null) continue; // not a readable instant (the schema stores ISO 8601 UTC)
-    if (contactId !== lastContact) {
-      flush();
-      lastContact = contactId;
-    }
-    if (!c || currency !== lastCurrency) {
-      c = byCurrency.get(currency);
-      if (!c) byCurrency.set(currency, (c = { contactId, currency, length: 0, day: [], total: [], count: [], sorted: true }));
-      if (c.length === 0) {
-        c.contactId = contactId;
-        open.push(c);
-      }
-      lastCurrency = currency;
-    }
-    const day = local.of(seconds);
-    const i = c.length - 1;
-    if (i >= 0 && c.day[i] === day) {
-      c.total[i] += amount;
-      c.count[i]++;
-    } else {
-      if (i >= 0 && day < c.day[i]!) c.sorted = false;
-      c.day[i + 1] = day;
-      c.total[i + 1] = amount;
-      c.count[i + 1] = 1;
-      c.length = i + 2;
-    }
   }
-  flush();
 }
 
 function mergeDays(days: PurchaseDays): void {
