@@ -122,33 +122,44 @@ export function logHyp2f1(a: number, b: number, c: number, z: number, options: H
  * CLV needs the same a, b, c at twelve monthly horizons). Throws as logHyp2f1 does.
  */
 export function logHyp2f1Many(a: number, b: number, c: number, zs: readonly number[], options: Hyp2f1Options = {}): number[] {
+  for (const z of zs) if (!(z >= 0 && z < 1)) throw new RangeError(`logHyp2f1: z must be in [0, 1), got ${z}`);
   if (c <= 0 && Number.isInteger(c)) {
     throw new RangeError(`logHyp2f1: c must not be zero or a negative integer, got ${c}`);
   }
-  for (const z of zs) if (!(z >= 0 && z < 1)) throw new RangeError(`logHyp2f1: z must be in [0, 1), got ${z}`);
   const excess = c - a - b;
-  const out = zs.map((z) => (z === 0 ? 0 : NaN));
-  const pending = zs.map((_, j) => j).filter((j) => zs[j] !== 0);
-  if (!pending.length) return out;
-  const series = excess < 0 ? logHyp2f1SeriesMany(c - a, c - b, c, zs, pending, options) : logHyp2f1SeriesMany(a, b, c, zs, pending, options);
-  for (const j of pending) out[j] = excess < 0 ? excess * Math.log1p(-zs[j]!) + series[j]! : series[j]!;
+  const out = new Array<number>(zs.length);
+  if (excess < 0) {
+    logHyp2f1SeriesMany(c - a, c - b, c, zs, out, options);
+    for (let j = 0; j < zs.length; j++) if (zs[j] !== 0) out[j] = excess * Math.log1p(-zs[j]!) + out[j]!;
+  } else logHyp2f1SeriesMany(a, b, c, zs, out, options);
   return out;
 }
 
-/** logHyp2f1Series for the z of `pending`, sharing the coefficient ratios (same arithmetic per z). */
-function logHyp2f1SeriesMany(a: number, b: number, c: number, zs: readonly number[], pending: number[], options: Hyp2f1Options): number[] {
+/**
+ * logHyp2f1Series for every non-zero z (0 for z = 0) into `out`, sharing the coefficient ratios;
+ * the arithmetic per z is exactly the single version's.
+ */
+function logHyp2f1SeriesMany(a: number, b: number, c: number, zs: readonly number[], out: number[], options: Hyp2f1Options): void {
   const tolerance = options.tolerance ?? 1e-15;
   const maxTerms = options.maxTerms ?? 1_000_000;
-  const out = new Array<number>(zs.length).fill(NaN);
-  const term = zs.map(() => 1);
-  const sum = zs.map(() => 1);
-  const logScale = zs.map(() => 0);
-  let active = pending;
-  for (let n = 0; n < maxTerms && active.length; n++) {
+  const size = zs.length;
+  const term = new Float64Array(size).fill(1);
+  const sum = new Float64Array(size).fill(1);
+  const logScale = new Float64Array(size);
+  // The z still being summed, compacted in place as they finish.
+  const active = new Int32Array(size);
+  let count = 0;
+  for (let j = 0; j < size; j++) {
+    if (zs[j] === 0) out[j] = 0;
+    else active[count++] = j;
+  }
+  for (let n = 0; n < maxTerms && count > 0; n++) {
     const ratio = ((a + n) * (b + n)) / ((c + n) * (n + 1));
     const ratioNext = ((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2));
-    const stillActive: number[] = [];
-    for (const j of active) {
+    const pastSignChanges = n + 1 > -a && n + 1 > -b;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const j = active[i]!;
       const z = zs[j]!;
       term[j] *= ratio * z;
       sum[j] += term[j]!;
@@ -162,24 +173,16 @@ function logHyp2f1SeriesMany(a: number, b: number, c: number, zs: readonly numbe
         sum[j] /= scale;
         term[j] /= scale;
       }
-      const next = Math.abs(ratioNext * z);
-      const bound = Math.max(next, z);
-      if (bound < 1 && n + 1 > -a && n + 1 > -b) {
-        const tail = (Math.abs(term[j]!) * bound) / (1 - bound);
-        if (tail <= tolerance * Math.abs(sum[j]!)) {
-          out[j] = finishSeries(sum[j]!, logScale[j]!, a, b, c, z);
-          continue;
-        }
+      const bound = Math.max(Math.abs(ratioNext * z), z);
+      if (bound < 1 && pastSignChanges && (Math.abs(term[j]!) * bound) / (1 - bound) <= tolerance * Math.abs(sum[j]!)) {
+        out[j] = finishSeries(sum[j]!, logScale[j]!, a, b, c, z);
+        continue;
       }
-      stillActive.push(j);
+      active[kept++] = j;
     }
-    active = stillActive;
+    count = kept;
   }
-  if (active.length) {
-    const z = zs[active[0]!];
-    throw new RangeError(`logHyp2f1: series did not converge in ${maxTerms} terms (a=${a}, b=${b}, c=${c}, z=${z})`);
-  }
-  return out;
+  if (count > 0) throw new RangeError(`logHyp2f1: series did not converge in ${maxTerms} terms (a=${a}, b=${b}, c=${c}, z=${zs[active[0]!]})`);
 }
 
 /** The hypergeometric series Σ (a)_n (b)_n / ((c)_n n!) z^n, returned as its logarithm. */
