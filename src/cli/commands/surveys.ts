@@ -1,6 +1,5 @@
 // Survey commands and `crm import responses`: parse the options, call core, render the result.
 import fs from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import type { Ctx } from "../context.js";
 import {
   createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
@@ -11,6 +10,7 @@ import { applyResponsesImport, planResponsesImport } from "../../core/import-res
 import { resolveContact } from "../../core/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
+import { csvLines } from "../../io/csv.js";
 import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
 
 type Opts = Record<string, any>;
@@ -191,7 +191,7 @@ export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opt
 }
 
 function writeRejects(ctx: Ctx, path: string, header: string[], problems: { line: number; reason: string; cells: string[] }[]): void {
-  const text = stringify([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
+  const text = csvLines([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
   try {
     fs.writeFileSync(path, text, { mode: 0o600 });
   } catch (err) {
