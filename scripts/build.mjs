@@ -1,5 +1,7 @@
 // Bundles the CLI into dist/ with esbuild: one small entry chunk, and one chunk per command module
-// loaded by dynamic import only when that command runs. better-sqlite3 stays external (native addon).
+// loaded by dynamic import only when that command runs. better-sqlite3's JavaScript is bundled too
+// (loading it from node_modules through Node's CommonJS-from-ESM path cost ~15 ms per command); its
+// native addon cannot be, and is loaded from node_modules by path (openStore's nativeBinding).
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 
@@ -12,7 +14,6 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["better-sqlite3"],
   chunkNames: "chunks/[name]-[hash]",
   minifySyntax: true,
   legalComments: "none",

@@ -5,8 +5,8 @@
 // All formulas are evaluated in log space: a customer with hundreds of purchases would otherwise
 // overflow (α + T)^(r + x) and the like.
 
-import { nelderMead, type NelderMeadOptions } from "./optimize.js";
-import { lgamma, logAddExp, logHyp2f1 } from "./special.js";
+import { bfgs, nelderMead, type NelderMeadOptions } from "./optimize.js";
+import { digamma, lgamma, logAddExp, logHyp2f1, logHyp2f1Many } from "./special.js";
 
 export interface BgNbdParams {
   r: number;
@@ -58,7 +58,7 @@ export function bgnbdLogLikelihood(params: BgNbdParams, customer: BgNbdCustomer)
 /** Sum of the customers' log-likelihoods, each weighted by its count. */
 export function bgnbdTotalLogLikelihood(params: BgNbdParams, customers: readonly BgNbdCustomer[]): number {
   checkParams(params);
-  const data = compress(customers);
+  const data = columns(distinctRows(customers));
   return -negativeLogLikelihood(data, logParams(params)) * data.totalWeight;
 }
 
@@ -68,19 +68,45 @@ export function bgnbdTotalLogLikelihood(params: BgNbdParams, customers: readonly
  * number of customers). Customers with identical (x, t_x, T) share one likelihood term.
  */
 export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitOptions = {}): BgNbdFit {
-  const data = compress(customers);
+  const rows = distinctRows(customers);
+  const data = columns(rows);
   if (data.totalWeight === 0) throw new RangeError("fitBgNbd: no customers to fit");
   const start = options.start ?? { r: 1, alpha: 1, a: 1, b: 1 };
   checkParams(start);
-  const result = nelderMead((p) => negativeLogLikelihood(data, p), logParams(start), {
-    initialStep: 0.5,
-    xTolerance: 1e-6,
-    fTolerance: 1e-11,
-    ...options.optimizer,
-  });
-  const [r, alpha, a, b] = result.x.map(Math.exp) as [number, number, number, number];
-  return { r, alpha, a, b, logLikelihood: -result.value * data.totalWeight, customers: data.totalWeight };
+  const nelderMeadFit = (on: CompressedCustomers, from: number[]) =>
+    nelderMead((p) => negativeLogLikelihood(on, p), from, { initialStep: 0.5, xTolerance: 1e-6, fTolerance: 1e-11, ...options.optimizer });
+  let best: { x: number[]; value: number } | undefined;
+  if (rows.length > LARGE_FIT_ROWS && !options.optimizer) {
+    // Many distinct customers: Nelder–Mead on an evenly spread sample of them finds the neighbourhood
+    // of the maximum, and BFGS with the analytic gradient polishes it on all of them — a few dozen
+    // passes over the data instead of the ~500 Nelder–Mead needs. Nelder–Mead on all is the fallback.
+    const sample = columns(rows.filter((_, i) => i % Math.ceil(rows.length / SAMPLE_ROWS) === 0));
+    const near = nelderMead((p) => negativeLogLikelihood(sample, p), logParams(start), { initialStep: 0.5, xTolerance: 1e-4, fTolerance: 1e-9 }).x;
+    const polished = bfgs((p, gradient) => negativeLogLikelihoodAndGradient(data, p, gradient), near);
+    best = polished.converged ? polished : nelderMeadFit(data, near);
+  } else best = nelderMeadFit(data, logParams(start));
+  const [r, alpha, a, b] = best.x.map(Math.exp) as [number, number, number, number];
+  return { r, alpha, a, b, logLikelihood: -best.value * data.totalWeight, customers: data.totalWeight };
 }
+
+/**
+ * The objective the fit minimises on these customers — the mean negative log-likelihood at
+ * log-parameters log(r, α, a, b) — alone and with its gradient (for tests of the gradient).
+ */
+export function bgnbdObjective(customers: readonly BgNbdCustomer[]): {
+  value: (p: ArrayLike<number>) => number;
+  withGradient: (p: ArrayLike<number>, gradient: Float64Array) => number;
+} {
+  const data = columns(distinctRows(customers));
+  return { value: (p) => negativeLogLikelihood(data, p), withGradient: (p, gradient) => negativeLogLikelihoodAndGradient(data, p, gradient) };
+}
+
+/**
+ * Above this many distinct (x, t_x, T) the fit samples, then polishes with gradients (see fitBgNbd);
+ * at or below it, plain Nelder–Mead as always (CDNOW's 2,357 customers take that path).
+ */
+export const LARGE_FIT_ROWS = 20_000;
+const SAMPLE_ROWS = 2_500;
 
 /**
  * P(customer still alive | x, t_x, T) = 1 / (1 + δ(x>0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)).
@@ -115,6 +141,27 @@ export function bgnbdConditionalExpected(params: BgNbdParams, t: number, x: numb
   if (x === 0) return numerator;
   const logOddsDead = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
   return numerator * Math.exp(-logAddExp(0, logOddsDead));
+}
+
+/**
+ * bgnbdConditionalExpected at several horizons `ts` for one customer: the same values bit for bit,
+ * with what does not depend on t (the checks, P(alive), the 2F1 coefficients) computed once.
+ */
+export function bgnbdConditionalExpectedAt(params: BgNbdParams, ts: readonly number[], x: number, tx: number, T: number): number[] {
+  checkParams(params);
+  checkCustomer({ x, tx, T });
+  for (const t of ts) checkHorizon(t);
+  const { r, alpha, a, b } = params;
+  checkNotOne(a);
+  const logHyps = logHyp2f1Many(r + x, b + x, a + b + x - 1, ts.map((t) => t / (alpha + T + t)));
+  const logAlphaT = Math.log(alpha + T);
+  const alive =
+    x === 0 ? 1 : Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (logAlphaT - Math.log(alpha + tx))));
+  return ts.map((t, i) => {
+    const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + t));
+    const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[i]! + logDiscount);
+    return x === 0 ? numerator : numerator * alive;
+  });
 }
 
 /**
@@ -190,22 +237,43 @@ interface CompressedCustomers {
   logAlphaTx: Float64Array;
 }
 
-function compress(customers: readonly BgNbdCustomer[]): CompressedCustomers {
-  const rows = new Map<string, { x: number; tx: number; T: number; w: number }>();
+interface DistinctRow {
+  x: number;
+  tx: number;
+  T: number;
+  w: number;
+}
+
+/** Distinct (x, t_x, T) with their total weight, in order of first appearance. */
+function distinctRows(customers: readonly BgNbdCustomer[]): DistinctRow[] {
+  // Nested maps on the numbers themselves: no key strings to build for a hundred thousand customers.
+  const byX = new Map<number, Map<number, Map<number, DistinctRow>>>();
+  const rows: DistinctRow[] = [];
   for (const c of customers) {
     checkCustomer(c);
     const w = c.count ?? 1;
     if (w === 0) continue;
     const tx = c.x === 0 ? 0 : c.tx; // t_x plays no part when x = 0
-    const key = `${c.x}|${tx}|${c.T}`;
-    const row = rows.get(key);
+    let byT = byX.get(c.x);
+    if (!byT) byX.set(c.x, (byT = new Map()));
+    let byTx = byT.get(c.T);
+    if (!byTx) byT.set(c.T, (byTx = new Map()));
+    const row = byTx.get(tx);
     if (row) row.w += w;
-    else rows.set(key, { x: c.x, tx, T: c.T, w });
+    else {
+      const fresh = { x: c.x, tx, T: c.T, w };
+      byTx.set(tx, fresh);
+      rows.push(fresh);
+    }
   }
-  const xIndex = indexOf([...rows.values()].map((row) => row.x));
-  const TIndex = indexOf([...rows.values()].map((row) => row.T));
-  const txIndex = indexOf([...rows.values()].map((row) => row.tx));
-  const n = rows.size;
+  return rows;
+}
+
+function columns(rows: readonly DistinctRow[]): CompressedCustomers {
+  const xIndex = indexOf(rows.map((row) => row.x));
+  const TIndex = indexOf(rows.map((row) => row.T));
+  const txIndex = indexOf(rows.map((row) => row.tx));
+  const n = rows.length;
   const data: CompressedCustomers = {
     xs: Float64Array.from(xIndex.keys()),
     Ts: Float64Array.from(TIndex.keys()),
@@ -221,7 +289,7 @@ function compress(customers: readonly BgNbdCustomer[]): CompressedCustomers {
     logAlphaTx: new Float64Array(txIndex.size),
   };
   let i = 0;
-  for (const row of rows.values()) {
+  for (const row of rows) {
     data.rowX[i] = xIndex.get(row.x)!;
     data.rowT[i] = TIndex.get(row.T)!;
     data.rowTx[i] = txIndex.get(row.tx)!;
@@ -269,4 +337,84 @@ function negativeLogLikelihood(data: CompressedCustomers, p: ArrayLike<number>):
     total += rowWeight[i] * ll;
   }
   return -total / data.totalWeight;
+}
+
+/**
+ * The mean negative log-likelihood at log-parameters p = log(r, α, a, b), as negativeLogLikelihood,
+ * and its gradient with respect to p (written into `gradient`), for the BFGS polish. With
+ * ℓ = head(x) + log(e^u + δ e^v), u = −(r + x) log(α + T), v = log a − log(b + x − 1) − (r + x) log(α + t_x):
+ *   ∂ℓ/∂r = ψ(r + x) − ψ(r) + log α − σ log(α + T) − (1 − σ) log(α + t_x)
+ *   ∂ℓ/∂α = r/α − (r + x) [σ/(α + T) + (1 − σ)/(α + t_x)]
+ *   ∂ℓ/∂a = ψ(a + b) − ψ(a + b + x) + (1 − σ)/a
+ *   ∂ℓ/∂b = ψ(a + b) − ψ(b) + ψ(b + x) − ψ(a + b + x) − (1 − σ)/(b + x − 1)
+ * where σ = e^u / (e^u + e^v) (1 when x = 0); each times the parameter for the log scale.
+ */
+function negativeLogLikelihoodAndGradient(data: CompressedCustomers, p: ArrayLike<number>, gradient: Float64Array): number {
+  const r = Math.exp(p[0]);
+  const alpha = Math.exp(p[1]);
+  const a = Math.exp(p[2]);
+  const b = Math.exp(p[3]);
+  const { xs, Ts, txs, headByX, logA4ByX, logAlphaT, logAlphaTx } = data;
+  const nx = xs.length;
+  const dHeadR = new Float64Array(nx);
+  const dHeadA = new Float64Array(nx);
+  const dHeadB = new Float64Array(nx);
+  const invBx = new Float64Array(nx);
+  const common = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  const psiR = digamma(r);
+  const psiAB = digamma(a + b);
+  const psiB = digamma(b);
+  const logA = Math.log(a);
+  const logAlpha = Math.log(alpha);
+  for (let k = 0; k < nx; k++) {
+    const x = xs[k];
+    headByX[k] = common + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    logA4ByX[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
+    const psiABX = digamma(a + b + x);
+    dHeadR[k] = digamma(r + x) - psiR + logAlpha;
+    dHeadA[k] = psiAB - psiABX;
+    dHeadB[k] = psiAB - psiB + digamma(b + x) - psiABX;
+    invBx[k] = x > 0 ? 1 / (b + x - 1) : 0;
+  }
+  const invAlphaT = new Float64Array(Ts.length);
+  const invAlphaTx = new Float64Array(txs.length);
+  for (let j = 0; j < Ts.length; j++) (logAlphaT[j] = Math.log(alpha + Ts[j])), (invAlphaT[j] = 1 / (alpha + Ts[j]));
+  for (let j = 0; j < txs.length; j++) (logAlphaTx[j] = Math.log(alpha + txs[j])), (invAlphaTx[j] = 1 / (alpha + txs[j]));
+
+  const { rowX, rowT, rowTx, rowWeight } = data;
+  let total = 0;
+  let gr = 0;
+  let galpha = 0;
+  let ga = 0;
+  let gb = 0;
+  for (let i = 0; i < rowX.length; i++) {
+    const k = rowX[i];
+    const w = rowWeight[i];
+    const power = r + xs[k];
+    const t = rowT[i];
+    const stillAlive = -power * logAlphaT[t];
+    let ll: number;
+    let sigma = 1;
+    let dR = dHeadR[k] - logAlphaT[t];
+    let dAlpha = r / alpha - power * invAlphaT[t];
+    if (xs[k] > 0) {
+      const tx = rowTx[i];
+      const diedAfterLast = logA4ByX[k] - power * logAlphaTx[tx];
+      ll = headByX[k] + logAddExp(stillAlive, diedAfterLast);
+      sigma = 1 / (1 + Math.exp(diedAfterLast - stillAlive));
+      dR = dHeadR[k] - sigma * logAlphaT[t] - (1 - sigma) * logAlphaTx[tx];
+      dAlpha = r / alpha - power * (sigma * invAlphaT[t] + (1 - sigma) * invAlphaTx[tx]);
+    } else ll = headByX[k] + stillAlive;
+    total += w * ll;
+    gr += w * dR;
+    galpha += w * dAlpha;
+    ga += w * (dHeadA[k] + (1 - sigma) / a);
+    gb += w * (dHeadB[k] - (1 - sigma) * invBx[k]);
+  }
+  const scale = -1 / data.totalWeight;
+  gradient[0] = gr * r * scale;
+  gradient[1] = galpha * alpha * scale;
+  gradient[2] = ga * a * scale;
+  gradient[3] = gb * b * scale;
+  return total * scale;
 }

@@ -2,7 +2,7 @@
 // month, discounted — as the `lifetimes` library computes it) and the simple retention-based forms of
 // Gupta & Lehmann (2003).
 
-import { bgnbdConditionalExpected, type BgNbdParams } from "./bgnbd.js";
+import { bgnbdConditionalExpectedAt, type BgNbdParams } from "./bgnbd.js";
 import { gammaGammaExpectedValue, type GammaGammaParams } from "./gammagamma.js";
 
 export interface ClvCustomer {
@@ -64,10 +64,12 @@ export function predictiveClv(
   const value = gammaGammaExpectedValue(gammaGamma, customer.x, customer.mbar);
   const { x, tx, T } = customer;
 
+  const monthEnds = Array.from({ length: months }, (_, i) => (i + 1) * monthInUnits);
+  const toMonthEnd = bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, tx, T); // E[Y(i·M)], i = 1..H
   let clv = 0;
   let purchasesSoFar = 0; // E[Y((i − 1)·M)]
   for (let i = 1; i <= months; i++) {
-    const purchasesToMonthEnd = bgnbdConditionalExpected(bgnbd, i * monthInUnits, x, tx, T);
+    const purchasesToMonthEnd = toMonthEnd[i - 1]!;
     clv += (value * (purchasesToMonthEnd - purchasesSoFar)) / Math.pow(1 + monthly, i);
     purchasesSoFar = purchasesToMonthEnd;
   }

@@ -12,7 +12,7 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string, formats?
     const cmd = params[params.length - 1] as Command;
     const opts = params[params.length - 2] as Record<string, any>;
     const args = params.slice(0, -2).flat() as string[];
-    // The context (and with it the database driver, chalk, the renderers) loads only when a command runs.
+    // The context (and with it the database driver and the renderers) loads only when a command runs.
     const { makeContext } = await import("./context.js");
     const ctx = await makeContext(cmd, formats);
     try {

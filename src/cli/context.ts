@@ -1,11 +1,11 @@
 // Everything a command needs from the outside world, resolved once: the clock (--as-of/CRM_NOW), the
 // database (opened on first use), the output format and whether colour and prompts are allowed.
-import { Chalk, type ChalkInstance } from "chalk";
 import type { Command } from "commander";
 import { parseAsOf } from "../io/dates.js";
 import { openStore, resolveDbPath, translateSqliteError, type Store } from "../db/open.js";
 import { parseFormat, type Format } from "./render/output.js";
 import { terminalSafe } from "./render/safe-text.js";
+import { makeColors, type Colors } from "./render/colors.js";
 
 export interface Ctx {
   now: Date;
@@ -14,9 +14,9 @@ export interface Ctx {
   /** "box" on a TTY, "plain" (aligned, borderless) when stdout is piped. */
   tableStyle: "box" | "plain";
   useColor: boolean;
-  color: ChalkInstance;
+  color: Colors;
   /** Colour decision for stderr (it may be a TTY while stdout is piped). */
-  errColor: ChalkInstance;
+  errColor: Colors;
   interactive: boolean;
   dbPath: string;
   /** The --db flag as given, if any. */
@@ -47,8 +47,8 @@ export async function makeContext(cmd: Command, formats?: readonly string[]): Pr
   const now = asOf ? await parseAsOf(asOf, new Date()) : new Date();
   const useColor = colorAllowed(process.stdout, opts);
   const errColorOn = colorAllowed(process.stderr, opts);
-  const color = new Chalk({ level: useColor ? 1 : 0 });
-  const errColor = new Chalk({ level: errColorOn ? 1 : 0 });
+  const color = makeColors(useColor);
+  const errColor = makeColors(errColorOn);
   const dbPath = resolveDbPath(opts.db, env);
   let store: Store | undefined;
   return {
@@ -57,7 +57,7 @@ export async function makeContext(cmd: Command, formats?: readonly string[]): Pr
     outputFile: opts.output,
     tableStyle: process.stdout.isTTY && !opts.output ? "box" : "plain",
     useColor: useColor && !opts.output,
-    color: opts.output ? new Chalk({ level: 0 }) : color,
+    color: opts.output ? makeColors(false) : color,
     errColor,
     interactive: Boolean(process.stdin.isTTY),
     dbPath,

@@ -7,7 +7,7 @@ import type { Store } from "../db/open.js";
 import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "./followups.js";
 import { daysBetween, localDate } from "../io/dates.js";
 import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "./deals.js";
-import { churnReport } from "./lifetime.js";
+import { topCustomersAtRisk } from "./lifetime.js";
 import { getSetting } from "./settings.js";
 import { currencyDigits, formatMinor, formatMoney } from "./money.js";
 
@@ -204,11 +204,9 @@ export const valuableCustomersAtRisk: AgendaSectionBuilder = {
   more: "crm report churn",
   build(store, now) {
     const threshold = Number(getSetting(store, "churn.threshold"));
-    const churn = churnReport(store, now, { threshold });
-    return churn.rows
-      .filter((r) => r.pAlive! >= LIKELY_GONE)
-      .slice(0, AT_RISK_ITEMS)
-      .map((r, i) => ({
+    // The churn report's first rows with P(alive) ≥ LIKELY_GONE, without a CLV for every customer.
+    const churn = topCustomersAtRisk(store, now, { threshold, atLeast: LIKELY_GONE, limit: AT_RISK_ITEMS });
+    return churn.rows.map((r, i) => ({
         kind: "customer",
         id: null,
         contactId: r.contactId,

@@ -6,7 +6,7 @@ import { usageError, quote } from "../errors.js";
 import { currencyDigits, normaliseCurrency } from "./money.js";
 import { getSetting } from "./settings.js";
 import { localDate } from "../io/dates.js";
-import { dayNumber } from "../analytics/period.js";
+import { dayNumber, isoDateFromDayNumber } from "../analytics/period.js";
 
 export { dayNumber };
 
@@ -42,67 +42,183 @@ export interface CustomerData {
 
 /**
  * The currency a customer report analyses: `--currency` when given, else the default currency when it
- * has purchases, else the currency with the most purchases.
+ * has purchases, else the currency with the most purchases. `present` lists the currencies with
+ * purchases, most purchases first.
  */
-export function reportCurrency(store: Store, now: Date, requested?: string): { currency: string; others: string[] } {
-  const present = store.sqlite
-    .prepare("select currency, count(*) n from purchases where at <= ? and contact_id is not null group by currency order by n desc")
-    .all(now.toISOString()) as { currency: string; n: number }[];
-  const codes = present.map((p) => p.currency);
+function chooseCurrency(store: Store, present: readonly string[], requested?: string): { currency: string; others: string[] } {
   let currency: string;
   if (requested) {
     currency = normaliseCurrency(requested);
-    if (codes.length && !codes.includes(currency))
-      throw usageError(`no purchases in ${quote(currency)}`, `purchases exist in: ${codes.join(", ")}`);
+    if (present.length && !present.includes(currency))
+      throw usageError(`no purchases in ${quote(currency)}`, `purchases exist in: ${present.join(", ")}`);
   } else {
     const preferred = getSetting(store, "currency");
-    currency = codes.includes(preferred) || !codes.length ? preferred : codes[0]!;
+    currency = present.includes(preferred) || !present.length ? preferred : present[0]!;
   }
-  return { currency, others: codes.filter((c) => c !== currency) };
+  return { currency, others: present.filter((c) => c !== currency) };
+}
+
+/**
+ * Local calendar day numbers (days since 1970-01-01 of the local date) of instants given as Unix
+ * seconds. The zone offset is looked up once per UTC day and reused when it is the same at both ends
+ * of the day (zones change offset at most once a day; a day with a change is looked up per hour, then
+ * per instant), so a million purchases cost a few thousand Date look-ups rather than a million.
+ */
+export class LocalDays {
+  private days = new Map<number, number>();
+  private hours = new Map<number, number>();
+  private iso = new Map<number, string>();
+
+  /** Offset (ms, local − UTC) over [start, start + length), or NaN when it changes within it. */
+  private static offsetOver(start: number, length: number): number {
+    const first = -new Date(start).getTimezoneOffset() * 60_000;
+    const last = -new Date(start + length - 1).getTimezoneOffset() * 60_000;
+    return first === last ? first : NaN;
+  }
+
+  of(seconds: number): number {
+    const day = Math.floor(seconds / 86_400);
+    let offset = this.days.get(day);
+    if (offset === undefined) this.days.set(day, (offset = LocalDays.offsetOver(day * 86_400_000, 86_400_000)));
+    if (Number.isNaN(offset)) {
+      const hour = Math.floor(seconds / 3600);
+      offset = this.hours.get(hour);
+      if (offset === undefined) this.hours.set(hour, (offset = LocalDays.offsetOver(hour * 3_600_000, 3_600_000)));
+      if (Number.isNaN(offset)) offset = -new Date(seconds * 1000).getTimezoneOffset() * 60_000;
+    }
+    return Math.floor((seconds * 1000 + offset) / 86_400_000);
+  }
+
+  /** "YYYY-MM-DD" of a day number, one string per distinct day. */
+  date(day: number): string {
+    let text = this.iso.get(day);
+    if (text === undefined) this.iso.set(day, (text = isoDateFromDayNumber(day)));
+    return text;
+  }
+}
+
+/**
+ * One customer's purchases in one currency, per local day in order: `day[i]` (day number), `total[i]`
+ * (minor units) and `count[i]` for i < length. Reused from customer to customer: copy what you keep.
+ */
+export interface PurchaseDays {
+  contactId: number;
+  currency: string;
+  length: number;
+  day: number[];
+  total: number[];
+  count: number[];
+}
+
+/**
+ * Every purchase dated up to now that has a contact, grouped per contact and local calendar day:
+ * calls `onCustomer` once per contact and currency, in contact order. One ordered pass over the
+ * covering index purchases(contact_id, at, currency, amount_minor) that hands over one row per
+ * contact, its instants and amounts as JSON arrays (a million rows as a million JS arrays cost three
+ * times as much). The local day is worked out here (see LocalDays) rather than by SQLite's
+ * 'localtime', which costs a libc time-zone conversion per row. Instants come in order, so a
+ * contact's days do too — except across a zone change at local midnight, after which that contact's
+ * days are sorted and merged.
+ */
+export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCustomer: (days: PurchaseDays) => void): void {
+  const contacts = store.sqlite
+    .prepare(
+      `select contact_id, json_group_array(unixepoch(at)), json_group_array(amount_minor),
+         case when min(currency) = max(currency) then min(currency) else json_group_array(currency) end
+       from purchases where contact_id is not null and at <= ? group by contact_id`,
+    )
+    .raw()
+    .iterate(now.toISOString()) as IterableIterator<[number, string, string, string]>;
+  const byCurrency = new Map<string, PurchaseDays & { sorted: boolean }>();
+  const daysIn = (currency: string) => {
+    let days = byCurrency.get(currency);
+    if (!days) byCurrency.set(currency, (days = { contactId: 0, currency, length: 0, day: [], total: [], count: [], sorted: true }));
+    return days;
+  };
+  const open: (PurchaseDays & { sorted: boolean })[] = [];
+  for (const [contactId, secondsJson, amountsJson, currencyOrJson] of contacts) {
+    const seconds = JSON.parse(secondsJson) as (number | null)[];
+    const amounts = JSON.parse(amountsJson) as number[];
+    // Nearly always one currency per customer; otherwise the row's currencies, in the same order.
+    const currencies = currencyOrJson.startsWith("[") ? (JSON.parse(currencyOrJson) as string[]) : undefined;
+    let c = daysIn(currencies ? currencies[0]! : currencyOrJson);
+    for (let k = 0; k < seconds.length; k++) {
+      const when = seconds[k];
+      if (when === null || when === undefined) continue; // not a readable instant (the schema stores ISO 8601 UTC)
+      if (currencies && currencies[k] !== c.currency) c = daysIn(currencies[k]!);
+      if (c.length === 0) {
+        c.contactId = contactId;
+        open.push(c);
+      }
+      const day = local.of(when);
+      const i = c.length - 1;
+      if (i >= 0 && c.day[i] === day) {
+        c.total[i] += amounts[k]!;
+        c.count[i]++;
+      } else {
+        if (i >= 0 && day < c.day[i]!) c.sorted = false;
+        c.day[i + 1] = day;
+        c.total[i + 1] = amounts[k]!;
+        c.count[i + 1] = 1;
+        c.length = i + 2;
+      }
+    }
+    for (const days of open) {
+      if (!days.sorted) mergeDays(days);
+      onCustomer(days);
+      days.length = 0;
+      days.sorted = true;
+    }
+    open.length = 0;
+  }
+}
+
+function mergeDays(days: PurchaseDays): void {
+  const order = Array.from({ length: days.length }, (_, i) => i).sort((p, q) => days.day[p]! - days.day[q]! || p - q);
+  const day = order.map((i) => days.day[i]!);
+  const total = order.map((i) => days.total[i]!);
+  const count = order.map((i) => days.count[i]!);
+  let n = 0;
+  for (let i = 0; i < day.length; i++) {
+    if (n > 0 && days.day[n - 1] === day[i]) {
+      days.total[n - 1] += total[i]!;
+      days.count[n - 1] += count[i]!;
+    } else {
+      days.day[n] = day[i]!;
+      days.total[n] = total[i]!;
+      days.count[n] = count[i]!;
+      n++;
+    }
+  }
+  days.length = n;
 }
 
 export function loadCustomers(store: Store, now: Date, requestedCurrency?: string): CustomerData {
-  const { currency, others } = reportCurrency(store, now, requestedCurrency);
-  const scale = 10 ** currencyDigits(currency);
   const today = localDate(now);
   const todayNumber = dayNumber(today);
-  // One row per customer and local day, in order: the whole history streams through once.
-  const rows = store.sqlite
-    .prepare(
-      `select contact_id as id, date(at, 'localtime') as day, sum(amount_minor) as total, count(*) as n
-       from purchases where contact_id is not null and currency = ? and at <= ?
-       group by contact_id, day order by contact_id, day`,
-    )
-    .raw()
-    .iterate(currency, now.toISOString()) as IterableIterator<[number, string, number, number]>;
-  const customers: CustomerSummary[] = [];
-  let current: CustomerSummary | undefined;
-  let repeatTotal = 0;
-  const finish = () => {
-    if (!current) return;
-    current.repeatMean = current.x > 0 ? repeatTotal / current.x / scale : 0;
-    customers.push(current);
-  };
-  for (const [id, day, total, n] of rows) {
-    if (!current || current.contactId !== id) {
-      finish();
-      const first = dayNumber(day);
-      current = {
-        contactId: id, purchases: 0, totalMinor: 0, firstDay: day, lastDay: day, recencyDays: 0,
-        x: -1, txDays: 0, ageDays: todayNumber - first, repeatMean: 0,
-      };
-      repeatTotal = -total;
-    }
-    current.purchases += n;
-    current.totalMinor += total;
-    current.x += 1;
-    current.lastDay = day;
-    current.txDays = dayNumber(day) - dayNumber(current.firstDay);
-    current.recencyDays = todayNumber - dayNumber(day);
-    repeatTotal += total;
-  }
-  finish();
-  return { currency, today, customers, otherCurrencies: others };
+  const local = new LocalDays();
+  // Every currency is summarised in the same pass; the report's currency is chosen from the counts.
+  const byCurrency = new Map<string, { purchases: number; scale: number; customers: CustomerSummary[] }>();
+  scanPurchaseDays(store, now, local, ({ contactId, currency, length, day, total, count }) => {
+    let group = byCurrency.get(currency);
+    if (!group) byCurrency.set(currency, (group = { purchases: 0, scale: 10 ** currencyDigits(currency), customers: [] }));
+    let purchases = 0;
+    let totalMinor = 0;
+    for (let i = 0; i < length; i++) (purchases += count[i]!), (totalMinor += total[i]!);
+    group.purchases += purchases;
+    const first = day[0]!;
+    const last = day[length - 1]!;
+    const x = length - 1;
+    group.customers.push({
+      contactId, purchases, totalMinor, firstDay: local.date(first), lastDay: local.date(last),
+      recencyDays: todayNumber - last, x, txDays: last - first, ageDays: todayNumber - first,
+      // Mean spend of the repeat days (every day after the first), in major units.
+      repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
+    });
+  });
+  const present = [...byCurrency].sort((p, q) => q[1].purchases - p[1].purchases || (p[0] < q[0] ? -1 : 1)).map(([c]) => c);
+  const { currency, others } = chooseCurrency(store, present, requestedCurrency);
+  return { currency, today, customers: byCurrency.get(currency)?.customers ?? [], otherCurrencies: others };
 }
 
 /** Names and emails of the given contacts, for report rows. */

@@ -76,6 +76,8 @@ export interface RecordSource {
   size: number;
   bytesRead(): number;
   records(): AsyncIterable<SourceRecord>;
+  /** The same records in batches, when the source can (one await per batch). */
+  batches?(): AsyncIterable<SourceRecord[]>;
 }
 
 const reasonOf = (err: unknown): string | undefined => {
@@ -110,7 +112,8 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
   sqlite.exec("BEGIN IMMEDIATE");
   try {
     let writing = true;
-    for await (const record of source.records()) {
+    const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
+    for await (const batch of batches) for (const record of batch) {
       stopIfInterrupted();
       report.rows++;
       if ((report.rows & 4095) === 0) {
@@ -154,6 +157,10 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     sqlite.pragma("cache_size = -2000");
   }
   return report;
+}
+
+async function* oneByOne<R>(records: AsyncIterable<R>): AsyncGenerator<R[]> {
+  for await (const record of records) yield [record];
 }
 
 /** Writes the rejected rows, as they were, with the line they came from and the reason, to a CSV file. */
@@ -274,10 +281,38 @@ export function parseImportDate(text: string, what = "date"): string {
   return when.date.toISOString();
 }
 
-/** `parseImportDate` with a memo: exports repeat the same dates over and over. */
+const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The fast path of parseImportDate for the commonest form in shop exports, a UTC instant
+ * ("2024-03-05T14:30:00Z", optionally with milliseconds): the same result without the general
+ * parser. Undefined for anything else, including impossible dates, which the general path refuses.
+ */
+export function utcInstant(text: string): string | undefined {
+  const m = UTC_INSTANT.exec(text);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1];
+  // Years 0–99 are refused by the general path (as a local Date reads them as 1900–1999): left to it.
+  if (y < 100 || days === undefined || d < 1 || d > days) return undefined;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
+  // Valid and already in toISOString()'s form, but for the milliseconds it may lack.
+  return m[7] ? text : `${text.slice(0, 19)}.000Z`;
+}
+
+/**
+ * `parseImportDate` with a memo, since exports repeat the same dates over and over — except for
+ * UTC instants, which rarely repeat and have a fast path of their own.
+ */
 export function cachedDateParser(what = "date"): (text: string) => string {
   const cache = new Map<string, string>();
   return (text) => {
+    const instant = utcInstant(text);
+    if (instant !== undefined) return instant;
     let iso = cache.get(text);
     if (iso === undefined) {
       iso = parseImportDate(text, what);
@@ -335,6 +370,7 @@ export class ContactDirectory {
   private customerIds?: Map<string, number>;
   private names?: Map<string, { id: number; name: string }[]>;
   private ids?: Map<number, string>;
+  private byEmailText = new Map<string, { id: number }>();
   private created = 0;
   private insertContact;
   private insertField;
@@ -396,13 +432,22 @@ export class ContactDirectory {
   resolve(key: ContactKey): ContactTarget {
     let email: string | undefined;
     if (key.email !== undefined) {
+      // A file names the same customers over and over: their known contacts are remembered by the
+      // address as written (a few hundred thousand at most, then the memo starts again).
+      const known = this.byEmailText.get(key.email);
+      if (known !== undefined) return known;
       try {
         email = normaliseEmail(key.email);
       } catch {
         throw new InvalidRow(`invalid email ${quote(key.email)}`);
       }
       const id = this.emailMap().get(email);
-      if (id !== undefined) return { id };
+      if (id !== undefined) {
+        const target = { id };
+        if (this.byEmailText.size >= 500_000) this.byEmailText.clear();
+        this.byEmailText.set(key.email, target);
+        return target;
+      }
     }
     if (key.id !== undefined) {
       const name = this.idMap().get(key.id);

@@ -80,16 +80,14 @@ export function fitModels(data: CustomerData): Fitted | { reason: string } {
   return { bgnbd, gammaGamma };
 }
 
-export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted): ClvReport {
-  if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid --discount ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
-  const data = preloaded ?? loadCustomers(store, now, opts.currency);
+type Customer = CustomerData["customers"][number];
+type Described = Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderValue" | "clv">;
+
+/** The descriptive part of report rows, with the names of just these customers looked up. */
+function describer(store: Store, data: CustomerData, customers: readonly Customer[]): (c: Customer) => Described {
   const scale = 10 ** currencyDigits(data.currency);
-  const base = {
-    currency: data.currency, asOf: data.today, horizonMonths: opts.horizonMonths, discountRate: opts.discountRate,
-    margin: opts.margin, otherCurrencies: data.otherCurrencies, customers: data.customers.length,
-  };
-  const names = contactNames(store, data.customers.map((c) => c.contactId));
-  const describe = (c: CustomerData["customers"][number]) => ({
+  const names = contactNames(store, customers.map((c) => c.contactId));
+  return (c) => ({
     contactId: c.contactId,
     name: names.get(c.contactId)?.name ?? "",
     email: names.get(c.contactId)?.email ?? null,
@@ -101,26 +99,39 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
     ageDays: c.ageDays,
     totalSpent: round(c.totalMinor / scale),
   });
+}
+
+/** A customer's BG/NBD + Gamma-Gamma row (throws a RangeError when the model cannot be evaluated). */
+function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer): ClvRow {
+  const { bgnbd, gammaGamma } = fitted;
+  const tx = c.txDays / DAYS_PER_WEEK;
+  const T = c.ageDays / DAYS_PER_WEEK;
+  const horizonWeeks = (opts.horizonMonths * 30) / DAYS_PER_WEEK;
+  const value = gammaGammaExpectedValue(gammaGamma, c.x, c.repeatMean);
+  const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate });
+  const row = described as ClvRow;
+  row.pAlive = round4(bgnbdPAlive(bgnbd, c.x, tx, T));
+  row.expectedPurchases = round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
+  row.expectedOrderValue = round(value * opts.margin);
+  row.clv = round(clv * opts.margin);
+  return row;
+}
+
+export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted | { reason: string }): ClvReport {
+  if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid --discount ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
+  const data = preloaded ?? loadCustomers(store, now, opts.currency);
+  const base = {
+    currency: data.currency, asOf: data.today, horizonMonths: opts.horizonMonths, discountRate: opts.discountRate,
+    margin: opts.margin, otherCurrencies: data.otherCurrencies, customers: data.customers.length,
+  };
+  const describe = describer(store, data, data.customers);
 
   let fallbackReason: string | undefined;
   if (opts.model === "bgnbd") {
     const fitted = prefitted ?? fitModels(data);
     if ("bgnbd" in fitted) {
       const { bgnbd, gammaGamma } = fitted;
-      const horizonWeeks = (opts.horizonMonths * 30) / DAYS_PER_WEEK;
-      const rows = predictRows(data, (c) => {
-        const tx = c.txDays / DAYS_PER_WEEK;
-        const T = c.ageDays / DAYS_PER_WEEK;
-        const value = gammaGammaExpectedValue(gammaGamma, c.x, c.repeatMean);
-        const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate });
-        return {
-          ...describe(c),
-          pAlive: round4(bgnbdPAlive(bgnbd, c.x, tx, T)),
-          expectedPurchases: round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T)),
-          expectedOrderValue: round(value * opts.margin),
-          clv: round(clv * opts.margin),
-        };
-      });
+      const rows = predictRows(data, (c) => bgnbdRow(fitted, opts, describe(c), c));
       if (rows) return {
         model: "bgnbd",
         ...base,
@@ -155,7 +166,7 @@ function predictRows(data: CustomerData, predict: (c: CustomerData["customers"][
  * Gupta & Lehmann (2003): CLV = m · r / (1 + d − r). m is the customer's margin over the last 12
  * months; r the share of the previous 12 months' customers who bought again in the last 12 months.
  */
-function simpleReport(data: CustomerData, opts: ClvOptions, describe: (c: CustomerData["customers"][number]) => Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderValue" | "clv">) {
+function simpleReport(data: CustomerData, opts: ClvOptions, describe: (c: Customer) => Described) {
   const today = dayNumber(data.today);
   // Customers a year ago: first purchase at least 365 days back; retained: they bought again since.
   const activeLastYear = (c: CustomerData["customers"][number]) => today - dayNumber(c.lastDay) < 365;
@@ -195,11 +206,68 @@ export function churnReport(store: Store, now: Date, opts: { threshold: number; 
   const fitted = fitModels(data);
   if (!("bgnbd" in fitted))
     return { model: null, fallbackReason: fitted.reason, currency: data.currency, asOf: data.today, customers: data.customers.length, threshold: opts.threshold, rows: [] as ChurnRow[] };
-  const clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 }, data, fitted);
+  const clv = clvReport(store, now, CHURN_CLV, data, fitted);
   if (clv.model !== "bgnbd") return { ...clv, model: null, threshold: opts.threshold, rows: [] as ChurnRow[] };
   const rows: ChurnRow[] = clv.rows
     .filter((r) => r.pAlive! < opts.threshold)
     .map((r) => ({ ...r, valueAtRisk: r.totalSpent }))
-    .sort((p, q) => q.valueAtRisk - p.valueAtRisk || q.clv - p.clv || p.contactId - q.contactId);
+    .sort(byValueAtRisk);
   return { ...clv, threshold: opts.threshold, rows };
+}
+
+/** The CLV the churn report shows beside the value at risk. */
+const CHURN_CLV: ClvOptions = { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 };
+const byValueAtRisk = (p: ChurnRow, q: ChurnRow) => q.valueAtRisk - p.valueAtRisk || q.clv - p.clv || p.contactId - q.contactId;
+
+/**
+ * The first `limit` rows of the churn report among customers with P(alive) of at least `atLeast`
+ * (the agenda's "valuable customers at risk"), without the CLV of every other customer: the order
+ * needs a CLV only to break ties in value at risk, so only the customers up to the `limit`-th value
+ * (ties included) get one. Unlike the churn report, a model that cannot be evaluated for some other
+ * customer does not empty the list.
+ */
+export function topCustomersAtRisk(store: Store, now: Date, opts: { threshold: number; atLeast: number; limit: number }): { currency: string; rows: ChurnRow[] } {
+  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid --threshold ${opts.threshold}`, "use a probability such as 0.5");
+  const data = loadCustomers(store, now);
+  const fitted = fitModels(data);
+  if (!("bgnbd" in fitted)) return { currency: data.currency, rows: [] };
+  const scale = 10 ** currencyDigits(data.currency);
+  try {
+    const candidates: { c: Customer; spent: number }[] = [];
+    for (const c of data.customers) {
+      const pAlive = round4(bgnbdPAlive(fitted.bgnbd, c.x, c.txDays / DAYS_PER_WEEK, c.ageDays / DAYS_PER_WEEK));
+      if (pAlive < opts.threshold && pAlive >= opts.atLeast) candidates.push({ c, spent: round(c.totalMinor / scale) });
+    }
+    candidates.sort((p, q) => q.spent - p.spent || p.c.contactId - q.c.contactId);
+    const cut = candidates[opts.limit - 1]?.spent;
+    const shown = (cut === undefined ? candidates : candidates.filter((k) => k.spent >= cut)).map((k) => k.c);
+    const describe = describer(store, data, shown);
+    const rows = shown.map((c) => ({ ...bgnbdRow(fitted, CHURN_CLV, describe(c), c), valueAtRisk: 0 }));
+    for (const r of rows) r.valueAtRisk = r.totalSpent;
+    return { currency: data.currency, rows: rows.sort(byValueAtRisk).slice(0, opts.limit) };
+  } catch (err) {
+    if (err instanceof RangeError) return { currency: data.currency, rows: [] };
+    throw err;
+  }
+}
+
+/**
+ * One customer's CLV row (BG/NBD + Gamma-Gamma when the data supports it, else the simple model),
+ * as `crm report clv` would show it, or undefined when they have no purchases. For `crm contact
+ * show`: only when the BG/NBD model cannot be evaluated for this customer is the whole simple report
+ * computed.
+ */
+export function customerClv(store: Store, now: Date, contactId: number, data: CustomerData = loadCustomers(store, now)): { model: "bgnbd" | "simple"; currency: string; row?: ClvRow } {
+  const opts: ClvOptions = { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 };
+  const c = data.customers.find((k) => k.contactId === contactId);
+  const fitted = fitModels(data);
+  if (c && "bgnbd" in fitted) {
+    try {
+      return { model: "bgnbd", currency: data.currency, row: bgnbdRow(fitted, opts, describer(store, data, [c])(c), c) };
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+    }
+  }
+  const report = clvReport(store, now, opts, data, fitted);
+  return { model: report.model, currency: report.currency, row: report.rows.find((r) => r.contactId === contactId) };
 }

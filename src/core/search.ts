@@ -20,13 +20,19 @@ export function toFtsQuery(query: string): string {
   return words.map((w) => `"${w}"*`).join(" ");
 }
 
+/**
+ * Ranked by bm25 with the title weighted 4 and the body 1. The ranking is handed to FTS5 as its
+ * `rank` (`rank MATCH 'bm25(…)'`), so FTS5 returns the hits already in order and the snippet and the
+ * contact's name are worked out for the `limit` rows shown only — not for every match, which on a
+ * common word over 200,000 interactions took most of the query.
+ */
 export function search(store: Store, query: string, limit = 20, marks: [string, string] = ["[", "]"]): SearchHit[] {
   return store.sqlite
     .prepare(
       `select s.kind, s.ref_id as id, s.contact_id as contactId, c.name as contactName, s.title,
-         snippet(search_index, -1, ?, ?, '…', 12) as snippet, bm25(search_index, 0, 0, 0, 4.0, 1.0) as rank
+         snippet(search_index, -1, ?, ?, '…', 12) as snippet, s.rank as rank
        from search_index s left join contacts c on c.id = s.contact_id
-       where search_index match ? order by rank limit ?`,
+       where search_index match ? and s.rank match 'bm25(0, 0, 0, 4.0, 1.0)' order by s.rank limit ?`,
     )
     .all(marks[0], marks[1], toFtsQuery(query), limit) as SearchHit[];
 }

@@ -6,7 +6,7 @@ import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSe
 import { kmeansSegments } from "../analytics/kmeans.js";
 import { loadCustomers, type CustomerData } from "./customers.js";
 import { currencyDigits } from "./money.js";
-import { clvReport, type ClvReport } from "./lifetime.js";
+import { customerClv } from "./lifetime.js";
 
 export interface RfmRow extends RfmScoredCustomer {
   contactId: number;
@@ -67,15 +67,15 @@ export function customerAnalytics(store: Store, id: number, now: Date): Record<s
   const rfm = scoreCustomers(data).find((c) => c.contactId === id);
   if (!rfm) return undefined;
   const result: Record<string, unknown> = { segment: rfm.segment, rfm: `R${rfm.r} F${rfm.f} M${rfm.m}` };
-  let clv: ClvReport;
+  let clv: ReturnType<typeof customerClv>;
   try {
-    clv = clvReport(store, now, { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 }, data);
+    clv = customerClv(store, now, id, data);
   } catch (err) {
     // Too little history for any CLV model: the profile simply has none.
     if (err instanceof CrmError) return result;
     throw err;
   }
-  const row = clv.rows.find((c) => c.contactId === id);
+  const row = clv.row;
   if (row && clv.model === "bgnbd") result.pAlive = Math.round(row.pAlive! * 1000) / 1000;
   if (row) result.clv12Months = `${row.clv} ${clv.currency}`;
   return result;

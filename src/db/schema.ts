@@ -158,7 +158,8 @@ export const purchases = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [
-    index("purchases_contact_at_idx").on(t.contactId, t.at),
+    // Covers the customer analytics (RFM, BG/NBD, retention): one ordered scan, no table look-ups.
+    index("purchases_contact_at_idx").on(t.contactId, t.at, t.currency, t.amountMinor),
     index("purchases_at_idx").on(t.at),
     uniqueIndex("purchases_source_ref_idx")
       .on(t.source, t.externalRef)

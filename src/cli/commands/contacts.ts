@@ -5,11 +5,8 @@ import {
   tagContact, untagContact, linkedCounts, normaliseEmail, CONTACT_SORTS, type Contact, type ContactInput, type ContactSort,
 } from "../../core/contacts.js";
 import { listInteractions, logInteraction, parseInteractionType, type Interaction } from "../../core/interactions.js";
-import { contactProfile } from "../../core/profile.js";
 import { search } from "../../core/search.js";
-import { describeDue, formatDue, isOverdue } from "../../core/followups.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
-import { formatMoney } from "../../core/money.js";
 import { usageError, quote } from "../../errors.js";
 import { printRecords, emit, toJson, type Column } from "../render/output.js";
 import { confirmOrYes } from "../prompt.js";
@@ -102,6 +99,12 @@ export async function list(ctx: Ctx, _args: string[], opts: Opts): Promise<void>
 const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
 
 export async function show(ctx: Ctx, [ref]: string[]): Promise<void> {
+  // The profile's modules load here, not for every contact command (`crm contact list` is a hot path).
+  const [{ contactProfile }, { describeDue, formatDue, isOverdue }, { formatMoney }] = await Promise.all([
+    import("../../core/profile.js"),
+    import("../../core/followups.js"),
+    import("../../core/money.js"),
+  ]);
   const store = ctx.store();
   const { id } = resolveContact(store, ref!);
   const profile = contactProfile(store, id, ctx.now);

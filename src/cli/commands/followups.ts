@@ -5,7 +5,7 @@ import {
   addFollowup, addFollowupsForMany, completeFollowups, dealContact, describeDue, dueReminders, formatDue, isAllDay, isOverdue,
   getFollowup, listFollowups, parseFollowupIds, toStoredDue, removeFollowups, snoozeFollowup, DUE_FILTERS, type DueFilter, type Followup, type FollowupStatus, type Reminder,
 } from "../../core/followups.js";
-import { buildAgenda, type AgendaItem, type AgendaSection, type AgendaTone } from "../../core/agenda.js";
+import type { AgendaItem, AgendaSection, AgendaTone } from "../../core/agenda.js";
 import { resolveContact } from "../../core/contacts.js";
 import { resolveIssue } from "../../core/interactions.js";
 import { inTransaction } from "../../db/open.js";
@@ -192,6 +192,8 @@ function agendaCsv(sections: AgendaSection[]): string {
 }
 
 export async function today(ctx: Ctx): Promise<void> {
+  // The agenda (and the customer models of its at-risk section) loads only for `crm today`.
+  const { buildAgenda } = await import("../../core/agenda.js");
   const agenda = buildAgenda(ctx.store(), ctx.now);
   if (ctx.format === "json")
     return emit(ctx, toJson({ asOf: agenda.asOf, date: agenda.date, sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })) }));

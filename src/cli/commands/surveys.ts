@@ -1,6 +1,5 @@
 // Survey commands and `crm import responses`: parse the options, call core, render the result.
 import fs from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import type { Ctx } from "../context.js";
 import {
   createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
@@ -11,7 +10,7 @@ import { applyResponsesImport, planResponsesImport } from "../../core/import-res
 import { resolveContact } from "../../core/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { CrmError, usageError, quote } from "../../errors.js";
-import { writeTo } from "../../io/csv.js";
+import { csvLines, writeTo } from "../../io/csv.js";
 import { inTransaction, type Store } from "../../db/open.js";
 import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
 
@@ -200,7 +199,7 @@ function importResponsesLocked(ctx: Ctx, store: Store, surveyRef: string, file: 
 }
 
 function writeRejects(ctx: Ctx, path: string, header: string[], problems: { line: number; reason: string; cells: string[] }[]): void {
-  const text = stringify([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
+  const text = csvLines([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
   try {
     // Beside and renamed into place, owner-only even where an older, more open file stood.
     writeTo(path, (sink) => sink.write(text));

@@ -50,17 +50,28 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-const oneLine = (v: unknown) => (v === null || v === undefined ? "" : terminalSafe(String(v).replace(/[\t\r\n]+/g, " ")));
+const oneLine = (v: unknown) =>
+  v === null || v === undefined ? "" : typeof v === "number" ? String(v) : terminalSafe(String(v).replace(/[\t\r\n]+/g, " "));
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Length in code points, which the padding counts; no array is built for text without surrogates. */
+const codePoints = (text: string) => (SURROGATE.test(text) ? [...text].length : text.length);
 
 /** Aligned columns separated by two spaces, no borders, no truncation: for pipes and scripts. */
 export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
   const cells = rows.map((r) => columns.map((c) => oneLine(c.cell(r))));
   const headers = columns.map((c) => c.header.toUpperCase());
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => [...row[i]!].length)));
+  // A loop, not Math.max(...cells): a spread of a hundred thousand rows overflows the call stack.
+  const widths = headers.map((h) => h.length);
+  for (const row of cells)
+    for (let i = 0; i < row.length; i++) {
+      const width = codePoints(row[i]!);
+      if (width > widths[i]!) widths[i] = width;
+    }
   const line = (row: string[]) =>
     row
       .map((cell, i) => {
-        const pad = " ".repeat(widths[i]! - [...cell].length);
+        const pad = " ".repeat(widths[i]! - codePoints(cell));
         return columns[i]!.align === "right" ? pad + cell : i === row.length - 1 ? cell : cell + pad;
       })
       .join("  ")
