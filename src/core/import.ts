@@ -297,8 +297,8 @@ export function utcInstant(text: string): string | undefined {
   const d = Number(m[3]);
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   const days = mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1];
-  // Years 0–99 are refused by the general path (as a local Date reads them as 1900–1999): left to it.
-  if (y < 100 || days === undefined || d < 1 || d > days) return undefined;
+  // Years outside 1000–9999 are refused by the general path (crm's date range): left to it.
+  if (y < 1000 || days === undefined || d < 1 || d > days) return undefined;
   if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
   // Valid and already in toISOString()'s form, but for the milliseconds it may lack.
   return m[7] ? text : `${text.slice(0, 19)}.000Z`;
