@@ -69,7 +69,7 @@ export function predictiveClv(
   const value = gammaGammaExpectedValue(gammaGamma, customer.x, customer.mbar);
   const { x, tx, T } = customer;
 
-  const monthEnds = Array.from({ length: months }, (_, i) => (i + 1) * monthInUnits);
+  const monthEnds = monthEndsOf(months, monthInUnits);
   // E[Y(i·M)], i = 1..H
   const toMonthEnd = options.toMonthEnd ? options.toMonthEnd(monthEnds) : bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, tx, T);
   let clv = 0;
@@ -80,6 +80,17 @@ export function predictiveClv(
     purchasesSoFar = purchasesToMonthEnd;
   }
   return clv;
+}
+
+/** i·M for i = 1..H; the last list is kept, as a report asks for the same one per customer. */
+let lastMonthEnds: { months: number; unit: number; ends: readonly number[] } | undefined;
+function monthEndsOf(months: number, unit: number): readonly number[] {
+  if (lastMonthEnds?.months !== months || lastMonthEnds.unit !== unit) {
+    const ends: number[] = [];
+    for (let i = 1; i <= months; i++) ends.push(i * unit);
+    lastMonthEnds = { months, unit, ends };
+  }
+  return lastMonthEnds.ends;
 }
 
 /**

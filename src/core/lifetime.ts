@@ -117,18 +117,23 @@ function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Cus
   // t_x plays no part when x = 0; the key is exact while days and x stay below 2^17 (359 years).
   const txDays = c.x === 0 ? 0 : c.txDays;
   const key = c.x < 131_072 && c.ageDays < 131_072 ? (c.x * 131_072 + txDays) * 131_072 + c.ageDays : undefined;
+  let lastEnd: number | undefined;
+  let atLastEnd: number | undefined;
   const toMonthEnd = (monthEnds: readonly number[]) => {
     let expected = key === undefined ? undefined : cache.get(key);
     if (!expected) {
       expected = bgnbdConditionalExpectedAt(bgnbd, monthEnds, c.x, tx, T);
       if (key !== undefined) cache.set(key, expected);
     }
+    lastEnd = monthEnds[monthEnds.length - 1];
+    atLastEnd = expected[expected.length - 1];
     return expected;
   };
   const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate, toMonthEnd });
   const row = described as ClvRow;
   row.pAlive = round4(bgnbdPAlive(bgnbd, c.x, tx, T));
-  row.expectedPurchases = round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
+  // The last month end is the horizon itself (12 · 30/7 = 360/7 exactly): the same value, already computed.
+  row.expectedPurchases = round4(lastEnd === horizonWeeks ? atLastEnd! : bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
   row.expectedOrderValue = round(value * opts.margin);
   row.clv = round(clv * opts.margin);
   return row;

@@ -153,14 +153,19 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
       const width = codePoints(row[i]!);
       if (width > widths[i]!) widths[i] = width;
     }
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) => {
-        const pad = " ".repeat(widths[i]! - codePoints(cell));
-        return columns[i]!.align === "right" ? pad + cell : i === row.length - 1 ? cell : cell + pad;
-      })
-      .join("  ")
-      .trimEnd();
+  const right = columns.map((c) => c.align === "right");
+  const spaces = widths.map((w) => " ".repeat(w));
+  // Cells padded to their column's width (the last column unpadded unless right-aligned), two spaces
+  // apart, trailing spaces trimmed.
+  const line = (row: string[]) => {
+    let text = "";
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i]!;
+      const pad = spaces[i]!.slice(0, widths[i]! - codePoints(cell));
+      text += (i ? "  " : "") + (right[i] ? pad + cell : i === row.length - 1 ? cell : cell + pad);
+    }
+    return text.trimEnd();
+  };
   return chunked(
     (function* () {
       yield line(headers);
