@@ -114,7 +114,7 @@ const SAMPLE_ROWS = 2_500;
  */
 export function bgnbdPAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
   checkParams(params);
-  checkCustomer({ x, tx, T });
+  checkHistory(x, tx, T);
   if (x === 0) return 1;
   const { r, alpha, a, b } = params;
   const logOddsDead = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
@@ -130,7 +130,7 @@ export function bgnbdPAlive(params: BgNbdParams, x: number, tx: number, T: numbe
  */
 export function bgnbdConditionalExpected(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   checkParams(params);
-  checkCustomer({ x, tx, T });
+  checkHistory(x, tx, T);
   checkHorizon(t);
   const { r, alpha, a, b } = params;
   checkNotOne(a);
@@ -149,19 +149,22 @@ export function bgnbdConditionalExpected(params: BgNbdParams, t: number, x: numb
  */
 export function bgnbdConditionalExpectedAt(params: BgNbdParams, ts: readonly number[], x: number, tx: number, T: number): number[] {
   checkParams(params);
-  checkCustomer({ x, tx, T });
+  checkHistory(x, tx, T);
   for (const t of ts) checkHorizon(t);
   const { r, alpha, a, b } = params;
   checkNotOne(a);
-  const logHyps = logHyp2f1Many(r + x, b + x, a + b + x - 1, ts.map((t) => t / (alpha + T + t)));
+  const expected = new Array<number>(ts.length);
+  for (let i = 0; i < ts.length; i++) expected[i] = ts[i]! / (alpha + T + ts[i]!);
+  const logHyps = logHyp2f1Many(r + x, b + x, a + b + x - 1, expected);
   const logAlphaT = Math.log(alpha + T);
   const alive =
     x === 0 ? 1 : Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (logAlphaT - Math.log(alpha + tx))));
-  return ts.map((t, i) => {
-    const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + t));
+  for (let i = 0; i < ts.length; i++) {
+    const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!));
     const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[i]! + logDiscount);
-    return x === 0 ? numerator : numerator * alive;
-  });
+    expected[i] = x === 0 ? numerator : numerator * alive;
+  }
+  return expected;
 }
 
 /**
@@ -188,8 +191,10 @@ function logParams(p: BgNbdParams): number[] {
   return [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)];
 }
 
+const PARAM_NAMES = ["r", "alpha", "a", "b"] as const;
+
 function checkParams(p: BgNbdParams): void {
-  for (const name of ["r", "alpha", "a", "b"] as const) {
+  for (const name of PARAM_NAMES) {
     const v = p[name];
     if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`BG/NBD parameter ${name} must be a positive finite number, got ${v}`);
   }
@@ -201,14 +206,18 @@ function checkNotOne(a: number): void {
 }
 
 function checkCustomer(c: BgNbdCustomer): void {
-  const { x, tx, T } = c;
+  checkHistory(c.x, c.tx, c.T);
+  if (c.count !== undefined && !(Number.isFinite(c.count) && c.count >= 0)) {
+    throw new RangeError(`BG/NBD: count must be a non-negative number, got ${c.count}`);
+  }
+}
+
+/** checkCustomer without a count, and without an object to build (the predictions run per customer). */
+function checkHistory(x: number, tx: number, T: number): void {
   if (!(Number.isInteger(x) && x >= 0)) throw new RangeError(`BG/NBD: x must be a non-negative integer, got ${x}`);
   if (!(Number.isFinite(T) && T >= 0)) throw new RangeError(`BG/NBD: T must be a non-negative number, got ${T}`);
   if (!(Number.isFinite(tx) && tx >= 0 && tx <= T)) {
     throw new RangeError(`BG/NBD: t_x must be between 0 and T (${T}), got ${tx}`);
-  }
-  if (c.count !== undefined && !(Number.isFinite(c.count) && c.count >= 0)) {
-    throw new RangeError(`BG/NBD: count must be a non-negative number, got ${c.count}`);
   }
 }
 

@@ -25,6 +25,11 @@ export interface PredictiveClvOptions {
   daysPerTimeUnit?: number;
   /** Length of a month in days; default 30, as in `lifetimes`. */
   daysPerMonth?: number;
+  /**
+   * E[Y(t)] at the month ends, when the caller can share them between customers with the same x, t_x
+   * and T; default: bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, t_x, T).
+   */
+  toMonthEnd?: (monthEnds: readonly number[]) => readonly number[];
 }
 
 /**
@@ -64,8 +69,9 @@ export function predictiveClv(
   const value = gammaGammaExpectedValue(gammaGamma, customer.x, customer.mbar);
   const { x, tx, T } = customer;
 
-  const monthEnds = Array.from({ length: months }, (_, i) => (i + 1) * monthInUnits);
-  const toMonthEnd = bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, tx, T); // E[Y(i·M)], i = 1..H
+  const monthEnds = monthEndsOf(months, monthInUnits);
+  // E[Y(i·M)], i = 1..H
+  const toMonthEnd = options.toMonthEnd ? options.toMonthEnd(monthEnds) : bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, tx, T);
   let clv = 0;
   let purchasesSoFar = 0; // E[Y((i − 1)·M)]
   for (let i = 1; i <= months; i++) {
@@ -74,6 +80,17 @@ export function predictiveClv(
     purchasesSoFar = purchasesToMonthEnd;
   }
   return clv;
+}
+
+/** i·M for i = 1..H; the last list is kept, as a report asks for the same one per customer. */
+let lastMonthEnds: { months: number; unit: number; ends: readonly number[] } | undefined;
+function monthEndsOf(months: number, unit: number): readonly number[] {
+  if (lastMonthEnds?.months !== months || lastMonthEnds.unit !== unit) {
+    const ends: number[] = [];
+    for (let i = 1; i <= months; i++) ends.push(i * unit);
+    lastMonthEnds = { months, unit, ends };
+  }
+  return lastMonthEnds.ends;
 }
 
 /**

@@ -109,7 +109,7 @@ export function gammaGammaPopulationMean(params: GammaGammaParams): number {
  */
 export function gammaGammaExpectedValue(params: GammaGammaParams, x: number, mbar: number): number {
   checkParams(params);
-  checkCustomer({ x, mbar });
+  checkSpend(x, mbar);
   if (x === 0) return gammaGammaPopulationMean(params);
   const { p, q, gamma } = params;
   const px = p * x;
@@ -117,20 +117,27 @@ export function gammaGammaExpectedValue(params: GammaGammaParams, x: number, mba
   return (p * (gamma + x * mbar)) / (px + q - 1);
 }
 
+const PARAM_NAMES = ["p", "q", "gamma"] as const;
+
 function checkParams(params: GammaGammaParams): void {
-  for (const name of ["p", "q", "gamma"] as const) {
+  for (const name of PARAM_NAMES) {
     const v = params[name];
     if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`Gamma-Gamma parameter ${name} must be a positive finite number, got ${v}`);
   }
 }
 
 function checkCustomer(c: GammaGammaCustomer): void {
-  if (!(Number.isInteger(c.x) && c.x >= 0)) throw new RangeError(`Gamma-Gamma: x must be a non-negative integer, got ${c.x}`);
-  if (c.x > 0 && !(c.mbar > 0 && Number.isFinite(c.mbar))) {
-    throw new RangeError(`Gamma-Gamma: mean repeat-purchase value must be positive when x > 0, got ${c.mbar} (x = ${c.x})`);
-  }
+  checkSpend(c.x, c.mbar);
   if (c.count !== undefined && !(Number.isFinite(c.count) && c.count >= 0)) {
     throw new RangeError(`Gamma-Gamma: count must be a non-negative number, got ${c.count}`);
+  }
+}
+
+/** checkCustomer without a count, and without an object to build. */
+function checkSpend(x: number, mbar: number): void {
+  if (!(Number.isInteger(x) && x >= 0)) throw new RangeError(`Gamma-Gamma: x must be a non-negative integer, got ${x}`);
+  if (x > 0 && !(mbar > 0 && Number.isFinite(mbar))) {
+    throw new RangeError(`Gamma-Gamma: mean repeat-purchase value must be positive when x > 0, got ${mbar} (x = ${x})`);
   }
 }
 

@@ -135,6 +135,14 @@ export function logHyp2f1Many(a: number, b: number, c: number, zs: readonly numb
   return out;
 }
 
+const newScratch = (size: number) => ({
+  term: new Float64Array(size),
+  sum: new Float64Array(size),
+  logScale: new Float64Array(size),
+  active: new Int32Array(size),
+});
+let scratch = newScratch(16);
+
 /**
  * logHyp2f1Series for every non-zero z (0 for z = 0) into `out`, sharing the coefficient ratios;
  * the arithmetic per z is exactly the single version's.
@@ -143,11 +151,14 @@ function logHyp2f1SeriesMany(a: number, b: number, c: number, zs: readonly numbe
   const tolerance = options.tolerance ?? 1e-15;
   const maxTerms = options.maxTerms ?? 1_000_000;
   const size = zs.length;
-  const term = new Float64Array(size).fill(1);
-  const sum = new Float64Array(size).fill(1);
-  const logScale = new Float64Array(size);
+  if (scratch.term.length < size) scratch = newScratch(size);
+  // Scratch space shared by every call (the function never re-enters): a CLV report makes this call
+  // once per customer, and allocating its arrays each time cost as much as the sums.
+  const { term, sum, logScale, active } = scratch;
+  term.fill(1, 0, size);
+  sum.fill(1, 0, size);
+  logScale.fill(0, 0, size);
   // The z still being summed, compacted in place as they finish.
-  const active = new Int32Array(size);
   let count = 0;
   for (let j = 0; j < size; j++) {
     if (zs[j] === 0) out[j] = 0;

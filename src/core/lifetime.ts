@@ -2,7 +2,7 @@
 // simple Gupta & Lehmann model when the data cannot support a fit. Returns plain report records.
 import type { Store } from "../db/open.js";
 import { CrmError, usageError } from "../errors.js";
-import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, type BgNbdFit } from "../analytics/bgnbd.js";
+import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, bgnbdConditionalExpectedAt, type BgNbdFit } from "../analytics/bgnbd.js";
 import { fitGammaGamma, gammaGammaExpectedValue, gammaGammaPopulationMean, type GammaGammaFit } from "../analytics/gammagamma.js";
 import { predictiveClv, simpleClv } from "../analytics/clv.js";
 import { loadCustomers, contactNames, dayNumber, type CustomerData } from "./customers.js";
@@ -101,17 +101,39 @@ function describer(store: Store, data: CustomerData, customers: readonly Custome
   });
 }
 
+/**
+ * Expected purchases at the month ends per (x, t_x, T) in days, shared by the customers who have the
+ * same ones (every one-time buyer of the same day, for a start).
+ */
+type MonthEndCache = Map<number, readonly number[]>;
+
 /** A customer's BG/NBD + Gamma-Gamma row (throws a RangeError when the model cannot be evaluated). */
-function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer): ClvRow {
+function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, cache: MonthEndCache = new Map()): ClvRow {
   const { bgnbd, gammaGamma } = fitted;
   const tx = c.txDays / DAYS_PER_WEEK;
   const T = c.ageDays / DAYS_PER_WEEK;
   const horizonWeeks = (opts.horizonMonths * 30) / DAYS_PER_WEEK;
   const value = gammaGammaExpectedValue(gammaGamma, c.x, c.repeatMean);
-  const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate });
+  // t_x plays no part when x = 0; the key is exact while days and x stay below 2^17 (359 years).
+  const txDays = c.x === 0 ? 0 : c.txDays;
+  const key = c.x < 131_072 && c.ageDays < 131_072 ? (c.x * 131_072 + txDays) * 131_072 + c.ageDays : undefined;
+  let lastEnd: number | undefined;
+  let atLastEnd: number | undefined;
+  const toMonthEnd = (monthEnds: readonly number[]) => {
+    let expected = key === undefined ? undefined : cache.get(key);
+    if (!expected) {
+      expected = bgnbdConditionalExpectedAt(bgnbd, monthEnds, c.x, tx, T);
+      if (key !== undefined) cache.set(key, expected);
+    }
+    lastEnd = monthEnds[monthEnds.length - 1];
+    atLastEnd = expected[expected.length - 1];
+    return expected;
+  };
+  const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate, toMonthEnd });
   const row = described as ClvRow;
   row.pAlive = round4(bgnbdPAlive(bgnbd, c.x, tx, T));
-  row.expectedPurchases = round4(bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
+  // The last month end is the horizon itself (12 · 30/7 = 360/7 exactly): the same value, already computed.
+  row.expectedPurchases = round4(lastEnd === horizonWeeks ? atLastEnd! : bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
   row.expectedOrderValue = round(value * opts.margin);
   row.clv = round(clv * opts.margin);
   return row;
@@ -131,7 +153,8 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
     const fitted = prefitted ?? fitModels(data);
     if ("bgnbd" in fitted) {
       const { bgnbd, gammaGamma } = fitted;
-      const rows = predictRows(data, (c) => bgnbdRow(fitted, opts, describe(c), c));
+      const cache: MonthEndCache = new Map();
+      const rows = predictRows(data, (c) => bgnbdRow(fitted, opts, describe(c), c, cache));
       if (rows) return {
         model: "bgnbd",
         ...base,
@@ -200,12 +223,40 @@ export interface ChurnRow extends ClvRow {
  * Customers whose P(alive) fell below the threshold, ranked by value at risk: what they have spent so
  * far (their historic value), the revenue stream that stops if they are gone; CLV shown beside it.
  */
-export function churnReport(store: Store, now: Date, opts: { threshold: number; currency?: string }) {
+export function churnReport(store: Store, now: Date, opts: { threshold: number; currency?: string; withTotalClv?: boolean }) {
   if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid --threshold ${opts.threshold}`, "use a probability such as 0.5");
   const data = loadCustomers(store, now, opts.currency);
   const fitted = fitModels(data);
   if (!("bgnbd" in fitted))
     return { model: null, fallbackReason: fitted.reason, currency: data.currency, asOf: data.today, customers: data.customers.length, threshold: opts.threshold, rows: [] as ChurnRow[] };
+  if (opts.withTotalClv === false) {
+    // Without the total CLV of all customers (the table and CSV show only the rows): a CLV for the
+    // customers at risk only. If the model cannot be evaluated for one of them, the full path below
+    // gives the same answer as always.
+    try {
+      const scale = 10 ** currencyDigits(data.currency);
+      const atRisk = data.customers.filter((c) => pAliveOf(fitted, c) < opts.threshold);
+      const describe = describer(store, data, atRisk);
+      const cache: MonthEndCache = new Map();
+      const rows: ChurnRow[] = atRisk.map((c) => {
+        const row = bgnbdRow(fitted, CHURN_CLV, describe(c), c, cache) as ChurnRow;
+        row.valueAtRisk = round(c.totalMinor / scale);
+        return row;
+      });
+      const { bgnbd, gammaGamma } = fitted;
+      return {
+        model: "bgnbd" as const,
+        currency: data.currency, asOf: data.today, horizonMonths: CHURN_CLV.horizonMonths, discountRate: CHURN_CLV.discountRate,
+        margin: CHURN_CLV.margin, otherCurrencies: data.otherCurrencies, customers: data.customers.length,
+        bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
+        gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
+        threshold: opts.threshold,
+        rows: rows.sort(byValueAtRisk),
+      };
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+    }
+  }
   const clv = clvReport(store, now, CHURN_CLV, data, fitted);
   if (clv.model !== "bgnbd") return { ...clv, model: null, threshold: opts.threshold, rows: [] as ChurnRow[] };
   const rows: ChurnRow[] = clv.rows
@@ -213,6 +264,11 @@ export function churnReport(store: Store, now: Date, opts: { threshold: number; 
     .map((r) => ({ ...r, valueAtRisk: r.totalSpent }))
     .sort(byValueAtRisk);
   return { ...clv, threshold: opts.threshold, rows };
+}
+
+/** P(alive) as the reports show it (rounded to 6 significant digits), which is what thresholds compare. */
+function pAliveOf(fitted: Fitted, c: Customer): number {
+  return round4(bgnbdPAlive(fitted.bgnbd, c.x, c.txDays / DAYS_PER_WEEK, c.ageDays / DAYS_PER_WEEK));
 }
 
 /** The CLV the churn report shows beside the value at risk. */
@@ -235,7 +291,7 @@ export function topCustomersAtRisk(store: Store, now: Date, opts: { threshold: n
   try {
     const candidates: { c: Customer; spent: number }[] = [];
     for (const c of data.customers) {
-      const pAlive = round4(bgnbdPAlive(fitted.bgnbd, c.x, c.txDays / DAYS_PER_WEEK, c.ageDays / DAYS_PER_WEEK));
+      const pAlive = pAliveOf(fitted, c);
       if (pAlive < opts.threshold && pAlive >= opts.atLeast) candidates.push({ c, spent: round(c.totalMinor / scale) });
     }
     candidates.sort((p, q) => q.spent - p.spent || p.c.contactId - q.c.contactId);

@@ -4,7 +4,7 @@ import { usageError, quote } from "../../errors.js";
 import { rfmReport, kmeansReport } from "../../core/segments.js";
 import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../core/lifetime.js";
 import { getSetting } from "../../core/settings.js";
-import { printRecords, emit, toJson, type Column } from "../render/output.js";
+import { printRecords, emit, emitChunks, toJson, toJsonChunks, type Column } from "../render/output.js";
 import type { RfmCluster } from "../../analytics/kmeans.js";
 
 type Opts = Record<string, any>;
@@ -168,7 +168,7 @@ export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> 
   });
   const top = positiveInt(opts.top, "--top");
   const rows = top ? report.rows.slice(0, top) : report.rows;
-  if (ctx.format === "json") return emit(ctx, toJson({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
+  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   explainFallback(ctx, report);
   if (ctx.format === "table" && report.customers) emit(ctx, describeModel(report) + "\n\n");
   await printRecords(ctx, {
@@ -183,10 +183,11 @@ export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> 
 export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
   const store = ctx.store();
   const threshold = rate(opts.threshold ?? getSetting(store, "churn.threshold"), "--threshold", 0.0001, 1);
-  const report = churnReport(store, ctx.now, { threshold, currency: opts.currency });
+  // The total CLV of all customers is only in the JSON: the table and CSV need CLVs for the rows shown.
+  const report = churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" });
   const top = positiveInt(opts.top, "--top");
   const rows = top ? report.rows.slice(0, top) : report.rows;
-  if (ctx.format === "json") return emit(ctx, toJson({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
+  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   if (report.model !== "bgnbd") {
     ctx.warn(`churn risk needs the BG/NBD model: ${report.fallbackReason}`);
     return;
