@@ -64,7 +64,23 @@ export async function emitChunks(ctx: Ctx, chunks: Iterable<string>): Promise<vo
     ctx.info(`wrote ${ctx.outputFile}`);
     return;
   }
-  for (const chunk of chunks) if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+  const out = process.stdout;
+  for (const chunk of chunks) {
+    // The reader went away (`crm … | head`): stop making output; main ends quietly.
+    if (out.destroyed || out.writableEnded) return;
+    if (!out.write(chunk)) await drainOrClose(out);
+  }
+}
+
+/** Resolves when the stream can take more, or when it will never take more (closed, or an error). */
+function drainOrClose(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    stream.once("drain", done).once("close", done).once("error", done);
+  });
 }
 
 /** Joins small strings into chunks of about 64 kB. */
