@@ -121,14 +121,17 @@ export interface PurchaseDays {
  * days are sorted and merged.
  */
 export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCustomer: (days: PurchaseDays) => void): void {
+  // Amounts in the usual currency (the configured one) come as numbers, others as [amount, currency]:
+  // one comparison per row rather than a third array of currencies that is nearly always the same.
+  const usual = getSetting(store, "currency");
   const contacts = store.sqlite
     .prepare(
-      `select contact_id, json_group_array(unixepoch(at)), json_group_array(amount_minor),
-         case when min(currency) = max(currency) then min(currency) else json_group_array(currency) end
+      `select contact_id, json_group_array(unixepoch(at)),
+         json_group_array(case when currency = ? then amount_minor else json_array(amount_minor, currency) end)
        from purchases where contact_id is not null and at <= ? group by contact_id`,
     )
     .raw()
-    .iterate(now.toISOString()) as IterableIterator<[number, string, string, string]>;
+    .iterate(usual, now.toISOString()) as IterableIterator<[number, string, string]>;
   const byCurrency = new Map<string, PurchaseDays & { sorted: boolean }>();
   const daysIn = (currency: string) => {
     let days = byCurrency.get(currency);
@@ -136,16 +139,17 @@ export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCu
     return days;
   };
   const open: (PurchaseDays & { sorted: boolean })[] = [];
-  for (const [contactId, secondsJson, amountsJson, currencyOrJson] of contacts) {
+  let c = daysIn(usual);
+  for (const [contactId, secondsJson, amountsJson] of contacts) {
     const seconds = JSON.parse(secondsJson) as (number | null)[];
-    const amounts = JSON.parse(amountsJson) as number[];
-    // Nearly always one currency per customer; otherwise the row's currencies, in the same order.
-    const currencies = currencyOrJson.startsWith("[") ? (JSON.parse(currencyOrJson) as string[]) : undefined;
-    let c = daysIn(currencies ? currencies[0]! : currencyOrJson);
+    const amounts = JSON.parse(amountsJson) as (number | [number, string])[];
     for (let k = 0; k < seconds.length; k++) {
       const when = seconds[k];
       if (when === null || when === undefined) continue; // not a readable instant (the schema stores ISO 8601 UTC)
-      if (currencies && currencies[k] !== c.currency) c = daysIn(currencies[k]!);
+      let amount = amounts[k]!;
+      const currency = typeof amount === "number" ? usual : amount[1];
+      if (typeof amount !== "number") amount = amount[0];
+      if (currency !== c.currency) c = daysIn(currency);
       if (c.length === 0) {
         c.contactId = contactId;
         open.push(c);
@@ -153,12 +157,12 @@ export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCu
       const day = local.of(when);
       const i = c.length - 1;
       if (i >= 0 && c.day[i] === day) {
-        c.total[i] += amounts[k]!;
+        c.total[i] += amount;
         c.count[i]++;
       } else {
         if (i >= 0 && day < c.day[i]!) c.sorted = false;
         c.day[i + 1] = day;
-        c.total[i + 1] = amounts[k]!;
+        c.total[i + 1] = amount;
         c.count[i + 1] = 1;
         c.length = i + 2;
       }
