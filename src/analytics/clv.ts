@@ -72,14 +72,26 @@ export function predictiveClv(
   const monthEnds = monthEndsOf(months, monthInUnits);
   // E[Y(i·M)], i = 1..H
   const toMonthEnd = options.toMonthEnd ? options.toMonthEnd(monthEnds) : bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, tx, T);
+  const discount = discountsOf(months, monthly);
   let clv = 0;
   let purchasesSoFar = 0; // E[Y((i − 1)·M)]
   for (let i = 1; i <= months; i++) {
     const purchasesToMonthEnd = toMonthEnd[i - 1]!;
-    clv += (value * (purchasesToMonthEnd - purchasesSoFar)) / Math.pow(1 + monthly, i);
+    clv += (value * (purchasesToMonthEnd - purchasesSoFar)) / discount[i - 1]!;
     purchasesSoFar = purchasesToMonthEnd;
   }
   return clv;
+}
+
+/** (1 + monthly rate)^i for i = 1..H; the last list is kept, as for the month ends. */
+let lastDiscounts: { months: number; monthly: number; factors: readonly number[] } | undefined;
+function discountsOf(months: number, monthly: number): readonly number[] {
+  if (lastDiscounts?.months !== months || lastDiscounts.monthly !== monthly) {
+    const factors: number[] = [];
+    for (let i = 1; i <= months; i++) factors.push(Math.pow(1 + monthly, i));
+    lastDiscounts = { months, monthly, factors };
+  }
+  return lastDiscounts.factors;
 }
 
 /** i·M for i = 1..H; the last list is kept, as a report asks for the same one per customer. */

@@ -87,18 +87,21 @@ type Described = Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderVal
 function describer(store: Store, data: CustomerData, customers: readonly Customer[]): (c: Customer) => Described {
   const scale = 10 ** currencyDigits(data.currency);
   const names = contactNames(store, customers.map((c) => c.contactId));
-  return (c) => ({
-    contactId: c.contactId,
-    name: names.get(c.contactId)?.name ?? "",
-    email: names.get(c.contactId)?.email ?? null,
+  return (c) => {
+    const known = names.get(c.contactId);
+    return {
+      contactId: c.contactId,
+      name: known?.name ?? "",
+      email: known?.email ?? null,
     purchases: c.purchases,
     repeatPurchases: c.x,
     firstPurchase: c.firstDay,
     lastPurchase: c.lastDay,
     recencyDays: c.recencyDays,
-    ageDays: c.ageDays,
-    totalSpent: round(c.totalMinor / scale),
-  });
+      ageDays: c.ageDays,
+      totalSpent: round(c.totalMinor / scale),
+    };
+  };
 }
 
 /**
@@ -178,11 +181,22 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
 /** Rows sorted by CLV; undefined when the fitted model cannot be evaluated for some customer. */
 function predictRows(data: CustomerData, predict: (c: CustomerData["customers"][number]) => ClvRow): ClvRow[] | undefined {
   try {
-    return data.customers.map(predict).sort((p, q) => q.clv - p.clv || p.contactId - q.contactId);
+    return byClv(data.customers.map(predict));
   } catch (err) {
     if (err instanceof RangeError) return undefined;
     throw err;
   }
+}
+
+/**
+ * Rows by CLV, highest first, then by contact id. The order is total, so sorting positions by keys
+ * in typed arrays gives the same order as sorting the rows by their fields, in a fraction of the time.
+ */
+function byClv(rows: ClvRow[]): ClvRow[] {
+  const clv = Float64Array.from(rows, (r) => r.clv);
+  const id = Float64Array.from(rows, (r) => r.contactId);
+  const order = Uint32Array.from(rows, (_, i) => i).sort((p, q) => clv[q]! - clv[p]! || id[p]! - id[q]!);
+  return Array.from(order, (i) => rows[i]!);
 }
 
 /**
@@ -200,13 +214,14 @@ function simpleReport(data: CustomerData, opts: ClvOptions, describe: (c: Custom
   const r = retained.length / previous.length;
   const multiplier = simpleClv(1, Math.min(r, 0.999), opts.discountRate);
   const scale = 10 ** currencyDigits(data.currency);
-  const rows: ClvRow[] = data.customers.map((c) => {
-    // Yearly margin: the customer's average spend per year of their active span, if still active.
-    const years = Math.max(1, (dayNumber(c.lastDay) - dayNumber(c.firstDay) + 1) / 365);
-    const yearlyMargin = activeLastYear(c) ? (c.totalMinor / scale / years) * opts.margin : 0;
-    return { ...describe(c), pAlive: null, expectedPurchases: null, expectedOrderValue: null, clv: round(yearlyMargin * multiplier) };
-  });
-  rows.sort((p, q) => q.clv - p.clv || p.contactId - q.contactId);
+  const rows: ClvRow[] = byClv(
+    data.customers.map((c) => {
+      // Yearly margin: the customer's average spend per year of their active span, if still active.
+      const years = Math.max(1, (dayNumber(c.lastDay) - dayNumber(c.firstDay) + 1) / 365);
+      const yearlyMargin = activeLastYear(c) ? (c.totalMinor / scale / years) * opts.margin : 0;
+      return { ...describe(c), pAlive: null, expectedPurchases: null, expectedOrderValue: null, clv: round(yearlyMargin * multiplier) };
+    }),
+  );
   return {
     model: "simple" as const,
     simple: { yearlyRetention: round4(r), multiplier: round4(multiplier), customersAYearAgo: previous.length, retained: retained.length },
