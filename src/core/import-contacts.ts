@@ -378,6 +378,7 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
       link(existing, row);
       return "updated";
     },
+    searchIndexed: "contacts",
   };
 }
 
