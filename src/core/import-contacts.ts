@@ -387,6 +387,7 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
       link(existing, row);
       return "updated";
     },
+    searchIndexed: "contacts",
   };
 }
 

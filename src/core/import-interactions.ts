@@ -108,6 +108,7 @@ export async function importInteractions(store: Store, file: string, now: Date, 
       return changes ? "added" : "skipped";
     },
     createdContacts: () => directory.createdCount(),
+    searchIndexed: "interactions",
   };
   return { report: await runImport(store, csv, importer, opts), header: csv.header };
 }

@@ -14,6 +14,7 @@ import { usageError, quote } from "../errors.js";
 import { parseIsoWhen, localDateTime } from "../io/dates.js";
 import { normaliseEmail } from "./contacts.js";
 import { checkScore, type Survey } from "./surveys.js";
+import { bulkSearchIndex } from "./import.js";
 
 export type ResponseColumn = "email" | "contactId" | "name" | "score" | "comment" | "date";
 
@@ -253,10 +254,13 @@ export function applyResponsesImport(
     for (const [email, name] of plan.newContacts)
       created.set(email, (addContact.get(name, email, `survey import: ${plan.survey.name}`, stamp, stamp) as { id: number }).id);
     const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
+    // Comments are indexed for crm find in one bulk insert at the end rather than by a trigger per row.
+    const searchIndex = bulkSearchIndex(s, "responses");
     plan.answers.forEach((a, i) => {
       insert.run(plan.survey.id, a.contactId ?? created.get(a.newContact!)!, a.score, a.comment, a.at, stamp);
       if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1, plan.answers.length);
     });
+    searchIndex?.finish();
     return { imported: plan.answers.length, createdContacts: created.size };
   });
 }

@@ -60,6 +60,11 @@ export interface Importer<T> {
   write(value: T, record: SourceRecord): RowOutcome;
   /** Contacts the importer created, for the report. */
   createdContacts?(): number;
+  /**
+   * The table the importer adds rows to, when crm find indexes it: its search-index trigger is then
+   * replaced by one bulk insert at the end (see bulkSearchIndex).
+   */
+  searchIndexed?: "contacts" | "interactions";
 }
 
 export interface ImportOptions {
@@ -111,6 +116,7 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
   sqlite.pragma("cache_size = -65536");
   sqlite.exec("BEGIN IMMEDIATE");
   try {
+    const searchIndex = importer.searchIndexed ? bulkSearchIndex(sqlite, importer.searchIndexed) : undefined;
     let writing = true;
     const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
     for await (const batch of batches) for (const record of batch) {
@@ -147,6 +153,7 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     if (opts.dryRun || (report.invalid.length > 0 && !opts.skipInvalid)) {
       sqlite.exec("ROLLBACK");
     } else {
+      searchIndex?.finish();
       sqlite.exec("COMMIT");
       report.committed = true;
     }
@@ -157,6 +164,38 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     sqlite.pragma("cache_size = -2000");
   }
   return report;
+}
+
+// The search index's AFTER INSERT triggers (drizzle/0001_search_index.sql) have this shape.
+const INSERT_TRIGGER =
+  /^CREATE TRIGGER\s+\S+\s+AFTER INSERT ON\s+\S+\s+(?:WHEN\s+([\s\S]+?)\s+)?BEGIN\s+INSERT INTO search_index\s*\(([^)]*)\)\s*VALUES\s*\(([\s\S]*)\);\s*END$/i;
+
+/**
+ * Inside an import's transaction: drops `table`'s search-index trigger and returns `finish`, which
+ * indexes every row added meanwhile with one INSERT … SELECT of the trigger's own expressions and puts
+ * the trigger back. The trigger, run once per row, cost ~35 µs a row — three quarters of importing
+ * 200,000 interactions; the bulk insert indexes the same rows seven times faster. Being DDL in the
+ * transaction, the drop is undone by a rollback. Undefined (triggers left alone) when the trigger is
+ * not of the expected shape.
+ */
+export function bulkSearchIndex(sqlite: Store["sqlite"], table: "contacts" | "interactions" | "responses"): { finish(): void } | undefined {
+  const trigger = `${table}_ai`;
+  const definition = sqlite.prepare("select sql from sqlite_master where type = 'trigger' and name = ?").pluck().get(trigger) as string | undefined;
+  const shape = definition === undefined ? null : INSERT_TRIGGER.exec(definition.trim());
+  if (!definition || !shape) return undefined;
+  const [, when, columns, values] = shape;
+  const rowid = values!.slice(0, values!.indexOf(","));
+  const since = sqlite.prepare(`select coalesce(max(id), 0) from ${table}`).pluck().get() as number;
+  sqlite.exec(`drop trigger ${trigger}`);
+  return {
+    finish() {
+      const added = `from ${table} as new where new.id > ?`;
+      // A row added and then updated in the same import was indexed by the update trigger: replaced.
+      sqlite.prepare(`delete from search_index where rowid in (select ${rowid} ${added})`).run(since);
+      sqlite.prepare(`insert into search_index(${columns}) select ${values} ${added}${when ? ` and (${when})` : ""} order by new.id`).run(since);
+      sqlite.exec(definition);
+    },
+  };
 }
 
 async function* oneByOne<R>(records: AsyncIterable<R>): AsyncGenerator<R[]> {

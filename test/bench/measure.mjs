@@ -15,6 +15,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GNU_TIME = "/usr/bin/time";
 
 function hasGnuTime() {
+  if (process.env.CRM_BENCH_NO_GNU_TIME) return false; // to try the fallback
   if (!fs.existsSync(GNU_TIME)) return false;
   const r = spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" });
   return r.status === 0 && /^\d+\s*$/.test(r.stderr.trim().split("\n").pop() ?? "");

@@ -322,7 +322,7 @@ const machine = {
   cores: cpus.length,
   memoryGb: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
-  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  platform: `${os.platform()} ${os.arch()}`,
   sqlite: new Database(":memory:").prepare("select sqlite_version() v").get().v,
 };
 const loadAtEnd = load();
