@@ -83,10 +83,11 @@ let t = Date.now();
 const files = writeAll(dir, counts);
 log(`generated ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")} in ${secs(Date.now() - t)} s`);
 
-// The helpers for in-process probes: the product's own functions, bundled from src/ like the CLI is.
-const cacheDir = path.join(ROOT, "node_modules", ".cache", "crm-bench");
-fs.mkdirSync(cacheDir, { recursive: true });
-const probeLib = path.join(cacheDir, "probe-lib.mjs");
+// For the in-process probes: the product's own functions, bundled from src/ like the CLI is.
+// Written under test/bench/out/ (git-ignored), from where better-sqlite3 resolves in node_modules.
+const outDir = path.join(HERE, "out");
+fs.mkdirSync(outDir, { recursive: true });
+const probeLib = path.join(outDir, "probe-lib.mjs");
 await build({
   stdin: {
     contents: [
