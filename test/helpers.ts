@@ -45,3 +45,9 @@ export function crmJson<T = any>(dbOrDir: string, args: string[], opts: RunOptio
 export function sha256(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
+
+/** The result of a command that must succeed; throws with its stderr otherwise. */
+export function ok(r: RunResult): RunResult {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return r;
+}

@@ -336,16 +336,8 @@ export function dealsAsOf(store: Store, now: Date): DealAsOf[] {
   }));
 }
 
-export interface AgendaDeal {
-  id: number;
-  title: string;
-  contactId: number;
-  contactName: string;
-  stage: Stage;
-  amountMinor: number;
-  currency: string;
-  probability: number;
-  closeOn: string | null;
+/** A deal on the agenda: the pipeline's view of it, plus how close and how idle it is. */
+export interface AgendaDeal extends Omit<PipelineDeal, "createdOn" | "closedOn"> {
   /** Days from today to the expected close date; negative when it has passed. Null without a date. */
   daysToClose: number | null;
   /** Latest stage change or interaction with the contact (ISO timestamp). */

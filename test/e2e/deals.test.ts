@@ -1,7 +1,7 @@
 // The user-facing contract of deals, the pipeline board and the pipeline report, through the built binary.
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir, sha256, type RunResult } from "../helpers.js";
+import { crm, crmJson, ok, tempDir, sha256 } from "../helpers.js";
 
 // Monday 2 March 2026, 10:00 UTC (the helper runs the binary with TZ=UTC).
 const NOW = { CRM_NOW: "2026-03-02T10:00:00Z" };
@@ -11,11 +11,6 @@ const json = <T = any>(dir: string, args: string[], env: Record<string, string> 
 // The spawns block this worker's event loop; give it a turn between tests so the runner's messages
 // to the main process are answered in time on a busy machine.
 beforeEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
-
-function ok(r: RunResult): RunResult {
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
-  return r;
-}
 
 function withContacts(): string {
   const dir = tempDir();

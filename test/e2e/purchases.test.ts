@@ -2,7 +2,7 @@
 // per source, the date window and --as-of, and removal.
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir, sha256, type RunResult } from "../helpers.js";
+import { crm, crmJson, ok, tempDir, sha256 } from "../helpers.js";
 
 const NOW = { CRM_NOW: "2026-03-02T10:00:00Z" };
 const run = (dir: string, args: string[], env: Record<string, string> = NOW) => crm(dir, args, { env });
@@ -10,11 +10,6 @@ const json = <T = any>(dir: string, args: string[], env: Record<string, string> 
 
 // The spawns block this worker's event loop; give it a turn between tests (see deals.test.ts).
 beforeEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
-
-function ok(r: RunResult): RunResult {
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
-  return r;
-}
 
 function withContacts(): string {
   const dir = tempDir();
