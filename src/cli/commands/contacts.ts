@@ -28,7 +28,7 @@ function contactInput(opts: Opts): ContactInput {
 
 async function promptContact(ctx: Ctx, input: ContactInput): Promise<ContactInput> {
   const { input: ask } = await import("@inquirer/prompts");
-  const io = { output: process.stderr };
+  const io = { input: ctx.io.stdin, output: ctx.io.stderr };
   const name = await ask({ message: "Name", required: true, validate: (v) => (v.trim() ? true : "a name is required") }, io);
   const email = await ask(
     {
@@ -66,7 +66,7 @@ export async function add(ctx: Ctx, [name]: string[], opts: Opts): Promise<void>
     input = await promptContact(ctx, input);
   }
   const id = addContact(ctx.store(), input, ctx.now, { allowDuplicate: opts.allowDuplicate });
-  process.stdout.write(`${id}\n`);
+  ctx.print(`${id}\n`);
   ctx.info(`added contact #${id} ${input.name!.trim()}`);
 }
 
@@ -212,7 +212,7 @@ export async function log(ctx: Ctx, [ref, ...summary]: string[], opts: Opts): Pr
   const store = ctx.store();
   const contact = resolveContact(store, ref);
   const id = logInteraction(store, { contactId: contact.id, summary: summary.join(" "), type, at }, ctx.now);
-  process.stdout.write(`${id}\n`);
+  ctx.print(`${id}\n`);
   ctx.info(`logged ${type} with #${contact.id} ${contact.name}`);
 }
 

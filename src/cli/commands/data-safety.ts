@@ -13,7 +13,7 @@ export async function backup(ctx: Ctx, [file]: string[], opts: Opts): Promise<vo
   const { backupDatabase } = await import("../../core/backup.js");
   // The real clock, not --as-of: a backup's name records when it was really taken.
   const result = await backupDatabase(ctx.store(), file, new Date(), { force: opts.force });
-  process.stdout.write(`${result.file}\n`);
+  ctx.print(`${result.file}\n`);
   ctx.info(`backed up ${plural(result.contacts, "contact")} (${size(result.bytes)}) to ${result.file}`);
 }
 

@@ -25,7 +25,7 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
     const valid = report.rows - bad.length;
     const message = `${plural(bad.length, "row")} of ${plural(report.rows, "row")} ${bad.length === 1 ? "is" : "are"} invalid: nothing was imported`;
     const hint = `fix ${bad.length === 1 ? "it" : "them"}, or pass --skip-invalid to import the ${valid.toLocaleString("en")} valid ${valid === 1 ? "row" : "rows"} and get the rejects in a file`;
-    if (opts.json) process.stdout.write(JSON.stringify(summaryJson(report), null, 2) + "\n");
+    if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
     throw bad.every((i) => i.duplicate) ? conflict(message, hint) : usageError(message, hint);
   }
   if (bad.length && !opts.dryRun) {
@@ -41,7 +41,7 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
   if (report.createdContacts) parts.push(`${plural(report.createdContacts, "contact")} created`);
   const lead = opts.dryRun ? `dry run, nothing written: ${path.basename(report.file)} would import` : `imported ${path.basename(report.file)}:`;
   ctx.info(`${lead} ${plural(report.rows, "row")} of ${what} — ${parts.join(", ")}`);
-  if (opts.json) process.stdout.write(JSON.stringify(summaryJson(report), null, 2) + "\n");
+  if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
 }
 
 function summaryJson(r: ImportReport) {

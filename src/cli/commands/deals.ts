@@ -86,7 +86,7 @@ export async function dealAdd(ctx: Ctx, [ref, ...titleWords]: string[], opts: Op
     { contactId: contact.id, title, amountMinor: money.minor, currency: money.currency, stage, probability, closeOn, at },
     ctx.now,
   );
-  process.stdout.write(`${id}\n`);
+  ctx.print(`${id}\n`);
   ctx.info(`added deal #${id} for #${contact.id} ${contact.name} (${stage}, ${formatMoney(money.minor, money.currency)})`);
   if (purchaseId !== null) ctx.info(`recorded purchase #${purchaseId} of ${formatMoney(money.minor, money.currency)}`);
 }
@@ -226,7 +226,7 @@ export async function purchaseAdd(ctx: Ctx, [ref, amountText]: string[], opts: O
     { contactId: contact.id, amountMinor: money.minor, currency: money.currency, at, note: opts.note, externalRef: opts.ref, source: opts.source },
     ctx.now,
   );
-  process.stdout.write(`${id}\n`);
+  ctx.print(`${id}\n`);
   ctx.info(`recorded purchase #${id}: ${formatMoney(money.minor, money.currency)} for #${contact.id} ${contact.name} on ${localDate(at)}`);
 }
 

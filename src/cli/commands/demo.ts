@@ -50,5 +50,5 @@ export async function demo(ctx: Ctx): Promise<void> {
     "  crm report retention --period quarter",
     "",
   ];
-  process.stdout.write(lines.join("\n"));
+  ctx.print(lines.join("\n"));
 }

@@ -47,7 +47,7 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
     const contact = ref !== undefined ? resolveContact(store, ref) : { id: dealContact(store, dealId!).contactId, name: "" };
     const id = addFollowup(store, contact.id, input, ctx.now);
     const f = getFollowup(store, id);
-    process.stdout.write(`${id}\n`);
+    ctx.print(`${id}\n`);
     ctx.info(`added follow-up #${id} for #${f.contactId} ${f.contactName}, due ${formatDue(f.dueAt)}${f.every ? `, every ${f.every}` : ""}`);
     if (isOverdue(f.dueAt, ctx.now)) ctx.warn(`follow-up #${id} is already overdue (${describeDue(f.dueAt, ctx.now)})`);
     return;
@@ -63,7 +63,7 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
     ids = addFollowupsForMany(store, { contactIds: members }, input, ctx.now);
     label = `customers in the segment ${quote(opts.segment)}`;
   }
-  if (ids.length) process.stdout.write(ids.join("\n") + "\n");
+  if (ids.length) ctx.print(ids.join("\n") + "\n");
   ctx.info(ids.length ? `added ${ids.length} follow-up${ids.length === 1 ? "" : "s"} for the ${label}, due ${formatDue(toStoredDue(due))}` : `no ${label}: nothing added`);
 }
 

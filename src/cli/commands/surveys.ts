@@ -30,7 +30,7 @@ const scoreText = (type: string, score: number | null) => (score === null ? "" :
 
 export async function create(ctx: Ctx, [name]: string[], opts: Opts): Promise<void> {
   const survey = createSurvey(ctx.store(), { name: name!, type: opts.type, question: opts.question }, ctx.now);
-  process.stdout.write(`${survey.id}\n`);
+  ctx.print(`${survey.id}\n`);
   ctx.info(`created ${survey.type.toUpperCase()} survey #${survey.id} ${quote(survey.name)}`);
 }
 
@@ -63,7 +63,7 @@ export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: string[], o
   const at = opts.at ? (await parseWhen(opts.at, ctx.now, "--at date")).date : ctx.now;
   const contact = resolveContact(store, ref!);
   const r = recordResponse(store, { surveyId: survey.id, contactId: contact.id, score, comment: opts.comment, at }, ctx.now);
-  process.stdout.write(`${r.id}\n`);
+  ctx.print(`${r.id}\n`);
   const kind = survey.type === "nps" ? ` (${npsCategory(score)})` : "";
   const replaces = r.replaces ? `; it replaces their answer ${r.replaces.score} of ${day(r.replaces.at)} as their current score` : "";
   ctx.info(`recorded ${survey.type.toUpperCase()} ${score}${kind} from #${contact.id} ${contact.name} for ${quote(survey.name)}${replaces}`);
@@ -190,11 +190,11 @@ function importResponsesLocked(ctx: Ctx, store: Store, surveyRef: string, file: 
   }
   if (bad) writeRejects(ctx, opts.rejects ?? `${file}.rejects.csv`, plan.header, plan.problems);
   const progress =
-    process.stderr.isTTY && plan.answers.length >= 20_000
-      ? (done: number, total: number) => process.stderr.write(`\rimporting ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`)
+    ctx.io.stderr.isTTY && plan.answers.length >= 20_000
+      ? (done: number, total: number) => ctx.io.stderr.write(`\rimporting ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`)
       : undefined;
   applyResponsesImport(store, plan, ctx.now, progress);
-  if (progress) process.stderr.write("\r\x1b[K");
+  if (progress) ctx.io.stderr.write("\r\x1b[K");
   ctx.info(`imported ${what}${tail}`);
 }
 
