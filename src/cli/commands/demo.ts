@@ -1,9 +1,9 @@
 // `crm demo`: build the demo database and show a newcomer around it.
 import path from "node:path";
 import type { Ctx } from "../context.js";
-import { createDemo } from "../../core/demo.js";
+import { createDemo } from "../../core/demo/demo.js";
 import { openStore, resolveDbPath } from "../../db/open.js";
-import { listContacts } from "../../core/contacts.js";
+import { listContacts } from "../../core/contacts/contacts.js";
 import { plainTable } from "../render/output.js";
 import { localDate } from "../../io/dates.js";
 

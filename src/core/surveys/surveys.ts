@@ -1,18 +1,18 @@
 // Surveys: NPS and CSAT questions, the answers people give (with a comment and a date), and the
 // numbers read from them — a survey's results, the NPS/CSAT reports with their trend, and mail-merge
-// lists of who to ask. Plain records in and out; the score maths lives in ./scores.ts.
+// lists of who to ask. Plain records in and out; the score maths lives in src/analytics/nps.ts.
 //
 // A person may answer the same survey again later: every answer is kept. Their latest answer (by its
 // date) is their *current* score, which is what a survey's results and the headline of a report count;
 // a trend counts every answer in the period it was given. Only answers dated up to "now" are read.
-import type { Store } from "../db/open.js";
-import { inTransaction } from "../db/open.js";
-import { conflict, notFound, usageError, quote } from "../errors.js";
-import { localDateTime } from "../io/dates.js";
-import type { DemoRandom, Seeder } from "./demo.js";
-import { csat, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../analytics/nps.js";
+import type { Store } from "../../db/open.js";
+import { inTransaction } from "../../db/open.js";
+import { conflict, notFound, usageError, quote } from "../../errors.js";
+import { localDateTime } from "../../io/dates.js";
+import type { DemoRandom, Seeder } from "../demo/demo.js";
+import { csat, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../../analytics/nps.js";
 
-export type { SurveyType } from "../analytics/nps.js";
+export type { SurveyType } from "../../analytics/nps.js";
 export const SURVEY_TYPES: readonly SurveyType[] = ["nps", "csat"];
 
 /** The standard wording: Reichheld's recommendation question, and the usual satisfaction question. */

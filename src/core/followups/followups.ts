@@ -3,10 +3,10 @@
 // and removing follow-ups; which keep-in-touch contacts are due; and what `crm remind` reports.
 // Due dates are stored the way they were given: a local "YYYY-MM-DD" for a day, an ISO UTC instant
 // when a time of day was given. A day is due from its start and overdue once it has passed.
-import { inTransaction, type Store } from "../db/open.js";
-import { conflict, notFound, usageError, quote } from "../errors.js";
-import { addInterval, daysBetween, formatInterval, fromStored, localDate, localDateTime, parseInterval, tryParseInterval, type Interval, type When } from "../io/dates.js";
-import type { DemoRandom } from "./demo.js";
+import { inTransaction, type Store } from "../../db/open.js";
+import { conflict, notFound, usageError, quote } from "../../errors.js";
+import { addInterval, daysBetween, formatInterval, fromStored, localDate, localDateTime, parseInterval, tryParseInterval, type Interval, type When } from "../../io/dates.js";
+import type { DemoRandom } from "../demo/demo.js";
 
 export type FollowupStatus = "open" | "done";
 

@@ -2,12 +2,12 @@
 // Each part of the product seeds its own records from the same seeded random source.
 import fs from "node:fs";
 import path from "node:path";
-import { openStore, inTransaction, type Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { seedDeals } from "./deals.js";
-import { seedFollowups } from "./followups.js";
-import { seedSurveys } from "./surveys.js";
-import { mulberry32 } from "../analytics/kmeans.js";
+import { openStore, inTransaction, type Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { seedDeals } from "../deals/deals.js";
+import { seedFollowups } from "../followups/followups.js";
+import { seedSurveys } from "../surveys/surveys.js";
+import { mulberry32 } from "../../analytics/kmeans.js";
 
 export interface DemoRandom {
   next(): number;

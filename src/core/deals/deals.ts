@@ -2,14 +2,14 @@
 // lost). Every stage change is kept with its date (a row at creation too) for cycle time and win rate.
 // Winning a deal records one purchase of its amount for the contact (purchases.deal_id links them);
 // reopening or losing a won deal removes that purchase, so winning it again records it afresh.
-import type { Store } from "../db/open.js";
-import { inTransaction } from "../db/open.js";
-import { conflict, notFound, usageError, quote } from "../errors.js";
-import { localDate, localDateTime, daysBetween } from "../io/dates.js";
-import { STAGE_DEFAULT_PROBABILITIES } from "./settings.js";
-import { insertPurchase } from "./purchases.js";
+import type { Store } from "../../db/open.js";
+import { inTransaction } from "../../db/open.js";
+import { conflict, notFound, usageError, quote } from "../../errors.js";
+import { localDate, localDateTime, daysBetween } from "../../io/dates.js";
+import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
+import { insertPurchase } from "../purchases/purchases.js";
 import { STAGES, OPEN_STAGES, isOpenStage, daysFromTo, type Stage, type PipelineDeal } from "./pipeline.js";
-import type { DemoRandom, Seeder } from "./demo.js";
+import type { DemoRandom, Seeder } from "../demo/demo.js";
 
 export { STAGES, OPEN_STAGES, type Stage };
 

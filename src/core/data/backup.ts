@@ -4,8 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { busyTimeoutMs, checkCrmDatabase, checkHeader, nativeBinding, openStore, type Store } from "../db/open.js";
-import { conflict, storageError, usageError, quote, CrmError } from "../errors.js";
+import { busyTimeoutMs, checkCrmDatabase, checkHeader, nativeBinding, openStore, type Store } from "../../db/open.js";
+import { conflict, storageError, usageError, quote, CrmError } from "../../errors.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** 20260302-090501: local time, sorts as text. */
