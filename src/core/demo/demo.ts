@@ -4,28 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { openStore, inTransaction, type Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
-import { seedDeals } from "../deals/deals.js";
-import { seedFollowups } from "../followups/followups.js";
-import { seedSurveys } from "../surveys/surveys.js";
-import { mulberry32 } from "../../analytics/kmeans.js";
-
-export interface DemoRandom {
-  next(): number;
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-/** The demo's random source: seeded, so every demo database is the same. */
-export function demoRandom(seed: number): DemoRandom {
-  const next = mulberry32(seed);
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)]!,
-    chance: (p) => next() < p,
-  };
-}
+import { demoRandom, type DemoRandom, type Seeder } from "./random.js";
+import { seedDeals } from "./deals.js";
+import { seedFollowups } from "./followups.js";
+import { seedSurveys } from "./surveys.js";
 
 const FIRST = ["Ada", "Grace", "Alan", "Margaret", "Linus", "Barbara", "Ken", "Frances", "Dennis", "Radia", "Edsger", "Hedy", "John", "Katherine", "Tim", "Sophie", "Niklaus", "Jean", "Donald", "Annie", "Guido", "Karen", "Bjarne", "Lynn", "James", "Mary", "Yukihiro", "Ines", "Mateo", "Chloé", "Jürgen", "Zoë", "Søren", "Amélie", "Rafael", "Noor", "Priya", "Kofi", "Mei", "Olu"];
 const LAST = ["Lovelace", "Hopper", "Turing", "Hamilton", "Torvalds", "Liskov", "Thompson", "Allen", "Ritchie", "Perlman", "Dijkstra", "Lamarr", "McCarthy", "Johnson", "Berners-Lee", "Wilson", "Wirth", "Sammet", "Knuth", "Easley", "van Rossum", "Spärck Jones", "Stroustrup", "Conway", "Gosling", "Keller", "Matsumoto", "García", "Müller", "Dubois", "Rossi", "Nakamura", "Okafor", "Haddad", "Kowalski", "Novak", "Lindqvist", "Silva", "Mensah", "Chen"];
@@ -93,8 +75,7 @@ export interface DemoSummary {
   counts: Record<string, number>;
 }
 
-/** Every part of the product that has demo data registers a seeder here, in dependency order. */
-export type Seeder = (store: Store, rnd: DemoRandom, now: Date, contactIds: number[]) => void;
+/** Every part of the product that has demo data has a seeder here, in dependency order. */
 export const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
 
 /**
