@@ -2,7 +2,8 @@
 // database (opened on first use), the output format and whether colour and prompts are allowed.
 import type { Command } from "commander";
 import { parseAsOf } from "../io/dates.js";
-import { openStore, resolveDbPath, translateSqliteError, type Store } from "../db/open.js";
+import { busyTimeoutMs, openStore, resolveDbPath, translateSqliteError, type OpenOptions, type Store } from "../db/open.js";
+import { DEFAULT_BUSY_TIMEOUT_MS } from "../db/errors.js";
 import { parseFormat, type Format } from "./render/output.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { makeColors, type Colors } from "./render/colors.js";
@@ -22,6 +23,10 @@ export interface Ctx {
   /** The --db flag as given, if any. */
   dbFlag?: string;
   store(): Store;
+  /** How the database is opened: CRM_BUSY_TIMEOUT_MS, and the upgrade message told through info(). */
+  openOptions(): OpenOptions;
+  /** CRM_BUSY_TIMEOUT_MS for error messages; the default when it cannot be read (reported on opening). */
+  busyTimeoutMs(): number;
   /** A message for the person at the terminal (stderr). */
   info(message: string): void;
   warn(message: string): void;
@@ -51,7 +56,7 @@ export async function makeContext(cmd: Command, formats?: readonly string[]): Pr
   const errColor = makeColors(errColorOn);
   const dbPath = resolveDbPath(opts.db, env);
   let store: Store | undefined;
-  return {
+  const ctx: Ctx = {
     now,
     format: parseFormat(opts.format, formats),
     outputFile: opts.output,
@@ -65,12 +70,22 @@ export async function makeContext(cmd: Command, formats?: readonly string[]): Pr
     store() {
       if (!store) {
         try {
-          store = openStore(dbPath);
+          store = openStore(dbPath, ctx.openOptions());
         } catch (err) {
           throw translateSqliteError(err, dbPath);
         }
       }
       return store;
+    },
+    openOptions() {
+      return { busyTimeoutMs: busyTimeoutMs(env), onUpgrade: (message) => ctx.info(message) };
+    },
+    busyTimeoutMs() {
+      try {
+        return busyTimeoutMs(env);
+      } catch {
+        return DEFAULT_BUSY_TIMEOUT_MS;
+      }
     },
     info(message) {
       process.stderr.write(terminalSafe(message) + "\n");
@@ -83,4 +98,5 @@ export async function makeContext(cmd: Command, formats?: readonly string[]): Pr
       store = undefined;
     },
   };
+  return ctx;
 }

@@ -29,7 +29,7 @@ export async function restore(ctx: Ctx, [file]: string[], opts: Opts): Promise<v
     discardStaged(candidate);
     throw err;
   }
-  const result = await restoreDatabase(ctx.dbPath, candidate, new Date());
+  const result = await restoreDatabase(ctx.dbPath, candidate, new Date(), ctx.openOptions());
   ctx.info(`restored ${candidate.file} into ${ctx.dbPath} (${plural(result.contacts, "contact")})`);
   if (result.keptAs) ctx.info(`the replaced database is kept at ${result.keptAs}`);
 }

@@ -2,7 +2,7 @@
 // Each part of the product seeds its own records from the same seeded random source.
 import fs from "node:fs";
 import path from "node:path";
-import { openStore, inTransaction, type Store } from "../../db/open.js";
+import { openStore, inTransaction, type OpenOptions, type Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
 import { demoRandom, type DemoRandom, type Seeder } from "./random.js";
 import { seedDeals } from "./deals.js";
@@ -82,14 +82,14 @@ export const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
  * Creates the demo database at `file`, replacing an earlier demo there, but never a database that
  * is not a demo (the real one, or any crm database the user made).
  */
-export function createDemo(file: string, realDbPath: string, now: Date): DemoSummary {
-  if (path.resolve(file) === path.resolve(realDbPath) && !isDemo(file))
+export function createDemo(file: string, realDbPath: string, now: Date, open: OpenOptions = {}): DemoSummary {
+  if (path.resolve(file) === path.resolve(realDbPath) && !isDemo(file, open))
     throw usageError(`refusing to fill your real database ${quote(file)} with demo data`, "pass another path with --db, e.g. --db demo.db");
   if (fs.existsSync(file) && fs.statSync(file).size > 0) {
-    if (!isDemo(file)) throw usageError(`refusing to overwrite ${quote(file)}: it is not a crm demo database`, "pass another path with --db");
+    if (!isDemo(file, open)) throw usageError(`refusing to overwrite ${quote(file)}: it is not a crm demo database`, "pass another path with --db");
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
   }
-  const store = openStore(file);
+  const store = openStore(file, open);
   try {
     const rnd = demoRandom(20260101);
     inTransaction(store, () => {
@@ -106,10 +106,10 @@ export function createDemo(file: string, realDbPath: string, now: Date): DemoSum
   }
 }
 
-function isDemo(file: string): boolean {
+function isDemo(file: string, open: OpenOptions): boolean {
   if (!fs.existsSync(file) || fs.statSync(file).size === 0) return false;
   try {
-    const store = openStore(file);
+    const store = openStore(file, open);
     try {
       return (store.sqlite.prepare("select value from settings where key = 'demo'").get() as { value: string } | undefined)?.value === "true";
     } finally {
