@@ -35,7 +35,7 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string, formats?
       const mod = await load();
       await (mod[name] as unknown as Handler)(ctx, args, opts);
     } catch (err) {
-      throw translateSqliteError(err, ctx.dbPath);
+      throw translateSqliteError(err, ctx.dbPath, ctx.busyTimeoutMs());
     } finally {
       ctx.close();
     }

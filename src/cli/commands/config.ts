@@ -1,6 +1,6 @@
 // `crm config get|set|list`.
 import type { Ctx } from "../context.js";
-import { getSetting, listSettings, setSetting } from "../../core/settings.js";
+import { getSetting, listSettings, setSetting } from "../../core/config/settings.js";
 import { printRecords } from "../render/output.js";
 
 export async function get(ctx: Ctx, [key]: string[]): Promise<void> {
