@@ -17,6 +17,6 @@ export async function main(argv: readonly string[], io: Io = systemIo()): Promis
       if (err.code === "commander.executeSubCommandAsync") return err.exitCode;
       return 2;
     }
-    return printError(err, io, argv);
+    return await printError(err, io, argv);
   }
 }

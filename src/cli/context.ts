@@ -4,25 +4,20 @@ import type { Command } from "commander";
 import { parseAsOf } from "../io/dates.js";
 import { busyTimeoutMs, openStore, resolveDbPath, translateSqliteError, type OpenOptions, type Store } from "../db/open.js";
 import { DEFAULT_BUSY_TIMEOUT_MS } from "../db/errors.js";
-import { parseFormat, type Format } from "./render/output.js";
+import { parseFormat } from "./render/output.js";
+import type { Out } from "./render/out.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { makeColors, type Colors } from "./render/colors.js";
-import { colorAllowed, type Io } from "./io.js";
+import { colorLevel, type Io } from "./io.js";
 
-export interface Ctx {
+/** A command's context; it is also the renderers' `Out` (format, table style, colour, where to write). */
+export interface Ctx extends Out {
   /** The streams and environment this command talks through. */
   io: Io;
   now: Date;
-  format: Format;
-  outputFile?: string;
-  /** "box" on a TTY, "plain" (aligned, borderless) when stdout is piped. */
-  tableStyle: "box" | "plain";
-  useColor: boolean;
-  color: Colors;
   /** Colour decision for stderr (it may be a TTY while stdout is piped). */
   errColor: Colors;
   interactive: boolean;
-  dbPath: string;
   /** The --db flag as given, if any. */
   dbFlag?: string;
   store(): Store;
@@ -32,8 +27,6 @@ export interface Ctx {
   openOptions(): OpenOptions;
   /** CRM_BUSY_TIMEOUT_MS for error messages; the default when it cannot be read (reported on opening). */
   busyTimeoutMs(): number;
-  /** A message for the person at the terminal (stderr). */
-  info(message: string): void;
   warn(message: string): void;
   close(): void;
 }
@@ -51,10 +44,9 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
   const env = io.env;
   const asOf = opts.asOf ?? env.CRM_NOW;
   const now = asOf ? await parseAsOf(asOf, new Date()) : new Date();
-  const useColor = colorAllowed(io.stdout, env, opts.color);
-  const errColorOn = colorAllowed(io.stderr, env, opts.color);
-  const color = makeColors(useColor);
-  const errColor = makeColors(errColorOn);
+  // The one colour decision, for each stream; -o files never get colour.
+  const level = opts.output ? 0 : colorLevel(io.stdout, env, opts.color);
+  const errColor = makeColors(colorLevel(io.stderr, env, opts.color));
   const dbPath = resolveDbPath(opts.db, env);
   let store: Store | undefined;
   const ctx: Ctx = {
@@ -63,8 +55,9 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     format: parseFormat(opts.format, formats),
     outputFile: opts.output,
     tableStyle: io.stdout.isTTY && !opts.output ? "box" : "plain",
-    useColor: useColor && !opts.output,
-    color: opts.output ? makeColors(false) : color,
+    useColor: level > 0,
+    color: makeColors(level),
+    stdout: io.stdout,
     errColor,
     interactive: Boolean(io.stdin.isTTY),
     dbPath,

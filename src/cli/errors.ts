@@ -2,16 +2,17 @@
 // an unexpected failure (exit 1), with the stack only when CRM_DEBUG is set.
 import { CrmError, ExitCode } from "../errors.js";
 import { terminalSafe } from "./render/safe-text.js";
-import { colorAllowed, type Io } from "./io.js";
+import { colorLevel, type Io } from "./io.js";
 
 /** One line, nothing a terminal would act on: the message may quote a hostile file's contents. */
 const oneSafeLine = (text: string) => terminalSafe(text.replace(/[\r\n]+/g, " "));
 
-export function printError(err: unknown, io: Io, argv: readonly string[]): number {
+export async function printError(err: unknown, io: Io, argv: readonly string[]): Promise<number> {
   // Output written straight to a pipe whose reader has gone (`crm export contacts | head`): done.
   if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.ok;
-  const red = colorAllowed(io.stderr, io.env, argv.includes("--no-color") ? false : undefined);
-  const label = red ? "\x1b[31mcrm:\x1b[39m" : "crm:";
+  // The colours load here, on failure only: the entry chunk that every command loads stays small.
+  const { makeColors } = await import("./render/colors.js");
+  const label = makeColors(colorLevel(io.stderr, io.env, argv.includes("--no-color") ? false : undefined)).red("crm:");
   if (err instanceof CrmError) {
     io.stderr.write(`${label} ${oneSafeLine(err.message)}${err.hint ? ` — ${oneSafeLine(err.hint)}` : ""}\n`);
     return err.exitCode;

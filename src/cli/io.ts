@@ -30,10 +30,21 @@ export function systemIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
+/** chalk's colour levels: 0 none, 1 basic ANSI, 2 256 colours, 3 truecolor. */
+export type ColorLevel = 0 | 1 | 2 | 3;
+
 /**
  * Colour on `stream`, decided once for the whole command: only on a terminal, never with `--no-color`,
  * never when NO_COLOR is set (https://no-color.org).
  */
 export function colorAllowed(stream: OutStream, env: Io["env"], flag: boolean | undefined): boolean {
   return Boolean(stream.isTTY) && flag !== false && env.NO_COLOR === undefined;
+}
+
+/**
+ * The chalk level for `stream`: basic ANSI (crm uses only the sixteen basic colours, which every level
+ * above 0 writes the same way) where colour is allowed, else 0.
+ */
+export function colorLevel(stream: OutStream, env: Io["env"], flag: boolean | undefined): ColorLevel {
+  return colorAllowed(stream, env, flag) ? 1 : 0;
 }

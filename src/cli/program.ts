@@ -13,6 +13,7 @@ import { registerSurveyCommands } from "./groups/surveys.js";
 import { registerImportResponses } from "./groups/import-responses.js";
 import { registerSurveyReports } from "./groups/reports-surveys.js";
 import { commandGroup, attachIo } from "./action.js";
+import { flagErrorLine } from "./flags.js";
 import { registerDataCommands } from "./groups/data.js";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -30,7 +31,7 @@ export function buildProgram(io: Io): Command {
       writeErr: (text) => void io.stderr.write(text),
       getOutHelpWidth: () => io.stdout.columns ?? 80,
       getErrHelpWidth: () => io.stderr.columns ?? 80,
-      outputError: (message, write) => write(message.replace(/^error: /, "crm: ").trimEnd() + " (see --help)\n"),
+      outputError: (message, write) => write(`crm: ${flagErrorLine(message) ?? message.replace(/^error: /, "").trimEnd()} (see --help)\n`),
     });
   attachIo(program, io);
   registerContactCommands(program);

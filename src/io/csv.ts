@@ -39,8 +39,24 @@ function csvField(value: string): string {
 
 /** CSV (RFC 4180 quoting, LF line ends) of plain records in the given field order. */
 export function toCsv(rows: readonly Record<string, unknown>[], fields?: readonly string[]): string {
-  const keys = fields ?? (rows[0] ? Object.keys(rows[0]) : []);
-  return csvLines([keys, ...rows.map((row) => keys.map((k) => csvCell(row[k])))]);
+  return [...csvRecordLines(fields ?? (rows[0] ? Object.keys(rows[0]) : []), rows)].join("");
+}
+
+/**
+ * The CSV of records as they come: the header line, then `fields` of each record, a thousand lines
+ * per string, so a large export is never one string.
+ */
+export function* csvRecordLines(fields: readonly string[], rows: Iterable<Record<string, unknown>>): Generator<string> {
+  yield csvLines([fields]);
+  let batch: string[][] = [];
+  for (const row of rows) {
+    batch.push(fields.map((f) => csvCell(row[f])));
+    if (batch.length === 1000) {
+      yield csvLines(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) yield csvLines(batch);
 }
 
 /** CSV lines for rows of already-prepared cells (no neutralising: the caller decides). */

@@ -20,6 +20,14 @@ describe("bar", () => {
   });
 });
 
+describe("bar in whole cells", () => {
+  it("rounds to whole cells and still shows a small positive value", () => {
+    expect(bar(1, 2, 30, { step: "cell" })).toBe("█".repeat(15));
+    expect(bar(1, 1000, 30, { step: "cell" })).toBe("▏");
+    expect(bar(0, 10, 30, { step: "cell" })).toBe("");
+  });
+});
+
 describe("sparkline", () => {
   it("maps zero to ▁ and the largest value to █", () => {
     expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe("▁▂▃▄▅▆▇█");

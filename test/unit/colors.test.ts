@@ -1,23 +1,41 @@
-// crm's own terminal colours write exactly what chalk 5 writes at level 1 (basic ANSI) for the styles
-// crm uses, and nothing at all when colour is off.
-import { Chalk } from "chalk";
+// Colour is decided once per stream (src/cli/io.ts colorLevel) and drawn by chalk at that level: on a
+// terminal basic ANSI, and plain text whenever colour is not allowed.
 import { describe, expect, it } from "vitest";
-import { makeColors } from "../../src/cli/render/colors.js";
+import { colorLevel, type OutStream } from "../../src/cli/io.js";
+import { makeColors, styleMarks } from "../../src/cli/render/colors.js";
 
-const SAMPLES: unknown[] = ["plain", "", "two\nlines", "crlf\r\nlines\n", "nested \u001B[39m close", "\u001B[1mbold inside\u001B[22m", 42, "unicode ✓ 😀"];
-const STYLES = ["bold", "dim", "red", "green", "yellow", "cyan", "gray", "grey"] as const;
+const tty = { isTTY: true } as OutStream;
+const pipe = { isTTY: false } as OutStream;
 
-describe("makeColors", () => {
-  it("matches chalk at level 1 for every style and awkward text", () => {
-    const chalk = new Chalk({ level: 1 });
-    const ours = makeColors(true);
-    for (const style of STYLES) for (const text of SAMPLES) expect(ours[style](text)).toBe(chalk[style](text));
-    expect(ours.bold("a", "b")).toBe(chalk.bold("a", "b"));
+describe("colorLevel", () => {
+  it("is basic ANSI on a terminal", () => {
+    expect(colorLevel(tty, {}, undefined)).toBe(1);
+    expect(colorLevel(tty, {}, true)).toBe(1);
   });
 
-  it("returns the text unchanged when colour is off, as chalk at level 0", () => {
-    const chalk = new Chalk({ level: 0 });
-    const ours = makeColors(false);
-    for (const style of STYLES) for (const text of SAMPLES) expect(ours[style](text)).toBe(chalk[style](text));
+  it("is 0 when piped, with --no-color, and when NO_COLOR is set, even empty", () => {
+    expect(colorLevel(pipe, {}, undefined)).toBe(0);
+    expect(colorLevel(tty, {}, false)).toBe(0);
+    expect(colorLevel(tty, { NO_COLOR: "1" }, undefined)).toBe(0);
+    expect(colorLevel(tty, { NO_COLOR: "" }, undefined)).toBe(0);
+  });
+});
+
+describe("makeColors", () => {
+  const SAMPLES: unknown[] = ["plain", "", "two\nlines", "\u001B[1mbold inside\u001B[22m", 42, "unicode ✓ 😀"];
+  const STYLES = ["bold", "dim", "red", "green", "yellow", "cyan", "gray"] as const;
+
+  it("writes the basic ANSI escapes at level 1", () => {
+    const c = makeColors(1);
+    expect(c.red("x")).toBe("\u001B[31mx\u001B[39m");
+    expect(c.bold("a", "b")).toBe("\u001B[1ma b\u001B[22m");
+    expect(c.cyan("a\nb")).toBe("\u001B[36ma\u001B[39m\n\u001B[36mb\u001B[39m");
+    expect(styleMarks(c.bold.yellow)).toEqual(["\u001B[1m\u001B[33m", "\u001B[39m\u001B[22m"]);
+  });
+
+  it("returns the text unchanged at level 0", () => {
+    const c = makeColors(0);
+    for (const style of STYLES) for (const text of SAMPLES) expect(c[style](text)).toBe(text === 42 ? "42" : text);
+    expect(styleMarks(c.bold)).toEqual(["", ""]);
   });
 });

@@ -1,7 +1,8 @@
 // Large outputs are written in chunks as they are made: the text must be exactly what the one-string
 // renderers give (JSON.stringify with two spaces, the plain table, CSV).
 import { describe, expect, it } from "vitest";
-import { plainTable, plainTableChunks, toJson, toJsonChunks, type Column } from "../../src/cli/render/output.js";
+import { plainTable, plainTableChunks, type Column } from "../../src/cli/render/table.js";
+import { toJson, toJsonChunks } from "../../src/cli/render/json.js";
 
 const join = (chunks: Iterable<string>) => [...chunks].join("");
 
@@ -24,6 +25,17 @@ describe("toJsonChunks", () => {
     const report = { model: "bgnbd", asOf: "2026-01-02", nothing: undefined, params: { r: 0.5, list: [1, 2] }, rows: data, total: 12.5 };
     expect(join(toJsonChunks(report))).toBe(toJson(report));
     expect(join(toJsonChunks({ outer: { rows: data } }))).toBe(toJson({ outer: { rows: data } }));
+  });
+
+  it("writes a generator as the array it yields, empty or not, alone and inside an object", () => {
+    function* gen<T>(items: T[]) {
+      yield* items;
+    }
+    for (const n of [0, 1, 300]) {
+      const data = rows(n);
+      expect(join(toJsonChunks(gen(data)))).toBe(toJson(data));
+      expect(join(toJsonChunks({ at: "x", rows: gen(data), after: [1] }))).toBe(toJson({ at: "x", rows: data, after: [1] }));
+    }
   });
 
   it("writes big outputs in several chunks", () => {

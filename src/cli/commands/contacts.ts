@@ -8,16 +8,14 @@ import { listInteractions, logInteraction, parseInteractionType, type Interactio
 import { search } from "../../core/contacts/search.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
-import { printRecords, emit, toJson, type Column } from "../render/output.js";
+import { printRecords } from "../render/output.js";
+import { emit } from "../render/sink.js";
+import { toJson } from "../render/json.js";
+import { type Column } from "../render/table.js";
 import { confirmOrYes } from "../prompt.js";
+import { styleMarks } from "../render/colors.js";
 
 type Opts = Record<string, any>;
-
-export function parseLimit(value: string | undefined, flag = "--limit"): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(String(value).trim())) throw usageError(`invalid ${flag} ${quote(value)}`, "use a whole number, e.g. --limit 50");
-  return Number(value);
-}
 
 function contactInput(opts: Opts): ContactInput {
   return {
@@ -92,7 +90,7 @@ export async function list(ctx: Ctx, _args: string[], opts: Opts): Promise<void>
   const sort = String(opts.sort ?? "name") as ContactSort;
   if (!CONTACT_SORTS.includes(sort)) throw usageError(`unknown --sort ${quote(opts.sort)}`, `use one of: ${CONTACT_SORTS.join(", ")}`);
   const ids = opts.segment ? await segmentMembers(ctx, opts.segment) : undefined;
-  const rows = listContacts(ctx.store(), { tag: opts.tag, company: opts.company, search: opts.search, sort, limit: parseLimit(opts.limit), ids });
+  const rows = listContacts(ctx.store(), { tag: opts.tag, company: opts.company, search: opts.search, sort, limit: opts.limit, ids });
   await printRecords(ctx, { rows, columns: contactColumns, fields: CONTACT_FIELDS, empty: "no contacts match" });
 }
 
@@ -229,7 +227,7 @@ export async function logList(ctx: Ctx, [ref]: string[], opts: Opts): Promise<vo
   const contactId = ref ? resolveContact(store, ref).id : undefined;
   const since = opts.since ? (await parseWhen(opts.since, ctx.now, "--since date")).date : undefined;
   const type = opts.type ? parseInteractionType(opts.type) : undefined;
-  const rows = listInteractions(store, { contactId, since, until: ctx.now, type, limit: parseLimit(opts.limit) });
+  const rows = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
   await printRecords(ctx, {
     rows,
     columns: interactionColumns,
@@ -239,8 +237,8 @@ export async function logList(ctx: Ctx, [ref]: string[], opts: Opts): Promise<vo
 }
 
 export async function find(ctx: Ctx, words: string[], opts: Opts): Promise<void> {
-  const marks: [string, string] = ctx.useColor && ctx.format === "table" ? ["\x1b[1;33m", "\x1b[22;39m"] : ["[", "]"];
-  const rows = search(ctx.store(), words.join(" "), parseLimit(opts.limit) ?? 20, ctx.format === "table" ? marks : ["", ""]);
+  const marks: [string, string] = ctx.useColor && ctx.format === "table" ? styleMarks(ctx.color.bold.yellow) : ["[", "]"];
+  const rows = search(ctx.store(), words.join(" "), opts.limit, ctx.format === "table" ? marks : ["", ""]);
   await printRecords(ctx, {
     rows,
     columns: [

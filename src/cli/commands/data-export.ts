@@ -9,7 +9,10 @@ import {
   ENTITIES, EXPORT_FIELDS, dealStageChanges, exportHeader, exportRows, openFollowupEvents, personDocument, settingsObject, surveysRows,
   vcardInputs, type Entity,
 } from "../../core/data/export.js";
-import { csvCell, csvLines, writeTo, type TextSink } from "../../io/csv.js";
+import { guardOutputFile, writeChunks } from "../render/sink.js";
+import { toJson, toJsonChunks } from "../render/json.js";
+import { toCsvChunks } from "../render/csv.js";
+import { plural } from "../render/words.js";
 
 type Opts = Record<string, any>;
 type ExportFormat = "csv" | "json" | "vcf" | "ics";
@@ -28,40 +31,20 @@ function chooseFormat(opts: Opts, output: string | undefined, fallback: ExportFo
   return (FORMATS as readonly string[]).includes(ext) ? (ext as ExportFormat) : fallback;
 }
 
-/** Rows as CSV, neutralising cells a spreadsheet would run as formulas; written in batches. */
-function writeCsv(sink: TextSink, fields: readonly string[], rows: Iterable<Record<string, unknown>>): number {
-  sink.write(csvLines([fields as string[]]));
-  let n = 0;
-  let batch: string[][] = [];
+/** Counts what passes through, for the summary once it is written. */
+function* counted<T>(rows: Iterable<T>, tally: { n: number }): Generator<T> {
   for (const row of rows) {
-    if (sink.broken) break;
-    batch.push(fields.map((f) => csvCell(row[f])));
-    n++;
-    if (batch.length === 1000) (sink.write(csvLines(batch)), (batch = []));
+    tally.n++;
+    yield row;
   }
-  sink.write(csvLines(batch));
-  return n;
-}
-
-const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
-
-/** A JSON array, one record at a time, formatted like JSON.stringify(rows, null, 2). */
-function writeJsonArray(sink: TextSink, rows: Iterable<unknown>, pad = ""): number {
-  let n = 0;
-  for (const row of rows) {
-    if (sink.broken) break;
-    sink.write(`${n === 0 ? "[\n" : ",\n"}${pad}  ${indent(JSON.stringify(row, null, 2), `${pad}  `)}`);
-    n++;
-  }
-  sink.write(n === 0 ? "[]" : `\n${pad}]`);
-  return n;
 }
 
 function* withStageChanges(rows: Iterable<Record<string, unknown>>, changes: ReturnType<typeof dealStageChanges>) {
   for (const d of rows) yield { ...d, stageChanges: changes.get(d.id as number) ?? [] };
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${n === 1 ? word.replace(/s$/, "") : word}`;
+/** "3 contacts", "1 followup": an entity's name is its plural. */
+const entities = (n: number, entity: string) => plural(n, entity.replace(/s$/, ""), entity);
 
 export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Promise<void> {
   const what = whatArg?.toLowerCase();
@@ -87,36 +70,36 @@ export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Pro
   // One read transaction: every part of an export comes from the same moment, even while crm writes.
   store.sqlite.exec("BEGIN");
   try {
-    if (what === "all" && format === "csv" && !personal) return exportAllCsv(ctx, output);
-    const summary = writeTo(output, (sink) => {
-      if (personal) {
-        sink.write(JSON.stringify(personDocument(store, contact!.id, ctx.now), null, 2) + "\n");
-        return `everything held about #${contact!.id} ${contact!.name}`;
-      }
-      if (what === "all") return writeAllJson(ctx, sink);
+    if (what === "all" && format === "csv" && !personal) return await exportAllCsv(ctx, output);
+    const tally = { n: 0 };
+    let summary: () => string;
+    let chunks: Iterable<string>;
+    if (personal) {
+      chunks = [toJson(personDocument(store, contact!.id, ctx.now))];
+      summary = () => `everything held about #${contact!.id} ${contact!.name}`;
+    } else if (what === "all") {
+      ({ chunks, summary } = allJson(ctx));
+    } else {
       const entity = what as Entity;
       const id = contact?.id;
-      let n = 0;
+      summary = () => (format === "ics" ? plural(tally.n, "open follow-up", "open follow-ups") : entities(tally.n, entity));
       if (contactToVcard) {
-        for (const card of vcardInputs(store, id)) {
-          if (sink.broken) break;
-          sink.write(contactToVcard(card));
-          n++;
-        }
+        chunks = (function* () {
+          for (const card of counted(vcardInputs(store, id), tally)) yield contactToVcard(card);
+        })();
       } else if (followupsCalendar) {
         const events = openFollowupEvents(store, id);
-        sink.write(followupsCalendar(events, ctx.now));
-        n = events.length;
+        tally.n = events.length;
+        chunks = [followupsCalendar(events, ctx.now)];
       } else if (format === "json") {
         const rows = entity === "deals" ? withStageChanges(exportRows(store, "deals", id), dealStageChanges(store, id)) : exportRows(store, entity, id);
-        n = writeJsonArray(sink, rows);
-        sink.write("\n");
+        chunks = toJsonChunks(counted(rows, tally));
       } else {
-        n = writeCsv(sink, EXPORT_FIELDS[entity], exportRows(store, entity, id));
+        chunks = toCsvChunks(counted(exportRows(store, entity, id), tally), EXPORT_FIELDS[entity]);
       }
-      return plural(n, format === "ics" ? "open follow-ups" : entity);
-    });
-    if (output) ctx.info(`wrote ${summary} to ${output}`);
+    }
+    await writeChunks(ctx, output, chunks);
+    if (output) ctx.info(`wrote ${summary()} to ${output}`);
   } finally {
     if (store.sqlite.inTransaction) store.sqlite.exec("COMMIT");
   }
@@ -124,30 +107,22 @@ export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Pro
 
 /** An export must never replace the database (or a directory by a file). */
 function guardOutput(ctx: Ctx, output: string, wantsDirectory: boolean): void {
-  const target = path.resolve(output);
-  const db = path.resolve(ctx.dbPath);
-  if ([db, `${db}-wal`, `${db}-shm`].includes(target)) throw usageError(`-o ${quote(output)} is the database itself`, "choose another file name");
-  if (!wantsDirectory && fs.existsSync(target) && fs.statSync(target).isDirectory())
-    throw usageError(`-o ${quote(output)} is a directory`, "give a file name, e.g. -o contacts.csv");
+  guardOutputFile(ctx, output, { directory: wantsDirectory, hint: "give a file name, e.g. -o contacts.csv" });
 }
 
-function writeAllJson(ctx: Ctx, sink: TextSink): string {
+/** The whole database as one JSON document, each table streamed row by row. */
+function allJson(ctx: Ctx): { chunks: Iterable<string>; summary: () => string } {
   const store = ctx.store();
-  const header = exportHeader(ctx.now);
-  sink.write(`{\n  "exportedAt": ${JSON.stringify(header.exportedAt)},\n  "schemaVersion": ${header.schemaVersion},\n`);
-  sink.write(`  "settings": ${indent(JSON.stringify(settingsObject(store), null, 2), "  ")},\n`);
-  sink.write(`  "surveys": ${indent(JSON.stringify(surveysRows(store), null, 2), "  ")}`);
-  const counts: string[] = [];
-  for (const entity of ENTITIES) {
-    sink.write(`,\n  ${JSON.stringify(entity)}: `);
+  const tallies = ENTITIES.map(() => ({ n: 0 }));
+  const document: Record<string, unknown> = { ...exportHeader(ctx.now), settings: settingsObject(store), surveys: surveysRows(store) };
+  ENTITIES.forEach((entity, i) => {
     const rows = entity === "deals" ? withStageChanges(exportRows(store, "deals"), dealStageChanges(store)) : exportRows(store, entity);
-    counts.push(plural(writeJsonArray(sink, rows, "  "), entity));
-  }
-  sink.write("\n}\n");
-  return counts.join(", ");
+    document[entity] = counted(rows, tallies[i]!);
+  });
+  return { chunks: toJsonChunks(document), summary: () => ENTITIES.map((entity, i) => entities(tallies[i]!.n, entity)).join(", ") };
 }
 
-function exportAllCsv(ctx: Ctx, dir: string | undefined): void {
+async function exportAllCsv(ctx: Ctx, dir: string | undefined): Promise<void> {
   if (!dir) throw usageError("`crm export all --format csv` writes one file per entity and needs a directory", "pass -o <directory>, or use --format json for one document");
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
     throw usageError(`${quote(dir)} is a file; \`export all --format csv\` needs a directory`, "pass -o <directory> (it is created if missing)");
@@ -155,8 +130,10 @@ function exportAllCsv(ctx: Ctx, dir: string | undefined): void {
   const store = ctx.store();
   const counts: string[] = [];
   for (const entity of [...ENTITIES, "surveys"] as const) {
+    const tally = { n: 0 };
     const rows = entity === "surveys" ? surveysRows(store) : exportRows(store, entity);
-    counts.push(writeTo(path.join(dir, `${entity}.csv`), (sink) => plural(writeCsv(sink, EXPORT_FIELDS[entity], rows), entity)));
+    await writeChunks(ctx, path.join(dir, `${entity}.csv`), toCsvChunks(counted(rows, tally), EXPORT_FIELDS[entity]));
+    counts.push(entities(tally.n, entity));
   }
   ctx.info(`wrote ${counts.join(", ")} to ${dir}${path.sep}`);
 }

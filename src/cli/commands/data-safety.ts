@@ -3,10 +3,10 @@
 import type { Ctx } from "../context.js";
 import { resolveContact, linkedCounts } from "../../core/contacts/contacts.js";
 import { confirmOrYes } from "../prompt.js";
+import { plural } from "../render/words.js";
 
 type Opts = Record<string, any>;
 
-const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString("en")} ${n === 1 ? word : many}`;
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 export async function backup(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {

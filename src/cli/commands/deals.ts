@@ -11,7 +11,11 @@ import { defaultCurrency } from "../../core/config/settings.js";
 import { formatMinor, formatMoney, normaliseCurrency, parseMoney } from "../../io/money.js";
 import { parseWhen, parseInterval, addInterval, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
-import { emit, printRecords, toJson, toCsv, plainTable, boxTable, type Column } from "../render/output.js";
+import { emit } from "../render/sink.js";
+import { printRecords } from "../render/output.js";
+import { toJson } from "../render/json.js";
+import { toCsv } from "../render/csv.js";
+import { plainTable, boxTable, type Column } from "../render/table.js";
 import { bar } from "../render/chart.js";
 import { confirmOrYes } from "../prompt.js";
 
@@ -35,12 +39,6 @@ async function untilDate(ctx: Ctx, value: string | undefined): Promise<Date> {
   const d = when.date;
   const end = when.hasTime ? d : new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59, 999);
   return end < ctx.now ? end : ctx.now;
-}
-
-function parseLimit(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(String(value).trim())) throw usageError(`invalid --limit ${quote(value)}`, "use a whole number, e.g. --limit 50");
-  return Number(value);
 }
 
 const describeDeal = (d: { id: number; title: string }) => `#${d.id} ${quote(d.title)}`;
@@ -235,7 +233,7 @@ export async function purchaseList(ctx: Ctx, _args: string[], opts: Opts): Promi
   const contactId = opts.contact !== undefined ? resolveContact(store, opts.contact).id : undefined;
   const since = await atDate(ctx, opts.since, "--since date");
   const until = await untilDate(ctx, opts.until);
-  const rows = listPurchases(store, { contactId, since, until, limit: parseLimit(opts.limit) });
+  const rows = listPurchases(store, { contactId, since, until, limit: opts.limit });
   await printRecords(ctx, { rows, columns: purchaseColumns, record: purchaseRecord, fields: PURCHASE_FIELDS, empty: "no purchases" });
   if (ctx.format === "table" && rows.length)
     ctx.info(purchaseTotals(rows).map((t) => `${t.count} purchase${t.count === 1 ? "" : "s"}, ${formatMoney(t.totalMinor, t.currency)}`).join("; "));

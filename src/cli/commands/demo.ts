@@ -4,7 +4,7 @@ import type { Ctx } from "../context.js";
 import { createDemo } from "../../core/demo/demo.js";
 import { openStore, resolveDbPath } from "../../db/open.js";
 import { listContacts } from "../../core/contacts/contacts.js";
-import { plainTable } from "../render/output.js";
+import { plainTable } from "../render/table.js";
 import { localDate } from "../../io/dates.js";
 
 export async function demo(ctx: Ctx): Promise<void> {

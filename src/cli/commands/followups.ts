@@ -11,21 +11,13 @@ import { resolveIssue } from "../../core/contacts/interactions.js";
 import { inTransaction } from "../../db/open.js";
 import { parseInterval, parseWhen, localDate, type When } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
-import { emit, printRecords, toCsv, toJson, type Column } from "../render/output.js";
+import { emit } from "../render/sink.js";
+import { printRecords } from "../render/output.js";
+import { toCsv } from "../render/csv.js";
+import { toJson } from "../render/json.js";
+import { type Column } from "../render/table.js";
 
 type Opts = Record<string, any>;
-
-function parseId(value: string, what: string, example: string): number {
-  const text = String(value).trim().replace(/^#/, "");
-  if (!/^\d+$/.test(text) || Number(text) === 0) throw usageError(`invalid ${what} ${quote(value)}`, `use a number, e.g. ${example}`);
-  return Number(text);
-}
-
-function parseLimit(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(String(value).trim())) throw usageError(`invalid --limit ${quote(value)}`, "use a whole number, e.g. --limit 20");
-  return Number(value);
-}
 
 const startOfToday = (now: Date): When => ({ date: new Date(now.getFullYear(), now.getMonth(), now.getDate()), hasTime: false });
 
@@ -38,7 +30,7 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
   if (bulk && opts.due === undefined) throw usageError(`missing --due for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`, 'e.g. --due "in 2 weeks"');
   if (bulk && !String(opts.note ?? "").trim()) throw usageError(`missing --note for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`, 'say what to follow up about, e.g. --note "Ask for a testimonial"');
   if (opts.every !== undefined) parseInterval(opts.every, "--every");
-  const dealId = opts.deal !== undefined ? parseId(opts.deal, "--deal", "--deal 12") : undefined;
+  const dealId: number | undefined = opts.deal;
   const due = opts.due !== undefined ? await parseWhen(opts.due, ctx.now, "--due date") : startOfToday(ctx.now);
   const input = { due, note: opts.note, every: opts.every, dealId };
   const store = ctx.store();
@@ -97,7 +89,7 @@ export async function list(ctx: Ctx, _args: string[], opts: Opts): Promise<void>
   const status = String(opts.status ?? "open").trim().toLowerCase();
   if (!STATUSES.includes(status)) throw usageError(`unknown --status ${quote(opts.status)}`, "use open, done or all");
   if (due === "overdue" && status !== "open") throw usageError(`--overdue lists open follow-ups; it cannot be combined with --status ${status}`, "leave out --status");
-  const limit = parseLimit(opts.limit);
+  const limit: number | undefined = opts.limit;
   const store = ctx.store();
   const contactId = opts.contact !== undefined ? resolveContact(store, String(opts.contact)).id : undefined;
   const rows = listFollowups(store, ctx.now, { status: status as FollowupStatus | "all", due, contactId, limit });
@@ -232,8 +224,7 @@ export async function today(ctx: Ctx): Promise<void> {
   emit(ctx, lines.join("\n") + "\n");
 }
 
-export async function resolveIssues(ctx: Ctx, ids: string[]): Promise<void> {
-  const parsed = [...new Set(ids.map((v) => parseId(v, "interaction id", "crm log resolve 34")))];
+export async function resolveIssues(ctx: Ctx, parsed: readonly number[]): Promise<void> {
   const store = ctx.store();
   const resolved = inTransaction(store, () => parsed.map((id) => resolveIssue(store, id, ctx.now)));
   for (const r of resolved) ctx.info(`resolved issue #${r.id} with ${r.contactName}`);

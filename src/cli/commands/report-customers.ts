@@ -4,22 +4,15 @@ import { usageError, quote } from "../../errors.js";
 import { rfmReport, kmeansReport } from "../../core/customers/segments.js";
 import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../core/customers/lifetime.js";
 import { getSetting } from "../../core/config/settings.js";
-import { printRecords, emit, emitChunks, toJson, toJsonChunks, type Column } from "../render/output.js";
+import { printRecords } from "../render/output.js";
+import { emit, emitChunks } from "../render/sink.js";
+import { toJson, toJsonChunks } from "../render/json.js";
+import { type Column } from "../render/table.js";
 import type { RfmCluster } from "../../analytics/kmeans.js";
+import { bar } from "../render/chart.js";
 
 type Opts = Record<string, any>;
 
-function positiveInt(value: string | undefined, flag: string, fallback?: number): number | undefined {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(String(value).trim()) || Number(value) < 1) throw usageError(`invalid ${flag} ${quote(value)}`, "use a whole number of 1 or more");
-  return Number(value);
-}
-
-function rate(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!String(value).trim() || !Number.isFinite(n) || n < min || n > max) throw usageError(`invalid ${flag} ${quote(value)}`, `use a number from ${min} to ${max}`);
-  return n;
-}
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const num = (v: number, digits = 2) => v.toFixed(digits);
@@ -29,9 +22,7 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
   if (method !== "rfm" && method !== "kmeans") throw usageError(`unknown --method ${quote(opts.method)}`, "use rfm or kmeans");
   const store = ctx.store();
   if (method === "kmeans") {
-    const k = positiveInt(opts.k, "--k");
-    if (k !== undefined && (k < 2 || k > 20)) throw usageError(`invalid --k ${quote(opts.k)}`, "use 2 to 20 clusters");
-    const report = kmeansReport(store, ctx.now, { k, currency: opts.currency });
+    const report = kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
     if (opts.detail)
       return printRecords(ctx, {
         rows: report.customers,
@@ -59,7 +50,7 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
         { header: "typical recency (days)", cell: (c) => Math.round(c.centroid.recencyDays), align: "right" },
         { header: "typical purchases", cell: (c) => num(c.centroid.frequency, 1), align: "right" },
         { header: `typical spend (${report.currency})`, cell: (c) => num(c.centroid.monetary), align: "right" },
-        ...(ctx.tableStyle === "box" ? [{ header: "", cell: (c: (typeof report.clusters)[number]) => bar(ctx, c.share) }] : []),
+        ...(ctx.tableStyle === "box" ? [{ header: "", cell: (c: (typeof report.clusters)[number]) => shareBar(ctx, c.share) }] : []),
       ],
       record: (c) => ({ cluster: c.cluster, customers: c.customers, share: c.share, centroid: c.centroid, mean: c.mean }),
       fields: ["cluster", "customers", "share", "centroid", "mean"],
@@ -94,7 +85,7 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
       { header: "mean recency (days)", cell: (s) => num(s.meanRecencyDays, 0), align: "right" },
       { header: "mean purchases", cell: (s) => num(s.meanFrequency, 1), align: "right" },
       { header: "mean spend", cell: (s) => num(s.meanMonetary), align: "right" },
-      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (s: (typeof report.summary)[number]) => bar(ctx, s.share) }] : []),
+      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (s: (typeof report.summary)[number]) => shareBar(ctx, s.share) }] : []),
     ],
     record: (s) => ({ ...s, revenue: round2(s.revenue), meanRecencyDays: round2(s.meanRecencyDays), meanFrequency: round2(s.meanFrequency), meanMonetary: round2(s.meanMonetary), currency: report.currency }),
     fields: ["segment", "customers", "share", "revenue", "currency", "meanRecencyDays", "meanFrequency", "meanMonetary"],
@@ -104,10 +95,8 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-function bar(ctx: Ctx, share: number): string {
-  const width = Math.round(share * 30);
-  return ctx.color.cyan("█".repeat(width)) + (width === 0 && share > 0 ? "▏" : "");
-}
+/** A share (0–1) as a bar of up to 30 whole cells. */
+const shareBar = (ctx: Ctx, share: number) => ctx.color.cyan(bar(share, 1, 30, { step: "cell" }));
 
 function clvColumns(report: ClvReport): Column<ClvRow>[] {
   const bg = report.model === "bgnbd";
@@ -157,16 +146,14 @@ function explainFallback(ctx: Ctx, report: ClvReport): void {
 export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
   const model = String(opts.model ?? "bgnbd").toLowerCase();
   if (model !== "bgnbd" && model !== "simple") throw usageError(`unknown --model ${quote(opts.model)}`, "use bgnbd or simple");
-  const horizonMonths = positiveInt(opts.horizon, "--horizon", 12)!;
-  if (horizonMonths > 600) throw usageError(`invalid --horizon ${quote(opts.horizon)}`, "use at most 600 months");
   const report = clvReport(ctx.store(), ctx.now, {
     model,
-    horizonMonths,
-    discountRate: rate(opts.discount ?? "0.1", "--discount", 0, 5),
-    margin: rate(opts.margin ?? "1", "--margin", 0, 1),
+    horizonMonths: opts.horizon,
+    discountRate: opts.discount,
+    margin: opts.margin,
     currency: opts.currency,
   });
-  const top = positiveInt(opts.top, "--top");
+  const top: number | undefined = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   explainFallback(ctx, report);
@@ -182,10 +169,11 @@ export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> 
 
 export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
   const store = ctx.store();
-  const threshold = rate(opts.threshold ?? getSetting(store, "churn.threshold"), "--threshold", 0.0001, 1);
+  // The setting is checked when it is set (crm config set).
+  const threshold: number = opts.threshold ?? Number(getSetting(store, "churn.threshold"));
   // The total CLV of all customers is only in the JSON: the table and CSV need CLVs for the rows shown.
   const report = churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" });
-  const top = positiveInt(opts.top, "--top");
+  const top: number | undefined = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   if (report.model !== "bgnbd") {
@@ -216,7 +204,7 @@ export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<
   if (!["month", "quarter", "year"].includes(period)) throw usageError(`unknown --period ${quote(opts.period)}`, "use month, quarter or year");
   const { retentionReport } = await import("../../core/customers/retention.js");
   const all = retentionReport(ctx.store(), ctx.now, period as "month" | "quarter" | "year");
-  const limit = positiveInt(opts.limit, "--limit");
+  const limit: number | undefined = opts.limit;
   const rows = limit ? all.slice(-limit) : all;
   const rate = (v: number | null) => (v === null ? "" : `${v.toFixed(1)}%`);
   const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -230,7 +218,7 @@ export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<
       { header: "retention", cell: (r) => rate(r.retentionRate), align: "right" },
       { header: "churn", cell: (r) => rate(r.churnRate), align: "right" },
       { header: "repeat rate", cell: (r) => rate(r.repeatPurchaseRate), align: "right" },
-      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : bar(ctx, r.retentionRate / 100)) }] : []),
+      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : shareBar(ctx, r.retentionRate / 100)) }] : []),
     ],
     record: (r) => ({
       ...r,

@@ -6,7 +6,10 @@ import type { CsatScore, NpsScore } from "../../analytics/nps.js";
 import { RFM_SEGMENTS } from "../../analytics/rfm.js";
 import { sparkline } from "../render/chart.js";
 import { localDateTime } from "../../io/dates.js";
-import { boxTable, emit, plainTable, toCsv, toJson, type Column } from "../render/output.js";
+import { boxTable, plainTable, type Column } from "../render/table.js";
+import { emit } from "../render/sink.js";
+import { toCsv } from "../render/csv.js";
+import { toJson } from "../render/json.js";
 import { fixed1, scoreRecord } from "./surveys.js";
 
 type Opts = Record<string, any>;

@@ -5,7 +5,10 @@ import { dealsAsOf } from "../../core/deals/deals.js";
 import { pipelineReport, PERIOD_UNITS, type ForecastRow, type PeriodUnit } from "../../core/deals/pipeline.js";
 import { formatMinor, formatMoney } from "../../io/money.js";
 import { usageError, quote } from "../../errors.js";
-import { emit, toJson, toCsv, plainTable, boxTable, type Column } from "../render/output.js";
+import { emit } from "../render/sink.js";
+import { toJson } from "../render/json.js";
+import { toCsv } from "../render/csv.js";
+import { plainTable, boxTable, type Column } from "../render/table.js";
 import { bar } from "../render/chart.js";
 
 export const REPORT_PIPELINE_FIELDS = [

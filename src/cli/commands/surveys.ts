@@ -12,7 +12,13 @@ import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { CrmError, usageError, quote } from "../../errors.js";
 import { csvLines, writeTo } from "../../io/csv.js";
 import { inTransaction, type Store } from "../../db/open.js";
-import { emit, neutraliseCsvCell, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
+import { emit } from "../render/sink.js";
+import { printRecords } from "../render/output.js";
+import { toCsv } from "../render/csv.js";
+import { toJson } from "../render/json.js";
+import { plainTable, boxTable, type Column } from "../render/table.js";
+import { neutraliseCsvCell } from "../../io/csv.js";
+import { bar } from "../render/chart.js";
 
 type Opts = Record<string, any>;
 
@@ -128,8 +134,7 @@ export async function results(ctx: Ctx, [surveyRef]: string[]): Promise<void> {
     const most = Math.max(...r.distribution.map((d) => d.count));
     lines.push("", c.bold("Answers"));
     for (const d of r.distribution) {
-      const bar = most ? "█".repeat(Math.round((d.count / most) * 30)) : "";
-      lines.push(`  ${String(d.score).padStart(2)}  ${String(d.count).padStart(5)}  ${c.cyan(bar)}`);
+      lines.push(`  ${String(d.score).padStart(2)}  ${String(d.count).padStart(5)}  ${c.cyan(bar(d.count, most, 30, { step: "cell" }))}`);
     }
   }
   if (r.comments.length) {

@@ -1,6 +1,7 @@
 // Declares the contact and interaction commands; their code lives in ../commands/contacts.ts.
 import { Command } from "commander";
-import { lazy, withOutput, collect } from "../action.js";
+import { lazy, withOutput } from "../action.js";
+import { collect, limit } from "../flags.js";
 
 const load = () => import("../commands/contacts.js");
 
@@ -37,7 +38,7 @@ export function registerContactCommands(program: Command): void {
       .option("--segment <segment>", 'only customers in this RFM segment, e.g. "At Risk"')
       .option("--search <text>", "only contacts whose name, email, company or phone contains this")
       .option("--sort <key>", "name|created|updated|last-contact|company", "name")
-      .option("--limit <n>", "at most n contacts"),
+      .option("--limit <n>", "at most n contacts", limit),
   ).action(lazy(load, "list"));
   withOutput(contact.command("show <ref>").description("everything about one person")).action(lazy(load, "show"));
   contactFlags(contact.command("edit <ref>").description("change a contact's details"))
@@ -73,10 +74,10 @@ export function registerContactCommands(program: Command): void {
       .description("list interactions, newest first")
       .option("--since <when>", "only since this date")
       .option("--type <type>", "only this type")
-      .option("--limit <n>", "at most n interactions"),
+      .option("--limit <n>", "at most n interactions", limit),
   ).action(lazy(load, "logList"));
 
   withOutput(
-    program.command("find <query...>").description("full-text search over contacts, notes, interactions, deals and comments").option("--limit <n>", "at most n results", "20"),
+    program.command("find <query...>").description("full-text search over contacts, notes, interactions, deals and comments").option("--limit <n>", "at most n results", limit, 20),
   ).action(lazy(load, "find"));
 }

@@ -1,6 +1,7 @@
 // Declares the deal, purchase and pipeline commands; their code lives in ../commands/deals.ts.
 import type { Command } from "commander";
 import { lazy, withOutput } from "../action.js";
+import { limit } from "../flags.js";
 
 const load = () => import("../commands/deals.js");
 
@@ -81,7 +82,7 @@ export function registerDealCommands(program: Command): void {
       .option("--contact <ref>", "only this contact's purchases")
       .option("--since <when>", "only from this date on")
       .option("--until <when>", "only up to this date (a bare date includes the whole day)")
-      .option("--limit <n>", "at most n purchases"),
+      .option("--limit <n>", "at most n purchases", limit),
   ).action(lazy(load, "purchaseList"));
   purchase
     .command("rm <id>")

@@ -2,6 +2,7 @@
 // ../commands/followups.ts and loads only when one of them runs.
 import type { Command } from "commander";
 import { lazy, withOutput } from "../action.js";
+import { id, ids, limit } from "../flags.js";
 
 const load = () => import("../commands/followups.js");
 
@@ -14,7 +15,7 @@ export function registerFollowupCommands(program: Command): void {
     .option("--due <when>", "when: 2026-03-06, \"2026-03-06 14:00\", friday, \"next monday\", \"in 2 weeks\", +2w (default: today)")
     .option("--note <text>", "what to follow up about")
     .option("--every <interval>", "recurring: when done, the next one is due this much after the due date (1w, 2w, 1m, 1y)")
-    .option("--deal <id>", "link one of the contact's deals (the contact may be left out)")
+    .option("--deal <id>", "link one of the contact's deals (the contact may be left out)", id("--deal", "--deal 12"))
     .option("--tag <tag>", "one follow-up for every contact with this tag (needs --due and --note)")
     .option("--segment <segment>", 'one follow-up for every customer in this RFM segment, e.g. "At Risk" (needs --due and --note)')
     .addHelpText(
@@ -32,7 +33,7 @@ export function registerFollowupCommands(program: Command): void {
       .option("--due <range>", "today|week|all: due by the end of today / of today + 7 days (overdue included) / any time")
       .option("--contact <ref>", "only this contact's")
       .option("--status <status>", "open|done|all", "open")
-      .option("--limit <n>", "at most n follow-ups"),
+      .option("--limit <n>", "at most n follow-ups", limit),
   ).action(lazy(load, "list"));
 
   followup
@@ -64,5 +65,5 @@ export function registerFollowupCommands(program: Command): void {
   // `crm log` is declared with the contact commands; resolving an issue is part of the agenda's loop.
   const log = program.commands.find((c) => c.name() === "log");
   if (!log) throw new Error("register the contact commands before the follow-up commands");
-  log.command("resolve <id...>").description("mark issue interactions resolved (they leave `crm today`)").action(lazy(load, "resolveIssues"));
+  log.command("resolve").argument("<id...>", "", ids("interaction id", "crm log resolve 34")).description("mark issue interactions resolved (they leave `crm today`)").action(lazy(load, "resolveIssues"));
 }

@@ -1,17 +1,20 @@
 // Tiny terminal charts in Unicode block characters: a horizontal bar and a sparkline. They return plain
-// text; callers colour them through ctx.color (which is off when colour is not allowed) and show them
+// text; callers colour them through out.color (which is off when colour is not allowed) and show them
 // only in table output on a terminal.
 
 const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 const TICKS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 
 /**
- * A bar `width` cells long at `max`, drawn to an eighth of a cell. Anything above zero shows at least
- * an eighth, so a small value never looks like none; zero, negative or a non-positive max draw nothing.
+ * A bar `width` cells long at `max`, drawn to an eighth of a cell (or, with `step: "cell"`, to whole
+ * cells, for the coarser bars of the segment and survey views). Anything above zero shows at least an
+ * eighth, so a small value never looks like none; zero, negative or a non-positive max draw nothing.
  */
-export function bar(value: number, max: number, width: number): string {
+export function bar(value: number, max: number, width: number, opts: { step?: "eighth" | "cell" } = {}): string {
   if (!(value > 0) || !(max > 0) || !(width > 0)) return "";
-  const eighths = Math.max(1, Math.round((Math.min(value, max) / max) * Math.floor(width) * 8));
+  const share = Math.min(value, max) / max;
+  if (opts.step === "cell") return "█".repeat(Math.round(share * Math.floor(width))) || EIGHTHS[1]!;
+  const eighths = Math.max(1, Math.round(share * Math.floor(width) * 8));
   return "█".repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
 }
 

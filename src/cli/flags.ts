@@ -1,0 +1,146 @@
+// Flag and argument values, parsed once at the edge into typed values: each parser is a commander
+// `argParser` (so `--limit ten` fails while the command line is read, exit 2, before anything runs),
+// and core receives numbers, intervals, dates and members of its own unions, never flag strings.
+//
+// A parser throws commander's InvalidArgumentError with the hint ("use a whole number, e.g. --limit 50");
+// `flagErrorLine` turns commander's message into crm's one line, naming the flag and the value:
+//   crm: invalid --limit "ten" — use a whole number, e.g. --limit 50 (see --help)
+// Dates need the resolved "now" (and chrono-node, loaded on demand), so they are read when the
+// command runs, through `when`/`until` below, with the same kind of message.
+import { InvalidArgumentError } from "commander";
+import { quote, usageError } from "../errors.js";
+import { parseMoney } from "../io/money.js";
+import { parseWhen, tryParseInterval, type Interval, type When } from "../io/dates.js";
+
+/** A parser for commander: the text given, and the value so far (repeatable options, variadic arguments). */
+export type FlagParser<T, P = T> = (value: string, previous: P) => T;
+
+const whole = (value: string) => {
+  const text = String(value).trim().replace(/^#/, "");
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+};
+
+/**
+ * A record id: `12` or `#12`. `what` names it in the message ("follow-up id"), `example` shows a good one.
+ * The message is complete (not only a hint): an id is an argument, and the argument's name is terse.
+ */
+export function id(what = "id", example = "12"): FlagParser<number, unknown> {
+  return (value) => {
+    const n = whole(value);
+    if (n === undefined || n === 0) throw new InvalidArgumentError(`invalid ${what} ${quote(value)} — use a number, e.g. ${example}`);
+    return n;
+  };
+}
+
+/** Several ids (a variadic argument): each parsed like `id`, duplicates dropped, in the order given. */
+export function ids(what = "id", example = "12"): FlagParser<number[], number[] | undefined> {
+  const one = id(what, example);
+  return (value, previous = []) => {
+    const n = one(value, undefined);
+    return previous.includes(n) ? previous : [...previous, n];
+  };
+}
+
+/** `--limit n`: a whole number, 0 or more. */
+export const limit: FlagParser<number, unknown> = (value) => {
+  const n = /^\d+$/.test(String(value).trim()) ? Number(value) : undefined;
+  if (n === undefined) throw new InvalidArgumentError("use a whole number, e.g. --limit 50");
+  return n;
+};
+
+/** A whole number from `min` (default 1) to `max`. */
+export function count(min = 1, max = Number.MAX_SAFE_INTEGER): FlagParser<number, unknown> {
+  return (value) => {
+    const n = /^\d+$/.test(String(value).trim()) ? Number(value) : undefined;
+    if (n === undefined || n < min || n > max)
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `use a whole number of ${min} or more` : `use a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** A decimal number from `min` to `max` (rates, shares, probabilities as fractions). */
+export function decimal(min: number, max: number): FlagParser<number, unknown> {
+  return (value) => {
+    const n = Number(value);
+    if (!String(value).trim() || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`use a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** An interval: 3d, 2w, 1m, 1y, "30 days". */
+export const interval: FlagParser<Interval, unknown> = (value) => {
+  const parsed = tryParseInterval(value);
+  if (!parsed) throw new InvalidArgumentError('use a positive interval, e.g. 3d, 2w, 1m, 1y, "30 days"');
+  return parsed;
+};
+
+/** One of a fixed list, case and surrounding spaces ignored; the value comes back as the list spells it. */
+export function oneOf<const T extends string>(values: readonly T[]): FlagParser<T, unknown> {
+  return (value) => {
+    const v = String(value).trim().toLowerCase();
+    const found = values.find((x) => x.toLowerCase() === v);
+    if (found === undefined) throw new InvalidArgumentError(`use one of: ${values.join(", ")}`);
+    return found;
+  };
+}
+
+/** A repeatable text option, collected into an array. */
+export const collect: FlagParser<string[], string[] | undefined> = (value, previous = []) => [...previous, value];
+
+// ---- read when the command runs ------------------------------------------------------------------
+
+/**
+ * `parser` applied when the command runs, for values whose list or rule lives in core (loaded with the
+ * command, not with every start): the same message as at parse time, as a usage error (exit 2).
+ */
+export function read<T>(flag: string, value: string, parser: FlagParser<T, undefined>): T {
+  try {
+    return parser(value, undefined);
+  } catch (err) {
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    const [message, hint] = flagMessage(flag, value, err.message);
+    throw usageError(message, hint);
+  }
+}
+
+/** A date or time as users type it (`friday`, `+2w`, `2026-03-06 14:00`), relative to `now`. */
+export function when(value: string, now: Date, flag: string): Promise<When> {
+  return parseWhen(value, now, `${flag} date`);
+}
+
+/** `when`'s instant, or undefined when the flag was not given. */
+export async function whenDate(value: string | undefined, now: Date, flag: string): Promise<Date | undefined> {
+  return value === undefined ? undefined : (await when(value, now, flag)).date;
+}
+
+/** An amount of money (`1200`, `1,200.50`, `€1200`, `"1200 EUR"`) in minor units, read by core/money. */
+export function amount(value: string, opts: { flag: string; currency?: string; defaultCurrency: string }): { minor: number; currency: string } {
+  return parseMoney(value, opts);
+}
+
+// ---- the message ---------------------------------------------------------------------------------
+
+const OPTION = /^error: option '([^' ,]+)[^']*' argument '([\s\S]*)' is invalid\. ([\s\S]*)$/;
+const ARGUMENT = /^error: command-argument value '([\s\S]*)' is invalid for argument '([^']*)'\. ([\s\S]*)$/;
+
+/**
+ * crm's line for commander's "invalid value" errors: `invalid --flag "value" — hint` ("unknown" when the
+ * value is not in a list); a parser's complete message ("invalid follow-up id …") is kept as it is.
+ * Undefined for every other message.
+ */
+export function flagErrorLine(message: string): string | undefined {
+  const option = OPTION.exec(message.trimEnd());
+  const argument = option ? undefined : ARGUMENT.exec(message.trimEnd());
+  if (!option && !argument) return undefined;
+  const [name, value, detail] = option ? [option[1]!, option[2]!, option[3]!] : [argument![2]!, argument![1]!, argument![3]!];
+  return flagMessage(name, value, detail).filter(Boolean).join(" — ");
+}
+
+/** The message and the hint for a value `name` cannot take; `detail` is the parser's hint or whole message. */
+function flagMessage(name: string, value: string, detail: string): [message: string, hint: string | undefined] {
+  if (/^(invalid|unknown) /.test(detail)) {
+    const [message, ...hint] = detail.split(" — ");
+    return [message!, hint.join(" — ") || undefined];
+  }
+  return [`${detail.startsWith("use one of") ? "unknown" : "invalid"} ${name} ${quote(value)}`, detail];
+}

@@ -1,0 +1,61 @@
+// The one JSON writer: two-space JSON.stringify text, as one string or in chunks for large outputs.
+// Rows read from the database one by one (a generator) are written as they come, never held whole.
+import { chunked } from "./sink.js";
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+/**
+ * toJson's text in chunks, exactly: arrays (and arrays in objects) of more than a few hundred items
+ * are written item by item, each item by JSON.stringify; generators (rows streamed from the database)
+ * are written as arrays, item by item; everything else as JSON.stringify writes it. (Indentation is
+ * per line: JSON strings never hold a raw line break.)
+ */
+export function toJsonChunks(value: unknown): Iterable<string> {
+  return chunked(
+    (function* () {
+      yield* jsonParts(value, "", "");
+      yield "\n";
+    })(),
+  );
+}
+
+const STREAM_ITEMS = 256;
+const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
+const isGenerator = (v: unknown): v is Iterable<unknown> => Object.prototype.toString.call(v) === "[object Generator]";
+const streamed = (v: unknown): v is Iterable<unknown> => (Array.isArray(v) && v.length > STREAM_ITEMS) || isGenerator(v);
+
+/** Whether printing `rows` as JSON is worth writing in chunks. */
+export const isLarge = (rows: readonly unknown[]) => rows.length > STREAM_ITEMS;
+
+/** The JSON of `value` whose first line starts at the current position and whose other lines are indented by `indent`. */
+function* jsonParts(value: unknown, key: string, indent: string): Generator<string> {
+  if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function")
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  const inner = indent + "  ";
+  if (streamed(value)) {
+    let i = 0;
+    yield "[";
+    for (const item of value) {
+      yield `${i ? "," : ""}\n${inner}`;
+      yield* jsonParts(omitted(item) ? null : item, String(i), inner);
+      i++;
+    }
+    yield i ? `\n${indent}]` : "]";
+  } else if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).some(streamed)) {
+    let first = true;
+    yield "{";
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (omitted(v)) continue;
+      yield `${first ? "" : ","}\n${inner}${JSON.stringify(k)}: `;
+      first = false;
+      yield* jsonParts(v, k, inner);
+    }
+    yield first ? "}" : `\n${indent}}`;
+  } else {
+    const text = JSON.stringify(value, null, 2);
+    yield indent ? text.replaceAll("\n", `\n${indent}`) : text;
+  }
+}
