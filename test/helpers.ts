@@ -143,3 +143,23 @@ export async function runJson<T = any>(dbOrDir: string, args: string[], opts: Te
   if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/**
+ * A database built once per test file and copied for each test that asks for it: `build` fills a
+ * fresh migrated database (in-process, through run() or core functions) the first time the returned
+ * function is called; every call returns a new temp directory holding a copy of the result.
+ */
+export function dbFixture(build: (dir: string) => Promise<void> | void): () => Promise<string> {
+  let built: Promise<string> | undefined;
+  return async () => {
+    built ??= (async () => {
+      const dir = freshDbDir();
+      await build(dir);
+      return dir;
+    })();
+    const template = await built;
+    const dir = tempDir();
+    for (const file of fs.readdirSync(template)) fs.copyFileSync(path.join(template, file), path.join(dir, file));
+    return dir;
+  };
+}
