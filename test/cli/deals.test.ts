@@ -1,5 +1,6 @@
 // The user-facing contract of deals, the pipeline board and the pipeline report, run in-process
 // through main(argv, io).
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { dbFixture, ok, run as runCrm, runJson, tempDir, sha256 } from "../helpers.js";
@@ -145,7 +146,7 @@ describe("crm pipeline", () => {
 });
 
 describe("crm deal won, lost and move", () => {
-  it("winning records exactly one purchase of the amount, shown by crm purchase list; winning again exits 4", async () => {
+  it("winning records exactly one purchase of the amount, shown by crm purchase list", async () => {
     const dir = await threeDeals();
     const r = await run(dir, ["deal", "won", "3"]);
     expect(r.code).toBe(0);
@@ -154,7 +155,11 @@ describe("crm deal won, lost and move", () => {
     expect(csv).toHaveLength(2);
     expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,currency,at,note,source,externalRef,dealId,createdAt");
     expect(csv[1]).toBe("1,2,Bob Boole,4000.00,400000,EUR,2026-03-02T10:00:00.000Z,deal #3: Annual retainer,deal,,3,2026-03-02T10:00:00.000Z");
+  });
 
+  it("winning a won deal again exits 4 and records no second purchase", async () => {
+    const dir = await threeDeals();
+    ok(await run(dir, ["deal", "won", "3"]));
     const again = await run(dir, ["deal", "won", "3"]);
     expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/deal #3 is already won/);
@@ -164,14 +169,20 @@ describe("crm deal won, lost and move", () => {
     expect(await json(dir, ["deal", "show", "3"])).toMatchObject({ stage: "won", probability: 100, purchaseId: 1, closedAt: "2026-03-02T10:00:00.000Z" });
   });
 
-  it("won --at dates the win and the purchase; --no-purchase records none", async () => {
+  it("won --at dates the win and the purchase", async () => {
     const dir = await threeDeals();
     const later = { CRM_NOW: "2026-03-05T10:00:00Z" };
     ok(await run(dir, ["deal", "won", "2", "--at", "2026-03-03 09:30"], later));
-    ok(await run(dir, ["deal", "won", "1", "--no-purchase"], later));
     const purchases = await json(dir, ["purchase", "list"], later);
     expect(purchases.map((p: any) => [p.dealId, p.at, p.amount])).toEqual([[2, "2026-03-03T09:30:00.000Z", "2000.00"]]);
     expect((await json(dir, ["deal", "show", "2"], later)).closedAt).toBe("2026-03-03T09:30:00.000Z");
+  });
+
+  it("won --no-purchase wins the deal without recording a purchase", async () => {
+    const dir = await threeDeals();
+    const later = { CRM_NOW: "2026-03-05T10:00:00Z" };
+    ok(await run(dir, ["deal", "won", "1", "--no-purchase"], later));
+    expect(await json(dir, ["purchase", "list"], later)).toEqual([]);
     expect(await json(dir, ["deal", "show", "1"])).toMatchObject({ stage: "won", purchaseId: null });
   });
 
@@ -201,13 +212,27 @@ describe("crm deal won, lost and move", () => {
     ]);
   });
 
-  it("lost keeps the reason; losing twice exits 4; a lost deal can be reopened; a won deal lost drops its purchase", async () => {
+  it("lost keeps the reason, closes the deal at probability 0", async () => {
     const dir = await threeDeals();
     ok(await run(dir, ["deal", "lost", "1", "--reason", "Budget cut"]));
     expect(await json(dir, ["deal", "show", "1"])).toMatchObject({ stage: "lost", lostReason: "Budget cut", probability: 0, closedAt: "2026-03-02T10:00:00.000Z" });
+  });
+
+  it("losing a lost deal again exits 4", async () => {
+    const dir = await threeDeals();
+    ok(await run(dir, ["deal", "lost", "1", "--reason", "Budget cut"]));
     expect((await run(dir, ["deal", "lost", "1"])).code).toBe(4);
+  });
+
+  it("a lost deal moved to an open stage is reopened: no reason, no close, the stage's probability", async () => {
+    const dir = await threeDeals();
+    ok(await run(dir, ["deal", "lost", "1", "--reason", "Budget cut"]));
     ok(await run(dir, ["deal", "move", "1", "qualified"]));
     expect(await json(dir, ["deal", "show", "1"])).toMatchObject({ stage: "qualified", lostReason: null, closedAt: null, probability: 25 });
+  });
+
+  it("a won deal moved to lost drops the purchase its win recorded", async () => {
+    const dir = await threeDeals();
     ok(await run(dir, ["deal", "won", "2"]));
     ok(await run(dir, ["deal", "move", "2", "lost", "--reason", "Cancelled"]));
     expect(await json(dir, ["purchase", "list"])).toEqual([]);
@@ -265,16 +290,24 @@ describe("crm deal list, show, edit and rm", () => {
     expect(ok(await run(dir, ["deal", "show", "3", "--format", "csv"])).stdout.trim().split("\n")).toHaveLength(2);
   });
 
-  it("edit changes details, clears the close date and override, records a --stage change, and needs a flag", async () => {
+  it("edit changes details and clears the close date and the probability override", async () => {
     const dir = await threeDeals();
     ok(await run(dir, ["deal", "edit", "3", "--title", "Retainer 2026", "--amount", "4,500", "--close", "", "--probability", "default", "--contact", "ada"]));
     expect(await json(dir, ["deal", "show", "3"])).toMatchObject({
       title: "Retainer 2026", amountMinor: 450000, closeOn: null, probability: 75, probabilityOverride: null, contactName: "Ada Lovelace",
     });
+  });
+
+  it("edit --stage records the stage change in the history", async () => {
+    const dir = await threeDeals();
     ok(await run(dir, ["deal", "edit", "3", "--stage", "proposal", "--probability", "40"]));
     const d = await json(dir, ["deal", "show", "3"]);
     expect(d).toMatchObject({ stage: "proposal", probability: 40 });
     expect(d.history.map((h: any) => h.toStage)).toEqual(["negotiation", "proposal"]);
+  });
+
+  it("edit needs a flag, refuses a bad amount or a blank title with exit 2, and an unknown deal with exit 3", async () => {
+    const dir = await threeDeals();
     expect((await run(dir, ["deal", "edit", "3"])).code).toBe(2);
     expect((await run(dir, ["deal", "edit", "3", "--amount", "-1"])).code).toBe(2);
     expect((await run(dir, ["deal", "edit", "3", "--title", " "])).code).toBe(2);
@@ -288,12 +321,17 @@ describe("crm deal list, show, edit and rm", () => {
     expect((await json(dir, ["purchase", "list"])).map((p: any) => p.amountMinor)).toEqual([210010]);
   });
 
-  it("rm needs --yes in a script, deletes the deal and its history, and keeps the purchase", async () => {
+  it("rm needs --yes in a script", async () => {
     const dir = await threeDeals();
-    ok(await run(dir, ["deal", "won", "2"]));
     const refused = await run(dir, ["deal", "rm", "2"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--yes");
+    expect((await json(dir, ["deal", "show", "2"])).id).toBe(2);
+  });
+
+  it("rm --yes deletes the deal and its history, and keeps the purchase its win recorded", async () => {
+    const dir = await threeDeals();
+    ok(await run(dir, ["deal", "won", "2"]));
     ok(await run(dir, ["deal", "rm", "2", "--yes"]));
     expect((await run(dir, ["deal", "show", "2"])).code).toBe(3);
     expect((await json(dir, ["purchase", "list"])).map((p: any) => [p.amountMinor, p.dealId])).toEqual([[200000, null]]);
@@ -344,18 +382,31 @@ describe("crm report pipeline", () => {
     expect(table).toContain("Weighted forecast of open deals: 3,500.00 EUR");
   });
 
-  it("groups by quarter, writes -o, respects --as-of, and refuses an unknown --by", async () => {
+  it("groups by quarter", async () => {
     const dir = await history();
     expect((await json(dir, ["report", "pipeline", "--by", "quarter"])).periods.map((p: any) => [p.period, p.weighted])).toEqual([
       ["2026-Q1", "100.00"],
       ["2026-Q2", "3400.00"],
     ]);
+  });
+
+  it("writes -o to the file and nothing to stdout", async () => {
+    const dir = await history();
     const out = path.join(dir, "pipeline.csv");
     const w = ok(await run(dir, ["report", "pipeline", "--format", "csv", "-o", out]));
     expect(w.stdout).toBe("");
+    expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe("period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRate,averageDaysToWin");
+  });
+
+  it("respects --as-of: only what was won, lost and open then", async () => {
+    const dir = await history();
     const past = await json(dir, ["report", "pipeline"], { CRM_NOW: "2026-02-10" });
     expect([past.won, past.lost, past.winRate]).toEqual([1, 0, 100]);
     expect(past.totals[0].openDeals).toBe(1);
+  });
+
+  it("refuses an unknown --by with exit 2, naming it", async () => {
+    const dir = await history();
     const bad = await run(dir, ["report", "pipeline", "--by", "week"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"week"');
