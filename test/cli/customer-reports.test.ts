@@ -80,6 +80,9 @@ describe("customer reports on CDNOW", () => {
     const champions = await runJson(dir, ["contact", "list", "--segment", "Champions", "--as-of", "1998-06-30"]);
     const summary = await runJson(dir, ["report", "segments", "--as-of", "1998-06-30"]);
     expect(champions).toHaveLength(summary.find((s: any) => s.segment === "Champions").customers);
+  });
+
+  it("crm contact list --segment refuses an unknown segment with exit 2", async () => {
     expect((await run(dir, ["contact", "list", "--segment", "Royalty"])).code).toBe(2);
   });
 

@@ -58,7 +58,7 @@ describe("crm purchase add", () => {
     expect((await json(dir, ["purchase", "list"])).map((p: any) => `${p.amount} ${p.currency}`).sort()).toEqual(["12.00 GBP", "1200 JPY", "5.00 USD"]);
   });
 
-  it("refuses a repeated --ref in the same source with exit 4; another source may reuse it", async () => {
+  it("refuses a repeated --ref in the same source with exit 4, writing nothing", async () => {
     const dir = await withContacts();
     ok(await run(dir, ["purchase", "add", "ada", "10", "--ref", "ORD-7"]));
     const db = path.join(dir, "crm.db");
@@ -68,6 +68,11 @@ describe("crm purchase add", () => {
     expect(again.stderr).toContain('"ORD-7"');
     expect(again.stderr).toContain("(#1)");
     expect(sha256(db)).toBe(before);
+  });
+
+  it("lets another source reuse a --ref, once", async () => {
+    const dir = await withContacts();
+    ok(await run(dir, ["purchase", "add", "ada", "10", "--ref", "ORD-7"]));
     ok(await run(dir, ["purchase", "add", "bob", "20", "--ref", "ORD-7", "--source", "shop"]));
     expect((await run(dir, ["purchase", "add", "bob", "20", "--ref", "ORD-7", "--source", "shop"])).code).toBe(4);
     expect((await json(dir, ["purchase", "list"])).map((p: any) => `${p.source}:${p.externalRef}`)).toEqual(["shop:ORD-7", "manual:ORD-7"]);
@@ -115,28 +120,44 @@ describe("crm purchase list", () => {
     expect((await run(dir, ["purchase", "list", "--since", "the dawn of time"])).code).toBe(2);
   });
 
-  it("prints a table with the totals on stderr, and CSV with the documented header", async () => {
+  it("prints a table with the totals on stderr", async () => {
     const dir = await history();
     const r = ok(await run(dir, ["purchase", "list"]));
     expect(r.stdout.split("\n")[0]).toMatch(/^ID\s+DATE\s+CONTACT\s+AMOUNT\s+NOTE\s+REF$/);
     expect(r.stdout).toMatch(/2\s+2026-02-10\s+Bob Boole\s+20\.00 EUR/);
     expect(r.stderr).toContain("3 purchases, 60.00 EUR");
+  });
+
+  it("prints CSV with the documented header", async () => {
+    const dir = await history();
     const csv = ok(await run(dir, ["purchase", "list", "--format", "csv"])).stdout.trim().split("\n");
     expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,currency,at,note,source,externalRef,dealId,createdAt");
     expect(csv).toHaveLength(4);
+  });
+
+  it("says there are no purchases on stderr, with nothing on stdout and exit 0", async () => {
     const empty = await run(await withContacts(), ["purchase", "list"]);
     expect([empty.code, empty.stdout, empty.stderr.trim()]).toEqual([0, "", "no purchases"]);
   });
 });
 
 describe("crm purchase rm", () => {
-  it("needs --yes in a script, deletes the purchase, and exits 3 for an unknown id", async () => {
-    const dir = await withContacts();
+  const twoPurchases = dbFixture(async (dir) => {
+    await addContacts(dir);
     ok(await run(dir, ["purchase", "add", "ada", "10"]));
     ok(await run(dir, ["purchase", "add", "ada", "20"]));
+  });
+
+  it("needs --yes in a script", async () => {
+    const dir = await twoPurchases();
     const refused = await run(dir, ["purchase", "rm", "1"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--yes");
+    expect((await json(dir, ["purchase", "list"])).map((p: any) => p.id)).toEqual([2, 1]);
+  });
+
+  it("deletes the purchase with --yes; an unknown id then exits 3, a bad id 2", async () => {
+    const dir = await twoPurchases();
     ok(await run(dir, ["purchase", "rm", "1", "--yes"]));
     expect((await json(dir, ["purchase", "list"])).map((p: any) => p.id)).toEqual([2]);
     expect((await run(dir, ["purchase", "rm", "1", "--yes"])).code).toBe(3);
