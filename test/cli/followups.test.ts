@@ -130,20 +130,28 @@ describe("bulk follow-ups", () => {
     expect(sha256(dbOf(dir))).toBe(before);
   });
 
-  it("--segment adds one follow-up per member of an RFM segment, and rejects an unknown segment", async () => {
-    const dir = await withContacts();
-    // Two customers: Ada bought often and recently, Alan once long ago.
+  const withCustomers = dbFixture(async (dir) => {
+    await addContacts(dir);
+    // Two customers: Ada bought often and recently, Grace once long ago.
     const db = new Database(dbOf(dir));
     const buy = db.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, ?, 'EUR', ?, ?)");
     for (const day of ["2026-02-20", "2026-02-24", "2026-02-27"]) buy.run(1, 50000, `${day}T10:00:00.000Z`, `${day}T10:00:00.000Z`);
     buy.run(2, 1000, "2025-01-10T10:00:00.000Z", "2025-01-10T10:00:00.000Z");
     db.close();
+  });
+
+  it("--segment adds one follow-up per member of an RFM segment", async () => {
+    const dir = await withCustomers();
     const segments = await runJson(dir, ["report", "segments", "--detail"], MONDAY);
     const adaSegment = segments.find((c: any) => c.contactId === 1).segment;
     const members = segments.filter((c: any) => c.segment === adaSegment).map((c: any) => c.contactId);
     const r = await run(dir, ["followup", "add", "--segment", adaSegment, "--due", "friday", "--note", "thank you"], MONDAY);
     expect(r.code, r.stderr).toBe(0);
     expect((await followups(dir)).map((f: any) => f.contactId).sort()).toEqual(members.sort());
+  });
+
+  it("--segment refuses an unknown segment with exit 2, naming it", async () => {
+    const dir = await withCustomers();
     const bad = await run(dir, ["followup", "add", "--segment", "Royalty", "--due", "friday", "--note", "x"], MONDAY);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"Royalty"');
@@ -215,12 +223,16 @@ describe("list, snooze, rm", () => {
     expect(f).toMatchObject({ id: 1, contactId: 1, contactName: "Ada Lovelace", dueAt: "2026-02-20", overdue: true, status: "open" });
   });
 
-  it("prints a plain table without colour or borders when piped, and CSV", async () => {
+  it("prints a plain table without colour or borders when piped", async () => {
     const dir = await populated();
     const table = await ok(dir, ["followup", "list"]);
     expect(table.split("\n")[0]).toMatch(/^ID\s+DUE\s+CONTACT\s+NOTE/);
     expect(table).toContain("10 days overdue");
     expect(table).not.toMatch(/\x1b\[|[│┌─]/);
+  });
+
+  it("prints CSV with the same fields as JSON", async () => {
+    const dir = await populated();
     const csv = await ok(dir, ["followup", "list", "--format", "csv"]);
     expect(csv.split("\n")[0]).toBe("id,contactId,contactName,dueAt,allDay,note,every,dealId,dealTitle,status,overdue,doneAt,createdAt,updatedAt");
   });
@@ -235,10 +247,14 @@ describe("list, snooze, rm", () => {
     expect((await run(dir, ["followup", "list", "--contact", "nobody"], MONDAY)).code).toBe(3);
   });
 
-  it("snooze moves the due date; into the past exits 2, a done one exits 4, an unknown one 3", async () => {
+  it("snooze moves the due date", async () => {
     const dir = await populated();
     await ok(dir, ["followup", "snooze", "1", "--until", "next monday"]);
     expect((await followups(dir)).find((f: any) => f.id === 1)).toMatchObject({ dueAt: "2026-03-09", overdue: false });
+  });
+
+  it("snooze into the past or without a readable --until exits 2, a done one 4, an unknown one 3, writing nothing", async () => {
+    const dir = await populated();
     const before = sha256(dbOf(dir));
     const past = await run(dir, ["followup", "snooze", "2", "--until", "yesterday"], MONDAY);
     expect(past.code).toBe(2);
@@ -269,7 +285,7 @@ describe("list, snooze, rm", () => {
 });
 
 describe("crm remind", () => {
-  const mixed = dbFixture(async (dir) => {
+  async function buildMixed(dir: string): Promise<void> {
     await addContacts(dir);
     await ok(dir, ["add", "Katherine Johnson", "--cadence", "30d"], at("2026-01-01T09:00")); // never contacted: due 31 Jan
     await ok(dir, ["add", "Linus Torvalds", "--cadence", "2w"], at("2026-01-01T09:00"));
@@ -281,7 +297,8 @@ describe("crm remind", () => {
     await add(["grace", "--due", "2026-03-02 16:00", "--note", "Afternoon call"]);
     await add(["turing", "--due", "2026-02-10", "--note", "Already handled"]);
     await ok(dir, ["followup", "done", "5"], at("2026-02-10T12:00"));
-  });
+  }
+  const mixed = dbFixture(buildMixed);
 
   it("lists exactly what is due, one plain line each, oldest first, and exits 0", async () => {
     const dir = await mixed();
@@ -321,17 +338,24 @@ describe("crm remind", () => {
     expect(items[0]).toMatchObject({ followupId: null, contactName: "Katherine Johnson", dueAt: "2026-01-31", every: "30d", lastContactAt: null });
   });
 
-  it("--quiet prints zero bytes, on stdout and stderr, when nothing is due, in every format", async () => {
-    const dir = await mixed();
+  const nothingDue = dbFixture(async (dir) => {
+    await buildMixed(dir);
     await ok(dir, ["followup", "done", "1", "2"]);
     await ok(dir, ["log", "katherine", "Lunch", "--type", "meeting"]);
+  });
+
+  it("--quiet prints zero bytes, on stdout and stderr, when nothing is due, in every format", async () => {
+    const dir = await nothingDue();
     for (const format of [[], ["--format", "json"], ["--format", "csv"]]) {
       const r = await run(dir, ["remind", "--quiet", ...format], MONDAY);
       expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
     }
     // On an empty database too.
     expect(await run(tempDir(), ["remind", "--quiet"], MONDAY)).toEqual({ code: 0, stdout: "", stderr: "" });
-    // Without --quiet, a person is told so (on stderr); JSON stays valid.
+  });
+
+  it("without --quiet, says nothing is due on stderr, and JSON stays valid", async () => {
+    const dir = await nothingDue();
     const loud = await run(dir, ["remind"], MONDAY);
     expect(loud.stdout).toBe("");
     expect(loud.stderr).toMatch(/nothing due/);
