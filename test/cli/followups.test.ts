@@ -3,7 +3,7 @@
 // otherwise.
 import path from "node:path";
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { dbFixture, run, runJson, tempDir, sha256, type TestIoOptions } from "../helpers.js";
 
 const MONDAY = { env: { CRM_NOW: "2026-03-02T09:00" } };
@@ -346,12 +346,19 @@ describe("crm remind", () => {
 
   it("--quiet prints zero bytes, on stdout and stderr, when nothing is due, in every format", async () => {
     const dir = await nothingDue();
-    for (const format of [[], ["--format", "json"], ["--format", "csv"]]) {
-      const r = await run(dir, ["remind", "--quiet", ...format], MONDAY);
-      expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
+    // Cron mails any output, so nothing may reach the process's own streams behind the Io either.
+    const leaked = [vi.spyOn(process.stdout, "write"), vi.spyOn(process.stderr, "write")];
+    try {
+      for (const format of [[], ["--format", "json"], ["--format", "csv"]]) {
+        const r = await run(dir, ["remind", "--quiet", ...format], MONDAY);
+        expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
+      }
+      // On an empty database too.
+      expect(await run(tempDir(), ["remind", "--quiet"], MONDAY)).toEqual({ code: 0, stdout: "", stderr: "" });
+      for (const write of leaked) expect(write).not.toHaveBeenCalled();
+    } finally {
+      for (const write of leaked) write.mockRestore();
     }
-    // On an empty database too.
-    expect(await run(tempDir(), ["remind", "--quiet"], MONDAY)).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 
   it("without --quiet, says nothing is due on stderr, and JSON stays valid", async () => {
