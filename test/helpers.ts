@@ -145,11 +145,10 @@ export async function runJson<T = any>(dbOrDir: string, args: string[], opts: Te
 }
 
 /**
- * A database built once per test file and copied for each test that asks for it: `build` fills a
- * fresh migrated database (in-process, through run() or core functions) the first time the returned
- * function is called; every call returns a new temp directory holding a copy of the result.
+ * A fixture built once per test file, in-process, by `build` on a fresh database directory; each call
+ * gives a private copy of that directory (the database and any files built beside it) for one test.
  */
-export function dbFixture(build: (dir: string) => Promise<void> | void): () => Promise<string> {
+export function fixtureDir(build: (dir: string) => Promise<void> | void): () => Promise<string> {
   let built: Promise<string> | undefined;
   return async () => {
     built ??= (async () => {
@@ -157,9 +156,8 @@ export function dbFixture(build: (dir: string) => Promise<void> | void): () => P
       await build(dir);
       return dir;
     })();
-    const template = await built;
     const dir = tempDir();
-    for (const file of fs.readdirSync(template)) fs.copyFileSync(path.join(template, file), path.join(dir, file));
+    fs.cpSync(await built, dir, { recursive: true });
     return dir;
   };
 }

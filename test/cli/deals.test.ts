@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { dbFixture, ok, run as runCrm, runJson, tempDir, sha256 } from "../helpers.js";
+import { fixtureDir, ok, run as runCrm, runJson, tempDir, sha256 } from "../helpers.js";
 
 // Monday 2 March 2026, 10:00 UTC (run() uses TZ=UTC).
 const NOW = { CRM_NOW: "2026-03-02T10:00:00Z" };
@@ -14,10 +14,10 @@ async function addContacts(dir: string): Promise<void> {
   ok(await run(dir, ["add", "Ada Lovelace", "--email", "ada@example.com"]));
   ok(await run(dir, ["add", "Bob Boole"]));
 }
-const withContacts = dbFixture(addContacts);
+const withContacts = fixtureDir(addContacts);
 
 /** The three deals of the acceptance example: 1000 lead, 2000 proposal, 4000 at 60% negotiation. */
-const threeDeals = dbFixture(async (dir) => {
+const threeDeals = fixtureDir(async (dir) => {
   await addContacts(dir);
   ok(await run(dir, ["deal", "add", "ada", "Newsletter templates", "--amount", "1000", "--stage", "lead"]));
   ok(await run(dir, ["deal", "add", "ada", "Website redesign", "--amount", "2000", "--stage", "proposal", "--close", "friday"]));
@@ -340,7 +340,7 @@ describe("crm deal list, show, edit and rm", () => {
 });
 
 describe("crm report pipeline", () => {
-  const history = dbFixture(async (dir) => {
+  const history = fixtureDir(async (dir) => {
     await addContacts(dir);
     const at = (d: string) => ({ CRM_NOW: `${d}T10:00:00Z` });
     ok(await run(dir, ["deal", "add", "ada", "Won in Feb", "--amount", "3000", "--stage", "proposal"], at("2026-01-20")));

@@ -4,7 +4,7 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it, vi } from "vitest";
-import { dbFixture, run, runJson, tempDir, sha256, type TestIoOptions } from "../helpers.js";
+import { fixtureDir, run, runJson, tempDir, sha256, type TestIoOptions } from "../helpers.js";
 
 const MONDAY = { env: { CRM_NOW: "2026-03-02T09:00" } };
 const at = (when: string, extra: TestIoOptions["env"] = {}): TestIoOptions => ({ env: { CRM_NOW: when, ...extra } });
@@ -21,7 +21,7 @@ async function addContacts(dir: string): Promise<void> {
   await ok(dir, ["add", "Grace Hopper", "--tag", "client"], at("2026-01-01T09:00"));
   await ok(dir, ["add", "Alan Turing", "--tag", "prospect"], at("2026-01-01T09:00"));
 }
-const withContacts = dbFixture(addContacts);
+const withContacts = fixtureDir(addContacts);
 
 const dbOf = (dir: string) => path.join(dir, "crm.db");
 const followups = (dir: string, args: string[] = [], opts: TestIoOptions = MONDAY) => runJson(dir, ["followup", "list", "--status", "all", ...args], opts);
@@ -130,7 +130,7 @@ describe("bulk follow-ups", () => {
     expect(sha256(dbOf(dir))).toBe(before);
   });
 
-  const withCustomers = dbFixture(async (dir) => {
+  const withCustomers = fixtureDir(async (dir) => {
     await addContacts(dir);
     // Two customers: Ada bought often and recently, Grace once long ago.
     const db = new Database(dbOf(dir));
@@ -159,7 +159,7 @@ describe("bulk follow-ups", () => {
 });
 
 describe("deal links", () => {
-  const withDeals = dbFixture(async (dir) => {
+  const withDeals = fixtureDir(async (dir) => {
     await addContacts(dir);
     // Deals have their own commands; rows written straight into the file are enough to link to.
     const db = new Database(dbOf(dir));
@@ -193,7 +193,7 @@ describe("deal links", () => {
 });
 
 describe("list, snooze, rm", () => {
-  const populated = dbFixture(async (dir) => {
+  const populated = fixtureDir(async (dir) => {
     await addContacts(dir);
     const add = (ref: string, due: string, note: string) => ok(dir, ["followup", "add", ref, "--due", due, "--note", note], at("2026-02-01T09:00"));
     await add("ada", "2026-02-20", "overdue");
@@ -298,7 +298,7 @@ describe("crm remind", () => {
     await add(["turing", "--due", "2026-02-10", "--note", "Already handled"]);
     await ok(dir, ["followup", "done", "5"], at("2026-02-10T12:00"));
   }
-  const mixed = dbFixture(buildMixed);
+  const mixed = fixtureDir(buildMixed);
 
   it("lists exactly what is due, one plain line each, oldest first, and exits 0", async () => {
     const dir = await mixed();
@@ -338,7 +338,7 @@ describe("crm remind", () => {
     expect(items[0]).toMatchObject({ followupId: null, contactName: "Katherine Johnson", dueAt: "2026-01-31", every: "30d", lastContactAt: null });
   });
 
-  const nothingDue = dbFixture(async (dir) => {
+  const nothingDue = fixtureDir(async (dir) => {
     await buildMixed(dir);
     await ok(dir, ["followup", "done", "1", "2"]);
     await ok(dir, ["log", "katherine", "Lunch", "--type", "meeting"]);
@@ -371,7 +371,7 @@ describe("crm remind", () => {
 });
 
 describe("crm today", () => {
-  const agendaDb = dbFixture(async (dir) => {
+  const agendaDb = fixtureDir(async (dir) => {
     await addContacts(dir);
     await ok(dir, ["add", "Katherine Johnson", "--cadence", "30d"], at("2026-01-01T09:00"));
     await ok(dir, ["followup", "add", "ada", "--due", "2026-02-27", "--note", "Send the proposal"], at("2026-02-01T09:00"));

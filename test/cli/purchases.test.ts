@@ -2,7 +2,7 @@
 // ids unique per source, the date window and --as-of, and removal.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { dbFixture, ok, run as runCrm, runJson, sha256 } from "../helpers.js";
+import { fixtureDir, ok, run as runCrm, runJson, sha256 } from "../helpers.js";
 
 const NOW = { CRM_NOW: "2026-03-02T10:00:00Z" };
 const run = (dir: string, args: string[], env: Record<string, string> = NOW) => runCrm(dir, args, { env });
@@ -12,7 +12,7 @@ async function addContacts(dir: string): Promise<void> {
   ok(await run(dir, ["add", "Ada Lovelace", "--email", "ada@example.com"]));
   ok(await run(dir, ["add", "Bob Boole"]));
 }
-const withContacts = dbFixture(addContacts);
+const withContacts = fixtureDir(addContacts);
 
 const sumMinor = (rows: { amountMinor: number }[]) => rows.reduce((s, r) => s + r.amountMinor, 0);
 
@@ -97,7 +97,7 @@ describe("crm purchase add", () => {
 });
 
 describe("crm purchase list", () => {
-  const history = dbFixture(async (dir) => {
+  const history = fixtureDir(async (dir) => {
     await addContacts(dir);
     ok(await run(dir, ["purchase", "add", "ada", "10", "--at", "2026-01-10"]));
     ok(await run(dir, ["purchase", "add", "bob", "20", "--at", "2026-02-10 15:00"]));
@@ -142,7 +142,7 @@ describe("crm purchase list", () => {
 });
 
 describe("crm purchase rm", () => {
-  const twoPurchases = dbFixture(async (dir) => {
+  const twoPurchases = fixtureDir(async (dir) => {
     await addContacts(dir);
     ok(await run(dir, ["purchase", "add", "ada", "10"]));
     ok(await run(dir, ["purchase", "add", "ada", "20"]));
