@@ -9,7 +9,7 @@ import { localDate } from "../../io/dates.js";
 
 export async function demo(ctx: Ctx): Promise<void> {
   // The demo goes where --db says, else beside the real database (CRM_DB or the XDG default).
-  const realDb = resolveDbPath(undefined, process.env);
+  const realDb = resolveDbPath(undefined, ctx.io.env);
   const file = ctx.dbFlag ? ctx.dbPath : path.join(path.dirname(realDb), "demo.db");
   ctx.info(`creating a demo database at ${file} ...`);
   const summary = createDemo(file, realDb, ctx.now, ctx.openOptions());
