@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { Ctx } from "../context.js";
 import { conflict, usageError, quote } from "../../errors.js";
-import { progressBar, writeRejects, type ImportReport } from "../../core/import.js";
+import { progressBar, writeRejects, type ImportReport } from "../../core/import/engine.js";
 import { interruptible } from "../interrupt.js";
 
 export { exportData } from "./data-export.js";
@@ -63,7 +63,7 @@ function rejectsFlag(ctx: Ctx, file: string, opts: Opts): void {
 
 export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
   rejectsFlag(ctx, file!, opts);
-  const { importPurchases: run } = await import("../../core/import-purchases.js");
+  const { importPurchases: run } = await import("../../core/import/purchases.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
     const { report, header } = await interruptible((signal) =>
@@ -81,7 +81,7 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): P
 
 export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
   rejectsFlag(ctx, file!, opts);
-  const { importContacts: run } = await import("../../core/import-contacts.js");
+  const { importContacts: run } = await import("../../core/import/contacts.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
     const { report, header } = await interruptible((signal) =>
@@ -99,7 +99,7 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Pr
 
 export async function importInteractions(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
   rejectsFlag(ctx, file!, opts);
-  const { importInteractions: run } = await import("../../core/import-interactions.js");
+  const { importInteractions: run } = await import("../../core/import/interactions.js");
   const bar = progressBar(`importing ${path.basename(file!)}`);
   try {
     const { report, header } = await interruptible((signal) =>

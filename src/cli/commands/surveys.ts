@@ -6,7 +6,7 @@ import {
   type SurveySummary, type Recipient, type SurveyComment,
 } from "../../core/surveys.js";
 import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.js";
-import { applyResponsesImport, planResponsesImport } from "../../core/import-responses.js";
+import { applyResponsesImport, planResponsesImport } from "../../core/import/responses.js";
 import { resolveContact } from "../../core/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { CrmError, usageError, quote } from "../../errors.js";

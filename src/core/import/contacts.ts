@@ -2,13 +2,13 @@
 // file with --map) or a vCard file (phones, Apple/Google contacts). Duplicates are matched by email,
 // case-insensitively, and skipped, updated or refused (--on-duplicate).
 import fs from "node:fs";
-import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { headerKey, openCsv, parseColumnMap } from "../io/csv.js";
-import { formatInterval, parseInterval } from "../io/dates.js";
-import { parseVcard, splitVcards, type VcardContact } from "../io/vcard.js";
-import { normaliseEmail, normaliseTag } from "./contacts.js";
-import { InvalidRow, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./import.js";
+import type { Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { headerKey, openCsv, parseColumnMap } from "../../io/csv.js";
+import { formatInterval, parseInterval } from "../../io/dates.js";
+import { parseVcard, splitVcards, type VcardContact } from "../../io/vcard.js";
+import { normaliseEmail, normaliseTag } from "../contacts.js";
+import { InvalidRow, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./engine.js";
 
 export type OnDuplicate = "skip" | "update" | "error";
 export const ON_DUPLICATE: readonly OnDuplicate[] = ["skip", "update", "error"];

@@ -8,13 +8,13 @@
 // `submitted at`, `timestamp`, `responded at`, `response date`, `created at`); and `name` (`full name`,
 // used only for contacts created with --create-contacts). Other columns are ignored.
 import { parse } from "csv-parse/sync";
-import type { Store } from "../db/open.js";
-import { inTransaction } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { parseIsoWhen, localDateTime } from "../io/dates.js";
-import { normaliseEmail } from "./contacts.js";
-import { checkScore, type Survey } from "./surveys.js";
-import { bulkSearchIndex } from "./import.js";
+import type { Store } from "../../db/open.js";
+import { inTransaction } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { parseIsoWhen, localDateTime } from "../../io/dates.js";
+import { normaliseEmail } from "../contacts.js";
+import { checkScore, type Survey } from "../surveys.js";
+import { bulkSearchIndex } from "./engine.js";
 
 export type ResponseColumn = "email" | "contactId" | "name" | "score" | "comment" | "date";
 

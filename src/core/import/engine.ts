@@ -3,11 +3,11 @@
 // write transaction that commits all rows or none (or, with --skip-invalid, the good ones), reject
 // files, stable derived ids for re-imports, contact look-ups cached in memory, and the progress bar.
 import crypto from "node:crypto";
-import type { Store } from "../db/open.js";
-import { CrmError, interruptedError, usageError, quote } from "../errors.js";
-import { parseIsoWhen } from "../io/dates.js";
-import { csvLines, headerKey, writeTo } from "../io/csv.js";
-import { normaliseEmail } from "./contacts.js";
+import type { Store } from "../../db/open.js";
+import { CrmError, interruptedError, usageError, quote } from "../../errors.js";
+import { parseIsoWhen } from "../../io/dates.js";
+import { csvLines, headerKey, writeTo } from "../../io/csv.js";
+import { normaliseEmail } from "../contacts.js";
 
 // ---------------------------------------------------------------------------------------------
 // Rows and reports
