@@ -10,7 +10,6 @@ import { registerDealCommands } from "./groups/deals.js";
 import { registerReportCommands } from "./groups/reports.js";
 import { registerFollowupCommands } from "./groups/followups.js";
 import { registerSurveyCommands } from "./groups/surveys.js";
-import { registerImportResponses } from "./groups/import-responses.js";
 import { registerSurveyReports } from "./groups/reports-surveys.js";
 import { commandGroup } from "./action.js";
 import { registerDataCommands } from "./groups/data.js";
@@ -36,7 +35,6 @@ export function buildProgram(): Command {
   registerFollowupCommands(program);
   registerDataCommands(program);
   registerSurveyCommands(program);
-  registerImportResponses(commandGroup(program, "import", "import data from files"));
   registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));
   return program;
 }

@@ -1,133 +1,62 @@
-// `crm import responses`: survey answers from a CSV file (a form or survey tool's export). Every row is
-// checked before anything is written; the answers (and, with --create-contacts, new contacts) are then
-// written in one transaction — all of them or none.
+// `crm import responses`: survey answers from a CSV file (a form or survey tool's export), on the shared
+// engine (./engine.ts): recognised headers or --map, every bad row reported by line, one transaction
+// that writes all rows or none (or, with --skip-invalid, the good ones), dry runs, interrupts.
 //
 // Recognised headers (case, spaces, "-" and "_" ignored): the respondent by `email` (`e-mail`,
-// `email address`, `mail`) or `contact id` (`contact_id`, `contactId`, `contact`); `score` (`rating`, `nps`,
-// `csat`, `answer`); `comment` (`comments`, `feedback`, `reason`); `date` (`at`, `submitted`,
-// `submitted at`, `timestamp`, `responded at`, `response date`, `created at`); and `name` (`full name`,
-// used only for contacts created with --create-contacts). Other columns are ignored.
-import { parse } from "csv-parse/sync";
+// `email address`, `mail`) or `contact id` (`contact_id`, `contact`); `score` (`rating`, `nps`, `csat`,
+// `answer`); `comment` (`comments`, `feedback`, `reason`); `date` (`at`, `submitted`, `submitted at`,
+// `timestamp`, `responded at`, `response date`, `created at`); and `name` (`full name`, used only for
+// contacts created with --create-contacts). Other columns are ignored.
+//
+// A row identical to an answer already stored (same person, date, score and comment) — or to an earlier
+// row — is skipped, so importing the same file twice adds nothing the second time.
 import type { Store } from "../../db/open.js";
-import { inTransaction } from "../../db/open.js";
-import { usageError, quote } from "../../errors.js";
-import { parseIsoWhen, localDateTime } from "../../io/dates.js";
+import { quote } from "../../errors.js";
+import { openCsv, parseColumnMap } from "../../io/csv.js";
+import { localDateTime } from "../../io/dates.js";
 import { normaliseEmail } from "../contacts.js";
 import { checkScore, type Survey } from "../surveys.js";
-import { bulkSearchIndex } from "./engine.js";
+import {
+  cachedDateParser, cell, InvalidRow, missingColumn, resolveColumns, runImport,
+  type ColumnSpec, type ImportOptions, type ImportReport, type Importer,
+} from "./engine.js";
 
-export type ResponseColumn = "email" | "contactId" | "name" | "score" | "comment" | "date";
+/** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */
+export const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
+  { field: "email", description: "the respondent's email", aliases: ["email", "emailaddress", "mail"] },
+  { field: "contact_id", description: "the respondent's crm contact id (or an email)", aliases: ["contactid", "contact"] },
+  { field: "name", description: "the name of a contact created with --create-contacts", aliases: ["name", "fullname"] },
+  { field: "score", description: "the answer: NPS 0–10, CSAT 1–5", aliases: ["score", "rating", "nps", "csat", "answer"] },
+  { field: "comment", description: "what they wrote", aliases: ["comment", "comments", "feedback", "reason"] },
+  { field: "date", description: "when they answered (not after now)", aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"] },
+];
 
-export const RESPONSE_HEADERS: Record<ResponseColumn, readonly string[]> = {
-  email: ["email", "e-mail", "email address", "e-mail address", "mail"],
-  contactId: ["contact id", "contact_id", "contact"],
-  name: ["name", "full name"],
-  score: ["score", "rating", "nps", "csat", "answer"],
-  comment: ["comment", "comments", "feedback", "reason"],
-  date: ["date", "at", "submitted", "submitted at", "timestamp", "responded at", "response date", "created at"],
-};
-
-const squash = (header: string) => header.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
 const MAX_COMMENT = 10_000;
 
-export interface RowProblem {
-  /** 1-based line of the file where the row starts. */
-  line: number;
-  reason: string;
-  /** The row's cells under the file's own headers (for a rejects file). */
-  cells: string[];
+export interface ResponseImportOptions extends ImportOptions {
+  map?: string[];
+  createContacts?: boolean;
 }
 
-interface PlannedAnswer {
-  line: number;
-  /** An existing contact's id… */
-  contactId?: number;
-  /** …or the email of a contact this import creates. */
-  newContact?: string;
-  score: number;
-  comment: string | null;
-  at: string;
-}
-
-export interface ResponsesImportPlan {
-  survey: Survey;
+export interface ResponseImportResult {
+  report: ImportReport;
+  /** The file's header, for the rejects file. */
   header: string[];
-  /** Data rows read (empty lines are not rows). */
-  rows: number;
-  answers: PlannedAnswer[];
-  problems: RowProblem[];
-  /** Contacts to create, by email: their name. */
-  newContacts: Map<string, string>;
-  /** Rows identical to an answer already stored (or to an earlier row): left out, so re-imports add nothing. */
-  duplicates: number;
-  /** Columns the import does not use. */
+  survey: Survey;
+  /** Columns the import does not use (those mapped to `ignore` left out). */
   ignoredColumns: string[];
   /** True when the file has no date column and every answer is dated now. */
   datedNow: boolean;
 }
 
-function detectDelimiter(firstLine: string): string {
-  const outside = firstLine.replace(/"[^"]*"/g, "");
-  const counts = [",", ";", "\t"].map((d) => [d, outside.split(d).length - 1] as const);
-  const [best] = [...counts].sort((a, b) => b[1] - a[1]);
-  return best && best[1] > 0 ? best[0] : ",";
-}
-
-function decode(bytes: Uint8Array, file: string): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw usageError(`${quote(file)} is not UTF-8 text`, "save the file as CSV UTF-8 and import it again");
-  }
-}
-
-interface Row {
-  line: number;
-  cells: string[];
-}
-
-/** Parses the CSV text into a header and rows that know the line they start on. */
-export function readCsvRows(bytes: Uint8Array, file: string): { header: string[]; rows: Row[] } {
-  // Line ends normalised first: the parser's line count is off after CRLF, and a comment is a comment.
-  const text = decode(bytes, file).replace(/\r\n?/g, "\n");
-  const firstLine = text.slice(0, text.indexOf("\n") < 0 ? undefined : text.indexOf("\n"));
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      delimiter: detectDelimiter(firstLine),
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: false,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw usageError(`${quote(file)}${e.lines ? ` line ${e.lines}` : ""}: not valid CSV (${e.message.replace(/^Invalid.*?: /, "").split("\n")[0]})`, "check the quotes on that line");
-  }
-  if (!records.length) throw usageError(`${quote(file)} is empty`, "the first line names the columns, e.g. email,score,comment,date");
-  const [head, ...body] = records;
-  const rows = body.map(({ record, info }) => {
-    const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    return { line: info.lines - newlines, cells: record };
-  });
-  return { header: head!.record.map((h) => h.trim()), rows };
-}
-
-function mapColumns(header: string[], file: string): { columns: Partial<Record<ResponseColumn, number>>; ignored: string[] } {
-  const columns: Partial<Record<ResponseColumn, number>> = {};
-  const ignored: string[] = [];
-  header.forEach((h, i) => {
-    const key = squash(h);
-    const column = (Object.keys(RESPONSE_HEADERS) as ResponseColumn[]).find((c) => RESPONSE_HEADERS[c].some((name) => squash(name) === key));
-    if (column && columns[column] === undefined) columns[column] = i;
-    else ignored.push(h || `(column ${i + 1})`);
-  });
-  const found = header.map((h) => quote(h)).join(", ");
-  const expected = "name the columns email (or contact id), score, and optionally comment and date";
-  if (columns.score === undefined) throw usageError(`${quote(file)} has no score column (its columns: ${found})`, expected);
-  if (columns.email === undefined && columns.contactId === undefined)
-    throw usageError(`${quote(file)} has no email or contact id column (its columns: ${found})`, expected);
-  return { columns, ignored };
+interface Answer {
+  /** An existing contact's id… */
+  contactId?: number;
+  /** …or the email of a contact this import creates, with the name to give it. */
+  newContact?: { email: string; name: string };
+  score: number;
+  comment: string | null;
+  at: string;
 }
 
 /** "ada.lovelace@example.com" → "Ada Lovelace": a name for a contact created from an email alone. */
@@ -136,131 +65,138 @@ export function nameFromEmail(email: string): string {
   return local ? local.replace(/\b\p{L}/gu, (c) => c.toUpperCase()) : email;
 }
 
-/** Checks every row of the file against the survey and the contacts. Writes nothing. */
-export function planResponsesImport(
-  store: Store,
-  survey: Survey,
-  bytes: Uint8Array,
-  file: string,
-  opts: { createContacts?: boolean },
-  now: Date,
-): ResponsesImportPlan {
-  const { header, rows } = readCsvRows(bytes, file);
-  const { columns, ignored } = mapColumns(header, file);
+export async function importResponses(store: Store, survey: Survey, file: string, now: Date, opts: ResponseImportOptions = {}): Promise<ResponseImportResult> {
+  const csv = await openCsv(file);
+  const header = csv.header;
+  const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, parseColumnMap(opts.map), { file });
+  const spec = (f: string) => RESPONSE_COLUMNS.find((s) => s.field === f);
+  if (!columns.has("score")) throw missingColumn(file, header, "score", spec("score"), "Rating=score");
+  if (!columns.has("email") && !columns.has("contact_id"))
+    throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
+  const used = new Set(columns.values());
+  const ignoredColumns = header.filter((_, i) => !used.has(i) && mapped.get(i) !== "ignore");
+
+  const c = Object.fromEntries(RESPONSE_COLUMNS.map((s) => [s.field, columns.get(s.field)])) as Record<string, number | undefined>;
   const s = store.sqlite;
-  const idSet = new Set((s.prepare("select id from contacts").raw().all() as [number][]).map(([id]) => id));
-  const byEmail = new Map<string, number[]>();
-  for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
-    (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
-  const seen = new Set(
-    (s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [number | null, string, number, string][]).map(
-      ([c, at, score, comment]) => JSON.stringify([c, at, score, comment]),
-    ),
-  );
-  const plan: ResponsesImportPlan = {
-    survey, header, rows: rows.length, answers: [], problems: [], newContacts: new Map(), duplicates: 0, ignoredColumns: ignored,
-    datedNow: columns.date === undefined,
-  };
-  const nowIso = now.toISOString();
-  const cell = (row: Row, c: ResponseColumn) => (columns[c] === undefined ? "" : (row.cells[columns[c]!] ?? "").trim());
-
-  for (const row of rows) {
-    const reasons: string[] = [];
-    if (row.cells.length > header.length && row.cells.slice(header.length).some((c) => c.trim()))
-      reasons.push(`it has ${row.cells.length} cells but the header has ${header.length} (a comma in an unquoted comment?)`);
-
-    // Who answered: a contact id (a `contact` cell may hold an email instead), else the email column.
-    let contactId: number | undefined;
-    let newContact: string | undefined;
-    const idCell = cell(row, "contactId");
-    let emailCell = cell(row, "email");
-    const idGiven = /^\d+$/.test(idCell);
-    if (idGiven) {
-      if (idSet.has(Number(idCell))) contactId = Number(idCell);
-      else reasons.push(`no contact #${idCell}`);
-    } else if (idCell) {
-      if (idCell.includes("@") && !emailCell) emailCell = idCell;
-      else reasons.push(`invalid contact id ${quote(idCell)} (a whole number)`);
-    }
-    if (emailCell) {
-      let email: string | undefined;
-      try {
-        email = normaliseEmail(emailCell);
-      } catch {
-        reasons.push(`invalid email ${quote(emailCell)}`);
-      }
-      const ids = email ? (byEmail.get(email) ?? []) : [];
-      if (!email || idGiven) {
-        if (contactId !== undefined && ids.length && !ids.includes(contactId))
-          reasons.push(`contact #${contactId} does not have the email ${quote(email)}`);
-      } else if (ids.length === 1) contactId = ids[0];
-      else if (ids.length > 1) reasons.push(`email ${quote(email)} belongs to several contacts (${ids.map((i) => `#${i}`).join(", ")}): use the contact id`);
-      else if (opts.createContacts) {
-        newContact = email;
-      } else reasons.push(`no contact with email ${quote(email)} (add them first, or pass --create-contacts)`);
-    }
-    if (!idCell && !emailCell) reasons.push("no email or contact id");
-
-    const scoreCell = cell(row, "score");
-    let score: number | undefined;
-    if (!scoreCell) reasons.push("missing score");
-    else {
-      const checked = checkScore(scoreCell, survey.type);
-      if ("problem" in checked) reasons.push(checked.problem);
-      else score = checked.score;
-    }
-
-    let at = nowIso;
-    if (columns.date !== undefined) {
-      const dateCell = cell(row, "date");
-      const when = dateCell ? parseIsoWhen(dateCell) : undefined;
-      if (!dateCell) reasons.push("missing date");
-      else if (!when) reasons.push(`cannot read the date ${quote(dateCell)} (use ISO 8601, e.g. 2026-03-01 or 2026-03-01T14:30:00Z)`);
-      else if (when.date.getTime() > now.getTime()) reasons.push(`the date ${quote(dateCell)} is after now (${localDateTime(now)})`);
-      else at = when.date.toISOString();
-    }
-
-    const comment = cell(row, "comment") || null;
-    if (comment && comment.length > MAX_COMMENT) reasons.push(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
-
-    if (reasons.length) {
-      plan.problems.push({ line: row.line, reason: reasons.join("; "), cells: row.cells });
-      continue;
-    }
-    const key = JSON.stringify([contactId ?? `new:${newContact}`, at, score, comment ?? ""]);
-    if (seen.has(key)) {
-      plan.duplicates++;
-      continue;
-    }
-    seen.add(key);
-    if (newContact && !plan.newContacts.has(newContact)) plan.newContacts.set(newContact, cell(row, "name") || nameFromEmail(newContact));
-    plan.answers.push({ line: row.line, contactId, newContact, score: score!, comment, at });
-  }
-  return plan;
-}
-
-/** Writes a checked plan's answers (and new contacts) in one transaction. */
-export function applyResponsesImport(
-  store: Store,
-  plan: ResponsesImportPlan,
-  now: Date,
-  onProgress?: (done: number, total: number) => void,
-): { imported: number; createdContacts: number } {
   const stamp = now.toISOString();
-  return inTransaction(store, () => {
-    const s = store.sqlite;
-    const created = new Map<string, number>();
-    const addContact = s.prepare("insert into contacts(name, email, source, created_at, updated_at) values (?, ?, ?, ?, ?) returning id");
-    for (const [email, name] of plan.newContacts)
-      created.set(email, (addContact.get(name, email, `survey import: ${plan.survey.name}`, stamp, stamp) as { id: number }).id);
-    const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
+  const parseDate = cachedDateParser("date");
+  const addContact = s.prepare("insert into contacts(name, email, source, created_at, updated_at) values (?, ?, ?, ?, ?) returning id");
+  const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
+
+  // What must not be duplicated is read on first use, inside the import's write transaction: read any
+  // earlier, it would miss the answers and contacts another process writes while this one waits for
+  // the lock (the same file imported twice at once went in twice).
+  let ids: Set<number>;
+  let byEmail: Map<string, number[]>;
+  let seen: Set<string>;
+  let loaded = false;
+  const load = () => {
+    if (loaded) return;
+    loaded = true;
+    ids = new Set((s.prepare("select id from contacts").raw().all() as [number][]).map(([id]) => id));
+    byEmail = new Map();
+    for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
+      (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
+    seen = new Set(
+      (s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [number | null, string, number, string][]).map(
+        ([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment]),
+      ),
+    );
+  };
+  let created = 0;
+
+  const importer: Importer<Answer> = {
+    validate({ cells }) {
+      load();
+      const reasons: string[] = [];
+      if (cells.length > header.length && cells.slice(header.length).some((x) => x.trim()))
+        reasons.push(`it has ${cells.length} cells but the header has ${header.length} (a comma in an unquoted comment?)`);
+
+      // Who answered: a contact id (a `contact` cell may hold an email instead), else the email column.
+      let contactId: number | undefined;
+      let newContact: Answer["newContact"];
+      const idCell = cell(cells, c.contact_id) ?? "";
+      let emailCell = cell(cells, c.email) ?? "";
+      const idGiven = /^\d+$/.test(idCell);
+      if (idGiven) {
+        if (ids.has(Number(idCell))) contactId = Number(idCell);
+        else reasons.push(`no contact #${idCell}`);
+      } else if (idCell) {
+        if (idCell.includes("@") && !emailCell) emailCell = idCell;
+        else reasons.push(`invalid contact id ${quote(idCell)}`);
+      }
+      if (emailCell) {
+        let email: string | undefined;
+        try {
+          email = normaliseEmail(emailCell);
+        } catch {
+          reasons.push(`invalid email ${quote(emailCell)}`);
+        }
+        const owners = email ? (byEmail.get(email) ?? []) : [];
+        if (!email || idGiven) {
+          if (contactId !== undefined && owners.length && !owners.includes(contactId))
+            reasons.push(`contact #${contactId} does not have the email ${quote(email)}`);
+        } else if (owners.length === 1) contactId = owners[0];
+        else if (owners.length > 1) reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
+        else if (opts.createContacts) newContact = { email, name: cell(cells, c.name) || nameFromEmail(email) };
+        else reasons.push(`no contact with email ${quote(email)} (pass --create-contacts to create it)`);
+      }
+      if (!idCell && !emailCell) reasons.push("no email or contact id");
+
+      const scoreCell = cell(cells, c.score);
+      let score: number | undefined;
+      if (scoreCell === undefined) reasons.push("no score");
+      else {
+        const checked = checkScore(scoreCell, survey.type);
+        if ("problem" in checked) reasons.push(checked.problem);
+        else score = checked.score;
+      }
+
+      let at = stamp;
+      if (c.date !== undefined) {
+        const dateCell = cell(cells, c.date);
+        if (dateCell === undefined) reasons.push("no date");
+        else {
+          try {
+            at = parseDate(dateCell);
+            if (Date.parse(at) > now.getTime()) reasons.push(`the date ${quote(dateCell)} is after now (${localDateTime(now)})`);
+          } catch (err) {
+            if (!(err instanceof InvalidRow)) throw err;
+            reasons.push(err.message);
+          }
+        }
+      }
+
+      // One spelling of a line break in stored text, whatever the file used.
+      const comment = cell(cells, c.comment)?.replace(/\r\n?/g, "\n") ?? null;
+      if (comment && comment.length > MAX_COMMENT) reasons.push(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
+
+      if (reasons.length) throw new InvalidRow(reasons.join("; "));
+      return { contactId, newContact, score: score!, comment, at };
+    },
+    write(answer) {
+      let contactId = answer.contactId;
+      if (contactId === undefined) {
+        const { email, name } = answer.newContact!;
+        // An earlier row of the file may have created this contact already.
+        contactId = byEmail.get(email)?.[0];
+        if (contactId === undefined) {
+          contactId = (addContact.get(name, email, `survey import: ${survey.name}`, stamp, stamp) as { id: number }).id;
+          byEmail.set(email, [contactId]);
+          ids.add(contactId);
+          created++;
+        }
+      }
+      const key = JSON.stringify([contactId, answer.at, answer.score, answer.comment ?? ""]);
+      if (seen.has(key)) return "skipped";
+      seen.add(key);
+      insert.run(survey.id, contactId, answer.score, answer.comment, answer.at, stamp);
+      return "added";
+    },
+    createdContacts: () => created,
     // Comments are indexed for crm find in one bulk insert at the end rather than by a trigger per row.
-    const searchIndex = bulkSearchIndex(s, "responses");
-    plan.answers.forEach((a, i) => {
-      insert.run(plan.survey.id, a.contactId ?? created.get(a.newContact!)!, a.score, a.comment, a.at, stamp);
-      if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1, plan.answers.length);
-    });
-    searchIndex?.finish();
-    return { imported: plan.answers.length, createdContacts: created.size };
-  });
+    searchIndexed: "responses",
+  };
+  const report = await runImport(store, csv, importer, opts);
+  return { report, header, survey, ignoredColumns, datedNow: c.date === undefined };
 }
