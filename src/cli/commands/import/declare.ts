@@ -65,17 +65,20 @@ Example: crm import purchases orders.csv --source shop --create-contacts --map "
       "after",
       [
         "",
-        "Columns (header names; case, spaces, - and _ do not matter; or name them with --map, e.g. --map \"Q1=score\"):",
+        "Columns (header names; case, spaces, - and _ do not matter; or name them with --map):",
         "  email | e-mail | email address | mail       email: the respondent (or:)",
         "  contact id | contact_id | contact           contact_id: the respondent's contact id",
         "  score | rating | nps | csat | answer        score, required: NPS 0–10, CSAT 1–5, whole numbers",
         "  comment | comments | feedback | reason      comment, optional",
         "  date | at | submitted | submitted at | timestamp | responded at | response date | created at",
-        "                                              date: ISO 8601; without a date column answers are dated now",
+        "                                              date: YYYY-MM-DD, YYYYMMDD or ISO 8601, not after now;",
+        "                                              without a date column answers are dated now",
         "  name | full name                            name: of a contact made by --create-contacts",
         "UTF-8 (with or without BOM), comma, semicolon or tab separated, LF or CRLF line ends.",
         "",
-        "Example: crm import responses \"Customer NPS 2026\" answers.csv --dry-run",
+        "Examples:",
+        "  crm import responses \"Customer NPS 2026\" answers.csv --dry-run",
+        "  crm import responses NPS form.csv --map \"Q1=score,Why?=comment\" --skip-invalid --rejects bad.csv",
       ].join("\n"),
     )
     .action(lazy(load, "importResponses"));
