@@ -37,6 +37,15 @@ describe("importResponses", () => {
     expect(count(store, "responses")).toBe(2);
   });
 
+  it("imports a fixed rejects file without its line and reason columns (reason is no comment)", async () => {
+    const { dir, store, survey } = setup();
+    const file = write(dir, "a.csv", 'line,reason,email,score,date\n3,"score ""12"" is out of range",ada@example.com,10,2026-03-01\n');
+    const { report, ignoredColumns } = await importResponses(store, survey, file, NOW, { createContacts: true });
+    expect(report).toMatchObject({ added: 1, invalid: [] });
+    expect(ignoredColumns).toEqual([]);
+    expect(store.sqlite.prepare("select score, comment from responses").all()).toEqual([{ score: 10, comment: null }]);
+  });
+
   it("reports progress through the callback, never on stderr", async () => {
     const { dir, store, survey } = setup();
     store.sqlite.prepare("insert into contacts(name, email, created_at, updated_at) values ('Ada', 'ada@example.com', ?, ?)").run(NOW.toISOString(), NOW.toISOString());

@@ -214,9 +214,26 @@ export interface ColumnSpec {
   description: string;
 }
 
+/** The columns a rejects file adds to the rows it holds (./rejects.ts), after them or before them. */
+export const REJECTS_COLUMNS = ["line", "reason"] as const;
+
+/**
+ * The indexes of the `line` and `reason` columns when `header` is a rejects file's, so a rejects file,
+ * once fixed, imports again without them: they are bookkeeping, not data ("reason" would otherwise
+ * fill a response's comment, and a contact would get them as custom fields). Empty otherwise.
+ */
+export function rejectsColumns(header: readonly string[]): number[] {
+  const [line, reason] = REJECTS_COLUMNS;
+  const n = header.length;
+  if (n > 2 && header[n - 2] === line && header[n - 1] === reason) return [n - 2, n - 1];
+  if (n > 2 && header[0] === line && header[1] === reason) return [0, 1];
+  return [];
+}
+
 /**
  * Finds which column fills which field: `--map` entries first, then recognised headers (each column
- * used once, aliases in priority order). Returns field → column index.
+ * used once, aliases in priority order; a rejects file's own columns left out). Returns field → column
+ * index, and column index → what `--map` made of it ("ignore" for a rejects file's own columns too).
  */
 export function resolveColumns(
   header: readonly string[],
@@ -248,6 +265,11 @@ export function resolveColumns(
     claimed.add(index);
     mapped.set(index, field);
     if (fields.has(field)) columns.set(field, index);
+  }
+  for (const index of rejectsColumns(header)) {
+    if (claimed.has(index)) continue;
+    claimed.add(index);
+    mapped.set(index, "ignore");
   }
   const keys = header.map(headerKey);
   for (const spec of specs) {

@@ -1,11 +1,12 @@
 // The rejects file of an import with --skip-invalid: each rejected row as it was read, with the line
 // it came from and the reason, in a CSV the user can fix and import again. Formula-safe like every CSV
 // crm writes (a cell starting with = + - @ tab or CR gets a leading '; crm's imports drop it again), and
-// owner-only, written beside its final name and renamed into place (src/io/csv.ts).
+// owner-only, written beside its final name and renamed into place (src/io/csv.ts). Imported again, its
+// `line` and `reason` columns are left out (rejectsColumns in ./engine.ts).
 import fs from "node:fs";
 import { CrmError, usageError, quote } from "../../errors.js";
 import { csvLines, neutraliseCsvCell, TextSink, writeTo } from "../../io/csv.js";
-import type { RowIssue } from "./engine.js";
+import { REJECTS_COLUMNS, type RowIssue } from "./engine.js";
 
 export interface RejectsLayout {
   /**
@@ -51,7 +52,7 @@ export function writeRejects(file: string, header: readonly string[], issues: re
   };
   try {
     writeTo(file, (sink) => {
-      sink.write(csvLines([row(layout.reasonFirst ? ["line", "reason", ...header] : [...header, "line", "reason"])]));
+      sink.write(csvLines([row(layout.reasonFirst ? [...REJECTS_COLUMNS, ...header] : [...header, ...REJECTS_COLUMNS])]));
       for (let i = 0; i < issues.length; i += 1000) sink.write(csvLines(issues.slice(i, i + 1000).map((issue) => row(rejected(issue)))));
     });
   } catch (err) {
