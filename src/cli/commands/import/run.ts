@@ -11,7 +11,36 @@ import { interruptible } from "../../interrupt.js";
 import { progressBar } from "../../render/progress.js";
 import { localDateTime } from "../../../io/dates.js";
 
-type Opts = Record<string, any>;
+/** The flags every import takes. */
+interface ImportFlags {
+  map?: string[];
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  rejects?: string;
+  json?: boolean;
+}
+
+interface PurchaseFlags extends ImportFlags {
+  source?: string;
+  currency?: string;
+  decimalComma?: boolean;
+  createContacts?: boolean;
+}
+
+interface ContactFlags extends ImportFlags {
+  format?: string;
+  onDuplicate?: string;
+  source?: string;
+}
+
+interface InteractionFlags extends ImportFlags {
+  source?: string;
+  createContacts?: boolean;
+}
+
+interface ResponseFlags extends ImportFlags {
+  createContacts?: boolean;
+}
 
 const plural = (n: number, word: string, many = word + "s") => `${n.toLocaleString("en")} ${n === 1 ? word : many}`;
 
@@ -86,13 +115,13 @@ function summaryJson(r: ImportReport) {
 }
 
 /** Where --skip-invalid writes rejected rows (nowhere on a dry run). */
-const rejectsPath = (file: string, opts: Opts): string | undefined => (opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined);
+const rejectsPath = (file: string, opts: ImportFlags): string | undefined => (opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined);
 
 /**
  * Checked before anything is imported: --rejects needs --skip-invalid, must not overwrite the input or
  * the database, and the rejects file can be written — an import must not commit and then fail on it.
  */
-function checkFlags(ctx: Ctx, file: string, opts: Opts): void {
+function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
   if (opts.rejects !== undefined) {
     if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
     const target = path.resolve(opts.rejects);
@@ -104,7 +133,7 @@ function checkFlags(ctx: Ctx, file: string, opts: Opts): void {
 }
 
 /** The engine's options common to every kind, from the flags. */
-const engineOptions = (opts: Opts): Pick<ImportOptions, "dryRun" | "skipInvalid"> => ({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid });
+const engineOptions = (opts: ImportFlags): Pick<ImportOptions, "dryRun" | "skipInvalid"> => ({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid });
 
 /** Runs an importer under Ctrl-C handling with a progress bar on stderr. */
 async function withProgress<R>(file: string, run: (progress: Pick<ImportOptions, "onProgress" | "signal">) => Promise<R>): Promise<R> {
@@ -117,7 +146,7 @@ async function withProgress<R>(file: string, run: (progress: Pick<ImportOptions,
 }
 
 /** Reports the outcome of an import; throws (exit 2, or 4 for duplicates only) when invalid rows stopped it. */
-function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[], opts: Opts, wording: Wording): void {
+function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[], opts: ImportFlags, wording: Wording): void {
   const bad = report.invalid;
   const listed = opts.skipInvalid ? bad.slice(0, 10) : bad;
   for (const issue of listed) ctx.info(`line ${issue.line}: ${issue.reason}`);
@@ -138,7 +167,7 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
   if (opts.json) process.stdout.write(JSON.stringify(summaryJson(report), null, 2) + "\n");
 }
 
-export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
+export async function importPurchases(ctx: Ctx, [file]: string[], opts: PurchaseFlags): Promise<void> {
   checkFlags(ctx, file!, opts);
   const { importPurchases: run } = await import("../../../core/import/purchases.js");
   const { report, header } = await withProgress(file!, (progress) =>
@@ -150,7 +179,7 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Opts): P
   finishImport(ctx, report, header, opts, rowsWording("purchases"));
 }
 
-export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
+export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFlags): Promise<void> {
   checkFlags(ctx, file!, opts);
   const { importContacts: run } = await import("../../../core/import/contacts.js");
   const { report, header } = await withProgress(file!, (progress) =>
@@ -162,7 +191,7 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: Opts): Pr
   finishImport(ctx, report, header, opts, rowsWording("contacts"));
 }
 
-export async function importInteractions(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
+export async function importInteractions(ctx: Ctx, [file]: string[], opts: InteractionFlags): Promise<void> {
   checkFlags(ctx, file!, opts);
   const { importInteractions: run } = await import("../../../core/import/interactions.js");
   const { report, header } = await withProgress(file!, (progress) =>
@@ -174,7 +203,7 @@ export async function importInteractions(ctx: Ctx, [file]: string[], opts: Opts)
   finishImport(ctx, report, header, opts, rowsWording("interactions"));
 }
 
-export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: Opts): Promise<void> {
+export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: ResponseFlags): Promise<void> {
   const { resolveSurvey } = await import("../../../core/surveys.js");
   const survey = resolveSurvey(ctx.store(), surveyRef!);
   checkFlags(ctx, file!, opts);
