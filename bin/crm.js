@@ -10,4 +10,4 @@ if (typeof module.enableCompileCache === "function") {
   }
 }
 const { main } = await import("../dist/crm.js");
-process.exitCode = await main(process.argv);
+process.exitCode = await main(process.argv.slice(2));

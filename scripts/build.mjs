@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { crm: "src/cli/main.ts" },
+  entryPoints: { crm: "src/main.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -1,17 +1,48 @@
-// Test helpers: a temp directory per test, and the built binary spawned the way users and cron run it
-// (no TTY, a fixed clock, no colour unless asked).
+// Test helpers: a temp directory per test; crm run in-process through main(argv, io) for the CLI's
+// contract, and the built binary spawned the way users and cron run it for what needs a process.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { main } from "../src/main.js";
+import type { Io } from "../src/cli/io.js";
+import { openStore } from "../src/db/open.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = path.join(ROOT, "bin", "crm.js");
 
+const made: string[] = [];
+
+/** A new temp directory, removed when the test file ends (test/setup.ts). */
 export function tempDir(prefix = "crm-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir() made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+let template: string | undefined;
+
+/**
+ * A temp directory holding `crm.db`: a copy of one database migrated once per test file, so a test
+ * gets an empty, current database without paying for the migrations.
+ */
+export function freshDbDir(): string {
+  if (!template) {
+    template = path.join(tempDir("crm-template-"), "crm.db");
+    openStore(template).sqlite.close();
+  }
+  const dir = tempDir();
+  fs.copyFileSync(template, path.join(dir, "crm.db"));
+  fs.chmodSync(path.join(dir, "crm.db"), 0o600);
+  return dir;
 }
 
 export interface RunResult {
@@ -50,4 +81,65 @@ export function sha256(file: string): string {
 export function ok(r: RunResult): RunResult {
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return r;
+}
+
+export interface TestIoOptions {
+  env?: Record<string, string | undefined>;
+  /** What the command reads on stdin (a pipe, not a terminal). */
+  input?: string;
+  /** Pretend stdout and stderr are terminals (of `columns` columns, default 100). */
+  tty?: boolean;
+  columns?: number;
+}
+
+/** An Io whose output is collected in memory; not a terminal unless asked. */
+export function testIo(opts: TestIoOptions = {}): { io: Io; stdout: () => string; stderr: () => string } {
+  const collect = () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        chunks.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+        done();
+      },
+    }) as Writable & { isTTY?: boolean; columns?: number };
+    if (opts.tty) {
+      stream.isTTY = true;
+      stream.columns = opts.columns ?? 100;
+    }
+    return { stream, text: () => chunks.join("") };
+  };
+  const out = collect();
+  const err = collect();
+  const stdin = new PassThrough();
+  stdin.end(opts.input ?? "");
+  return { io: { stdout: out.stream, stderr: err.stream, stdin, env: { ...opts.env } }, stdout: out.text, stderr: err.text };
+}
+
+/**
+ * `crm` run in-process through main(argv, io), with the same defaults as the spawned `crm()`: the
+ * database in `dbOrDir`, UTC unless `env.TZ` says otherwise, no colour, no TTY. Use it for the CLI's
+ * contract; spawn only for what needs a real process (pipes, signals, concurrency, crashes).
+ */
+export async function run(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<RunResult> {
+  const db = dbOrDir.endsWith(".db") ? dbOrDir : path.join(dbOrDir, "crm.db");
+  const env: Record<string, string | undefined> = { CRM_DB: db, TZ: "UTC", ...opts.env };
+  const { io, stdout, stderr } = testIo({ ...opts, env });
+  const tz = process.env.TZ;
+  if (env.TZ !== tz) process.env.TZ = env.TZ;
+  try {
+    const code = await main(args, io);
+    return { code, stdout: stdout(), stderr: stderr() };
+  } finally {
+    if (process.env.TZ !== tz) {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  }
+}
+
+/** run() and parse stdout as JSON, failing loudly with stderr when the command failed. */
+export async function runJson<T = any>(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<T> {
+  const r = await run(dbOrDir, [...args, "--format", "json"], opts);
+  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
 }

@@ -2,9 +2,25 @@
 // on demand, run it, close the database, and let errors travel to the one printer.
 import type { Command } from "commander";
 import type { Ctx } from "./context.js";
+import type { Io } from "./io.js";
 import { translateSqliteError } from "../db/errors.js";
 
 export type Handler = (ctx: Ctx, args: string[], opts: Record<string, any>) => Promise<void> | void;
+
+const ios = new WeakMap<Command, Io>();
+
+/** Gives the program the Io its commands talk through. */
+export function attachIo(program: Command, io: Io): void {
+  ios.set(program, io);
+}
+
+function ioOf(cmd: Command): Io {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const io = ios.get(root);
+  if (!io) throw new Error("internal: the program has no Io attached");
+  return io;
+}
 
 /** `lazy(() => import("../commands/x.js"), "name")`: the action for commander. */
 export function lazy<M>(load: () => Promise<M>, name: keyof M & string, formats?: readonly string[]) {
@@ -14,12 +30,12 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string, formats?
     const args = params.slice(0, -2).flat() as string[];
     // The context (and with it the database driver and the renderers) loads only when a command runs.
     const { makeContext } = await import("./context.js");
-    const ctx = await makeContext(cmd, formats);
+    const ctx = await makeContext(cmd, ioOf(cmd), formats);
     try {
       const mod = await load();
       await (mod[name] as unknown as Handler)(ctx, args, opts);
     } catch (err) {
-      throw translateSqliteError(err, ctx.dbPath);
+      throw translateSqliteError(err, ctx.dbPath, ctx.busyTimeoutMs());
     } finally {
       ctx.close();
     }

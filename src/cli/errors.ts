@@ -2,21 +2,22 @@
 // an unexpected failure (exit 1), with the stack only when CRM_DEBUG is set.
 import { CrmError, ExitCode } from "../errors.js";
 import { terminalSafe } from "./render/safe-text.js";
+import { colorAllowed, type Io } from "./io.js";
 
 /** One line, nothing a terminal would act on: the message may quote a hostile file's contents. */
 const oneSafeLine = (text: string) => terminalSafe(text.replace(/[\r\n]+/g, " "));
 
-export function printError(err: unknown): number {
+export function printError(err: unknown, io: Io, argv: readonly string[]): number {
   // Output written straight to a pipe whose reader has gone (`crm export contacts | head`): done.
   if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.ok;
-  const red = process.stderr.isTTY && process.env.NO_COLOR === undefined && !process.argv.includes("--no-color");
+  const red = colorAllowed(io.stderr, io.env, argv.includes("--no-color") ? false : undefined);
   const label = red ? "\x1b[31mcrm:\x1b[39m" : "crm:";
   if (err instanceof CrmError) {
-    process.stderr.write(`${label} ${oneSafeLine(err.message)}${err.hint ? ` — ${oneSafeLine(err.hint)}` : ""}\n`);
+    io.stderr.write(`${label} ${oneSafeLine(err.message)}${err.hint ? ` — ${oneSafeLine(err.hint)}` : ""}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${label} unexpected error: ${oneSafeLine(message.split("\n")[0]!)} (set CRM_DEBUG=1 for details)\n`);
-  if (process.env.CRM_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");
+  io.stderr.write(`${label} unexpected error: ${oneSafeLine(message.split("\n")[0]!)} (set CRM_DEBUG=1 for details)\n`);
+  if (io.env.CRM_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
   return ExitCode.failure;
 }

@@ -8,6 +8,6 @@ export async function confirmOrYes(ctx: Ctx, question: string, yes: boolean | un
   if (yes) return;
   if (!ctx.interactive) throw usageError(`${question.replace(/\?$/, "")}: refusing without confirmation`, "pass --yes to confirm in a script");
   const { confirm } = await import("@inquirer/prompts");
-  const ok = await confirm({ message: question, default: false }, { output: process.stderr });
+  const ok = await confirm({ message: question, default: false }, { input: ctx.io.stdin, output: ctx.io.stderr });
   if (!ok) throw usageError("cancelled, nothing changed");
 }

@@ -3,10 +3,10 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { addContact } from "../../src/core/contacts.js";
-import { logInteraction } from "../../src/core/interactions.js";
-import { addDeal, dealsAsOf, dealsForAgenda, editDeal, getDeal, moveDeal, winDeal } from "../../src/core/deals.js";
-import { listPurchases } from "../../src/core/purchases.js";
+import { addContact } from "../../src/core/contacts/contacts.js";
+import { logInteraction } from "../../src/core/contacts/interactions.js";
+import { addDeal, dealsAsOf, dealsForAgenda, editDeal, getDeal, moveDeal, winDeal } from "../../src/core/deals/deals.js";
+import { listPurchases } from "../../src/core/purchases/purchases.js";
 import { localDate } from "../../src/io/dates.js";
 import { tempDir } from "../helpers.js";
 

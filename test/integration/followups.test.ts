@@ -2,10 +2,10 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { addContact } from "../../src/core/contacts.js";
-import { logInteraction } from "../../src/core/interactions.js";
-import { addFollowup, addFollowupsForMany, dueReminders, keepInTouchDue, listFollowups } from "../../src/core/followups.js";
-import { agendaSections, buildAgenda, type AgendaSectionBuilder } from "../../src/core/agenda.js";
+import { addContact } from "../../src/core/contacts/contacts.js";
+import { logInteraction } from "../../src/core/contacts/interactions.js";
+import { addFollowup, addFollowupsForMany, dueReminders, keepInTouchDue, listFollowups } from "../../src/core/followups/followups.js";
+import { agendaSections, buildAgenda, type AgendaSectionBuilder } from "../../src/core/today/agenda.js";
 import { tempDir } from "../helpers.js";
 
 const now = new Date(2026, 2, 2, 9, 0);

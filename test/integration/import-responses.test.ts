@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
 import { importResponses } from "../../src/core/import/responses.js";
-import { createSurvey, type Survey } from "../../src/core/surveys.js";
+import { createSurvey, type Survey } from "../../src/core/surveys/surveys.js";
 import { tempDir } from "../helpers.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");

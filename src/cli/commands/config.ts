@@ -1,10 +1,10 @@
 // `crm config get|set|list`.
 import type { Ctx } from "../context.js";
-import { getSetting, listSettings, setSetting } from "../../core/settings.js";
+import { getSetting, listSettings, setSetting } from "../../core/config/settings.js";
 import { printRecords } from "../render/output.js";
 
 export async function get(ctx: Ctx, [key]: string[]): Promise<void> {
-  process.stdout.write(getSetting(ctx.store(), key!) + "\n");
+  ctx.print(getSetting(ctx.store(), key!) + "\n");
 }
 
 export async function set(ctx: Ctx, [key, value]: string[]): Promise<void> {

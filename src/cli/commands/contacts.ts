@@ -3,9 +3,9 @@ import type { Ctx } from "../context.js";
 import {
   addContact, editContact, getContact, listContacts, listTags, mergeContacts, removeContact, resolveContact,
   tagContact, untagContact, linkedCounts, normaliseEmail, CONTACT_SORTS, type Contact, type ContactInput, type ContactSort,
-} from "../../core/contacts.js";
-import { listInteractions, logInteraction, parseInteractionType, type Interaction } from "../../core/interactions.js";
-import { search } from "../../core/search.js";
+} from "../../core/contacts/contacts.js";
+import { listInteractions, logInteraction, parseInteractionType, type Interaction } from "../../core/contacts/interactions.js";
+import { search } from "../../core/contacts/search.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
 import { printRecords, emit, toJson, type Column } from "../render/output.js";
@@ -28,7 +28,7 @@ function contactInput(opts: Opts): ContactInput {
 
 async function promptContact(ctx: Ctx, input: ContactInput): Promise<ContactInput> {
   const { input: ask } = await import("@inquirer/prompts");
-  const io = { output: process.stderr };
+  const io = { input: ctx.io.stdin, output: ctx.io.stderr };
   const name = await ask({ message: "Name", required: true, validate: (v) => (v.trim() ? true : "a name is required") }, io);
   const email = await ask(
     {
@@ -66,7 +66,7 @@ export async function add(ctx: Ctx, [name]: string[], opts: Opts): Promise<void>
     input = await promptContact(ctx, input);
   }
   const id = addContact(ctx.store(), input, ctx.now, { allowDuplicate: opts.allowDuplicate });
-  process.stdout.write(`${id}\n`);
+  ctx.print(`${id}\n`);
   ctx.info(`added contact #${id} ${input.name!.trim()}`);
 }
 
@@ -84,7 +84,7 @@ export const CONTACT_FIELDS = ["id", "name", "email", "phone", "company", "title
 
 /** The members of an RFM segment, from the customer analytics (loaded only when --segment is used). */
 async function segmentMembers(ctx: Ctx, segment: string): Promise<number[]> {
-  const { contactIdsInSegment } = await import("../../core/segments.js");
+  const { contactIdsInSegment } = await import("../../core/customers/segments.js");
   return contactIdsInSegment(ctx.store(), segment, ctx.now);
 }
 
@@ -101,14 +101,14 @@ const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
 export async function show(ctx: Ctx, [ref]: string[]): Promise<void> {
   // The profile's modules load here, not for every contact command (`crm contact list` is a hot path).
   const [{ contactProfile }, { describeDue, formatDue, isOverdue }, { formatMoney }] = await Promise.all([
-    import("../../core/profile.js"),
-    import("../../core/followups.js"),
-    import("../../core/money.js"),
+    import("../../core/contacts/profile.js"),
+    import("../../core/followups/followups.js"),
+    import("../../io/money.js"),
   ]);
   const store = ctx.store();
   const { id } = resolveContact(store, ref!);
   const profile = contactProfile(store, id, ctx.now);
-  const { customerAnalytics } = await import("../../core/segments.js");
+  const { customerAnalytics } = await import("../../core/customers/segments.js");
   profile.analytics = customerAnalytics(store, id, ctx.now);
   if (ctx.format === "json") return emit(ctx, toJson(profile));
   if (ctx.format === "csv") return printRecords(ctx, { rows: [profile.contact], columns: contactColumns, fields: CONTACT_FIELDS });
@@ -212,7 +212,7 @@ export async function log(ctx: Ctx, [ref, ...summary]: string[], opts: Opts): Pr
   const store = ctx.store();
   const contact = resolveContact(store, ref);
   const id = logInteraction(store, { contactId: contact.id, summary: summary.join(" "), type, at }, ctx.now);
-  process.stdout.write(`${id}\n`);
+  ctx.print(`${id}\n`);
   ctx.info(`logged ${type} with #${contact.id} ${contact.name}`);
 }
 

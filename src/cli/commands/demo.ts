@@ -1,19 +1,19 @@
 // `crm demo`: build the demo database and show a newcomer around it.
 import path from "node:path";
 import type { Ctx } from "../context.js";
-import { createDemo } from "../../core/demo.js";
+import { createDemo } from "../../core/demo/demo.js";
 import { openStore, resolveDbPath } from "../../db/open.js";
-import { listContacts } from "../../core/contacts.js";
+import { listContacts } from "../../core/contacts/contacts.js";
 import { plainTable } from "../render/output.js";
 import { localDate } from "../../io/dates.js";
 
 export async function demo(ctx: Ctx): Promise<void> {
   // The demo goes where --db says, else beside the real database (CRM_DB or the XDG default).
-  const realDb = resolveDbPath(undefined);
+  const realDb = resolveDbPath(undefined, process.env);
   const file = ctx.dbFlag ? ctx.dbPath : path.join(path.dirname(realDb), "demo.db");
   ctx.info(`creating a demo database at ${file} ...`);
-  const summary = createDemo(file, realDb, ctx.now);
-  const store = openStore(file);
+  const summary = createDemo(file, realDb, ctx.now, ctx.openOptions());
+  const store = openStore(file, ctx.openOptions());
   const recent = listContacts(store, { sort: "last-contact", limit: 8 });
   store.sqlite.close();
   const c = ctx.color;
@@ -50,5 +50,5 @@ export async function demo(ctx: Ctx): Promise<void> {
     "  crm report retention --period quarter",
     "",
   ];
-  process.stdout.write(lines.join("\n"));
+  ctx.print(lines.join("\n"));
 }

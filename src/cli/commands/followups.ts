@@ -4,10 +4,10 @@ import type { Ctx } from "../context.js";
 import {
   addFollowup, addFollowupsForMany, completeFollowups, dealContact, describeDue, dueReminders, formatDue, isAllDay, isOverdue,
   getFollowup, listFollowups, parseFollowupIds, toStoredDue, removeFollowups, snoozeFollowup, DUE_FILTERS, type DueFilter, type Followup, type FollowupStatus, type Reminder,
-} from "../../core/followups.js";
-import type { AgendaItem, AgendaSection, AgendaTone } from "../../core/agenda.js";
-import { resolveContact } from "../../core/contacts.js";
-import { resolveIssue } from "../../core/interactions.js";
+} from "../../core/followups/followups.js";
+import type { AgendaItem, AgendaSection, AgendaTone } from "../../core/today/agenda.js";
+import { resolveContact } from "../../core/contacts/contacts.js";
+import { resolveIssue } from "../../core/contacts/interactions.js";
 import { inTransaction } from "../../db/open.js";
 import { parseInterval, parseWhen, localDate, type When } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
@@ -47,7 +47,7 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
     const contact = ref !== undefined ? resolveContact(store, ref) : { id: dealContact(store, dealId!).contactId, name: "" };
     const id = addFollowup(store, contact.id, input, ctx.now);
     const f = getFollowup(store, id);
-    process.stdout.write(`${id}\n`);
+    ctx.print(`${id}\n`);
     ctx.info(`added follow-up #${id} for #${f.contactId} ${f.contactName}, due ${formatDue(f.dueAt)}${f.every ? `, every ${f.every}` : ""}`);
     if (isOverdue(f.dueAt, ctx.now)) ctx.warn(`follow-up #${id} is already overdue (${describeDue(f.dueAt, ctx.now)})`);
     return;
@@ -58,12 +58,12 @@ export async function add(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> 
     ids = addFollowupsForMany(store, { tag: String(opts.tag) }, input, ctx.now);
     label = `contacts tagged ${quote(opts.tag)}`;
   } else {
-    const { contactIdsInSegment } = await import("../../core/segments.js");
+    const { contactIdsInSegment } = await import("../../core/customers/segments.js");
     const members = contactIdsInSegment(store, String(opts.segment), ctx.now);
     ids = addFollowupsForMany(store, { contactIds: members }, input, ctx.now);
     label = `customers in the segment ${quote(opts.segment)}`;
   }
-  if (ids.length) process.stdout.write(ids.join("\n") + "\n");
+  if (ids.length) ctx.print(ids.join("\n") + "\n");
   ctx.info(ids.length ? `added ${ids.length} follow-up${ids.length === 1 ? "" : "s"} for the ${label}, due ${formatDue(toStoredDue(due))}` : `no ${label}: nothing added`);
 }
 
@@ -193,7 +193,7 @@ function agendaCsv(sections: AgendaSection[]): string {
 
 export async function today(ctx: Ctx): Promise<void> {
   // The agenda (and the customer models of its at-risk section) loads only for `crm today`.
-  const { buildAgenda } = await import("../../core/agenda.js");
+  const { buildAgenda } = await import("../../core/today/agenda.js");
   const agenda = buildAgenda(ctx.store(), ctx.now);
   if (ctx.format === "json")
     return emit(ctx, toJson({ asOf: agenda.asOf, date: agenda.date, sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })) }));

@@ -3,9 +3,9 @@ import type { Ctx } from "../context.js";
 import {
   createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
   type SurveySummary, type Recipient, type SurveyComment,
-} from "../../core/surveys.js";
+} from "../../core/surveys/surveys.js";
 import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.js";
-import { resolveContact } from "../../core/contacts.js";
+import { resolveContact } from "../../core/contacts/contacts.js";
 import { parseWhen, localDate } from "../../io/dates.js";
 import { quote } from "../../errors.js";
 import { emit, printRecords, toCsv, toJson, plainTable, boxTable, type Column } from "../render/output.js";
@@ -26,7 +26,7 @@ const scoreText = (type: string, score: number | null) => (score === null ? "" :
 
 export async function create(ctx: Ctx, [name]: string[], opts: Opts): Promise<void> {
   const survey = createSurvey(ctx.store(), { name: name!, type: opts.type, question: opts.question }, ctx.now);
-  process.stdout.write(`${survey.id}\n`);
+  ctx.print(`${survey.id}\n`);
   ctx.info(`created ${survey.type.toUpperCase()} survey #${survey.id} ${quote(survey.name)}`);
 }
 
@@ -59,7 +59,7 @@ export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: string[], o
   const at = opts.at ? (await parseWhen(opts.at, ctx.now, "--at date")).date : ctx.now;
   const contact = resolveContact(store, ref!);
   const r = recordResponse(store, { surveyId: survey.id, contactId: contact.id, score, comment: opts.comment, at }, ctx.now);
-  process.stdout.write(`${r.id}\n`);
+  ctx.print(`${r.id}\n`);
   const kind = survey.type === "nps" ? ` (${npsCategory(score)})` : "";
   const replaces = r.replaces ? `; it replaces their answer ${r.replaces.score} of ${day(r.replaces.at)} as their current score` : "";
   ctx.info(`recorded ${survey.type.toUpperCase()} ${score}${kind} from #${contact.id} ${contact.name} for ${quote(survey.name)}${replaces}`);
@@ -73,7 +73,7 @@ export async function recipients(ctx: Ctx, [surveyRef]: string[], opts: Opts): P
   const since = opts.notRespondedSince ? (await parseWhen(opts.notRespondedSince, ctx.now, "--not-responded-since date")).date : undefined;
   let ids: number[] | undefined;
   if (opts.segment) {
-    const { contactIdsInSegment } = await import("../../core/segments.js");
+    const { contactIdsInSegment } = await import("../../core/customers/segments.js");
     ids = contactIdsInSegment(store, opts.segment, ctx.now);
   }
   const { rows, withoutEmail } = surveyRecipients(store, survey, { tag: opts.tag, ids, notRespondedSince: since }, ctx.now);

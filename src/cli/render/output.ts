@@ -5,6 +5,7 @@ import path from "node:path";
 import { csvCell, csvLines, writeTo } from "../../io/csv.js";
 import { usageError, quote } from "../../errors.js";
 import type { Ctx } from "../context.js";
+import type { OutStream } from "../io.js";
 import { terminalSafe } from "./safe-text.js";
 
 export type Format = "table" | "json" | "csv";
@@ -34,7 +35,7 @@ export function emit(ctx: Ctx, text: string): void {
     ctx.info(`wrote ${ctx.outputFile}`);
     return;
   }
-  process.stdout.write(text);
+  ctx.io.stdout.write(text);
 }
 
 /**
@@ -64,7 +65,7 @@ export async function emitChunks(ctx: Ctx, chunks: Iterable<string>): Promise<vo
     ctx.info(`wrote ${ctx.outputFile}`);
     return;
   }
-  const out = process.stdout;
+  const out = ctx.io.stdout;
   for (const chunk of chunks) {
     // The reader went away (`crm … | head`): stop making output; main ends quietly.
     if (out.destroyed || out.writableEnded) return;
@@ -73,7 +74,7 @@ export async function emitChunks(ctx: Ctx, chunks: Iterable<string>): Promise<vo
 }
 
 /** Resolves when the stream can take more, or when it will never take more (closed, or an error). */
-function drainOrClose(stream: NodeJS.WriteStream): Promise<void> {
+function drainOrClose(stream: OutStream): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       stream.off("drain", done).off("close", done).off("error", done);

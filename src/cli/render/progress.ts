@@ -17,7 +17,7 @@ export interface ProgressBar {
 }
 
 /** A bar labelled `label` ("importing big.csv") for work that may take more than a moment. */
-export function progressBar(label: string, stream: ProgressStream = process.stderr): ProgressBar {
+export function progressBar(label: string, stream: ProgressStream): ProgressBar {
   if (!stream.isTTY) return { update() {}, finish() {} };
   const started = Date.now();
   let last = 0;

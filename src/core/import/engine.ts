@@ -8,7 +8,7 @@ import type { Store } from "../../db/open.js";
 import { CrmError, interruptedError, usageError, quote } from "../../errors.js";
 import { parseIsoWhen } from "../../io/dates.js";
 import { headerKey } from "../../io/csv.js";
-import { normaliseEmail } from "../contacts.js";
+import { normaliseEmail } from "../contacts/contacts.js";
 
 // ---------------------------------------------------------------------------------------------
 // Rows and reports

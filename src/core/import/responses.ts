@@ -14,8 +14,8 @@ import type { Store } from "../../db/open.js";
 import { quote } from "../../errors.js";
 import { openCsv, parseColumnMap } from "../../io/csv.js";
 import { localDateTime } from "../../io/dates.js";
-import { normaliseEmail } from "../contacts.js";
-import { checkScore, type Survey } from "../surveys.js";
+import { normaliseEmail } from "../contacts/contacts.js";
+import { checkScore, type Survey } from "../surveys/surveys.js";
 import {
   cachedDateParser, cell, InvalidRow, missingColumn, resolveColumns, runImport,
   type ColumnSpec, type ImportOptions, type ImportReport, type Importer,

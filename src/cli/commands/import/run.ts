@@ -136,8 +136,8 @@ function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
 const engineOptions = (opts: ImportFlags): Pick<ImportOptions, "dryRun" | "skipInvalid"> => ({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid });
 
 /** Runs an importer under Ctrl-C handling with a progress bar on stderr. */
-async function withProgress<R>(file: string, run: (progress: Pick<ImportOptions, "onProgress" | "signal">) => Promise<R>): Promise<R> {
-  const bar = progressBar(`importing ${path.basename(file)}`);
+async function withProgress<R>(ctx: Ctx, file: string, run: (progress: Pick<ImportOptions, "onProgress" | "signal">) => Promise<R>): Promise<R> {
+  const bar = progressBar(`importing ${path.basename(file)}`, ctx.io.stderr);
   try {
     return await interruptible((signal) => run({ onProgress: bar.update, signal }));
   } finally {
@@ -154,7 +154,7 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
 
   if (bad.length && !opts.skipInvalid) {
     const { message, hint } = wording.stopped(report);
-    if (opts.json) process.stdout.write(JSON.stringify(summaryJson(report), null, 2) + "\n");
+    if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
     throw bad.every((i) => i.duplicate) ? conflict(message, hint) : usageError(message, hint);
   }
   const rejectsFile = rejectsPath(report.file, opts);
@@ -164,13 +164,13 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
   }
   ctx.info(wording.summary(report, Boolean(opts.dryRun)));
   if (report.rejectsFile && wording.rejectsWritten) ctx.warn(wording.rejectsWritten(report));
-  if (opts.json) process.stdout.write(JSON.stringify(summaryJson(report), null, 2) + "\n");
+  if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
 }
 
 export async function importPurchases(ctx: Ctx, [file]: string[], opts: PurchaseFlags): Promise<void> {
   checkFlags(ctx, file!, opts);
   const { importPurchases: run } = await import("../../../core/import/purchases.js");
-  const { report, header } = await withProgress(file!, (progress) =>
+  const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
       map: opts.map, source: opts.source, currency: opts.currency, decimalComma: opts.decimalComma, createContacts: opts.createContacts,
       ...engineOptions(opts), ...progress,
@@ -182,7 +182,7 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Purchase
 export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFlags): Promise<void> {
   checkFlags(ctx, file!, opts);
   const { importContacts: run } = await import("../../../core/import/contacts.js");
-  const { report, header } = await withProgress(file!, (progress) =>
+  const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
       format: opts.format, map: opts.map, onDuplicate: opts.onDuplicate, source: opts.source,
       ...engineOptions(opts), ...progress,
@@ -194,7 +194,7 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFl
 export async function importInteractions(ctx: Ctx, [file]: string[], opts: InteractionFlags): Promise<void> {
   checkFlags(ctx, file!, opts);
   const { importInteractions: run } = await import("../../../core/import/interactions.js");
-  const { report, header } = await withProgress(file!, (progress) =>
+  const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
       map: opts.map, source: opts.source, createContacts: opts.createContacts,
       ...engineOptions(opts), ...progress,
@@ -204,11 +204,11 @@ export async function importInteractions(ctx: Ctx, [file]: string[], opts: Inter
 }
 
 export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: ResponseFlags): Promise<void> {
-  const { resolveSurvey } = await import("../../../core/surveys.js");
+  const { resolveSurvey } = await import("../../../core/surveys/surveys.js");
   const survey = resolveSurvey(ctx.store(), surveyRef!);
   checkFlags(ctx, file!, opts);
   const { importResponses: run } = await import("../../../core/import/responses.js");
-  const { report, header, ignoredColumns, datedNow } = await withProgress(file!, (progress) =>
+  const { report, header, ignoredColumns, datedNow } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), survey, file!, ctx.now, { map: opts.map, createContacts: opts.createContacts, ...engineOptions(opts), ...progress }),
   );
   if (ignoredColumns.length) ctx.warn(`ignoring the column${ignoredColumns.length === 1 ? "" : "s"} ${ignoredColumns.map((c) => quote(c)).join(", ")}`);
