@@ -10,7 +10,6 @@ import { registerDealCommands } from "./groups/deals.js";
 import { registerReportCommands } from "./groups/reports.js";
 import { registerFollowupCommands } from "./groups/followups.js";
 import { registerSurveyCommands } from "./groups/surveys.js";
-import { registerImportResponses } from "./groups/import-responses.js";
 import { registerSurveyReports } from "./groups/reports-surveys.js";
 import { commandGroup, attachIo } from "./action.js";
 import { flagErrorLine } from "./flags.js";
@@ -42,7 +41,6 @@ export function buildProgram(io: Io): Command {
   registerFollowupCommands(program);
   registerDataCommands(program);
   registerSurveyCommands(program);
-  registerImportResponses(commandGroup(program, "import", "import data from files"));
   registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));
   return program;
 }
