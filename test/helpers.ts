@@ -161,3 +161,35 @@ export function fixtureDir(build: (dir: string) => Promise<void> | void): () => 
     return dir;
   };
 }
+
+/** run() that must succeed: its stdout, or an error with its stderr. */
+export async function runOk(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<string> {
+  const r = await run(dbOrDir, args, opts);
+  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * run(), with whatever the command wrote to the process's own stdout and stderr instead of its Io
+ * added to the result: what a user of the real process would see, whichever way the text went.
+ */
+export async function runSeen(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<RunResult & { bypassedIo: string }> {
+  const streams = [process.stdout, process.stderr] as const;
+  const caught: string[][] = [[], []];
+  const originals = streams.map((s) => s.write);
+  streams.forEach((s, i) => {
+    s.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      caught[i]!.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof s.write;
+  });
+  try {
+    const r = await run(dbOrDir, args, opts);
+    const [out, err] = caught.map((c) => c.join(""));
+    return { code: r.code, stdout: r.stdout + out, stderr: r.stderr + err, bypassedIo: out! + err! };
+  } finally {
+    streams.forEach((s, i) => (s.write = originals[i]!));
+  }
+}
