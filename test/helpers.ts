@@ -170,26 +170,51 @@ export async function runOk(dbOrDir: string, args: string[], opts: TestIoOptions
 }
 
 /**
- * run(), with whatever the command wrote to the process's own stdout and stderr instead of its Io
- * added to the result: what a user of the real process would see, whichever way the text went.
+ * run(), with whatever the command wrote to the process's own stdout and stderr instead of its Io —
+ * through process.stdout/stderr or straight to file descriptors 1 and 2 — added to the result: what a
+ * user of the real process would see, whichever way the text went. `bypassedIo` is that part alone.
  */
 export async function runSeen(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<RunResult & { bypassedIo: string }> {
-  const streams = [process.stdout, process.stderr] as const;
-  const caught: string[][] = [[], []];
-  const originals = streams.map((s) => s.write);
-  streams.forEach((s, i) => {
+  const caught: Record<1 | 2, Buffer[]> = { 1: [], 2: [] };
+  const streams = [
+    [process.stdout, 1],
+    [process.stderr, 2],
+  ] as const;
+  const originalWrites = streams.map(([s]) => s.write);
+  for (const [s, fd] of streams) {
     s.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      caught[i]!.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-      done?.();
+      caught[fd].push(Buffer.from(chunk));
+      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
       return true;
     }) as typeof s.write;
-  });
+  }
+  const writeSync = fs.writeSync;
+  fs.writeSync = ((fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
+    if (fd !== 1 && fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, data, ...rest);
+    if (typeof data === "string") {
+      caught[fd].push(Buffer.from(data));
+      return Buffer.byteLength(data);
+    }
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const offset = typeof rest[0] === "number" ? rest[0] : 0;
+    const length = typeof rest[1] === "number" ? rest[1] : bytes.length - offset;
+    caught[fd].push(Buffer.from(bytes.subarray(offset, offset + length)));
+    return length;
+  }) as typeof fs.writeSync;
   try {
     const r = await run(dbOrDir, args, opts);
-    const [out, err] = caught.map((c) => c.join(""));
-    return { code: r.code, stdout: r.stdout + out, stderr: r.stderr + err, bypassedIo: out! + err! };
+    const out = Buffer.concat(caught[1]).toString("utf8");
+    const err = Buffer.concat(caught[2]).toString("utf8");
+    return { code: r.code, stdout: r.stdout + out, stderr: r.stderr + err, bypassedIo: out + err };
   } finally {
-    streams.forEach((s, i) => (s.write = originals[i]!));
+    streams.forEach(([s], i) => (s.write = originalWrites[i]!));
+    fs.writeSync = writeSync;
   }
+}
+
+/** runSeen() and parse stdout as JSON, failing loudly with stderr when the command failed. */
+export async function runSeenJson<T = any>(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<T> {
+  const r = await runSeen(dbOrDir, [...args, "--format", "json"], opts);
+  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
 }
