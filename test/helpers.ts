@@ -218,3 +218,37 @@ export async function runSeenJson<T = any>(dbOrDir: string, args: string[], opts
   if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+const SLEEP_SYSCALLS = new Set([35, 230]); // nanosleep, clock_nanosleep (x86-64)
+
+/**
+ * True when process `pid` has `db` open and its main thread is asleep in SQLite's busy handler (it
+ * sleeps between tries for a lock). Where /proc cannot say (another architecture or system), true once
+ * the database is open: crm then reaches the lock after at most a few milliseconds of work.
+ */
+export function waitingForLock(pid: number, db: string): boolean {
+  let open = false;
+  try {
+    open = fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `${db}-shm`;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+  if (!open) return false;
+  if (process.arch !== "x64") return true;
+  try {
+    return SLEEP_SYSCALLS.has(Number(fs.readFileSync(`/proc/${pid}/syscall`, "utf8").split(" ")[0]));
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `condition` every few milliseconds until it holds (the test's own timeout bounds it). */
+export async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { BIN, crm, freshDbDir, run, runOk, sha256, tempDir, type RunResult } from "../helpers.js";
+import { BIN, crm, freshDbDir, run, runOk, sha256, tempDir, waitUntil, waitingForLock, type RunResult } from "../helpers.js";
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -146,37 +146,3 @@ describe("a database locked by another process", () => {
     expect(r.stderr).toBe('crm: invalid CRM_BUSY_TIMEOUT_MS "soon" — give a whole number of milliseconds, e.g. 5000\n');
   });
 });
-
-const SLEEP_SYSCALLS = new Set([35, 230]); // nanosleep, clock_nanosleep (x86-64)
-
-/**
- * True when process `pid` has `db` open and its main thread is asleep in SQLite's busy handler (it
- * sleeps between tries for a lock). Where /proc cannot say (another architecture or system), true once
- * the database is open: crm then reaches the lock after at most a few milliseconds of work.
- */
-function waitingForLock(pid: number, db: string): boolean {
-  let open = false;
-  try {
-    open = fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `${db}-shm`;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-  if (!open) return false;
-  if (process.arch !== "x64") return true;
-  try {
-    return SLEEP_SYSCALLS.has(Number(fs.readFileSync(`/proc/${pid}/syscall`, "utf8").split(" ")[0]));
-  } catch {
-    return true;
-  }
-}
-
-/** Polls `condition` every few milliseconds until it holds (the test's own timeout bounds it). */
-async function waitUntil(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 5));
-}
