@@ -1,7 +1,7 @@
 // Owning your data: `crm backup` (online backup, consistent while another process writes),
 // `crm restore` (checks the file first, keeps the replaced database, handles -wal files) and
-// `crm forget` (after which the database file's bytes hold nothing of the person), in-process. With
-// another process at work at the same time: test/e2e/backup.test.ts.
+// `crm forget` (after which the database file's bytes hold nothing of the person), in-process. A backup
+// while another process writes: test/e2e/backup.test.ts.
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -190,6 +190,30 @@ describe("crm forget", () => {
     expect(await runJson(dir, ["find", "zebulon"])).toEqual([]);
     expect(await runJson(dir, ["find", "windmills"])).toEqual([]);
     expect((await run(dir, ["contact", "show", PERSON.email])).code).toBe(3);
+  });
+
+  it("while another connection (another crm process, say) has the database open: warns, and leaves no trace once it has closed it", async () => {
+    const dir = await personToForget();
+    const file = path.join(dir, "crm.db");
+    // Recent changes only in the WAL, and a reader holding a snapshot that keeps the WAL from being reset.
+    expect((await run(dir, ["log", PERSON.email, `Second call ${PERSON.summary}`])).code).toBe(0);
+    const reader = new Database(file);
+    reader.exec("BEGIN");
+    reader.prepare("select count(*) from contacts").get();
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run(dir, ["forget", PERSON.email, "--yes"], { env: { CRM_BUSY_TIMEOUT_MS: "300" } });
+    } finally {
+      reader.exec("COMMIT");
+      reader.close();
+    }
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");
+    // The last connection to close checkpoints the WAL and removes it.
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    const after = bytesOf(dir);
+    for (const t of traces()) expect(after.includes(Buffer.from(t)), `"${t}" is still in the database file`).toBe(false);
+    expect(await runJson(dir, ["find", "quixotic"])).toEqual([]);
   });
 
   it("warns that backups beside the database still hold the person", async () => {
