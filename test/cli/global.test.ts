@@ -22,6 +22,13 @@ describe("output", () => {
     expect(r.stdout).not.toContain("\t");
   });
 
+  it("prints a box table when stdout is a terminal", async () => {
+    const r = await run(await withAda(), ["contact", "list"], { tty: true });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^(\x1b\[\d+m)?┌/);
+    expect(r.stdout).toMatch(/│.*Ada Lovelace.*│/);
+  });
+
   it("writes CSV with a header and neutralises formula cells", async () => {
     const dir = freshDbDir();
     await runOk(dir, ["add", '=HYPERLINK("http://x","y")']);
