@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { parse as parseCsv } from "csv-parse/sync";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import { fixtureDir, freshDbDir, runSeen as run, runSeenJson as runJson } from "../helpers.js";
+import { fixtureDir, freshDbDir, run, runJson } from "../helpers.js";
 
 function sql(dir: string, statements: string): void {
   const db = new Database(path.join(dir, "crm.db"));
@@ -18,10 +18,7 @@ function sql(dir: string, statements: string): void {
   }
 }
 
-/**
- * crm export without -o writes file descriptor 1 directly (src/io/csv.ts TextSink), not the Io's
- * stdout: runSeen sees those bytes as the user of the process would.
- */
+/** stdout of a command that must succeed. */
 async function out(dir: string, args: string[]): Promise<string> {
   const r = await run(dir, args);
   if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);

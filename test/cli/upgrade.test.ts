@@ -1,12 +1,12 @@
 // Upgrades: a database written by an older crm (one fixture per schema version in test/fixtures/db/)
 // opens with the current binary, is migrated automatically after a copy of the old file is written
 // beside it, and keeps every record; search finds the records that existed before the upgrade.
-// In-process through runSeen: the upgrade message is written to the process's stderr, not the Io's.
+// In-process: the upgrade message must reach the Io's stderr.
 // (Two processes upgrading at the same moment: test/e2e/upgrade.test.ts.)
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runSeen as run, runSeenJson as runJson } from "../helpers.js";
+import { run, runJson } from "../helpers.js";
 import { APPLICATION_ID, CURRENT, FIXTURES, copyOf, dump, fixtureVersions, older, pragmas, searchRows } from "../fixtures/schemas.js";
 
 /** Words that only one record of each searchable kind holds in the fixtures. */
