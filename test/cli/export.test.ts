@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { parse as parseCsv } from "csv-parse/sync";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import { fixtureDir, freshDbDir, run, runJson } from "../helpers.js";
+import { fixtureDir, freshDbDir, run, runJson, runOk } from "../helpers.js";
 
 function sql(dir: string, statements: string): void {
   const db = new Database(path.join(dir, "crm.db"));
@@ -18,21 +18,14 @@ function sql(dir: string, statements: string): void {
   }
 }
 
-/** stdout of a command that must succeed. */
-async function out(dir: string, args: string[]): Promise<string> {
-  const r = await run(dir, args);
-  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
 /** A small database with one of everything for two people, built once and copied per test. */
 const populated = fixtureDir(async (dir) => {
-  await out(dir, ["add", "Ada Lovelace", "--email", "ada@example.com", "--phone", "+44 20 7946 0001", "--company", "Analytical Engines", "--title", "Founder",
+  await runOk(dir, ["add", "Ada Lovelace", "--email", "ada@example.com", "--phone", "+44 20 7946 0001", "--company", "Analytical Engines", "--title", "Founder",
     "--tag", "client", "--tag", "vip", "--field", "birthday=1815-12-10", "--field", "notes, with comma=a \"quoted\" value", "--note", "Line one\nLine two, with comma", "--cadence", "30d", "--source", "Royal Society"]);
-  await out(dir, ["add", "Bob Stone", "--tag", "prospect"]);
-  await out(dir, ["log", "ada@example.com", "Called about the Q3 proposal", "--type", "call", "--at", "2026-01-05 10:00"]);
-  await out(dir, ["log", "Bob Stone", "Coffee, then a walk", "--type", "meeting", "--at", "2026-01-06"]);
-  await out(dir, ["log", "ada@example.com", "Invoice was wrong", "--type", "issue", "--at", "2026-01-07 09:30"]);
+  await runOk(dir, ["add", "Bob Stone", "--tag", "prospect"]);
+  await runOk(dir, ["log", "ada@example.com", "Called about the Q3 proposal", "--type", "call", "--at", "2026-01-05 10:00"]);
+  await runOk(dir, ["log", "Bob Stone", "Coffee, then a walk", "--type", "meeting", "--at", "2026-01-06"]);
+  await runOk(dir, ["log", "ada@example.com", "Invoice was wrong", "--type", "issue", "--at", "2026-01-07 09:30"]);
   sql(dir, `
     update interactions set resolved_at = '2026-01-08T12:00:00.000Z' where type = 'issue';
     insert into deals(id, contact_id, title, amount_minor, currency, stage, close_on, created_at, updated_at)
@@ -55,8 +48,8 @@ const populated = fixtureDir(async (dir) => {
 describe("crm export as CSV", () => {
   it("neutralises cells a spreadsheet would run as formulas (=, +, -, @, tab, CR)", async () => {
     const dir = freshDbDir();
-    await out(dir, ["add", '=HYPERLINK("http://x","y")', "--phone", "+44 20 7946 0000", "--company", "@corp", "--note", "-5 for a start", "--tag", "client"]);
-    const text = await out(dir, ["export", "contacts"]);
+    await runOk(dir, ["add", '=HYPERLINK("http://x","y")', "--phone", "+44 20 7946 0000", "--company", "@corp", "--note", "-5 for a start", "--tag", "client"]);
+    const text = await runOk(dir, ["export", "contacts"]);
     const [header, row] = parseCsv(text) as string[][];
     const cell = (name: string) => row![header!.indexOf(name)];
     expect(cell("name")).toBe(`'=HYPERLINK("http://x","y")`);
@@ -70,7 +63,7 @@ describe("crm export as CSV", () => {
 
   it("exports each entity with documented columns and amounts as decimal strings", async () => {
     const dir = await populated();
-    const purchases = parseCsv(await out(dir, ["export", "purchases"]), { columns: true }) as Record<string, string>[];
+    const purchases = parseCsv(await runOk(dir, ["export", "purchases"]), { columns: true }) as Record<string, string>[];
     expect(Object.keys(purchases[0]!)).toEqual(["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"]);
     expect(purchases.map((p) => [p.contactName, p.amount, p.currency, p.externalRef])).toEqual([
       ["Ada Lovelace", "199.99", "EUR", "A-1"],
@@ -138,7 +131,7 @@ describe("crm export as CSV", () => {
 describe("crm export followups --format ics", () => {
   it("is a calendar an independent parser reads: open follow-ups only, all-day for dates, stable UIDs", async () => {
     const dir = await populated();
-    const text = await out(dir, ["export", "followups", "--format", "ics"]);
+    const text = await runOk(dir, ["export", "followups", "--format", "ics"]);
     expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
     const cal = new ICAL.Component(ICAL.parse(text));
     const events = cal.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
@@ -157,7 +150,7 @@ describe("crm export followups --format ics", () => {
 
     // Exporting again (later, after a change) keeps every UID: calendars update instead of duplicating.
     sql(dir, "update followups set due_at = '2026-03-09', updated_at = '2026-03-01T00:00:00.000Z' where id = 1");
-    await out(dir, ["--as-of", "2026-03-02", "export", "followups", "-o", path.join(dir, "f.ics")]);
+    await runOk(dir, ["--as-of", "2026-03-02", "export", "followups", "-o", path.join(dir, "f.ics")]);
     const again = new ICAL.Component(ICAL.parse(fs.readFileSync(path.join(dir, "f.ics"), "utf8")));
     const moved = again.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
     expect(moved.map((e) => [e.uid, e.startDate.toString()])).toEqual([
@@ -170,7 +163,7 @@ describe("crm export followups --format ics", () => {
 describe("crm export all and --contact", () => {
   it("all --format json is one document with every entity", async () => {
     const dir = await populated();
-    const doc = JSON.parse(await out(dir, ["export", "all"]));
+    const doc = JSON.parse(await runOk(dir, ["export", "all"]));
     expect(Object.keys(doc)).toEqual(["exportedAt", "schemaVersion", "settings", "surveys", "contacts", "interactions", "followups", "deals", "purchases", "responses"]);
     expect([doc.contacts.length, doc.interactions.length, doc.followups.length, doc.deals.length, doc.purchases.length, doc.responses.length, doc.surveys.length]).toEqual([2, 3, 3, 1, 2, 2, 1]);
     expect(doc.contacts[0]).toMatchObject({ name: "Ada Lovelace", tags: ["client", "vip"], fields: { birthday: "1815-12-10" } });
@@ -206,11 +199,11 @@ describe("export → import round trip", () => {
 
   it("CSV: contacts (tags, fields, notes, formula-like values) and interactions arrive unchanged in an empty database", async () => {
     const dir = await populated();
-    await out(dir, ["add", '=HYPERLINK("http://x","y")', "--phone", "+1 555 0100", "--note", "@mention and -dash", "--field", "code=+A1"]);
+    await runOk(dir, ["add", '=HYPERLINK("http://x","y")', "--phone", "+1 555 0100", "--note", "@mention and -dash", "--field", "code=+A1"]);
     const contactsCsv = path.join(dir, "contacts.csv");
     const interactionsCsv = path.join(dir, "interactions.csv");
-    await out(dir, ["export", "contacts", "-o", contactsCsv]);
-    await out(dir, ["export", "interactions", "-o", interactionsCsv]);
+    await runOk(dir, ["export", "contacts", "-o", contactsCsv]);
+    await runOk(dir, ["export", "interactions", "-o", interactionsCsv]);
 
     const fresh = freshDbDir();
     const c = await run(fresh, ["import", "contacts", contactsCsv]);
@@ -229,7 +222,7 @@ describe("export → import round trip", () => {
   it("vCard: contacts with tags, fields, notes and cadence come back the same", async () => {
     const dir = await populated();
     const vcf = path.join(dir, "contacts.vcf");
-    await out(dir, ["export", "contacts", "-o", vcf]);
+    await runOk(dir, ["export", "contacts", "-o", vcf]);
     expect(fs.readFileSync(vcf, "utf8")).toMatch(/^BEGIN:VCARD\r\nVERSION:4.0\r\n/);
     const fresh = freshDbDir();
     const r = await run(fresh, ["import", "contacts", vcf]);
@@ -245,10 +238,10 @@ describe("export → import round trip", () => {
     const dir = await populated();
     const contactsCsv = path.join(dir, "contacts.csv");
     const purchasesCsv = path.join(dir, "purchases.csv");
-    await out(dir, ["export", "contacts", "-o", contactsCsv]);
-    await out(dir, ["export", "purchases", "-o", purchasesCsv]);
+    await runOk(dir, ["export", "contacts", "-o", contactsCsv]);
+    await runOk(dir, ["export", "purchases", "-o", purchasesCsv]);
     const fresh = freshDbDir();
-    await out(fresh, ["import", "contacts", contactsCsv]);
+    await runOk(fresh, ["import", "contacts", contactsCsv]);
     const r = await run(fresh, ["import", "purchases", purchasesCsv]);
     expect(r.code, r.stderr).toBe(0);
     const rows = async (d: string) => (await runJson(d, ["export", "purchases"])).map(({ id: _i, contactId: _c, createdAt: _t, externalRef, ...rest }: any) => ({ ...rest, hasRef: Boolean(externalRef) }));
