@@ -5,10 +5,10 @@
 import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { localDate, localDateTime, daysBetween } from "../../io/dates.js";
+import { localDate, localDateTime, daysBetween, daysFromTo } from "../../io/dates.js";
 import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
 import { insertPurchase } from "../purchases/purchases.js";
-import { STAGES, OPEN_STAGES, isOpenStage, daysFromTo, type Stage, type PipelineDeal } from "./pipeline.js";
+import { STAGES, OPEN_STAGES, isOpenStage, type Stage, type PipelineDeal } from "./pipeline.js";
 
 export { STAGES, OPEN_STAGES, type Stage };
 

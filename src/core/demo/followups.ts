@@ -1,6 +1,6 @@
 // `crm demo`, follow-ups: follow-ups in every state, keep-in-touch contacts that are due, open issues.
 import type { Store } from "../../db/open.js";
-import { addInterval, localDate, tryParseInterval } from "../../io/dates.js";
+import { addInterval, localDate, startOfDay, tryParseInterval } from "../../io/dates.js";
 import type { FollowupStatus } from "../followups/followups.js";
 import type { DemoRandom } from "./random.js";
 
@@ -25,7 +25,7 @@ const DEMO_NOTES = [
 export function seedFollowups(store: Store, rnd: DemoRandom, now: Date, contactIds: number[]): void {
   if (!contactIds.length) return;
   const day = 86_400_000;
-  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const today = startOfDay(now);
   const dayOffset = (n: number) => localDate(addInterval(today, { count: Math.abs(n), unit: "day" }, n < 0 ? -1 : 1));
   const insert = store.sqlite.prepare(
     `insert into followups(contact_id, deal_id, due_at, note, every, status, done_at, created_at, updated_at)

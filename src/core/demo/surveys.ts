@@ -1,4 +1,5 @@
 // `crm demo`, surveys: a relationship NPS survey improving over 18 months, and a support CSAT survey.
+import { addMonths, startOfMonth } from "../../io/dates.js";
 import { DEFAULT_QUESTIONS } from "../surveys/surveys.js";
 import type { DemoRandom, Seeder } from "./random.js";
 
@@ -18,7 +19,7 @@ export const seedSurveys: Seeder = (store, rnd, now, contactIds) => {
   if (!contactIds.length) return;
   const s = store.sqlite;
   const months = 18;
-  const start = new Date(now.getFullYear(), now.getMonth() - months + 1, 1);
+  const start = addMonths(startOfMonth(now), 1 - months);
   const insertSurvey = s.prepare("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
   const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
   const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
@@ -27,8 +28,8 @@ export const seedSurveys: Seeder = (store, rnd, now, contactIds) => {
     (s.prepare("select id, created_at as createdAt from contacts").all() as { id: number; createdAt: string }[]).map((c) => [c.id, c.createdAt]),
   );
   const answerAt = (month: number, rndDay: DemoRandom) => {
-    const monthStart = new Date(start.getFullYear(), start.getMonth() + month, 1);
-    const monthEnd = Math.min(new Date(start.getFullYear(), start.getMonth() + month + 1, 1).getTime(), now.getTime());
+    const monthStart = addMonths(start, month);
+    const monthEnd = Math.min(addMonths(start, month + 1).getTime(), now.getTime());
     return new Date(monthStart.getTime() + rndDay.next() * (monthEnd - monthStart.getTime()));
   };
   const respondent = (at: Date) => {

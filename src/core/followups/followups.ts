@@ -5,7 +5,7 @@
 // when a time of day was given. A day is due from its start and overdue once it has passed.
 import { inTransaction, type Store } from "../../db/open.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { addInterval, daysBetween, formatInterval, fromStored, localDate, localDateTime, parseInterval, tryParseInterval, type Interval, type When } from "../../io/dates.js";
+import { addInterval, daysBetween, endOfDay, formatInterval, fromStored, localDate, localDateTime, parseInterval, tryParseInterval, type Interval, type When } from "../../io/dates.js";
 
 export type FollowupStatus = "open" | "done";
 
@@ -187,7 +187,6 @@ export interface FollowupQuery {
   limit?: number;
 }
 
-const endOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59, 999);
 
 export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): Followup[] {
   const where: string[] = [];

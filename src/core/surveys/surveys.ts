@@ -8,7 +8,7 @@
 import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { localDateTime } from "../../io/dates.js";
+import { localDateTime, localPeriod, localPeriodsBetween } from "../../io/dates.js";
 import { csat, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../../analytics/nps.js";
 
 export type { SurveyType } from "../../analytics/nps.js";
@@ -309,25 +309,6 @@ export function parseReportBy(value: string | undefined): ReportBy {
   return by as ReportBy;
 }
 
-/** The local calendar period of an instant: "2026-03" or "2026-Q1". */
-export function periodOf(date: Date, by: "month" | "quarter"): string {
-  const y = String(date.getFullYear()).padStart(4, "0");
-  return by === "month" ? `${y}-${String(date.getMonth() + 1).padStart(2, "0")}` : `${y}-Q${Math.floor(date.getMonth() / 3) + 1}`;
-}
-
-/** Every period from the one containing `first` to the one containing `last`, gaps included. */
-export function periodsBetween(first: Date, last: Date, by: "month" | "quarter"): string[] {
-  const step = by === "month" ? 1 : 3;
-  const start = new Date(first.getFullYear(), by === "month" ? first.getMonth() : Math.floor(first.getMonth() / 3) * 3, 1);
-  const end = periodOf(last, by);
-  const out: string[] = [];
-  for (let d = start; ; d = new Date(d.getFullYear(), d.getMonth() + step, 1)) {
-    const p = periodOf(d, by);
-    out.push(p);
-    if (p >= end) return out;
-  }
-}
-
 export interface SurveyReport {
   type: SurveyType;
   surveys: { id: number; name: string }[];
@@ -376,10 +357,10 @@ export function surveyReport(
   const by = q.by;
   const groups = new Map<string, number[]>();
   for (const a of answers) {
-    const p = periodOf(new Date(a.at), by);
+    const p = localPeriod(new Date(a.at), by);
     (groups.get(p) ?? groups.set(p, []).get(p)!).push(a.score);
   }
-  report.trend = periodsBetween(new Date(answers[0]!.at), new Date(answers[answers.length - 1]!.at), by).map((period) => ({
+  report.trend = localPeriodsBetween(new Date(answers[0]!.at), new Date(answers[answers.length - 1]!.at), by).map((period) => ({
     period,
     ...stats(q.type, groups.get(period) ?? []),
   }));
