@@ -9,7 +9,6 @@ import { daysFromTo } from "../../io/dates.js";
 export const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"] as const;
 export type Stage = (typeof STAGES)[number];
 export const OPEN_STAGES = ["lead", "qualified", "proposal", "negotiation"] as const satisfies readonly Stage[];
-export const CLOSED_STAGES = ["won", "lost"] as const satisfies readonly Stage[];
 
 export const isOpenStage = (stage: string): boolean => (OPEN_STAGES as readonly string[]).includes(stage);
 
