@@ -86,13 +86,13 @@ export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCu
   // one comparison per row rather than a third array of currencies that is nearly always the same.
   const usual = getSetting(store, "currency");
   const contacts = store.sqlite
-    .prepare(
+    .prepare<[string, string], [contactId: number, secondsJson: string, amountsJson: string]>(
       `select contact_id, json_group_array(unixepoch(at)),
          json_group_array(case when currency = ? then amount_minor else json_array(amount_minor, currency) end)
        from purchases where contact_id is not null and at <= ? group by contact_id`,
     )
     .raw()
-    .iterate(usual, now.toISOString()) as IterableIterator<[number, string, string]>;
+    .iterate(usual, now.toISOString());
   const byCurrency = new Map<string, PurchaseDays & { sorted: boolean }>();
   const daysIn = (currency: string) => {
     let days = byCurrency.get(currency);
@@ -190,9 +190,9 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
 export function contactNames(store: Store, ids: readonly number[]): Map<number, { name: string; email: string | null }> {
   // One JSON array back rather than a row object per contact: half the time for 80,000 customers.
   const text = store.sqlite
-    .prepare("select json_group_array(json_array(id, name, email)) from contacts where id in (select value from json_each(?))")
+    .prepare<[string], string>("select json_group_array(json_array(id, name, email)) from contacts where id in (select value from json_each(?))")
     .pluck()
-    .get(JSON.stringify(ids)) as string;
+    .get(JSON.stringify(ids))!;
   const names = new Map<number, { name: string; email: string | null }>();
   for (const [id, name, email] of JSON.parse(text) as [number, string, string | null][]) names.set(id, { name, email });
   return names;

@@ -1,6 +1,7 @@
 // `crm demo`, surveys: a relationship NPS survey improving over 18 months, and a support CSAT survey.
 import { addMonths, startOfMonth } from "../../io/dates.js";
 import { DEFAULT_QUESTIONS } from "../surveys/surveys.js";
+import type { ContactRow, IdRow } from "../../db/rows.js";
 import type { DemoRandom, Seeder } from "./random.js";
 
 const NPS_COMMENTS = {
@@ -20,12 +21,12 @@ export const seedSurveys: Seeder = (store, rnd, now, contactIds) => {
   const s = store.sqlite;
   const months = 18;
   const start = addMonths(startOfMonth(now), 1 - months);
-  const insertSurvey = s.prepare("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
-  const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
-  const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
+  const insertSurvey = s.prepare<[string, string, string, string], IdRow>("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
+  const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString())!).id;
+  const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString())!).id;
   const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
   const created = new Map(
-    (s.prepare("select id, created_at as createdAt from contacts").all() as { id: number; createdAt: string }[]).map((c) => [c.id, c.createdAt]),
+    s.prepare<[], Pick<ContactRow, "id" | "createdAt">>("select id, created_at as createdAt from contacts").all().map((c) => [c.id, c.createdAt]),
   );
   const answerAt = (month: number, rndDay: DemoRandom) => {
     const monthStart = addMonths(start, month);
