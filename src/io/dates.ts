@@ -76,7 +76,7 @@ const ADD: Record<IntervalUnit, (date: Date, amount: number) => Date> = { day: a
  * day; month ends clamp (31 January + 1 month = 28 or 29 February). Always a new Date.
  */
 export function addInterval(date: Date, interval: Interval, sign: 1 | -1 = 1): Date {
-  return new Date(ADD[interval.unit](date, interval.count * sign).getTime());
+  return ADD[interval.unit](date, interval.count * sign);
 }
 
 /** crm stores and prints dates as YYYY-MM-DD: only four-digit years make sense (and sort) as text. */
