@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir, sha256 } from "../helpers.js";
+import { crm, tempDir, sha256 } from "../helpers.js";
 
 describe("output", () => {
   it("prints a borderless, uncoloured table when stdout is not a terminal", () => {
