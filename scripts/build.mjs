@@ -2,6 +2,8 @@
 // loaded by dynamic import only when that command runs. better-sqlite3's JavaScript is bundled too
 // (loading it from node_modules through Node's CommonJS-from-ESM path cost ~15 ms per command); its
 // native addon cannot be, and is loaded from node_modules by path (openStore's nativeBinding).
+// So package.json's `dependencies` hold better-sqlite3 alone: every other package the code imports is
+// carried by the bundle and is a devDependency, not installed again with crm.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 

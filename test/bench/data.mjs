@@ -95,7 +95,10 @@ function writer(file) {
   return {
     row(cells) {
       buf += cells.map(csvCell).join(",") + "\n";
-      if (buf.length > 1 << 20) (fs.writeSync(fd, buf), (buf = ""));
+      if (buf.length > 1 << 20) {
+        fs.writeSync(fd, buf);
+        buf = "";
+      }
     },
     close() {
       fs.writeSync(fd, buf);
