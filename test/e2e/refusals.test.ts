@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { BIN, freshDbDir, run, runOk, sha256, tempDir, waitUntil, waitingForLock, type RunResult } from "../helpers.js";
+import { BIN, freshDbDir, run, runOk, sha256, waitUntil, waitingForLock, type RunResult } from "../helpers.js";
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
