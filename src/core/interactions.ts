@@ -1,7 +1,7 @@
 // Interactions: what happened with a person (a call, an email, a meeting...). Logging one resets the
 // contact's keep-in-touch clock; `issue` interactions stay open until resolved.
 import { inTransaction, type Store } from "../db/open.js";
-import { usageError, notFound, conflict, quote } from "../errors.js";
+import { usageError, notFound, conflict } from "../errors.js";
 
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -14,13 +14,6 @@ export interface Interaction {
   summary: string;
   at: string;
   resolvedAt: string | null;
-}
-
-export function parseInteractionType(value: string | undefined): InteractionType {
-  const type = (value ?? "note").trim().toLowerCase();
-  if (!(INTERACTION_TYPES as readonly string[]).includes(type))
-    throw usageError(`unknown interaction --type ${quote(value)}`, `use one of: ${INTERACTION_TYPES.join(", ")}`);
-  return type as InteractionType;
 }
 
 export function logInteraction(

@@ -1,15 +1,15 @@
 // `crm demo`: build the demo database and show a newcomer around it.
 import path from "node:path";
-import type { Ctx } from "../context.js";
-import { createDemo } from "../../core/demo.js";
-import { openStore, resolveDbPath } from "../../db/open.js";
-import { listContacts } from "../../core/contacts.js";
-import { plainTable } from "../render/table.js";
-import { localDate } from "../../io/dates.js";
+import type { Ctx } from "../../context.js";
+import { createDemo } from "../../../core/demo.js";
+import { openStore, resolveDbPath } from "../../../db/open.js";
+import { listContacts } from "../../../core/contacts.js";
+import { plainTable } from "../../render/table.js";
+import { localDate } from "../../../io/dates.js";
 
 export async function demo(ctx: Ctx): Promise<void> {
   // The demo goes where --db says, else beside the real database (CRM_DB or the XDG default).
-  const realDb = resolveDbPath(undefined);
+  const realDb = resolveDbPath(undefined, ctx.io.env);
   const file = ctx.dbFlag ? ctx.dbPath : path.join(path.dirname(realDb), "demo.db");
   ctx.info(`creating a demo database at ${file} ...`);
   const summary = createDemo(file, realDb, ctx.now);
