@@ -143,3 +143,21 @@ export async function runJson<T = any>(dbOrDir: string, args: string[], opts: Te
   if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/**
+ * A fixture built once per test file, in-process, by `build` on a fresh database directory; each call
+ * gives a private copy of that directory (the database and any files built beside it) for one test.
+ */
+export function fixtureDir(build: (dir: string) => Promise<void> | void): () => Promise<string> {
+  let built: Promise<string> | undefined;
+  return async () => {
+    built ??= (async () => {
+      const dir = freshDbDir();
+      await build(dir);
+      return dir;
+    })();
+    const dir = tempDir();
+    fs.cpSync(await built, dir, { recursive: true });
+    return dir;
+  };
+}

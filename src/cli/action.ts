@@ -46,7 +46,7 @@ export function lazy<M extends Record<K, AnyHandler>, K extends string>(load: ()
       const mod = await load();
       await (mod[name] as unknown as Handler<object, unknown[]>)(ctx, args, opts);
     } catch (err) {
-      throw translateSqliteError(err, ctx.dbPath);
+      throw translateSqliteError(err, ctx.dbPath, ctx.busyTimeoutMs());
     } finally {
       ctx.close();
     }

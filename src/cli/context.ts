@@ -2,7 +2,8 @@
 // database (opened on first use), the output format and whether colour and prompts are allowed.
 import type { Command } from "commander";
 import { parseAsOf } from "../io/dates.js";
-import { openStore, resolveDbPath, translateSqliteError, type Store } from "../db/open.js";
+import { busyTimeoutMs, openStore, resolveDbPath, translateSqliteError, type OpenOptions, type Store } from "../db/open.js";
+import { DEFAULT_BUSY_TIMEOUT_MS } from "../db/errors.js";
 import { parseFormat } from "./render/output.js";
 import type { Out } from "./render/out.js";
 import { terminalSafe } from "./render/safe-text.js";
@@ -22,6 +23,10 @@ export interface Ctx extends Out {
   store(): Store;
   /** Data on stdout (ids printed by add commands, values): never personal data on stderr. */
   print(text: string): void;
+  /** How the database is opened: CRM_BUSY_TIMEOUT_MS, and the upgrade message told through info(). */
+  openOptions(): OpenOptions;
+  /** CRM_BUSY_TIMEOUT_MS for error messages; the default when it cannot be read (reported on opening). */
+  busyTimeoutMs(): number;
   warn(message: string): void;
   close(): void;
 }
@@ -44,7 +49,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
   const errColor = makeColors(colorLevel(io.stderr, env, opts.color));
   const dbPath = resolveDbPath(opts.db, env);
   let store: Store | undefined;
-  return {
+  const ctx: Ctx = {
     io,
     now,
     format: parseFormat(opts.format, formats),
@@ -60,7 +65,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     store() {
       if (!store) {
         try {
-          store = openStore(dbPath);
+          store = openStore(dbPath, ctx.openOptions());
         } catch (err) {
           throw translateSqliteError(err, dbPath);
         }
@@ -69,6 +74,16 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     },
     print(text) {
       io.stdout.write(text);
+    },
+    openOptions() {
+      return { busyTimeoutMs: busyTimeoutMs(env), onUpgrade: (message) => ctx.info(message) };
+    },
+    busyTimeoutMs() {
+      try {
+        return busyTimeoutMs(env);
+      } catch {
+        return DEFAULT_BUSY_TIMEOUT_MS;
+      }
     },
     info(message) {
       io.stderr.write(terminalSafe(message) + "\n");
@@ -81,4 +96,5 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
       store = undefined;
     },
   };
+  return ctx;
 }

@@ -9,7 +9,7 @@
 // command runs, through `when`/`until` below, with the same kind of message.
 import { InvalidArgumentError } from "commander";
 import { quote, usageError } from "../errors.js";
-import { parseMoney } from "../core/money.js";
+import { parseMoney } from "../io/money.js";
 import { parseWhen, tryParseInterval, type Interval, type When } from "../io/dates.js";
 
 /** A parser for commander: the text given, and the value so far (repeatable options, variadic arguments). */

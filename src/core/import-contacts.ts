@@ -7,7 +7,7 @@ import { usageError, quote } from "../errors.js";
 import { headerKey, openCsv, parseColumnMap } from "../io/csv.js";
 import { formatInterval, parseInterval } from "../io/dates.js";
 import { parseVcard, splitVcards, type VcardContact } from "../io/vcard.js";
-import { normaliseEmail, normaliseTag } from "./contacts.js";
+import { normaliseEmail, normaliseTag } from "./contacts/contacts.js";
 import { InvalidRow, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./import.js";
 
 export type OnDuplicate = "skip" | "update" | "error";

@@ -4,7 +4,7 @@
 import type { Store } from "../db/open.js";
 import { usageError, quote } from "../errors.js";
 import { openCsv, parseColumnMap } from "../io/csv.js";
-import { INTERACTION_TYPES, type InteractionType } from "./interactions.js";
+import { INTERACTION_TYPES, type InteractionType } from "./contacts/interactions.js";
 import {
   cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, parseImportDate, resolveColumns, runImport,
   type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,

@@ -4,8 +4,8 @@
 import type { Store } from "../db/open.js";
 import { usageError, quote } from "../errors.js";
 import { openCsv, parseColumnMap } from "../io/csv.js";
-import { normaliseCurrency, parseAmount } from "./money.js";
-import { defaultCurrency } from "./settings.js";
+import { normaliseCurrency, parseAmount } from "../io/money.js";
+import { defaultCurrency } from "./config/settings.js";
 import {
   cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, resolveColumns, runImport,
   type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,

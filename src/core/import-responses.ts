@@ -12,8 +12,8 @@ import type { Store } from "../db/open.js";
 import { inTransaction } from "../db/open.js";
 import { usageError, quote } from "../errors.js";
 import { parseIsoWhen, localDateTime } from "../io/dates.js";
-import { normaliseEmail } from "./contacts.js";
-import { checkScore, type Survey } from "./surveys.js";
+import { normaliseEmail } from "./contacts/contacts.js";
+import { checkScore, type Survey } from "./surveys/surveys.js";
 import { bulkSearchIndex } from "./import.js";
 
 export type ResponseColumn = "email" | "contactId" | "name" | "score" | "comment" | "date";

@@ -7,7 +7,7 @@ import type { Store } from "../db/open.js";
 import { CrmError, interruptedError, usageError, quote } from "../errors.js";
 import { parseIsoWhen } from "../io/dates.js";
 import { csvLines, headerKey, writeTo } from "../io/csv.js";
-import { normaliseEmail } from "./contacts.js";
+import { normaliseEmail } from "./contacts/contacts.js";
 
 // ---------------------------------------------------------------------------------------------
 // Rows and reports

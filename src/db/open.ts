@@ -6,22 +6,28 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import Database from "better-sqlite3";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import type * as schema from "./schema.js";
-import { makeOrm } from "./registry.js";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 import { storageError, quote, CrmError } from "../errors.js";
-import { busyTimeoutMs, translateSqliteError } from "./errors.js";
+import { busyTimeoutMs, translateSqliteError, DEFAULT_BUSY_TIMEOUT_MS } from "./errors.js";
 
 export { busyTimeoutMs, translateSqliteError };
 
-export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
-  /** drizzle over the same connection; usable in any module that imports tables from schema.ts. */
-  readonly db: Db;
   sqlite: Database.Database;
   path: string;
+  /** How long a write waits for another process's lock before SQLITE_BUSY (CRM_BUSY_TIMEOUT_MS). */
+  busyTimeoutMs: number;
+}
+
+export interface OpenOptions {
+  /** Defaults to 5000 ms; the CLI passes `busyTimeoutMs(env)`. */
+  busyTimeoutMs?: number;
+  /**
+   * Told when an existing database is upgraded to this binary's schema, with the sentence to show the
+   * person (where the copy of the old database is). Without it the upgrade happens silently.
+   */
+  onUpgrade?: (message: string) => void;
 }
 
 /** "CRM1": marks a SQLite file as a crm database (PRAGMA application_id). */
@@ -30,7 +36,7 @@ export const CRM_APPLICATION_ID = 0x43524d31;
 export const SCHEMA_VERSION = journal.entries.length;
 
 /** `--db` > `CRM_DB` > `$XDG_DATA_HOME/crm/crm.db` > `~/.local/share/crm/crm.db`. */
-export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return path.resolve(flag);
   if (env.CRM_DB) return path.resolve(env.CRM_DB);
   const dataHome = env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share");
@@ -111,8 +117,8 @@ export function checkHeader(file: string): void {
 }
 
 /** Opens (creating or migrating as needed) the crm database at `file`. */
-export function openStore(file: string): Store {
-  const timeout = busyTimeoutMs();
+export function openStore(file: string, opts: OpenOptions = {}): Store {
+  const timeout = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const isNew = ensureFile(file);
   if (!isNew) checkHeader(file);
   checkWritable(file);
@@ -123,19 +129,12 @@ export function openStore(file: string): Store {
     throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
   }
   try {
-    prepare(sqlite, file, isNew);
+    prepare(sqlite, file, isNew, opts.onUpgrade);
   } catch (err) {
     sqlite.close();
     throw translateSqliteError(err, file);
   }
-  let db: Db | undefined;
-  return {
-    sqlite,
-    path: file,
-    get db() {
-      return (db ??= makeOrm(sqlite) as Db);
-    },
-  };
+  return { sqlite, path: file, busyTimeoutMs: timeout };
 }
 
 /** The addon's path, given directly: better-sqlite3's own lookup probes many paths on every start-up. */
@@ -171,13 +170,13 @@ export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew 
   return { blank, version };
 }
 
-function prepare(sqlite: Database.Database, file: string, isNew: boolean): void {
+function prepare(sqlite: Database.Database, file: string, isNew: boolean, onUpgrade?: (message: string) => void): void {
   const { blank, version } = checkCrmDatabase(sqlite, file, isNew);
   if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   if (version < SCHEMA_VERSION) {
     const copy = blank ? undefined : backupBeforeUpgrade(sqlite, file, version);
-    const say = () => process.stderr.write(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}\n`);
+    const say = () => onUpgrade?.(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}`);
     let migrated: boolean;
     try {
       migrated = migrateNow(sqlite);

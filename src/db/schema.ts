@@ -12,8 +12,6 @@ import {
   primaryKey,
   type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { registerOrm } from "./registry.js";
 
 export const contacts = sqliteTable(
   "contacts",
@@ -232,10 +230,3 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
-
-// Register the drizzle factory (see registry.ts): importing the tables is what makes `store.db` usable.
-registerOrm((sqlite) =>
-  drizzle(sqlite, {
-    schema: { contacts, tags, contactTags, contactFields, interactions, deals, dealStageChanges, purchases, followups, surveys, responses, settings },
-  }),
-);

@@ -92,7 +92,7 @@ await build({
   stdin: {
     contents: [
       'export { openStore } from "./src/db/open.ts";',
-      'export { search } from "./src/core/search.ts";',
+      'export { search } from "./src/core/contacts/search.ts";',
       'export { fitBgNbd } from "./src/analytics/bgnbd.ts";',
       'export { fitGammaGamma } from "./src/analytics/gammagamma.ts";',
     ].join("\n"),

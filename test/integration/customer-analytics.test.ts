@@ -5,9 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { loadCustomers } from "../../src/core/customers.js";
-import { clvReport, churnReport } from "../../src/core/lifetime.js";
-import { contactIdsInSegment, rfmReport, kmeansReport, customerAnalytics } from "../../src/core/segments.js";
+import { loadCustomers } from "../../src/core/customers/customers.js";
+import { clvReport, churnReport } from "../../src/core/customers/lifetime.js";
+import { contactIdsInSegment, rfmReport, kmeansReport, customerAnalytics } from "../../src/core/customers/segments.js";
 import { ROOT, tempDir } from "../helpers.js";
 
 const asOf = (date: string) => new Date(`${date}T23:59:59.999`);
@@ -118,7 +118,7 @@ describe("CDNOW through core", () => {
 
 describe("crm today: valuable customers at risk", () => {
   it("shows at most five customers below the churn threshold who are not already long gone, by value at risk", async () => {
-    const { valuableCustomersAtRisk } = await import("../../src/core/agenda.js");
+    const { valuableCustomersAtRisk } = await import("../../src/core/today/agenda.js");
     const items = valuableCustomersAtRisk.build(store, asOf("1998-06-30"));
     expect(items.length).toBe(5);
     for (const item of items) {

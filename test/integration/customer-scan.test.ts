@@ -4,12 +4,12 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { loadCustomers, type CustomerSummary } from "../../src/core/customers.js";
-import { retentionReport } from "../../src/core/retention.js";
+import { loadCustomers, type CustomerSummary } from "../../src/core/customers/customers.js";
+import { retentionReport } from "../../src/core/customers/retention.js";
 import { retentionByPeriod } from "../../src/analytics/retention.js";
 import { dayNumber } from "../../src/analytics/period.js";
 import { localDate } from "../../src/io/dates.js";
-import { setSetting } from "../../src/core/settings.js";
+import { setSetting } from "../../src/core/config/settings.js";
 import { tempDir } from "../helpers.js";
 
 const savedTz = process.env.TZ;

@@ -3,12 +3,12 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { addContact } from "../../src/core/contacts.js";
-import { logInteraction } from "../../src/core/interactions.js";
-import { addDeal, dealsAsOf, dealsForAgenda, editDeal, getDeal, moveDeal, winDeal } from "../../src/core/deals.js";
-import { listPurchases } from "../../src/core/purchases.js";
+import { addContact } from "../../src/core/contacts/contacts.js";
+import { logInteraction } from "../../src/core/contacts/interactions.js";
+import { addDeal, dealsAsOf, dealsForAgenda, editDeal, getDeal, moveDeal, winDeal } from "../../src/core/deals/deals.js";
+import { listPurchases } from "../../src/core/purchases/purchases.js";
 import { localDate } from "../../src/io/dates.js";
-import { tempDir } from "../helpers.js";
+import { freshDbDir } from "../helpers.js";
 
 // A fixed local "now"; every other moment is relative to it in local calendar days.
 const NOW = new Date(2026, 2, 2, 10, 0, 0);
@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 function fresh(): { store: Store; ada: number; bob: number } {
-  store = openStore(path.join(tempDir(), "crm.db"));
+  store = openStore(path.join(freshDbDir(), "crm.db"));
   const ada = addContact(store, { name: "Ada Lovelace" }, daysFromNow(-60));
   const bob = addContact(store, { name: "Bob Boole" }, daysFromNow(-60));
   return { store, ada, bob };

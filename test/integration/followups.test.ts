@@ -2,11 +2,11 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { addContact } from "../../src/core/contacts.js";
-import { logInteraction } from "../../src/core/interactions.js";
-import { addFollowup, addFollowupsForMany, dueReminders, keepInTouchDue, listFollowups } from "../../src/core/followups.js";
-import { agendaSections, buildAgenda, type AgendaSectionBuilder } from "../../src/core/agenda.js";
-import { tempDir } from "../helpers.js";
+import { addContact } from "../../src/core/contacts/contacts.js";
+import { logInteraction } from "../../src/core/contacts/interactions.js";
+import { addFollowup, addFollowupsForMany, dueReminders, keepInTouchDue, listFollowups } from "../../src/core/followups/followups.js";
+import { agendaSections, buildAgenda, type AgendaSectionBuilder } from "../../src/core/today/agenda.js";
+import { freshDbDir } from "../helpers.js";
 
 const now = new Date(2026, 2, 2, 9, 0);
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
@@ -15,7 +15,7 @@ const day = (iso: string) => ({ date: new Date(iso + "T00:00"), hasTime: false }
 let store: Store | undefined;
 afterEach(() => store?.sqlite.close());
 function fresh(): Store {
-  store = openStore(path.join(tempDir(), "crm.db"));
+  store = openStore(path.join(freshDbDir(), "crm.db"));
   return store;
 }
 

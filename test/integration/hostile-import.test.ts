@@ -8,7 +8,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { addContact, resolveContact } from "../../src/core/contacts.js";
+import { addContact, resolveContact } from "../../src/core/contacts/contacts.js";
 import { importPurchases } from "../../src/core/import-purchases.js";
 import { importContacts } from "../../src/core/import-contacts.js";
 import { importInteractions } from "../../src/core/import-interactions.js";

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
 import { importContacts } from "../../src/core/import-contacts.js";
 import { importInteractions } from "../../src/core/import-interactions.js";
-import { search } from "../../src/core/search.js";
+import { search } from "../../src/core/contacts/search.js";
 import { tempDir } from "../helpers.js";
 
 const NOW = new Date("2026-03-02T09:00:00Z");

@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseAsOf, parseInterval, parseWhen, tryParseInterval } from "../../src/io/dates.js";
-import { formatMinor, parseAmount, parseMoney } from "../../src/core/money.js";
-import { normaliseEmail, normaliseTag, parseFieldPair } from "../../src/core/contacts.js";
+import { formatMinor, parseAmount, parseMoney } from "../../src/io/money.js";
+import { normaliseEmail, normaliseTag, parseFieldPair } from "../../src/core/contacts/contacts.js";
 import { InvalidRow, parseImportDate } from "../../src/core/import.js";
 import { parseVcard, splitVcards } from "../../src/io/vcard.js";
 import { detectDelimiter, headerKey, parseColumnMap } from "../../src/io/csv.js";

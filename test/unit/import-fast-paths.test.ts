@@ -2,7 +2,7 @@
 // else (impossible dates, years 0–99, too many decimals) to them.
 import { describe, expect, it } from "vitest";
 import { parseImportDate, utcInstant } from "../../src/core/import.js";
-import { parseAmount } from "../../src/core/money.js";
+import { parseAmount } from "../../src/io/money.js";
 
 describe("utcInstant", () => {
   it("agrees with parseImportDate on every UTC instant it accepts", () => {

@@ -2,7 +2,7 @@
 // proof that amounts reach minor units by string arithmetic, never through floating point.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatMinor, formatMoney, normaliseCurrency, parseAmount, parseMoney } from "../../src/core/money.js";
+import { formatMinor, formatMoney, normaliseCurrency, parseAmount, parseMoney } from "../../src/io/money.js";
 import { CrmError } from "../../src/errors.js";
 
 function refusal(fn: () => unknown): CrmError {

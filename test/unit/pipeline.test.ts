@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import {
   averageDaysToWin, closingWithin, daysFromTo, divRoundHalfUp, periodOf, pipelineBoard, pipelineReport, weightedMinor, winRate,
   type PipelineDeal, type Stage,
-} from "../../src/core/pipeline.js";
-import { STAGE_DEFAULT_PROBABILITIES } from "../../src/core/settings.js";
+} from "../../src/core/deals/pipeline.js";
+import { STAGE_DEFAULT_PROBABILITIES } from "../../src/core/config/settings.js";
 
 let nextId = 1;
 function deal(stage: Stage, amountMinor: number, extra: Partial<PipelineDeal> = {}): PipelineDeal {

@@ -2,7 +2,7 @@
 // stored due value and "now".
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { describeDue, isDueBy, isOverdue, nextDue } from "../../src/core/followups.js";
+import { describeDue, isDueBy, isOverdue, nextDue } from "../../src/core/followups/followups.js";
 import { addInterval, localDate, type Interval } from "../../src/io/dates.js";
 
 const monday9 = new Date(2026, 2, 2, 9, 0);

@@ -4,11 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Ctx } from "../context.js";
 import { usageError, quote } from "../../errors.js";
-import { resolveContact } from "../../core/contacts.js";
+import { resolveContact } from "../../core/contacts/contacts.js";
 import {
   ENTITIES, EXPORT_FIELDS, dealStageChanges, exportHeader, exportRows, openFollowupEvents, personDocument, settingsObject, surveysRows,
   vcardInputs, type Entity,
-} from "../../core/export.js";
+} from "../../core/data/export.js";
 import { guardOutputFile, writeChunks } from "../render/sink.js";
 import { toJson, toJsonChunks } from "../render/json.js";
 import { toCsvChunks } from "../render/csv.js";

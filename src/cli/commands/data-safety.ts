@@ -1,7 +1,7 @@
 // `crm backup`, `crm restore` and `crm forget`: owning your data. Each asks before it destroys
 // anything (on a terminal; --yes in scripts) and says what it did on stderr.
 import type { Ctx } from "../context.js";
-import { resolveContact, linkedCounts } from "../../core/contacts.js";
+import { resolveContact, linkedCounts } from "../../core/contacts/contacts.js";
 import { confirmOrYes } from "../prompt.js";
 import { plural } from "../render/words.js";
 
@@ -10,7 +10,7 @@ type Opts = Record<string, any>;
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 export async function backup(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
-  const { backupDatabase } = await import("../../core/backup.js");
+  const { backupDatabase } = await import("../../core/data/backup.js");
   // The real clock, not --as-of: a backup's name records when it was really taken.
   const result = await backupDatabase(ctx.store(), file, new Date(), { force: opts.force });
   ctx.print(`${result.file}\n`);
@@ -18,7 +18,7 @@ export async function backup(ctx: Ctx, [file]: string[], opts: Opts): Promise<vo
 }
 
 export async function restore(ctx: Ctx, [file]: string[], opts: Opts): Promise<void> {
-  const { stageRestore, describeCurrent, restoreDatabase, discardStaged } = await import("../../core/backup.js");
+  const { stageRestore, describeCurrent, restoreDatabase, discardStaged } = await import("../../core/data/backup.js");
   // The current database is not opened the usual way: it may be the broken thing being replaced.
   const candidate = stageRestore(ctx.dbPath, file!);
   try {
@@ -29,7 +29,7 @@ export async function restore(ctx: Ctx, [file]: string[], opts: Opts): Promise<v
     discardStaged(candidate);
     throw err;
   }
-  const result = await restoreDatabase(ctx.dbPath, candidate, new Date());
+  const result = await restoreDatabase(ctx.dbPath, candidate, new Date(), ctx.openOptions());
   ctx.info(`restored ${candidate.file} into ${ctx.dbPath} (${plural(result.contacts, "contact")})`);
   if (result.keptAs) ctx.info(`the replaced database is kept at ${result.keptAs}`);
 }
@@ -43,7 +43,7 @@ export async function forget(ctx: Ctx, [ref]: string[], opts: Opts): Promise<voi
     `Erase #${contact.id} ${contact.name} and all their personal data (${plural(c.interactions, "interaction")}, ${plural(c.followups, "follow-up")}, ${plural(c.deals, "deal")}) for good?`,
     opts.yes,
   );
-  const { forgetContact } = await import("../../core/forget.js");
+  const { forgetContact } = await import("../../core/data/forget.js");
   const r = forgetContact(store, contact.id);
   const kept = r.anonymised.purchases + r.anonymised.responses;
   ctx.info(

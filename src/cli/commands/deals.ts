@@ -1,14 +1,14 @@
 // Deal, purchase and pipeline commands: parse the options, call core, render the result.
 import type { Ctx } from "../context.js";
-import { resolveContact } from "../../core/contacts.js";
+import { resolveContact } from "../../core/contacts/contacts.js";
 import {
   addDeal, dealHistory, dealsAsOf, editDeal, getDeal, listDeals, loseDeal, moveDeal, parseDealId, parseProbability, parseStage,
   removeDeal, stageProbabilities, winDeal, type Deal, type DealChanges, type DealStatus, type MoveResult,
-} from "../../core/deals.js";
-import { addPurchase, getPurchase, listPurchases, purchaseTotals, removePurchase, type Purchase } from "../../core/purchases.js";
-import { pipelineBoard, daysFromTo, weightedMinor, type StageSummary, type CurrencyTotal } from "../../core/pipeline.js";
-import { defaultCurrency } from "../../core/settings.js";
-import { formatMinor, formatMoney, normaliseCurrency, parseMoney } from "../../core/money.js";
+} from "../../core/deals/deals.js";
+import { addPurchase, getPurchase, listPurchases, purchaseTotals, removePurchase, type Purchase } from "../../core/purchases/purchases.js";
+import { pipelineBoard, daysFromTo, weightedMinor, type StageSummary, type CurrencyTotal } from "../../core/deals/pipeline.js";
+import { defaultCurrency } from "../../core/config/settings.js";
+import { formatMinor, formatMoney, normaliseCurrency, parseMoney } from "../../io/money.js";
 import { parseWhen, parseInterval, addInterval, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
 import { emit } from "../render/sink.js";

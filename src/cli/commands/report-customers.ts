@@ -1,9 +1,9 @@
 // The customer reports: parse options, run the analytics in core, render tables, JSON or CSV.
 import type { Ctx } from "../context.js";
 import { usageError, quote } from "../../errors.js";
-import { rfmReport, kmeansReport } from "../../core/segments.js";
-import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../core/lifetime.js";
-import { getSetting } from "../../core/settings.js";
+import { rfmReport, kmeansReport } from "../../core/customers/segments.js";
+import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../core/customers/lifetime.js";
+import { getSetting } from "../../core/config/settings.js";
 import { printRecords } from "../render/output.js";
 import { emit, emitChunks } from "../render/sink.js";
 import { toJson, toJsonChunks } from "../render/json.js";
@@ -202,7 +202,7 @@ export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void
 export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
   const period = String(opts.period ?? "month").toLowerCase();
   if (!["month", "quarter", "year"].includes(period)) throw usageError(`unknown --period ${quote(opts.period)}`, "use month, quarter or year");
-  const { retentionReport } = await import("../../core/retention.js");
+  const { retentionReport } = await import("../../core/customers/retention.js");
   const all = retentionReport(ctx.store(), ctx.now, period as "month" | "quarter" | "year");
   const limit: number | undefined = opts.limit;
   const rows = limit ? all.slice(-limit) : all;

@@ -1,7 +1,7 @@
 // `crm report nps` and `crm report csat`: the headline score of the current answers, and its trend by
 // month or quarter (every answer in the period it was given) or its breakdown by RFM segment.
 import type { Ctx } from "../context.js";
-import { parseReportBy, resolveSurvey, surveyReport, type SurveyReport, type SurveyType } from "../../core/surveys.js";
+import { parseReportBy, resolveSurvey, surveyReport, type SurveyReport, type SurveyType } from "../../core/surveys/surveys.js";
 import type { CsatScore, NpsScore } from "../../analytics/nps.js";
 import { RFM_SEGMENTS } from "../../analytics/rfm.js";
 import { sparkline } from "../render/chart.js";
@@ -18,7 +18,7 @@ export const NPS_FIELDS = ["responses", "nps", "promoters", "passives", "detract
 export const CSAT_FIELDS = ["responses", "csat", "satisfied", "mean", "marginOfError"];
 
 async function segmentMembership(ctx: Ctx): Promise<Map<number, string>> {
-  const { segmentOfEachCustomer } = await import("../../core/segments.js");
+  const { segmentOfEachCustomer } = await import("../../core/customers/segments.js");
   return segmentOfEachCustomer(ctx.store(), ctx.now);
 }
 

@@ -1,9 +1,9 @@
 // `crm report pipeline`: the weighted forecast by expected close period, deals won and lost per period,
 // win rate and average days from opening to won — as of now (--as-of sees the pipeline as it stood).
 import type { Ctx } from "../context.js";
-import { dealsAsOf } from "../../core/deals.js";
-import { pipelineReport, PERIOD_UNITS, type ForecastRow, type PeriodUnit } from "../../core/pipeline.js";
-import { formatMinor, formatMoney } from "../../core/money.js";
+import { dealsAsOf } from "../../core/deals/deals.js";
+import { pipelineReport, PERIOD_UNITS, type ForecastRow, type PeriodUnit } from "../../core/deals/pipeline.js";
+import { formatMinor, formatMoney } from "../../io/money.js";
 import { usageError, quote } from "../../errors.js";
 import { emit } from "../render/sink.js";
 import { toJson } from "../render/json.js";

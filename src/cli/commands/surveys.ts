@@ -4,10 +4,10 @@ import type { Ctx } from "../context.js";
 import {
   createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
   type SurveySummary, type Recipient, type SurveyComment,
-} from "../../core/surveys.js";
+} from "../../core/surveys/surveys.js";
 import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.js";
 import { applyResponsesImport, planResponsesImport } from "../../core/import-responses.js";
-import { resolveContact } from "../../core/contacts.js";
+import { resolveContact } from "../../core/contacts/contacts.js";
 import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
 import { CrmError, usageError, quote } from "../../errors.js";
 import { csvLines, writeTo } from "../../io/csv.js";
@@ -83,7 +83,7 @@ export async function recipients(ctx: Ctx, [surveyRef]: string[], opts: Opts): P
   const since = opts.notRespondedSince ? (await parseWhen(opts.notRespondedSince, ctx.now, "--not-responded-since date")).date : undefined;
   let ids: number[] | undefined;
   if (opts.segment) {
-    const { contactIdsInSegment } = await import("../../core/segments.js");
+    const { contactIdsInSegment } = await import("../../core/customers/segments.js");
     ids = contactIdsInSegment(store, opts.segment, ctx.now);
   }
   const { rows, withoutEmail } = surveyRecipients(store, survey, { tag: opts.tag, ids, notRespondedSince: since }, ctx.now);

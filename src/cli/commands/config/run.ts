@@ -1,6 +1,6 @@
 // `crm config get|set|list`: read and change settings; core checks each value.
 import type { Ctx } from "../../context.js";
-import { getSetting, listSettings, setSetting } from "../../../core/settings.js";
+import { getSetting, listSettings, setSetting } from "../../../core/config/settings.js";
 import { printRecords } from "../../render/output.js";
 import type { ConfigListOptions } from "./declare.js";
 

@@ -3,7 +3,7 @@ import type { Ctx } from "../../context.js";
 import {
   addContact, editContact, getContact, listContacts, listTags, mergeContacts, removeContact, resolveContact,
   tagContact, untagContact, linkedCounts, normaliseEmail, CONTACT_SORTS, type Contact, type ContactInput,
-} from "../../../core/contacts.js";
+} from "../../../core/contacts/contacts.js";
 import { localDate, localDateTime } from "../../../io/dates.js";
 import { usageError } from "../../../errors.js";
 import { read, oneOf } from "../../flags.js";
@@ -80,7 +80,7 @@ export const CONTACT_FIELDS = ["id", "name", "email", "phone", "company", "title
 
 /** The members of an RFM segment, from the customer analytics (loaded only when --segment is used). */
 async function segmentMembers(ctx: Ctx, segment: string): Promise<number[]> {
-  const { contactIdsInSegment } = await import("../../../core/segments.js");
+  const { contactIdsInSegment } = await import("../../../core/customers/segments.js");
   return contactIdsInSegment(ctx.store(), segment, ctx.now);
 }
 
@@ -96,14 +96,14 @@ const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
 export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions): Promise<void> {
   // The profile's modules load here, not for every contact command (`crm contact list` is a hot path).
   const [{ contactProfile }, { describeDue, formatDue, isOverdue }, { formatMoney }] = await Promise.all([
-    import("../../../core/profile.js"),
-    import("../../../core/followups.js"),
-    import("../../../core/money.js"),
+    import("../../../core/contacts/profile.js"),
+    import("../../../core/followups/followups.js"),
+    import("../../../io/money.js"),
   ]);
   const store = ctx.store();
   const { id } = resolveContact(store, ref);
   const profile = contactProfile(store, id, ctx.now);
-  const { customerAnalytics } = await import("../../../core/segments.js");
+  const { customerAnalytics } = await import("../../../core/customers/segments.js");
   profile.analytics = customerAnalytics(store, id, ctx.now);
   if (ctx.format === "json") return emit(ctx, toJson(profile));
   if (ctx.format === "csv") return printRecords(ctx, { rows: [profile.contact], columns: contactColumns, fields: CONTACT_FIELDS });

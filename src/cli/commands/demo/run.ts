@@ -1,9 +1,9 @@
 // `crm demo`: build the demo database and show a newcomer around it.
 import path from "node:path";
 import type { Ctx } from "../../context.js";
-import { createDemo } from "../../../core/demo.js";
+import { createDemo } from "../../../core/demo/demo.js";
 import { openStore, resolveDbPath } from "../../../db/open.js";
-import { listContacts } from "../../../core/contacts.js";
+import { listContacts } from "../../../core/contacts/contacts.js";
 import { plainTable } from "../../render/table.js";
 import { localDate } from "../../../io/dates.js";
 
@@ -12,8 +12,8 @@ export async function demo(ctx: Ctx): Promise<void> {
   const realDb = resolveDbPath(undefined, ctx.io.env);
   const file = ctx.dbFlag ? ctx.dbPath : path.join(path.dirname(realDb), "demo.db");
   ctx.info(`creating a demo database at ${file} ...`);
-  const summary = createDemo(file, realDb, ctx.now);
-  const store = openStore(file);
+  const summary = createDemo(file, realDb, ctx.now, ctx.openOptions());
+  const store = openStore(file, ctx.openOptions());
   const recent = listContacts(store, { sort: "last-contact", limit: 8 });
   store.sqlite.close();
   const c = ctx.color;

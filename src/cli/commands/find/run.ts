@@ -1,6 +1,6 @@
 // `crm find`: full-text search over contacts, notes, interactions, deals and comments.
 import type { Ctx } from "../../context.js";
-import { search } from "../../../core/search.js";
+import { search } from "../../../core/contacts/search.js";
 import { quote } from "../../../errors.js";
 import { printRecords } from "../../render/output.js";
 import { styleMarks } from "../../render/colors.js";

@@ -1,6 +1,6 @@
 // `crm followup add|list|done|snooze|rm`: declarations only; the code is in ./run.ts.
 import type { Command } from "commander";
-import type { DueFilter, FollowupStatus } from "../../../core/followups.js";
+import type { DueFilter, FollowupStatus } from "../../../core/followups/followups.js";
 import type { Interval } from "../../../io/dates.js";
 import { lazy, withOutput, type OutputOptions } from "../../action.js";
 import { id, ids, interval, limit, oneOf } from "../../flags.js";

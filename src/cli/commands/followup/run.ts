@@ -3,8 +3,8 @@ import type { Ctx } from "../../context.js";
 import {
   addFollowup, addFollowupsForMany, completeFollowups, dealContact, describeDue, formatDue, isAllDay, isOverdue,
   getFollowup, listFollowups, toStoredDue, removeFollowups, snoozeFollowup, type Followup,
-} from "../../../core/followups.js";
-import { resolveContact } from "../../../core/contacts.js";
+} from "../../../core/followups/followups.js";
+import { resolveContact } from "../../../core/contacts/contacts.js";
 import { localDate, type When } from "../../../io/dates.js";
 import { usageError, quote } from "../../../errors.js";
 import { when } from "../../flags.js";
@@ -43,7 +43,7 @@ export async function add(ctx: Ctx, [ref]: [string?], opts: FollowupAddOptions):
     ids = addFollowupsForMany(store, { tag: opts.tag }, input, ctx.now);
     label = `contacts tagged ${quote(opts.tag)}`;
   } else {
-    const { contactIdsInSegment } = await import("../../../core/segments.js");
+    const { contactIdsInSegment } = await import("../../../core/customers/segments.js");
     const members = contactIdsInSegment(store, opts.segment!, ctx.now);
     ids = addFollowupsForMany(store, { contactIds: members }, input, ctx.now);
     label = `customers in the segment ${quote(opts.segment)}`;

@@ -1,7 +1,7 @@
 // `crm log`, `crm log list`, `crm log resolve`: interactions with a person. Parse → one core call → render.
 import type { Ctx } from "../../context.js";
-import { resolveContact } from "../../../core/contacts.js";
-import { listInteractions, logInteraction, resolveIssue, INTERACTION_TYPES, type Interaction } from "../../../core/interactions.js";
+import { resolveContact } from "../../../core/contacts/contacts.js";
+import { listInteractions, logInteraction, resolveIssue, INTERACTION_TYPES, type Interaction } from "../../../core/contacts/interactions.js";
 import { inTransaction } from "../../../db/open.js";
 import { localDateTime } from "../../../io/dates.js";
 import { usageError } from "../../../errors.js";

@@ -1,7 +1,7 @@
 // `crm remind`, for cron: what is due, one line each, oldest first; not one byte with --quiet when
 // nothing is. Parse → one core call → render.
 import type { Ctx } from "../../context.js";
-import { dueReminders } from "../../../core/followups.js";
+import { dueReminders } from "../../../core/followups/followups.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";

@@ -1,7 +1,7 @@
 // `crm today`, the morning agenda: overdue and due follow-ups, open issues, deals closing or gone
 // quiet, customers at risk, people to get back in touch with. Parse → one core call → render.
 import type { Ctx } from "../../context.js";
-import type { AgendaItem, AgendaSection, AgendaTone } from "../../../core/agenda.js";
+import type { AgendaItem, AgendaSection, AgendaTone } from "../../../core/today/agenda.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
@@ -24,7 +24,7 @@ function agendaCsv(sections: AgendaSection[]): string {
 
 export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<void> {
   // The agenda (and the customer models of its at-risk section) loads only for `crm today`.
-  const { buildAgenda } = await import("../../../core/agenda.js");
+  const { buildAgenda } = await import("../../../core/today/agenda.js");
   const agenda = buildAgenda(ctx.store(), ctx.now);
   if (ctx.format === "json")
     return emit(ctx, toJson({ asOf: agenda.asOf, date: agenda.date, sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })) }));

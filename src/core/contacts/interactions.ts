@@ -1,7 +1,7 @@
 // Interactions: what happened with a person (a call, an email, a meeting...). Logging one resets the
 // contact's keep-in-touch clock; `issue` interactions stay open until resolved.
-import { inTransaction, type Store } from "../db/open.js";
-import { usageError, notFound, conflict } from "../errors.js";
+import { inTransaction, type Store } from "../../db/open.js";
+import { usageError, notFound, conflict } from "../../errors.js";
 
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];

@@ -2,11 +2,11 @@
 // CSV and JSON), streamed from the database so a million purchases never sit in memory; vCards of
 // contacts, an iCalendar of open follow-ups, and everything held about one person (right of access).
 import crypto from "node:crypto";
-import type { Store } from "../db/open.js";
-import { SCHEMA_VERSION } from "../db/open.js";
-import { formatMinor } from "./money.js";
-import type { VcardInput } from "../io/vcard.js";
-import type { FollowupEvent } from "../io/ics.js";
+import type { Store } from "../../db/open.js";
+import { SCHEMA_VERSION } from "../../db/open.js";
+import { formatMinor } from "../../io/money.js";
+import type { VcardInput } from "../../io/vcard.js";
+import type { FollowupEvent } from "../../io/ics.js";
 
 export const ENTITIES = ["contacts", "interactions", "followups", "deals", "purchases", "responses"] as const;
 export type Entity = (typeof ENTITIES)[number];

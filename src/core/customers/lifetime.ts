@@ -1,12 +1,12 @@
 // Lifetime value and churn risk: BG/NBD + Gamma-Gamma fitted on the purchase history (weeks), or the
 // simple Gupta & Lehmann model when the data cannot support a fit. Returns plain report records.
-import type { Store } from "../db/open.js";
-import { CrmError, usageError } from "../errors.js";
-import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, bgnbdConditionalExpectedAt, type BgNbdFit } from "../analytics/bgnbd.js";
-import { fitGammaGamma, gammaGammaExpectedValue, gammaGammaPopulationMean, type GammaGammaFit } from "../analytics/gammagamma.js";
-import { predictiveClv, simpleClv } from "../analytics/clv.js";
+import type { Store } from "../../db/open.js";
+import { CrmError, usageError } from "../../errors.js";
+import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, bgnbdConditionalExpectedAt, type BgNbdFit } from "../../analytics/bgnbd.js";
+import { fitGammaGamma, gammaGammaExpectedValue, gammaGammaPopulationMean, type GammaGammaFit } from "../../analytics/gammagamma.js";
+import { predictiveClv, simpleClv } from "../../analytics/clv.js";
 import { loadCustomers, contactNames, dayNumber, type CustomerData } from "./customers.js";
-import { currencyDigits } from "./money.js";
+import { currencyDigits } from "../../io/money.js";
 
 /** Below this many repeat customers the BG/NBD parameters are not identifiable in practice. */
 export const MIN_REPEAT_CUSTOMERS = 50;

@@ -3,13 +3,13 @@
 // within 7 days or stale" or "valuable customers at risk"), write an AgendaSectionBuilder in your own
 // core module (or below) and add it to `agendaSections`, at the priority where it belongs — nothing else
 // changes: the table, JSON and CSV views render every section the same way.
-import type { Store } from "../db/open.js";
-import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "./followups.js";
-import { daysBetween, localDate } from "../io/dates.js";
-import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "./deals.js";
-import { topCustomersAtRisk } from "./lifetime.js";
-import { getSetting } from "./settings.js";
-import { currencyDigits, formatMinor, formatMoney } from "./money.js";
+import type { Store } from "../../db/open.js";
+import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "../followups/followups.js";
+import { daysBetween, localDate } from "../../io/dates.js";
+import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "../deals/deals.js";
+import { topCustomersAtRisk } from "../customers/lifetime.js";
+import { getSetting } from "../config/settings.js";
+import { currencyDigits, formatMinor, formatMoney } from "../../io/money.js";
 
 /** One thing to act on. Fields beyond these go in `extra` (documented per kind). */
 export interface AgendaItem {

@@ -1,9 +1,9 @@
 // `crm report retention`: distinct (customer, local purchase day) pairs up to now, fed to the pure
 // retention analysis (src/analytics/retention.ts documents who counts as at start, new and at end).
-import type { Store } from "../db/open.js";
-import { retentionByPeriod, type Purchase } from "../analytics/retention.js";
-import type { PeriodKind } from "../analytics/period.js";
-import { localDate } from "../io/dates.js";
+import type { Store } from "../../db/open.js";
+import { retentionByPeriod, type Purchase } from "../../analytics/retention.js";
+import type { PeriodKind } from "../../analytics/period.js";
+import { localDate } from "../../io/dates.js";
 import { LocalDays, scanPurchaseDays } from "./customers.js";
 
 export function retentionReport(store: Store, now: Date, kind: PeriodKind) {

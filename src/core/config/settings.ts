@@ -1,7 +1,7 @@
 // User settings (`crm config`): known keys with their defaults and validation, stored in `settings`.
-import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { normaliseCurrency } from "./money.js";
+import type { Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { normaliseCurrency } from "../../io/money.js";
 
 interface SettingSpec {
   description: string;

@@ -2,30 +2,12 @@
 // Each part of the product seeds its own records from the same seeded random source.
 import fs from "node:fs";
 import path from "node:path";
-import { openStore, inTransaction, type Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
+import { openStore, inTransaction, type OpenOptions, type Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { demoRandom, type DemoRandom, type Seeder } from "./random.js";
 import { seedDeals } from "./deals.js";
 import { seedFollowups } from "./followups.js";
 import { seedSurveys } from "./surveys.js";
-import { mulberry32 } from "../analytics/kmeans.js";
-
-export interface DemoRandom {
-  next(): number;
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-/** The demo's random source: seeded, so every demo database is the same. */
-export function demoRandom(seed: number): DemoRandom {
-  const next = mulberry32(seed);
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)]!,
-    chance: (p) => next() < p,
-  };
-}
 
 const FIRST = ["Ada", "Grace", "Alan", "Margaret", "Linus", "Barbara", "Ken", "Frances", "Dennis", "Radia", "Edsger", "Hedy", "John", "Katherine", "Tim", "Sophie", "Niklaus", "Jean", "Donald", "Annie", "Guido", "Karen", "Bjarne", "Lynn", "James", "Mary", "Yukihiro", "Ines", "Mateo", "Chloé", "Jürgen", "Zoë", "Søren", "Amélie", "Rafael", "Noor", "Priya", "Kofi", "Mei", "Olu"];
 const LAST = ["Lovelace", "Hopper", "Turing", "Hamilton", "Torvalds", "Liskov", "Thompson", "Allen", "Ritchie", "Perlman", "Dijkstra", "Lamarr", "McCarthy", "Johnson", "Berners-Lee", "Wilson", "Wirth", "Sammet", "Knuth", "Easley", "van Rossum", "Spärck Jones", "Stroustrup", "Conway", "Gosling", "Keller", "Matsumoto", "García", "Müller", "Dubois", "Rossi", "Nakamura", "Okafor", "Haddad", "Kowalski", "Novak", "Lindqvist", "Silva", "Mensah", "Chen"];
@@ -93,22 +75,21 @@ export interface DemoSummary {
   counts: Record<string, number>;
 }
 
-/** Every part of the product that has demo data registers a seeder here, in dependency order. */
-export type Seeder = (store: Store, rnd: DemoRandom, now: Date, contactIds: number[]) => void;
+/** Every part of the product that has demo data has a seeder here, in dependency order. */
 export const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
 
 /**
  * Creates the demo database at `file`, replacing an earlier demo there, but never a database that
  * is not a demo (the real one, or any crm database the user made).
  */
-export function createDemo(file: string, realDbPath: string, now: Date): DemoSummary {
-  if (path.resolve(file) === path.resolve(realDbPath) && !isDemo(file))
+export function createDemo(file: string, realDbPath: string, now: Date, open: OpenOptions = {}): DemoSummary {
+  if (path.resolve(file) === path.resolve(realDbPath) && !isDemo(file, open))
     throw usageError(`refusing to fill your real database ${quote(file)} with demo data`, "pass another path with --db, e.g. --db demo.db");
   if (fs.existsSync(file) && fs.statSync(file).size > 0) {
-    if (!isDemo(file)) throw usageError(`refusing to overwrite ${quote(file)}: it is not a crm demo database`, "pass another path with --db");
+    if (!isDemo(file, open)) throw usageError(`refusing to overwrite ${quote(file)}: it is not a crm demo database`, "pass another path with --db");
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
   }
-  const store = openStore(file);
+  const store = openStore(file, open);
   try {
     const rnd = demoRandom(20260101);
     inTransaction(store, () => {
@@ -125,10 +106,10 @@ export function createDemo(file: string, realDbPath: string, now: Date): DemoSum
   }
 }
 
-function isDemo(file: string): boolean {
+function isDemo(file: string, open: OpenOptions): boolean {
   if (!fs.existsSync(file) || fs.statSync(file).size === 0) return false;
   try {
-    const store = openStore(file);
+    const store = openStore(file, open);
     try {
       return (store.sqlite.prepare("select value from settings where key = 'demo'").get() as { value: string } | undefined)?.value === "true";
     } finally {

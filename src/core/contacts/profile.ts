@@ -1,5 +1,5 @@
 // `crm contact show`: everything held about one person, gathered from every table that links to them.
-import type { Store } from "../db/open.js";
+import type { Store } from "../../db/open.js";
 import { getContact, type Contact } from "./contacts.js";
 import { listInteractions, type Interaction } from "./interactions.js";
 

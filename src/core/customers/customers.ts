@@ -1,12 +1,12 @@
 // Customers as the analytics see them: each contact's purchase history (up to "now", in one currency)
 // condensed into the per-customer inputs of RFM, BG/NBD and Gamma-Gamma. Purchases on the same local
 // calendar day count as one transaction for the models (as in Fader, Hardie & Lee's CDNOW analysis).
-import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { currencyDigits, normaliseCurrency } from "./money.js";
-import { getSetting } from "./settings.js";
-import { localDate } from "../io/dates.js";
-import { dayNumber, isoDateFromDayNumber } from "../analytics/period.js";
+import type { Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { currencyDigits, normaliseCurrency } from "../../io/money.js";
+import { getSetting } from "../config/settings.js";
+import { localDate } from "../../io/dates.js";
+import { dayNumber, isoDateFromDayNumber } from "../../analytics/period.js";
 
 export { dayNumber };
 

@@ -1,9 +1,9 @@
 // Purchases: what each customer bought, when, for how much. They are the input of every customer
 // report (RFM, CLV, retention), so they stay plain rows — integer minor units, an ISO timestamp, an
 // optional external id unique per source — indexed by contact and by date.
-import type { Store } from "../db/open.js";
-import { inTransaction } from "../db/open.js";
-import { conflict, notFound, usageError, quote } from "../errors.js";
+import type { Store } from "../../db/open.js";
+import { inTransaction } from "../../db/open.js";
+import { conflict, notFound, usageError, quote } from "../../errors.js";
 
 export interface Purchase {
   id: number;

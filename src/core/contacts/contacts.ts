@@ -1,9 +1,9 @@
 // Contacts: the people. Creating, finding (by id, email or name fragment), listing, editing, tagging,
 // merging and removing them. Everything returns plain records; nothing here prints.
 // Plain prepared SQL rather than drizzle: `crm contact list` is on the start-up-critical path.
-import { inTransaction, type Store } from "../db/open.js";
-import { conflict, notFound, usageError, quote } from "../errors.js";
-import { parseInterval, formatInterval } from "../io/dates.js";
+import { inTransaction, type Store } from "../../db/open.js";
+import { conflict, notFound, usageError, quote } from "../../errors.js";
+import { parseInterval, formatInterval } from "../../io/dates.js";
 
 export interface Contact {
   id: number;

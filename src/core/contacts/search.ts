@@ -1,7 +1,7 @@
 // `crm find`: full-text search (SQLite FTS5) over contacts, companies, notes, interactions, deals,
 // follow-up notes and survey comments, ranked by bm25 with the matching snippet.
-import type { Store } from "../db/open.js";
-import { usageError } from "../errors.js";
+import type { Store } from "../../db/open.js";
+import { usageError } from "../../errors.js";
 
 export interface SearchHit {
   kind: "contact" | "interaction" | "deal" | "followup" | "response";

@@ -1,11 +1,11 @@
 // Customer segments: RFM scores and segments (rules of the `rfm` R package) and k-means clusters,
 // computed from the purchase history; plus the per-person analytics shown by `crm contact show`.
-import type { Store } from "../db/open.js";
-import { CrmError, usageError, quote } from "../errors.js";
-import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSegment } from "../analytics/rfm.js";
-import { kmeansSegments } from "../analytics/kmeans.js";
+import type { Store } from "../../db/open.js";
+import { CrmError, usageError, quote } from "../../errors.js";
+import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSegment } from "../../analytics/rfm.js";
+import { kmeansSegments } from "../../analytics/kmeans.js";
 import { loadCustomers, type CustomerData } from "./customers.js";
-import { currencyDigits } from "./money.js";
+import { currencyDigits } from "../../io/money.js";
 import { customerClv } from "./lifetime.js";
 
 export interface RfmRow extends RfmScoredCustomer {

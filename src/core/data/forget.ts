@@ -5,9 +5,9 @@
 // full-text index merged (FTS5 'optimize'), the WAL checkpointed and truncated, the file vacuumed.
 import fs from "node:fs";
 import path from "node:path";
-import type { Store } from "../db/open.js";
-import { notFound } from "../errors.js";
-import { linkedCounts, type LinkedCounts } from "./contacts.js";
+import type { Store } from "../../db/open.js";
+import { notFound } from "../../errors.js";
+import { linkedCounts, type LinkedCounts } from "../contacts/contacts.js";
 
 export interface ForgetResult {
   id: number;

@@ -4,8 +4,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { busyTimeoutMs, checkCrmDatabase, checkHeader, nativeBinding, openStore, type Store } from "../db/open.js";
-import { conflict, storageError, usageError, quote, CrmError } from "../errors.js";
+import { checkCrmDatabase, checkHeader, nativeBinding, openStore, type OpenOptions, type Store } from "../../db/open.js";
+import { DEFAULT_BUSY_TIMEOUT_MS } from "../../db/errors.js";
+import { conflict, storageError, usageError, quote, CrmError } from "../../errors.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** 20260302-090501: local time, sorts as text. */
@@ -170,7 +171,7 @@ export interface RestoreResult {
  * API (so its -wal/-shm stay coherent and other connections see the change atomically); an unusable
  * one is moved aside with its -wal/-shm and the backup moved into place.
  */
-export async function restoreDatabase(dbPath: string, candidate: RestoreCandidate, now: Date): Promise<RestoreResult> {
+export async function restoreDatabase(dbPath: string, candidate: RestoreCandidate, now: Date, opts: OpenOptions = {}): Promise<RestoreResult> {
   let keptAs: string | undefined;
   try {
     const exists = fs.existsSync(dbPath) && fs.statSync(dbPath).size > 0;
@@ -180,7 +181,7 @@ export async function restoreDatabase(dbPath: string, candidate: RestoreCandidat
       let current: Database.Database | undefined;
       try {
         current = open(dbPath);
-        current.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+        current.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
         await copyDatabase(current, keptAs);
       } catch {
         // Not readable as a database (that may be why we restore): keep its bytes as they are.
@@ -211,7 +212,7 @@ export async function restoreDatabase(dbPath: string, candidate: RestoreCandidat
     discardStaged(candidate);
   }
   // Open it the usual way: WAL mode, and a migration (with its own copy) if the backup is older.
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, opts);
   try {
     store.sqlite.pragma("journal_mode = WAL");
     const contacts = (store.sqlite.prepare("select count(*) n from contacts").get() as { n: number }).n;

@@ -1,0 +1,95 @@
+// The customer reports, run in-process through main(argv, io), on real data: the CDNOW transaction log
+// (test/fixtures/cdnow, Fader, Hardie & Lee 2005) imported with `crm import purchases`.
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { freshDbDir, run, runJson, ROOT } from "../helpers.js";
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = freshDbDir();
+  // The log is whitespace-separated (customer, sample id, YYYYMMDD, CDs, dollars); turn it into the kind
+  // of CSV a shop exports. Each line is one order.
+  const log = fs.readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8").split(/\r?\n/).filter((l) => l.trim());
+  const rows = log.map((line, i) => {
+    const [, id, day, , dollars] = line.trim().split(/\s+/);
+    return `${i + 1},${id},${day},${dollars},USD`;
+  });
+  fs.writeFileSync(path.join(dir, "orders.csv"), ["order id,customer id,order date,total,currency", ...rows].join("\n") + "\n");
+  const r = await run(dir, ["import", "purchases", path.join(dir, "orders.csv"), "--create-contacts"]);
+  expect(r.code, r.stderr).toBe(0);
+}, 120_000);
+
+describe("customer reports on CDNOW", () => {
+  it("crm report clv fits the published BG/NBD and Gamma-Gamma parameters", async () => {
+    const report = await runJson(dir, ["report", "clv", "--as-of", "1997-09-30"]);
+    expect(report.model).toBe("bgnbd");
+    expect(report.customers).toBe(2357);
+    expect(report.bgnbd.r).toBeCloseTo(0.243, 3);
+    expect(report.bgnbd.alpha).toBeCloseTo(4.414, 2);
+    expect(report.bgnbd.a).toBeCloseTo(0.793, 3);
+    expect(report.bgnbd.b).toBeCloseTo(2.426, 2);
+    expect(report.bgnbd.logLikelihood).toBeCloseTo(-9582.4, 1);
+    expect(report.gammaGamma.p).toBeCloseTo(6.25, 1);
+    expect(report.gammaGamma.q).toBeCloseTo(3.74, 1);
+    expect(report.gammaGamma.gamma).toBeCloseTo(15.44, 1);
+    expect(report.rows[0]).toHaveProperty("pAlive");
+    expect(report.rows.every((r: any) => r.pAlive >= 0 && r.pAlive <= 1)).toBe(true);
+  });
+
+  it("re-importing the same orders adds nothing", async () => {
+    const r = await run(dir, ["import", "purchases", path.join(dir, "orders.csv"), "--create-contacts"]);
+    expect(r.code).toBe(0);
+    expect((await runJson(dir, ["report", "clv", "--as-of", "1997-09-30"])).customers).toBe(2357);
+  });
+
+  it("crm report churn lists customers under the threshold, most value at risk first", async () => {
+    const churn = await runJson(dir, ["report", "churn", "--as-of", "1998-06-30", "--threshold", "0.2", "--top", "10"]);
+    expect(churn.rows).toHaveLength(10);
+    expect(churn.rows.every((r: any) => r.pAlive < 0.2)).toBe(true);
+    const values = churn.rows.map((r: any) => r.valueAtRisk);
+    expect(values).toEqual([...values].sort((a: number, b: number) => b - a));
+  });
+
+  it("crm report segments covers every customer in table, JSON and CSV", async () => {
+    const summary = await runJson(dir, ["report", "segments", "--as-of", "1998-06-30"]);
+    expect(summary.reduce((s: number, r: any) => s + r.customers, 0)).toBe(2357);
+    const csv = (await run(dir, ["report", "segments", "--as-of", "1998-06-30", "--format", "csv"])).stdout.trim().split("\n");
+    expect(csv[0]).toBe("segment,customers,share,revenue,currency,meanRecencyDays,meanFrequency,meanMonetary");
+    expect(csv).toHaveLength(summary.length + 1);
+    const table = (await run(dir, ["report", "segments", "--as-of", "1998-06-30"])).stdout;
+    expect(table).toContain("Champions");
+  });
+
+  it("k-means gives the same clusters on two runs", async () => {
+    const a = (await run(dir, ["report", "segments", "--method", "kmeans", "--k", "3", "--as-of", "1998-06-30", "--format", "json"])).stdout;
+    const b = (await run(dir, ["report", "segments", "--method", "kmeans", "--k", "3", "--as-of", "1998-06-30", "--format", "json"])).stdout;
+    expect(JSON.parse(a).clusters).toHaveLength(3);
+    expect(a).toBe(b);
+  });
+
+  it("crm report retention counts every customer as new in 1997-Q1", async () => {
+    const rows = await runJson(dir, ["report", "retention", "--period", "quarter", "--as-of", "1998-06-30"]);
+    expect(rows[0]).toMatchObject({ period: "1997-Q1", customersAtStart: 0, newCustomers: 2357 });
+    expect(rows[1]).toMatchObject({ period: "1997-Q2", customersAtStart: 2357, newCustomers: 0 });
+    expect(rows[1].retentionRate).toBeCloseTo((100 * rows[1].customersAtEnd) / 2357, 1);
+  });
+
+  it("crm contact list --segment lists the segment's members", async () => {
+    const champions = await runJson(dir, ["contact", "list", "--segment", "Champions", "--as-of", "1998-06-30"]);
+    const summary = await runJson(dir, ["report", "segments", "--as-of", "1998-06-30"]);
+    expect(champions).toHaveLength(summary.find((s: any) => s.segment === "Champions").customers);
+  });
+
+  it("crm contact list --segment refuses an unknown segment with exit 2", async () => {
+    expect((await run(dir, ["contact", "list", "--segment", "Royalty"])).code).toBe(2);
+  });
+
+  it("rejects bad options with exit 2", async () => {
+    expect((await run(dir, ["report", "clv", "--model", "magic"])).code).toBe(2);
+    expect((await run(dir, ["report", "clv", "--horizon", "0"])).code).toBe(2);
+    expect((await run(dir, ["report", "churn", "--threshold", "2"])).code).toBe(2);
+    expect((await run(dir, ["report", "retention", "--period", "week"])).code).toBe(2);
+  });
+});
