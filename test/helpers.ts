@@ -161,3 +161,94 @@ export function fixtureDir(build: (dir: string) => Promise<void> | void): () => 
     return dir;
   };
 }
+
+/** run() that must succeed: its stdout, or an error with its stderr. */
+export async function runOk(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<string> {
+  const r = await run(dbOrDir, args, opts);
+  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * run(), with whatever the command wrote to the process's own stdout and stderr instead of its Io —
+ * through process.stdout/stderr or straight to file descriptors 1 and 2 — added to the result: what a
+ * user of the real process would see, whichever way the text went. `bypassedIo` is that part alone.
+ */
+export async function runSeen(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<RunResult & { bypassedIo: string }> {
+  const caught: Record<1 | 2, Buffer[]> = { 1: [], 2: [] };
+  const streams = [
+    [process.stdout, 1],
+    [process.stderr, 2],
+  ] as const;
+  const originalWrites = streams.map(([s]) => s.write);
+  for (const [s, fd] of streams) {
+    s.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      caught[fd].push(Buffer.from(chunk));
+      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+      return true;
+    }) as typeof s.write;
+  }
+  const writeSync = fs.writeSync;
+  fs.writeSync = ((fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
+    if (fd !== 1 && fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, data, ...rest);
+    if (typeof data === "string") {
+      caught[fd].push(Buffer.from(data));
+      return Buffer.byteLength(data);
+    }
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const offset = typeof rest[0] === "number" ? rest[0] : 0;
+    const length = typeof rest[1] === "number" ? rest[1] : bytes.length - offset;
+    caught[fd].push(Buffer.from(bytes.subarray(offset, offset + length)));
+    return length;
+  }) as typeof fs.writeSync;
+  try {
+    const r = await run(dbOrDir, args, opts);
+    const out = Buffer.concat(caught[1]).toString("utf8");
+    const err = Buffer.concat(caught[2]).toString("utf8");
+    return { code: r.code, stdout: r.stdout + out, stderr: r.stderr + err, bypassedIo: out + err };
+  } finally {
+    streams.forEach(([s], i) => (s.write = originalWrites[i]!));
+    fs.writeSync = writeSync;
+  }
+}
+
+/** runSeen() and parse stdout as JSON, failing loudly with stderr when the command failed. */
+export async function runSeenJson<T = any>(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<T> {
+  const r = await runSeen(dbOrDir, [...args, "--format", "json"], opts);
+  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+const SLEEP_SYSCALLS = new Set([35, 230]); // nanosleep, clock_nanosleep (x86-64)
+
+/**
+ * True when process `pid` has `db` open and its main thread is asleep in SQLite's busy handler (it
+ * sleeps between tries for a lock). Where /proc cannot say (another architecture or system), true once
+ * the database is open: crm then reaches the lock after at most a few milliseconds of work.
+ */
+export function waitingForLock(pid: number, db: string): boolean {
+  let open = false;
+  try {
+    open = fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `${db}-shm`;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+  if (!open) return false;
+  if (process.arch !== "x64") return true;
+  try {
+    return SLEEP_SYSCALLS.has(Number(fs.readFileSync(`/proc/${pid}/syscall`, "utf8").split(" ")[0]));
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `condition` every few milliseconds until it holds (the test's own timeout bounds it). */
+export async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}

@@ -1,6 +1,7 @@
 // Sales pipeline figures: the probability-weighted forecast of open deals by expected close month,
 // the win rate and the average sales-cycle length. Money stays in integer minor units (cents) and
-// is computed exactly.
+// is computed exactly. `crm pipeline` and `crm report pipeline` (src/core/deals/pipeline.ts) take
+// their weighted totals, win rates and cycle lengths from here.
 
 import { dayNumber, periodKey } from "./period.js";
 
@@ -71,13 +72,13 @@ export function weightedForecast(deals: readonly Deal[]): PipelineForecast {
       month,
       deals: g.deals,
       amountMinor: toSafeNumber(g.amount),
-      weightedMinor: toSafeNumber(divideBy100HalfUp(g.weighted)),
+      weightedMinor: toSafeNumber(divRoundHalfUp(g.weighted, 100n)),
     }));
   return {
     months,
     deals: months.reduce((sum, m) => sum + m.deals, 0),
     totalAmountMinor: toSafeNumber(totalAmount),
-    totalWeightedMinor: toSafeNumber(divideBy100HalfUp(totalWeighted)),
+    totalWeightedMinor: toSafeNumber(divRoundHalfUp(totalWeighted, 100n)),
   };
 }
 
@@ -98,8 +99,13 @@ export function winRate(deals: readonly Deal[]): WinRate {
     if (deal.status === "won") won++;
     else if (deal.status === "lost") lost++;
   });
+  return { won, lost, closed: won + lost, winRate: winRatePercent(won, lost) };
+}
+
+/** won / (won + lost) in percent; null when nothing is closed. */
+export function winRatePercent(won: number, lost: number): number | null {
   const closed = won + lost;
-  return { won, lost, closed, winRate: closed === 0 ? null : (100 * won) / closed };
+  return closed === 0 ? null : (100 * won) / closed;
 }
 
 export interface SalesCycle {
@@ -126,9 +132,13 @@ export function averageCycleDays(deals: readonly Deal[]): SalesCycle {
   return { deals: count, averageDays: count === 0 ? null : totalDays / count };
 }
 
-/** n / 100 rounded half-up, for n ≥ 0. */
-function divideBy100HalfUp(n: bigint): bigint {
-  return (n + 50n) / 100n;
+/** n / d rounded half away from zero, in exact integer arithmetic. */
+export function divRoundHalfUp(n: bigint, d: bigint): bigint {
+  if (d <= 0n) throw new RangeError("divisor must be positive");
+  const negative = n < 0n;
+  const abs = negative ? -n : n;
+  const q = (abs * 2n + d) / (2n * d);
+  return negative ? -q : q;
 }
 
 function toSafeNumber(n: bigint): number {

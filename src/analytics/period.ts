@@ -4,8 +4,6 @@
 
 export type PeriodKind = "month" | "quarter" | "year";
 
-export const PERIOD_KINDS: readonly PeriodKind[] = ["month", "quarter", "year"];
-
 export interface CalendarDate {
   year: number;
   /** 1–12 */

@@ -16,7 +16,6 @@ import { registerCustomerReports } from "./groups/reports-customers.js";
 import { registerDealCommands } from "./groups/deals.js";
 import { registerReportCommands } from "./groups/reports.js";
 import { registerSurveyCommands } from "./groups/surveys.js";
-import { registerImportResponses } from "./groups/import-responses.js";
 import { registerSurveyReports } from "./groups/reports-surveys.js";
 import { commandGroup, attachIo } from "./action.js";
 import { flagErrorLine } from "./flags.js";
@@ -54,7 +53,6 @@ export function buildProgram(io: Io): Command {
   declareToday(program);
   registerDataCommands(program);
   registerSurveyCommands(program);
-  registerImportResponses(commandGroup(program, "import", "import data from files"));
   registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));
   return program;
 }

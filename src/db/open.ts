@@ -157,7 +157,7 @@ export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew 
   const version = sqlite.pragma("user_version", { simple: true }) as number;
   const blank =
     isNew ||
-    (appId === 0 && version === 0 && (sqlite.prepare("select count(*) n from sqlite_master").get() as { n: number }).n === 0);
+    (appId === 0 && version === 0 && sqlite.prepare<[], number>("select count(*) from sqlite_master").pluck().get() === 0);
   if (!blank && appId !== CRM_APPLICATION_ID) {
     throw storageError(`${quote(file)} is an SQLite database but not a crm database`, "check the --db path or CRM_DB");
   }
@@ -212,8 +212,8 @@ function claimBackupName(file: string, version: number): string {
 function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: number): string {
   const copy = claimBackupName(file, version);
   try {
-    // VACUUM INTO accepts an empty file as its target.
-    sqlite.exec(`VACUUM INTO '${copy.replaceAll("'", "''")}'`);
+    // VACUUM INTO accepts an empty file as its target, and its name as a bound value.
+    sqlite.prepare("VACUUM INTO ?").run(copy);
   } catch (err) {
     fs.rmSync(copy, { force: true });
     throw err;

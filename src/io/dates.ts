@@ -1,7 +1,26 @@
 // Dates and intervals as users type them: ISO dates and datetimes, `+2w`, and natural language
 // (`friday`, `next monday`, `in 3 days`) through chrono-node, always relative to the resolved "now".
 // chrono-node is loaded only when a value is not ISO, so the common paths stay fast.
+// Also crm's one calendar: stepping by intervals (month ends clamp), day and period boundaries, day
+// differences and local days, all in the local time zone and on date-fns — imported function by
+// function, never through its index, so the bundle carries only what is used.
+import { addDays } from "date-fns/addDays";
+import { addMonths } from "date-fns/addMonths";
+import { addWeeks } from "date-fns/addWeeks";
+import { addYears } from "date-fns/addYears";
+import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
+import { endOfDay } from "date-fns/endOfDay";
+import { getQuarter } from "date-fns/getQuarter";
+import { isExists } from "date-fns/isExists";
+import { lastDayOfMonth } from "date-fns/lastDayOfMonth";
+import { lastDayOfWeek } from "date-fns/lastDayOfWeek";
+import { lastDayOfYear } from "date-fns/lastDayOfYear";
+import { startOfDay } from "date-fns/startOfDay";
+import { startOfMonth } from "date-fns/startOfMonth";
+import { startOfQuarter } from "date-fns/startOfQuarter";
 import { usageError, quote } from "../errors.js";
+
+export { addDays, addMonths, endOfDay, startOfDay, startOfMonth };
 
 export interface When {
   /** The instant; for a bare date, local midnight at its start. */
@@ -50,28 +69,14 @@ export function formatInterval(interval: Interval): string {
   return `${interval.count}${interval.unit[0]}`;
 }
 
-/** Adds (or with a negative sign, subtracts) an interval in local calendar terms; month ends clamp. */
+const ADD: Record<IntervalUnit, (date: Date, amount: number) => Date> = { day: addDays, week: addWeeks, month: addMonths, year: addYears };
+
+/**
+ * Adds (or with a negative sign, subtracts) an interval in local calendar terms, keeping the time of
+ * day; month ends clamp (31 January + 1 month = 28 or 29 February). Always a new Date.
+ */
 export function addInterval(date: Date, interval: Interval, sign: 1 | -1 = 1): Date {
-  const n = interval.count * sign;
-  const d = new Date(date.getTime());
-  switch (interval.unit) {
-    case "day":
-      d.setDate(d.getDate() + n);
-      return d;
-    case "week":
-      d.setDate(d.getDate() + 7 * n);
-      return d;
-    case "month":
-    case "year": {
-      const months = interval.unit === "year" ? 12 * n : n;
-      const day = d.getDate();
-      d.setDate(1);
-      d.setMonth(d.getMonth() + months);
-      const lastDay = new Date(d.getFullYear(), d.getMonth() + 1, 0).getDate();
-      d.setDate(Math.min(day, lastDay));
-      return d;
-    }
-  }
+  return ADD[interval.unit](date, interval.count * sign);
 }
 
 /** crm stores and prints dates as YYYY-MM-DD: only four-digit years make sense (and sort) as text. */
@@ -79,10 +84,7 @@ const FIRST_YEAR = 1000;
 const LAST_YEAR = 9999;
 const inCalendar = (date: Date) => date.getFullYear() >= FIRST_YEAR && date.getFullYear() <= LAST_YEAR;
 
-function validDate(y: number, mo: number, d: number): boolean {
-  const date = new Date(y, mo - 1, d);
-  return date.getFullYear() === y && date.getMonth() === mo - 1 && date.getDate() === d;
-}
+const validDate = (y: number, mo: number, d: number) => isExists(y, mo - 1, d);
 
 /** ISO forms only; no natural language. Returns undefined when the text is not ISO-shaped. */
 export function parseIsoWhen(text: string): When | undefined {
@@ -114,17 +116,15 @@ const WEEKDAY_QUALIFIERS = /\b(next|this|coming|last|past|previous)\b/i;
 
 /** taskwarrior's named ends of periods, as calendar days: eod, eow (Sunday; weeks start on Monday), eom, eoy. */
 function namedEnd(name: string, startOfToday: Date): Date | undefined {
-  const y = startOfToday.getFullYear();
-  const m = startOfToday.getMonth();
   switch (name) {
     case "eod":
       return startOfToday;
     case "eow":
-      return addInterval(startOfToday, { count: (7 - startOfToday.getDay()) % 7, unit: "day" });
+      return lastDayOfWeek(startOfToday, { weekStartsOn: 1 });
     case "eom":
-      return new Date(y, m + 1, 0);
+      return lastDayOfMonth(startOfToday);
     case "eoy":
-      return new Date(y, 11, 31);
+      return lastDayOfYear(startOfToday);
   }
   return undefined;
 }
@@ -154,10 +154,10 @@ async function readWhen(input: string, now: Date, flag: string): Promise<When> {
 
   const lower = text.toLowerCase();
   if (lower === "now") return { date: new Date(now.getTime()), hasTime: true };
-  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const startOfToday = startOfDay(now);
   if (lower === "today") return { date: startOfToday, hasTime: false };
-  if (lower === "tomorrow") return { date: addInterval(startOfToday, { count: 1, unit: "day" }), hasTime: false };
-  if (lower === "yesterday") return { date: addInterval(startOfToday, { count: 1, unit: "day" }, -1), hasTime: false };
+  if (lower === "tomorrow") return { date: addDays(startOfToday, 1), hasTime: false };
+  if (lower === "yesterday") return { date: addDays(startOfToday, -1), hasTime: false };
   const end = namedEnd(lower, startOfToday);
   if (end) return { date: end, hasTime: false };
   const relative = /^([+-])\s*(.+)$/.exec(text);
@@ -177,19 +177,17 @@ async function readWhen(input: string, now: Date, flag: string): Promise<When> {
     // A bare weekday: chrono decides "today or next week" by comparing an implied noon with the clock,
     // so the answer would change during the day. Always the next such day after today instead.
     const ahead = (start.get("weekday")! - startOfToday.getDay() + 7) % 7 || 7;
-    return { date: addInterval(startOfToday, { count: ahead, unit: "day" }), hasTime: false };
+    return { date: addDays(startOfToday, ahead), hasTime: false };
   }
   const date = start.date();
-  if (!hasTime) return { date: new Date(date.getFullYear(), date.getMonth(), date.getDate()), hasTime: false };
+  if (!hasTime) return { date: startOfDay(date), hasTime: false };
   return { date, hasTime: true };
 }
 
 /** `--as-of`/`CRM_NOW`: a bare date means the end of that day, so everything dated on it counts. */
 export async function parseAsOf(input: string, realNow: Date): Promise<Date> {
   const when = await parseWhen(input, realNow, "--as-of date");
-  if (when.hasTime) return when.date;
-  const d = when.date;
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59, 999);
+  return when.hasTime ? when.date : endOfDay(when.date);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -205,15 +203,71 @@ export function localDateTime(date: Date): string {
 }
 
 /** Whole local calendar days from `a` to `b` (positive when b is later). */
-export function daysBetween(a: Date, b: Date): number {
-  const da = Date.UTC(a.getFullYear(), a.getMonth(), a.getDate());
-  const db = Date.UTC(b.getFullYear(), b.getMonth(), b.getDate());
-  return Math.round((db - da) / 86_400_000);
-}
+export const daysBetween = (a: Date, b: Date): number => differenceInCalendarDays(b, a);
+
+/** Whole calendar days from local date `a` to local date `b` ("YYYY-MM-DD"); positive when b is later. */
+export const daysFromTo = (a: string, b: string): number => differenceInCalendarDays(fromStored(b), fromStored(a));
 
 /** A stored "YYYY-MM-DD" (local) or ISO timestamp back to an instant. */
 export function fromStored(value: string): Date {
   const m = ISO_DATE.exec(value);
   if (m) return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return new Date(value);
+}
+
+/** The local calendar period of an instant: "2026-03" or "2026-Q1". */
+export function localPeriod(date: Date, by: "month" | "quarter"): string {
+  const y = pad(date.getFullYear(), 4);
+  return by === "month" ? `${y}-${pad(date.getMonth() + 1)}` : `${y}-Q${getQuarter(date)}`;
+}
+
+/** Every local period from the one containing `first` to the one containing `last`, gaps included. */
+export function localPeriodsBetween(first: Date, last: Date, by: "month" | "quarter"): string[] {
+  const end = localPeriod(last, by);
+  const out: string[] = [];
+  for (let d = by === "month" ? startOfMonth(first) : startOfQuarter(first); ; d = addMonths(d, by === "month" ? 1 : 3)) {
+    const p = localPeriod(d, by);
+    out.push(p);
+    if (p >= end) return out;
+  }
+}
+
+/**
+ * Local calendar day numbers (days since 1970-01-01 of the local date) of instants given as Unix
+ * seconds. The zone offset is looked up once per UTC day and reused when it is the same at both ends
+ * of the day (zones change offset at most once a day; a day with a change is looked up per hour, then
+ * per instant), so a million purchases cost a few thousand Date look-ups rather than a million.
+ * (date-fns works one Date at a time; this is the bulk path of the customer reports.)
+ */
+export class LocalDays {
+  private days = new Map<number, number>();
+  private hours = new Map<number, number>();
+  private iso = new Map<number, string>();
+
+  /** Offset (ms, local − UTC) over [start, start + length), or NaN when it changes within it. */
+  private static offsetOver(start: number, length: number): number {
+    const first = -new Date(start).getTimezoneOffset() * 60_000;
+    const last = -new Date(start + length - 1).getTimezoneOffset() * 60_000;
+    return first === last ? first : NaN;
+  }
+
+  of(seconds: number): number {
+    const day = Math.floor(seconds / 86_400);
+    let offset = this.days.get(day);
+    if (offset === undefined) this.days.set(day, (offset = LocalDays.offsetOver(day * 86_400_000, 86_400_000)));
+    if (Number.isNaN(offset)) {
+      const hour = Math.floor(seconds / 3600);
+      offset = this.hours.get(hour);
+      if (offset === undefined) this.hours.set(hour, (offset = LocalDays.offsetOver(hour * 3_600_000, 3_600_000)));
+      if (Number.isNaN(offset)) offset = -new Date(seconds * 1000).getTimezoneOffset() * 60_000;
+    }
+    return Math.floor((seconds * 1000 + offset) / 86_400_000);
+  }
+
+  /** "YYYY-MM-DD" of a day number, one string per distinct day. */
+  date(day: number): string {
+    let text = this.iso.get(day);
+    if (text === undefined) this.iso.set(day, (text = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+    return text;
+  }
 }

@@ -2,20 +2,25 @@
 // an import while you log a call): no "database is locked" reaches the user and every write is kept,
 // exactly once. Writers queue on SQLite's write lock (BEGIN IMMEDIATE, busy timeout); an import holds
 // it from its first row to its commit, so what it checks (duplicates, known contacts) is read inside it.
+// The writers are real processes; the databases they start from are built in-process.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { BIN, crm, crmJson, tempDir } from "../helpers.js";
+import { BIN, fixtureDir, freshDbDir, runJson, runOk, tempDir, waitUntil, waitingForLock } from "../helpers.js";
+
+/** Spawns `crm <args>`; its pid, and its exit code and stderr once it has ended. */
+function start(db: string, args: string[]): { pid: number; exited: () => boolean; done: Promise<{ code: number; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CRM_DB: db }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stderr })));
+  return { pid: child.pid!, exited: () => child.exitCode !== null || child.signalCode !== null, done };
+}
 
 function run(db: string, args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CRM_DB: db }, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stderr }));
-  });
+  return start(db, args).done;
 }
 
 describe("concurrent writers", () => {
@@ -33,8 +38,8 @@ describe("concurrent writers", () => {
     });
     const failures = (await Promise.all(workers)).flat();
     expect(failures).toEqual([]);
-    expect(crmJson(db, ["contact", "list"])).toHaveLength(40);
-    expect(crmJson(db, ["log", "list"])).toHaveLength(40);
+    expect(await runJson(db, ["contact", "list"])).toHaveLength(40);
+    expect(await runJson(db, ["log", "list"])).toHaveLength(40);
   }, 120_000);
 });
 
@@ -77,11 +82,11 @@ const count = (db: string, sql: string) => {
 
 describe("adds, logs and imports at once", () => {
   it("7 processes: 2 × 8 adds, 8 logs, 3 purchase imports of 1,000 rows, 3 contact imports of 300, 3 interaction imports of 200, and a reader — every write kept", async () => {
-    const dir = tempDir();
+    const dir = freshDbDir();
     const db = path.join(dir, "crm.db");
     // 20 customers the logs and imports refer to.
     const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 20 }, (_, i) => `Customer ${i},c${i}@example.com`));
-    expect(crm(db, ["import", "contacts", seed]).code).toBe(0);
+    await runOk(db, ["import", "contacts", seed]);
 
     const purchaseFiles = [0, 1, 2].map((f) =>
       writeCsv(path.join(dir, `purchases-${f}.csv`), "email,date,amount,order id",
@@ -118,6 +123,13 @@ describe("adds, logs and imports at once", () => {
 // The same file imported by two processes at once: the second sees what the first wrote
 
 describe("the same file imported by two processes at once", () => {
+  /** Five customers (c0…c4@example.com) and an NPS survey, built once. */
+  const fiveCustomersAndASurvey = fixtureDir(async (dir) => {
+    const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 5 }, (_, i) => `Customer ${i},c${i}@example.com`));
+    await runOk(dir, ["import", "contacts", seed]);
+    await runOk(dir, ["survey", "create", "NPS", "--type", "nps"]);
+  });
+
   /** Holds the write lock from this process until released, so both imports queue up behind it. */
   function holdLock(db: string): () => void {
     const other = new Database(db);
@@ -130,12 +142,15 @@ describe("the same file imported by two processes at once", () => {
 
   async function twiceAtOnce(db: string, args: string[]): Promise<string[]> {
     const release = holdLock(db);
-    const a = run(db, args);
-    const b = run(db, args);
-    // Both processes start, read what they need and wait for the lock.
-    await new Promise((r) => setTimeout(r, 1500));
-    release();
-    return (await Promise.all([a, b])).filter((r) => r.code !== 0).map((r) => r.stderr);
+    const both = [start(db, args), start(db, args)];
+    try {
+      // Both processes start, read what they need and wait for the lock: released once both sleep in
+      // SQLite's busy handler (or one has given up), not after a guessed delay.
+      await waitUntil(() => both.every((p) => waitingForLock(p.pid, db) || p.exited()));
+    } finally {
+      release();
+    }
+    return (await Promise.all(both.map((p) => p.done))).filter((r) => r.code !== 0).map((r) => r.stderr);
   }
 
   it.each([
@@ -144,11 +159,8 @@ describe("the same file imported by two processes at once", () => {
     ["interactions", "email,date,type,summary", (i: number) => `c${i % 5}@example.com,2026-01-02,note,twin note ${i}`, "select count(*) from interactions", []],
     ["responses", "email,score,date", (i: number) => `c${i % 5}@example.com,${i % 11},2026-01-${String(1 + (i % 28)).padStart(2, "0")}`, "select count(*) from responses", ["NPS"]],
   ] as const)("%s: every row once", async (what, header, row, sql, extra) => {
-    const dir = tempDir();
+    const dir = await fiveCustomersAndASurvey();
     const db = path.join(dir, "crm.db");
-    const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 5 }, (_, i) => `Customer ${i},c${i}@example.com`));
-    expect(crm(db, ["import", "contacts", seed]).code).toBe(0);
-    expect(crm(db, ["survey", "create", "NPS", "--type", "nps"]).code).toBe(0);
     const file = writeCsv(path.join(dir, `${what}.csv`), header, Array.from({ length: 200 }, (_, i) => row(i)));
     expect(await twiceAtOnce(db, ["import", what, ...extra, file])).toEqual([]);
     expect(count(db, sql)).toBe(200);

@@ -145,6 +145,21 @@ describe("crm import purchases", () => {
     expect(count(dir, "purchases")).toBe(0);
   });
 
+  it("refuses a rejects file it cannot write before importing anything (exit 2, nothing imported)", () => {
+    const dir = tempDir();
+    crm(dir, ["add", "Ada", "--email", "ada@example.com"]);
+    const before = sha256(path.join(dir, "crm.db"));
+    const file = write(dir, "p.csv", "email,date,amount\nada@example.com,2024-01-01,10\nada@example.com,bad,10\n");
+    const r = crm(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", "/no/such/dir/x.csv"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('crm: cannot write the rejects file "/no/such/dir/x.csv": ENOENT — choose another path with --rejects\n');
+    expect(count(dir, "purchases")).toBe(0);
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+    // A directory is no rejects file either.
+    expect(crm(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", dir]).stderr).toContain("it is a directory");
+    expect(count(dir, "purchases")).toBe(0);
+  });
+
   it("--dry-run validates and counts without writing anything", () => {
     const dir = tempDir();
     crm(dir, ["add", "Ada", "--email", "ada@example.com"]);
@@ -358,7 +373,13 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 1000, added: 999, invalid: 1, rejectsFile: `${file}.rejects.csv` });
     expect(contacts(dir)).toHaveLength(999);
     const rejects = fs.readFileSync(`${file}.rejects.csv`, "utf8").trim().split("\n");
-    expect(rejects).toEqual(["name,email,phone,line,reason", 'Person 500,person.at.example.com,+1 555 0500,501,"invalid email ""person.at.example.com"""']);
+    // Formula-safe: the phone "+1 555 0500" gets a leading ' (a spreadsheet would run it), which the
+    // import drops again, so the fixed rejects file imports back as it was.
+    expect(rejects).toEqual(["name,email,phone,line,reason", `Person 500,person.at.example.com,'+1 555 0500,501,"invalid email ""person.at.example.com"""`]);
+    fs.writeFileSync(`${file}.rejects.csv`, rejects.join("\n").replace("person.at.example.com,", "person500@example.com,") + "\n");
+    expect(crm(dir, ["import", "contacts", `${file}.rejects.csv`, "--json"]).code).toBe(0);
+    // Its line and reason columns are bookkeeping, not custom fields.
+    expect(byName(dir, "Person 500")).toMatchObject({ email: "person500@example.com", phone: "+1 555 0500", fields: {} });
   });
 
   it("matches duplicates by email case-insensitively: skip (default), update, error (exit 4)", () => {

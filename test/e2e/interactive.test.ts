@@ -1,9 +1,9 @@
 // The interactive `crm add`: run in a real pseudo-terminal (util-linux `script`), answering each prompt
-// as a person would, then check what was stored.
+// as a person would, then check what was stored (in-process).
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, crmJson, tempDir } from "../helpers.js";
+import { BIN, runJson, tempDir } from "../helpers.js";
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
@@ -48,7 +48,7 @@ describe.skipIf(!hasScript)("interactive crm add", () => {
       [/Tags/, "client, vip\r"],
     ]);
     expect(code, screen).toBe(0);
-    const [ada] = crmJson(db, ["contact", "list"]);
+    const [ada] = await runJson(db, ["contact", "list"]);
     expect(ada).toMatchObject({
       name: "Ada Lovelace",
       email: "ada@example.com",

@@ -1,9 +1,10 @@
 // The user-facing contract of surveys, response imports and the NPS/CSAT reports, through the built binary.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { crm, crmJson, tempDir, sha256 } from "../helpers.js";
+import { BIN, crm, crmJson, tempDir, sha256 } from "../helpers.js";
 
 const NOW = { CRM_NOW: "2026-03-15T12:00" };
 const run = (dir: string, args: string[]) => crm(dir, args, { env: NOW });
@@ -431,6 +432,120 @@ describe("crm import responses", () => {
     expect(r.stderr).toContain("no score column");
     expect(run(dir, ["import", "responses", "NPS", path.join(dir, "missing.csv")]).code).toBe(2);
     expect(run(dir, ["import", "responses", "Nope", noScore]).code).toBe(3);
+  });
+});
+
+describe("crm import responses on the shared import engine", () => {
+  /** A database with Ada and an NPS survey. */
+  function withAda(): string {
+    const dir = tempDir();
+    run(dir, ["add", "Ada", "--email", "ada@example.com"]);
+    run(dir, ["survey", "create", "NPS"]);
+    return dir;
+  }
+  const responses = (dir: string) => json(dir, ["survey", "list"])[0].responses;
+
+  it("--map names columns the import does not recognise; a column mapped to ignore is not warned about", () => {
+    const dir = withAda();
+    const file = writeFile(dir, "form.csv", "Respondent,Q1,Why,Sent,Browser\nada@example.com,9,Fast,2026-03-01,Firefox\n");
+    const r = run(dir, ["import", "responses", "NPS", file, "--map", "Respondent=email,Q1=score", "--map", "Why=comment,Sent=date,Browser=ignore"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('imported 1 answer into "NPS"\n');
+    expect(json(dir, ["survey", "results", "NPS"]).comments.map((c: any) => [c.score, c.comment, c.at])).toEqual([[9, "Fast", "2026-03-01T00:00:00.000Z"]]);
+    const bad = run(dir, ["import", "responses", "NPS", file, "--map", "Q1=grade"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--map target "grade" is not a field this import knows');
+  });
+
+  it("--dry-run --json gives the counts of a real run and writes nothing", () => {
+    const dir = withAda();
+    const file = writeFile(dir, "a.csv", "email,score,date\nada@example.com,9,2026-03-01\nnew@example.com,3,2026-03-02\nada@example.com,9,2026-03-01\n");
+    const before = sha256(path.join(dir, "crm.db"));
+    const r = run(dir, ["import", "responses", "NPS", file, "--create-contacts", "--dry-run", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      file, dryRun: true, committed: false, rows: 3, added: 2, updated: 0, skipped: 1, invalid: 0, createdContacts: 1, rejectsFile: null, issues: [],
+    });
+    expect(r.stderr).toBe('dry run: would import 2 answers into "NPS" (1 new contact; 1 row already imported, skipped); nothing was written\n');
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+  });
+
+  it("--skip-invalid --rejects writes a formula-safe rejects file, which imports back as it was once fixed", () => {
+    const dir = withAda();
+    const file = writeFile(dir, "a.csv", 'email,score,comment,date\nada@example.com,9,ok,2026-03-01\nada@example.com,12,"=HYPERLINK(""http://x"",""y"")",2026-03-02\n');
+    const rejects = path.join(dir, "bad.csv");
+    const r = run(dir, ["import", "responses", "NPS", file, "--skip-invalid", "--rejects", rejects]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`1 rejected row, with reasons, written to ${rejects}`);
+    expect(responses(dir)).toBe(1);
+    const text = fs.readFileSync(rejects, "utf8");
+    expect(text).toBe(
+      'line,reason,email,score,comment,date\n3,"score ""12"" is out of range: NPS answers are whole numbers from 0 to 10",ada@example.com,12,"\'=HYPERLINK(""http://x"",""y"")",2026-03-02\n',
+    );
+    expect((fs.statSync(rejects).mode & 0o777).toString(8)).toBe("600");
+    // Fixed and imported again: the comment comes back without the quote that made it safe.
+    fs.writeFileSync(rejects, text.replace(",12,", ",10,"));
+    const again = run(dir, ["import", "responses", "NPS", rejects]);
+    expect(again.code, again.stderr).toBe(0);
+    // Its line and reason columns are left out, without a warning.
+    expect(again.stderr).toBe('imported 1 answer into "NPS"\n');
+    expect(json(dir, ["survey", "results", "NPS"]).comments.map((c: any) => c.comment)).toContain('=HYPERLINK("http://x","y")');
+  });
+
+  it("refuses a rejects file it cannot write, or --rejects without --skip-invalid, before importing anything", () => {
+    const dir = withAda();
+    const file = writeFile(dir, "a.csv", "email,score,date\nada@example.com,9,2026-03-01\nada@example.com,99,2026-03-02\n");
+    const before = sha256(path.join(dir, "crm.db"));
+    const r = run(dir, ["import", "responses", "NPS", file, "--skip-invalid", "--rejects", "/no/such/dir/x.csv"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('crm: cannot write the rejects file "/no/such/dir/x.csv": ENOENT — choose another path with --rejects\n');
+    const alone = run(dir, ["import", "responses", "NPS", file, "--rejects", path.join(dir, "r.csv")]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("--rejects needs --skip-invalid");
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+  });
+
+  const hasProc = fs.existsSync(`/proc/${process.pid}/fd`);
+  /** True once process `pid` has `file` open. */
+  const hasOpen = (pid: number, file: string) => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  };
+
+  it.skipIf(!hasProc)("Ctrl-C rolls the import back: exit 130, one line, nothing imported", async () => {
+    const dir = withAda();
+    const db = path.join(dir, "crm.db");
+    const rows = Array.from({ length: 10_000 }, (_, i) => `ada@example.com,${i % 11},2026-02-${String(1 + (i % 28)).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`);
+    const file = writeFile(dir, "big.csv", ["email,score,date", ...rows].join("\n") + "\n");
+    // The write lock is held here, so the import waits for it with the file open: that is when Ctrl-C comes.
+    const holder = new Database(db);
+    holder.exec("BEGIN IMMEDIATE");
+    const child = spawn(process.execPath, [BIN, "import", "responses", "NPS", file], { env: { ...process.env, CRM_DB: db, ...NOW }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!hasOpen(child.pid!, file)) return;
+        clearInterval(poll);
+        child.kill("SIGINT");
+        resolve();
+      }, 5);
+    });
+    holder.exec("COMMIT");
+    holder.close();
+    expect(await exit).toBe(130);
+    expect(stderr).toBe("crm: interrupted: nothing was imported\n");
+    expect(responses(dir)).toBe(0);
   });
 });
 

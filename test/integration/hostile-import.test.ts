@@ -9,10 +9,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
 import { addContact, resolveContact } from "../../src/core/contacts/contacts.js";
-import { importPurchases } from "../../src/core/import-purchases.js";
-import { importContacts } from "../../src/core/import-contacts.js";
-import { importInteractions } from "../../src/core/import-interactions.js";
-import type { ImportReport } from "../../src/core/import.js";
+import { importPurchases } from "../../src/core/import/purchases.js";
+import { importContacts } from "../../src/core/import/contacts.js";
+import { importInteractions } from "../../src/core/import/interactions.js";
+import type { ImportReport } from "../../src/core/import/engine.js";
 import { CrmError } from "../../src/errors.js";
 import { tempDir } from "../helpers.js";
 

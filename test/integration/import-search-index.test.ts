@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/db/open.js";
-import { importContacts } from "../../src/core/import-contacts.js";
-import { importInteractions } from "../../src/core/import-interactions.js";
+import { importContacts } from "../../src/core/import/contacts.js";
+import { importInteractions } from "../../src/core/import/interactions.js";
 import { search } from "../../src/core/contacts/search.js";
 import { tempDir } from "../helpers.js";
 

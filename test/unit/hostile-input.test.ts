@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { parseAsOf, parseInterval, parseWhen, tryParseInterval } from "../../src/io/dates.js";
 import { formatMinor, parseAmount, parseMoney } from "../../src/io/money.js";
 import { normaliseEmail, normaliseTag, parseFieldPair } from "../../src/core/contacts/contacts.js";
-import { InvalidRow, parseImportDate } from "../../src/core/import.js";
+import { InvalidRow, parseImportDate } from "../../src/core/import/engine.js";
 import { parseVcard, splitVcards } from "../../src/io/vcard.js";
 import { detectDelimiter, headerKey, parseColumnMap } from "../../src/io/csv.js";
 import { CrmError, quote } from "../../src/errors.js";

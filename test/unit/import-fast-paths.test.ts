@@ -1,7 +1,7 @@
 // The fast paths of the imports give exactly what the general parsers give, and leave everything
 // else (impossible dates, years 0–99, too many decimals) to them.
 import { describe, expect, it } from "vitest";
-import { parseImportDate, utcInstant } from "../../src/core/import.js";
+import { parseImportDate, utcInstant } from "../../src/core/import/engine.js";
 import { parseAmount } from "../../src/io/money.js";
 
 describe("utcInstant", () => {

@@ -2,9 +2,8 @@
 // exactly the local date JavaScript gives, in zones with daylight saving (whole and half hours) and
 // transitions around midnight.
 import { afterAll, describe, expect, it } from "vitest";
-import { LocalDays } from "../../src/core/customers/customers.js";
 import { dayNumber } from "../../src/analytics/period.js";
-import { localDate } from "../../src/io/dates.js";
+import { LocalDays, localDate } from "../../src/io/dates.js";
 
 const savedTz = process.env.TZ;
 afterAll(() => {

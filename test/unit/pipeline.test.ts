@@ -2,9 +2,11 @@
 // the board, closing-soon windows, the forecast by period, win rate and cycle time.
 import { describe, expect, it } from "vitest";
 import {
-  averageDaysToWin, closingWithin, daysFromTo, divRoundHalfUp, periodOf, pipelineBoard, pipelineReport, weightedMinor, winRate,
+  averageDaysToWin, closingWithin, periodOf, pipelineBoard, pipelineReport, weightedMinor, winRate,
   type PipelineDeal, type Stage,
 } from "../../src/core/deals/pipeline.js";
+import { divRoundHalfUp } from "../../src/analytics/forecast.js";
+import { daysFromTo } from "../../src/io/dates.js";
 import { STAGE_DEFAULT_PROBABILITIES } from "../../src/core/config/settings.js";
 
 let nextId = 1;

@@ -6,10 +6,10 @@ import {
   removeDeal, stageProbabilities, winDeal, type Deal, type DealChanges, type DealStatus, type MoveResult,
 } from "../../core/deals/deals.js";
 import { addPurchase, getPurchase, listPurchases, purchaseTotals, removePurchase, type Purchase } from "../../core/purchases/purchases.js";
-import { pipelineBoard, daysFromTo, weightedMinor, type StageSummary, type CurrencyTotal } from "../../core/deals/pipeline.js";
+import { pipelineBoard, weightedMinor, type StageSummary, type CurrencyTotal } from "../../core/deals/pipeline.js";
 import { defaultCurrency } from "../../core/config/settings.js";
 import { formatMinor, formatMoney, normaliseCurrency, parseMoney } from "../../io/money.js";
-import { parseWhen, parseInterval, addInterval, localDate, localDateTime } from "../../io/dates.js";
+import { parseWhen, parseInterval, addInterval, daysFromTo, localDate, localDateTime } from "../../io/dates.js";
 import { usageError, quote } from "../../errors.js";
 import { emit } from "../render/sink.js";
 import { printRecords } from "../render/output.js";

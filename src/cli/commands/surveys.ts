@@ -1,23 +1,18 @@
-// Survey commands and `crm import responses`: parse the options, call core, render the result.
-import fs from "node:fs";
+// Survey commands: parse the options, call core, render the result. `crm import responses` is in ./import/.
 import type { Ctx } from "../context.js";
 import {
   createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
   type SurveySummary, type Recipient, type SurveyComment,
 } from "../../core/surveys/surveys.js";
 import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.js";
-import { applyResponsesImport, planResponsesImport } from "../../core/import-responses.js";
 import { resolveContact } from "../../core/contacts/contacts.js";
-import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
-import { CrmError, usageError, quote } from "../../errors.js";
-import { csvLines, writeTo } from "../../io/csv.js";
-import { inTransaction, type Store } from "../../db/open.js";
+import { parseWhen, localDate } from "../../io/dates.js";
+import { quote } from "../../errors.js";
 import { emit } from "../render/sink.js";
 import { printRecords } from "../render/output.js";
 import { toCsv } from "../render/csv.js";
 import { toJson } from "../render/json.js";
 import { plainTable, boxTable, type Column } from "../render/table.js";
-import { neutraliseCsvCell } from "../../io/csv.js";
 import { bar } from "../render/chart.js";
 
 type Opts = Record<string, any>;
@@ -151,66 +146,3 @@ const commentColumns: Column<SurveyComment>[] = [
   { header: "contact", cell: (x) => x.contactName ?? "(erased)" },
   { header: "comment", cell: (x) => x.comment },
 ];
-
-export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: Opts): Promise<void> {
-  const store = ctx.store();
-  resolveSurvey(store, surveyRef!);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file!);
-  } catch (err) {
-    throw usageError(`cannot read ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the file path");
-  }
-  // Checked and written under one write lock: a plan made before it would miss the answers and
-  // contacts another process writes meanwhile (the same file imported twice at once went in twice).
-  inTransaction(store, () => importResponsesLocked(ctx, store, surveyRef!, file!, bytes, opts));
-}
-
-function importResponsesLocked(ctx: Ctx, store: Store, surveyRef: string, file: string, bytes: Uint8Array, opts: Opts): void {
-  const survey = resolveSurvey(store, surveyRef);
-  const plan = planResponsesImport(store, survey, bytes, file, { createContacts: opts.createContacts }, ctx.now);
-  if (plan.ignoredColumns.length) ctx.warn(`ignoring the column${plan.ignoredColumns.length === 1 ? "" : "s"} ${plan.ignoredColumns.map((c) => quote(c)).join(", ")}`);
-  if (plan.datedNow && plan.rows) ctx.warn(`the file has no date column: every answer is dated ${localDateTime(ctx.now)}`);
-  for (const p of plan.problems) ctx.info(`line ${p.line}: ${p.reason}`);
-
-  const bad = plan.problems.length;
-  if (bad && !opts.skipInvalid) {
-    const lines = plan.problems.slice(0, 10).map((p) => p.line).join(", ") + (bad > 10 ? ", ..." : "");
-    throw usageError(
-      `${bad} of ${plan.rows} rows ${bad === 1 ? "is" : "are"} invalid (line${bad === 1 ? "" : "s"} ${lines}); nothing was imported`,
-      "fix the file and import it again, or pass --skip-invalid to import the valid rows",
-    );
-  }
-  const created = plan.newContacts.size;
-  const what = `${plan.answers.length} answer${plan.answers.length === 1 ? "" : "s"} into ${quote(survey.name)}`;
-  const extras = [
-    created ? `${created} new contact${created === 1 ? "" : "s"}` : "",
-    plan.duplicates ? `${plan.duplicates} row${plan.duplicates === 1 ? "" : "s"} already imported, skipped` : "",
-    bad ? `${bad} invalid row${bad === 1 ? "" : "s"} skipped` : "",
-  ].filter(Boolean);
-  const tail = extras.length ? ` (${extras.join("; ")})` : "";
-  if (opts.dryRun) {
-    ctx.info(`dry run: would import ${what}${tail}; nothing was written`);
-    return;
-  }
-  if (bad) writeRejects(ctx, opts.rejects ?? `${file}.rejects.csv`, plan.header, plan.problems);
-  const progress =
-    ctx.io.stderr.isTTY && plan.answers.length >= 20_000
-      ? (done: number, total: number) => ctx.io.stderr.write(`\rimporting ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`)
-      : undefined;
-  applyResponsesImport(store, plan, ctx.now, progress);
-  if (progress) ctx.io.stderr.write("\r\x1b[K");
-  ctx.info(`imported ${what}${tail}`);
-}
-
-function writeRejects(ctx: Ctx, path: string, header: string[], problems: { line: number; reason: string; cells: string[] }[]): void {
-  const text = csvLines([["line", "reason", ...header], ...problems.map((p) => [String(p.line), p.reason, ...p.cells].map(neutraliseCsvCell))]);
-  try {
-    // Beside and renamed into place, owner-only even where an older, more open file stood.
-    writeTo(path, (sink) => sink.write(text));
-  } catch (err) {
-    const why = err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
-    throw usageError(`cannot write the rejects file ${quote(path)}: ${why}`, "choose another path with --rejects");
-  }
-  ctx.warn(`${problems.length} rejected row${problems.length === 1 ? "" : "s"}, with reasons, written to ${path}`);
-}

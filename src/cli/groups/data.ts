@@ -1,60 +1,14 @@
-// Declares the data commands — import, export, backup, restore, forget; their code lives in
-// ../commands/data.ts and loads only when one of them runs.
+// Declares the data commands — export, backup, restore, forget (and, from ../commands/import/, the
+// imports); their code lives in ../commands/data.ts and loads only when one of them runs.
 import type { Command } from "commander";
-import { lazy, collect, commandGroup } from "../action.js";
+import { lazy } from "../action.js";
+import { registerImportCommands } from "../commands/import/declare.js";
 
 const load = () => import("../commands/data.js");
 
-function importFlags(cmd: Command): Command {
-  return cmd
-    .option("--map <pairs>", 'which column fills which field: "Source Column=field,..." (repeatable)', collect)
-    .option("--dry-run", "check every row and report what would happen; write nothing")
-    .option("--skip-invalid", "import the valid rows; put the invalid ones, with the reason, in the --rejects file")
-    .option("--rejects <file>", "where --skip-invalid writes rejected rows (default: <file>.rejects.csv)")
-    .option("--json", "print the summary as JSON on stdout");
-}
-
 export function registerDataCommands(program: Command): void {
-  // `import` is shared with other command groups (survey responses): get it or create it.
-  const importCmd = commandGroup(program, "import", "import data from files (contacts, purchases, interactions, survey responses)");
-
-  importFlags(
-    importCmd
-      .command("purchases <file>")
-      .description("import purchases from a CSV (shop, payment or accounting export); re-importing adds nothing twice")
-      .option("--source <name>", "where the external ids come from, e.g. shopify (default: a source column, else \"import\")")
-      .option("--currency <code>", "currency of rows that name none (default: the configured currency)")
-      .option("--decimal-comma", "amounts use a decimal comma: 1.234,50")
-      .option("--create-contacts", "create contacts for unknown emails or customer ids"),
-  )
-    .addHelpText(
-      "after",
-      `
-Columns (recognised by name, case and punctuation ignored; or name them with --map):
-  email | contact_id | customer_id   the customer (at least one; customer_id is kept on the contact)
-  date      YYYY-MM-DD, YYYYMMDD or ISO 8601 date-time; a bare date means that calendar day
-  amount    12.50, 1,234.50, €12.50 (no negatives)      currency     ISO 4217 code
-  external_id  order/transaction id (else derived from the row)   note   name   source
-Example: crm import purchases orders.csv --source shop --create-contacts --map "Total Paid=amount"`,
-    )
-    .action(lazy(load, "importPurchases"));
-
-  importFlags(
-    importCmd
-      .command("contacts <file>")
-      .description("import contacts from CSV (Google Contacts, Outlook, HubSpot, crm exports, or any with --map) or vCard")
-      .option("--format <format>", "csv|vcf (default: from the file's extension or content)")
-      .option("--on-duplicate <action>", "a contact with the same email exists: skip|update|error", "skip")
-      .option("--source <text>", "where these contacts came from (stored on each new contact)"),
-  ).action(lazy(load, "importContacts", ["table", "csv", "vcf"]));
-
-  importFlags(
-    importCmd
-      .command("interactions <file>")
-      .description("import interactions (calls, emails, meetings...) from a CSV; re-importing adds nothing twice")
-      .option("--source <name>", "where the rows come from (default: a source column, else \"import\")")
-      .option("--create-contacts", "create contacts for unknown emails"),
-  ).action(lazy(load, "importInteractions"));
+  // The import commands have their own home; declared first so `crm --help` lists them where it always has.
+  registerImportCommands(program);
 
   program
     .command("export [what]")

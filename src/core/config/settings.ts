@@ -1,5 +1,6 @@
 // User settings (`crm config`): known keys with their defaults and validation, stored in `settings`.
 import type { Store } from "../../db/open.js";
+import type { SettingRow } from "../../db/rows.js";
 import { usageError, quote } from "../../errors.js";
 import { normaliseCurrency } from "../../io/money.js";
 
@@ -41,7 +42,7 @@ function spec(key: string): SettingSpec {
 
 export function getSetting(store: Store, key: string): string {
   const s = spec(key);
-  const row = store.sqlite.prepare("select value from settings where key = ?").get(key) as { value: string } | undefined;
+  const row = store.sqlite.prepare<[string], Pick<SettingRow, "value">>("select value from settings where key = ?").get(key);
   return row?.value ?? s.default;
 }
 

@@ -2,25 +2,18 @@
 // merging and removing them. Everything returns plain records; nothing here prints.
 // Plain prepared SQL rather than drizzle: `crm contact list` is on the start-up-critical path.
 import { inTransaction, type Store } from "../../db/open.js";
+import type { ContactRow, CountRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { parseInterval, formatInterval } from "../../io/dates.js";
 
-export interface Contact {
-  id: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  title: string | null;
-  note: string | null;
-  cadence: string | null;
-  source: string | null;
+export interface Contact extends ContactRow {
   tags: string[];
   fields: Record<string, string>;
   lastInteractionAt: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
+
+/** A contact as references resolve to it. */
+export type ContactRef = Pick<ContactRow, "id" | "name">;
 
 /** What the user may give when adding or editing; undefined leaves a value alone, null clears it. */
 export interface ContactInput {
@@ -94,10 +87,10 @@ function normalise(input: ContactInput, requireName: boolean): Normalised {
 function tagIds(store: Store, names: string[]): number[] {
   if (names.length === 0) return [];
   const insert = store.sqlite.prepare("insert into tags(name) values (?) on conflict do nothing");
-  const find = store.sqlite.prepare("select id from tags where name = ? collate nocase");
+  const find = store.sqlite.prepare<[string], IdRow>("select id from tags where name = ? collate nocase");
   return names.map((name) => {
     insert.run(name);
-    return (find.get(name) as { id: number }).id;
+    return find.get(name)!.id;
   });
 }
 
@@ -119,9 +112,7 @@ function setFields(store: Store, contactId: number, fields: [string, string][]):
 
 function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
   if (!email) return;
-  const existing = store.sqlite.prepare("select id, name from contacts where email = ? and id is not ?").get(email, exceptId ?? null) as
-    | { id: number; name: string }
-    | undefined;
+  const existing = store.sqlite.prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?").get(email, exceptId ?? null);
   if (existing)
     throw conflict(`a contact with email ${quote(email)} already exists (#${existing.id} ${existing.name})`, "use --allow-duplicate to add it anyway");
 }
@@ -132,11 +123,11 @@ export function addContact(store: Store, input: ContactInput, now: Date, opts: {
   return inTransaction(store, () => {
     if (!opts.allowDuplicate) assertEmailFree(store, n.values.email);
     const row = store.sqlite
-      .prepare(
+      .prepare<Record<string, unknown>, IdRow>(
         `insert into contacts(name, email, phone, company, title, note, cadence, source, created_at, updated_at)
          values (@name, @email, @phone, @company, @title, @note, @cadence, @source, @stamp, @stamp) returning id`,
       )
-      .get({ ...Object.fromEntries(COLUMNS.map((c) => [c, null])), ...n.values, stamp }) as { id: number };
+      .get({ ...Object.fromEntries(COLUMNS.map((c) => [c, null])), ...n.values, stamp })!;
     addTags(store, row.id, n.tags);
     setFields(store, row.id, n.fields);
     return row.id;
@@ -173,6 +164,13 @@ export function removeTags(store: Store, contactId: number, names: string[]): nu
   return removed;
 }
 
+/** Ids of the contacts carrying a tag (case-insensitive); exit 3 when no such tag exists. */
+export function contactIdsWithTag(store: Store, tag: string): number[] {
+  const t = store.sqlite.prepare<[string], IdRow>("select id from tags where name = ? collate nocase").get(tag.trim());
+  if (!t) throw notFound(`no tag ${quote(tag)}`, "see `crm tags` for the tags in use");
+  return store.sqlite.prepare<[number], number>("select contact_id from contact_tags where tag_id = ? order by contact_id").pluck().all(t.id);
+}
+
 export function tagContact(store: Store, contactId: number, names: string[]): void {
   inTransaction(store, () => addTags(store, contactId, names));
 }
@@ -188,11 +186,11 @@ export interface TagCount {
 
 export function listTags(store: Store): TagCount[] {
   return store.sqlite
-    .prepare(
+    .prepare<[], TagCount>(
       `select t.name as tag, count(ct.contact_id) as contacts from tags t
        join contact_tags ct on ct.tag_id = t.id group by t.id order by contacts desc, t.name collate nocase`,
     )
-    .all() as TagCount[];
+    .all();
 }
 
 export type ContactSort = "name" | "created" | "updated" | "last-contact" | "company";
@@ -239,19 +237,20 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
   }
   const limit = q.limit !== undefined ? "limit ?" : "";
   if (q.limit !== undefined) params.push(q.limit);
+  // tags and fields are filled in by attachTagsAndFields.
   const rows = store.sqlite
-    .prepare(
+    .prepare<(string | number)[], Contact>(
       `select c.id, c.name, c.email, c.phone, c.company, c.title, c.note, c.cadence, c.source,
          c.created_at as createdAt, c.updated_at as updatedAt,
          (select max(i.at) from interactions i where i.contact_id = c.id) as lastInteractionAt
        from contacts c
        ${where.length ? "where " + where.join(" and ") : ""} order by ${ORDER[q.sort ?? "name"]} ${limit}`,
     )
-    .all(...params) as Omit<Contact, "tags" | "fields">[];
+    .all(...params);
   return attachTagsAndFields(store, rows);
 }
 
-function attachTagsAndFields(store: Store, rows: Omit<Contact, "tags" | "fields">[]): Contact[] {
+function attachTagsAndFields(store: Store, rows: Contact[]): Contact[] {
   const tagMap = new Map<number, string[]>();
   const fieldMap = new Map<number, Record<string, string>>();
   // One query each for all rows (not one per contact); small lists filter by id, large ones read all.
@@ -259,19 +258,19 @@ function attachTagsAndFields(store: Store, rows: Omit<Contact, "tags" | "fields"
   const byIds = ids.length <= 500;
   const idFilter = byIds ? `where contact_id in (${ids.map(() => "?").join(",") || "null"})` : "";
   const tagRows = store.sqlite
-    .prepare(`select ct.contact_id as id, t.name from contact_tags ct join tags t on t.id = ct.tag_id ${idFilter} order by t.name collate nocase`)
-    .all(...(byIds ? ids : [])) as { id: number; name: string }[];
+    .prepare<number[], { id: number; name: string }>(`select ct.contact_id as id, t.name from contact_tags ct join tags t on t.id = ct.tag_id ${idFilter} order by t.name collate nocase`)
+    .all(...(byIds ? ids : []));
   for (const t of tagRows) (tagMap.get(t.id) ?? tagMap.set(t.id, []).get(t.id)!).push(t.name);
   const fieldRows = store.sqlite
-    .prepare(`select contact_id as id, key, value from contact_fields ${idFilter} order by key`)
-    .all(...(byIds ? ids : [])) as { id: number; key: string; value: string }[];
+    .prepare<number[], { id: number; key: string; value: string }>(`select contact_id as id, key, value from contact_fields ${idFilter} order by key`)
+    .all(...(byIds ? ids : []));
   for (const f of fieldRows) (fieldMap.get(f.id) ?? fieldMap.set(f.id, {}).get(f.id)!)[f.key] = f.value;
   // The rows are fresh objects from the driver: completed in place (a spread per row costs more).
-  for (const r of rows as Contact[]) {
+  for (const r of rows) {
     r.tags = tagMap.get(r.id) ?? [];
     r.fields = fieldMap.get(r.id) ?? {};
   }
-  return rows as Contact[];
+  return rows;
 }
 
 export function getContact(store: Store, id: number): Contact {
@@ -281,34 +280,34 @@ export function getContact(store: Store, id: number): Contact {
 }
 
 /** Resolves a `<ref>`: numeric id, exact email, or a unique case-insensitive name fragment. */
-export function resolveContact(store: Store, ref: string): { id: number; name: string } {
+export function resolveContact(store: Store, ref: string): ContactRef {
   const text = ref.trim();
   if (!text) throw usageError("an empty contact reference", "give an id, an email or part of a name");
   // SQLite's LIKE stops reading a pattern at NUL: "N\0" would match any name ending in "n".
   if (text.includes("\u0000")) throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
   if (/^\d+$/.test(text)) {
-    const row = store.sqlite.prepare("select id, name from contacts where id = ?").get(Number(text)) as { id: number; name: string } | undefined;
+    const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(Number(text));
     if (row) return row;
     throw notFound(`no contact #${text}`, "see `crm contact list`");
   }
   if (text.includes("@")) {
-    const rows = store.sqlite.prepare("select id, name from contacts where email = ? order by id").all(text.toLowerCase()) as { id: number; name: string }[];
+    const rows = store.sqlite.prepare<[string], ContactRef>("select id, name from contacts where email = ? order by id").all(text.toLowerCase());
     if (rows.length === 1) return rows[0]!;
     if (rows.length > 1) throw ambiguous(text, rows);
   }
-  const exact = store.sqlite.prepare("select id, name from contacts where name = ? collate nocase order by id limit 11").all(text) as { id: number; name: string }[];
+  const exact = store.sqlite.prepare<[string], ContactRef>("select id, name from contacts where name = ? collate nocase order by id limit 11").all(text);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw ambiguous(text, exact);
   const like = "%" + text.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
   const rows = store.sqlite
-    .prepare("select id, name from contacts where name like ? escape '\\' order by name collate nocase, id limit 11")
-    .all(like) as { id: number; name: string }[];
+    .prepare<[string], ContactRef>("select id, name from contacts where name like ? escape '\\' order by name collate nocase, id limit 11")
+    .all(like);
   if (rows.length === 1) return rows[0]!;
   if (rows.length > 1) throw ambiguous(text, rows);
   throw notFound(`no contact matches ${quote(text)}`, "use an id, an exact email or part of a name; see `crm contact list --search`");
 }
 
-function ambiguous(ref: string, rows: { id: number; name: string }[]) {
+function ambiguous(ref: string, rows: ContactRef[]) {
   const shown = rows.slice(0, 10).map((r) => `#${r.id} ${r.name}`).join(", ");
   const more = rows.length > 10 ? ", ..." : "";
   return conflict(`${quote(ref)} matches several contacts: ${shown}${more}`, "use the id or the email instead");
@@ -323,7 +322,7 @@ export interface LinkedCounts {
 }
 
 export function linkedCounts(store: Store, id: number): LinkedCounts {
-  const count = (table: string) => (store.sqlite.prepare(`select count(*) n from ${table} where contact_id = ?`).get(id) as { n: number }).n;
+  const count = (table: string) => store.sqlite.prepare<[number], CountRow>(`select count(*) n from ${table} where contact_id = ?`).get(id)!.n;
   return {
     interactions: count("interactions"),
     followups: count("followups"),
@@ -341,6 +340,9 @@ export function removeContact(store: Store, id: number): void {
   });
 }
 
+/** Details the merged contact takes from the other one when it has none. */
+const MERGED = ["email", "phone", "company", "title", "cadence", "source"] as const;
+
 /**
  * Merges `otherId` into `keepId`: every linked record moves to the kept contact, tags and fields are
  * unioned (the kept contact's field value wins on a clash), empty details are filled from the other,
@@ -354,12 +356,15 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
       s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
     s.prepare("insert or ignore into contact_tags(contact_id, tag_id) select ?, tag_id from contact_tags where contact_id = ?").run(keepId, otherId);
     s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(keepId, otherId);
-    const other = s.prepare("select * from contacts where id = ?").get(otherId) as Record<string, string | null>;
-    const keep = s.prepare("select * from contacts where id = ?").get(keepId) as Record<string, string | null>;
+    const details = s.prepare<[number], Pick<ContactRow, (typeof MERGED)[number] | "note" | "createdAt">>(
+      "select email, phone, company, title, cadence, source, note, created_at as createdAt from contacts where id = ?",
+    );
+    const other = details.get(otherId)!;
+    const keep = details.get(keepId)!;
     const fill: Record<string, string | null> = {};
-    for (const col of ["email", "phone", "company", "title", "cadence", "source"]) if (!keep[col] && other[col]) fill[col] = other[col]!;
+    for (const col of MERGED) if (!keep[col] && other[col]) fill[col] = other[col];
     if (other.note) fill.note = keep.note ? `${keep.note}\n${other.note}` : other.note;
-    const created = [keep.created_at!, other.created_at!].sort()[0]!;
+    const created = [keep.createdAt, other.createdAt].sort()[0]!;
     s.prepare(
       `update contacts set email = coalesce(@email, email), phone = coalesce(@phone, phone), company = coalesce(@company, company),
        title = coalesce(@title, title), cadence = coalesce(@cadence, cadence), source = coalesce(@source, source),

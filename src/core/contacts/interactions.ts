@@ -1,19 +1,15 @@
 // Interactions: what happened with a person (a call, an email, a meeting...). Logging one resets the
 // contact's keep-in-touch clock; `issue` interactions stay open until resolved.
 import { inTransaction, type Store } from "../../db/open.js";
+import type { ContactRow, IdRow, InteractionRow } from "../../db/rows.js";
 import { usageError, notFound, conflict } from "../../errors.js";
 
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
 
-export interface Interaction {
-  id: number;
-  contactId: number;
+export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "summary" | "at" | "resolvedAt"> {
   contactName: string;
   type: InteractionType;
-  summary: string;
-  at: string;
-  resolvedAt: string | null;
 }
 
 export function logInteraction(
@@ -25,8 +21,8 @@ export function logInteraction(
   if (!summary) throw usageError("an interaction needs a summary", 'e.g. crm log ada "Called about the proposal"');
   return inTransaction(store, () => {
     const row = store.sqlite
-      .prepare("insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id")
-      .get(input.contactId, input.type, summary, input.at.toISOString(), now.toISOString()) as { id: number };
+      .prepare<[number, string, string, string, string], IdRow>("insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id")
+      .get(input.contactId, input.type, summary, input.at.toISOString(), now.toISOString())!;
     return row.id;
   });
 }
@@ -40,16 +36,29 @@ export function listInteractions(store: Store, q: { contactId?: number; since?: 
   if (q.type) (where.push("i.type = ?"), params.push(q.type));
   const sql = `select i.id, i.contact_id as contactId, c.name as contactName, i.type, i.summary, i.at, i.resolved_at as resolvedAt
     from interactions i join contacts c on c.id = i.contact_id
-    ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit " + Math.floor(q.limit) : ""}`;
-  return store.sqlite.prepare(sql).all(...params) as Interaction[];
+    ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit ?" : ""}`;
+  if (q.limit) params.push(Math.floor(q.limit));
+  return store.sqlite.prepare<(string | number)[], Interaction>(sql).all(...params);
+}
+
+/** `issue` interactions logged up to `now` and not resolved, in no particular order. */
+export function unresolvedIssues(store: Store, now: Date): Pick<Interaction, "id" | "contactId" | "contactName" | "summary" | "at">[] {
+  return store.sqlite
+    .prepare<[string], Pick<Interaction, "id" | "contactId" | "contactName" | "summary" | "at">>(
+      `select i.id, i.contact_id as contactId, c.name as contactName, i.summary, i.at from interactions i
+       join contacts c on c.id = i.contact_id where i.type = 'issue' and i.resolved_at is null and i.at <= ?`,
+    )
+    .all(now.toISOString());
 }
 
 /** Marks an `issue` interaction resolved (so it leaves `crm today`): exit 3 unknown, 2 not an issue, 4 already resolved. */
 export function resolveIssue(store: Store, id: number, now: Date): { id: number; contactName: string; summary: string } {
   return inTransaction(store, () => {
     const row = store.sqlite
-      .prepare("select i.id, i.type, i.summary, i.resolved_at as resolvedAt, c.name as contactName from interactions i join contacts c on c.id = i.contact_id where i.id = ?")
-      .get(id) as { id: number; type: string; summary: string; resolvedAt: string | null; contactName: string } | undefined;
+      .prepare<[number], Pick<InteractionRow, "id" | "type" | "summary" | "resolvedAt"> & { contactName: ContactRow["name"] }>(
+        "select i.id, i.type, i.summary, i.resolved_at as resolvedAt, c.name as contactName from interactions i join contacts c on c.id = i.contact_id where i.id = ?",
+      )
+      .get(id);
     if (!row) throw notFound(`no interaction #${id}`, "see `crm log list --type issue`");
     if (row.type !== "issue") throw usageError(`interaction #${id} is a ${row.type}, not an issue`, "only interactions logged with --type issue can be resolved");
     if (row.resolvedAt) throw conflict(`issue #${id} was already resolved on ${row.resolvedAt.slice(0, 10)}`, "nothing was changed");

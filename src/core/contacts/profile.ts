@@ -1,15 +1,17 @@
 // `crm contact show`: everything held about one person, gathered from every table that links to them.
 import type { Store } from "../../db/open.js";
+import type { DealRow, FollowupRow, ResponseRow, SurveyRow } from "../../db/rows.js";
 import { getContact, type Contact } from "./contacts.js";
 import { listInteractions, type Interaction } from "./interactions.js";
 
 export interface ContactProfile {
   contact: Contact;
   recentInteractions: Interaction[];
-  openFollowups: { id: number; dueAt: string; note: string | null; every: string | null }[];
-  deals: { id: number; title: string; stage: string; amountMinor: number; currency: string; closeOn: string | null }[];
+  openFollowups: Pick<FollowupRow, "id" | "dueAt" | "note" | "every">[];
+  deals: Pick<DealRow, "id" | "title" | "stage" | "amountMinor" | "currency" | "closeOn">[];
+  /** Per currency: how many purchases, their total, the first and the last. */
   purchases: { currency: string; count: number; totalMinor: number; firstAt: string; lastAt: string }[];
-  latestScores: { survey: string; type: string; score: number; comment: string | null; at: string }[];
+  latestScores: (Pick<ResponseRow, "score" | "comment" | "at"> & { survey: SurveyRow["name"]; type: SurveyRow["type"] })[];
   /** Filled by the customer analytics when the person is a customer (RFM segment, P(alive), CLV). */
   analytics?: Record<string, unknown>;
 }
@@ -22,27 +24,27 @@ export function contactProfile(store: Store, id: number, now: Date): ContactProf
     contact,
     recentInteractions: listInteractions(store, { contactId: id, until: now, limit: 10 }),
     openFollowups: s
-      .prepare("select id, due_at as dueAt, note, every from followups where contact_id = ? and status = 'open' order by due_at, id")
-      .all(id) as ContactProfile["openFollowups"],
+      .prepare<[number], ContactProfile["openFollowups"][number]>("select id, due_at as dueAt, note, every from followups where contact_id = ? and status = 'open' order by due_at, id")
+      .all(id),
     deals: s
-      .prepare(
+      .prepare<[number], ContactProfile["deals"][number]>(
         `select id, title, stage, amount_minor as amountMinor, currency, close_on as closeOn from deals where contact_id = ?
          order by case when stage in ('won','lost') then 1 else 0 end, coalesce(close_on, '9999'), id`,
       )
-      .all(id) as ContactProfile["deals"],
+      .all(id),
     purchases: s
-      .prepare(
+      .prepare<[number, string], ContactProfile["purchases"][number]>(
         `select currency, count(*) as count, sum(amount_minor) as totalMinor, min(at) as firstAt, max(at) as lastAt
          from purchases where contact_id = ? and at <= ? group by currency order by currency`,
       )
-      .all(id, until) as ContactProfile["purchases"],
+      .all(id, until),
     latestScores: s
-      .prepare(
+      .prepare<[number, string, string], ContactProfile["latestScores"][number]>(
         `select sv.name as survey, sv.type, r.score, r.comment, r.at from responses r join surveys sv on sv.id = r.survey_id
          where r.contact_id = ? and r.at <= ? and r.id = (select r2.id from responses r2 where r2.survey_id = r.survey_id
            and r2.contact_id = r.contact_id and r2.at <= ? order by r2.at desc, r2.id desc limit 1)
          order by r.at desc`,
       )
-      .all(id, until, until) as ContactProfile["latestScores"],
+      .all(id, until, until),
   };
 }

@@ -28,11 +28,11 @@ export function toFtsQuery(query: string): string {
  */
 export function search(store: Store, query: string, limit = 20, marks: [string, string] = ["[", "]"]): SearchHit[] {
   return store.sqlite
-    .prepare(
+    .prepare<[string, string, string, number], SearchHit>(
       `select s.kind, s.ref_id as id, s.contact_id as contactId, c.name as contactName, s.title,
          snippet(search_index, -1, ?, ?, '…', 12) as snippet, s.rank as rank
        from search_index s left join contacts c on c.id = s.contact_id
        where search_index match ? and s.rank match 'bm25(0, 0, 0, 4.0, 1.0)' order by s.rank limit ?`,
     )
-    .all(marks[0], marks[1], toFtsQuery(query), limit) as SearchHit[];
+    .all(marks[0], marks[1], toFtsQuery(query), limit);
 }

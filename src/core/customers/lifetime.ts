@@ -3,7 +3,7 @@
 import type { Store } from "../../db/open.js";
 import { CrmError, usageError } from "../../errors.js";
 import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, bgnbdConditionalExpectedAt, type BgNbdFit } from "../../analytics/bgnbd.js";
-import { fitGammaGamma, gammaGammaExpectedValue, gammaGammaPopulationMean, type GammaGammaFit } from "../../analytics/gammagamma.js";
+import { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaFit } from "../../analytics/gammagamma.js";
 import { predictiveClv, simpleClv } from "../../analytics/clv.js";
 import { loadCustomers, contactNames, dayNumber, type CustomerData } from "./customers.js";
 import { currencyDigits } from "../../io/money.js";

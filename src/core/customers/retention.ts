@@ -3,8 +3,8 @@
 import type { Store } from "../../db/open.js";
 import { retentionByPeriod, type Purchase } from "../../analytics/retention.js";
 import type { PeriodKind } from "../../analytics/period.js";
-import { localDate } from "../../io/dates.js";
-import { LocalDays, scanPurchaseDays } from "./customers.js";
+import { localDate, LocalDays } from "../../io/dates.js";
+import { scanPurchaseDays } from "./customers.js";
 
 export function retentionReport(store: Store, now: Date, kind: PeriodKind) {
   const purchases: Purchase[] = [];

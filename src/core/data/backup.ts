@@ -26,6 +26,8 @@ export function besideDatabase(dbPath: string, label: string, when: Date): strin
 
 const open = (file: string, readonly = false) => new Database(file, { fileMustExist: true, readonly, nativeBinding: nativeBinding() });
 
+const contactCount = (db: Database.Database) => db.prepare<[], number>("select count(*) from contacts").pluck().get()!;
+
 const removeSidecars = (file: string) => {
   for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
 };
@@ -74,7 +76,7 @@ export async function backupDatabase(store: Store, target: string | undefined, n
   await copyDatabase(store.sqlite, file);
   const check = open(file, true);
   try {
-    const contacts = (check.prepare("select count(*) n from contacts").get() as { n: number }).n;
+    const contacts = contactCount(check);
     return { file, bytes: fs.statSync(file).size, contacts };
   } finally {
     check.close();
@@ -122,7 +124,7 @@ export function stageRestore(dbPath: string, file: string): RestoreCandidate {
       if (blank || version < 1) throw storageError(`${quote(file)} is an empty database, not a crm backup`, "give the path of a backup made by `crm backup`");
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw storageError(`${quote(file)} is damaged (integrity check: ${check})`, "use another backup");
-      const contacts = (db.prepare("select count(*) n from contacts").get() as { n: number }).n;
+      const contacts = contactCount(db);
       db.pragma("wal_checkpoint(TRUNCATE)");
       db.pragma("journal_mode = DELETE");
       return { file: source, version, contacts, staged };
@@ -149,7 +151,7 @@ export function describeCurrent(dbPath: string): { contacts: number } | undefine
   try {
     const db = open(dbPath, true);
     try {
-      return { contacts: (db.prepare("select count(*) n from contacts").get() as { n: number }).n };
+      return { contacts: contactCount(db) };
     } finally {
       db.close();
     }
@@ -215,7 +217,7 @@ export async function restoreDatabase(dbPath: string, candidate: RestoreCandidat
   const store = openStore(dbPath, opts);
   try {
     store.sqlite.pragma("journal_mode = WAL");
-    const contacts = (store.sqlite.prepare("select count(*) n from contacts").get() as { n: number }).n;
+    const contacts = contactCount(store.sqlite);
     return { keptAs, contacts, version: candidate.version };
   } finally {
     store.sqlite.close();

@@ -4,6 +4,8 @@
 import crypto from "node:crypto";
 import type { Store } from "../../db/open.js";
 import { SCHEMA_VERSION } from "../../db/open.js";
+import type { DealStageChangeRow, SettingRow } from "../../db/rows.js";
+import type { Contact } from "../contacts/contacts.js";
 import { formatMinor } from "../../io/money.js";
 import type { VcardInput } from "../../io/vcard.js";
 import type { FollowupEvent } from "../../io/ics.js";
@@ -70,12 +72,20 @@ const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }>
   },
 };
 
-function shape(entity: Entity, row: Row): Row {
-  if (entity === "contacts") {
-    row.tags = JSON.parse((row.tags as string | null) ?? "[]");
-    row.fields = JSON.parse((row.fields as string | null) ?? "{}");
-    return row;
-  }
+/** A contact as exported: the contact's record with its tags and fields. */
+type ContactRecord = Omit<Contact, never>;
+
+/** Contacts, oldest first, optionally only one. Streams from SQLite. */
+function* contactRecords(store: Store, contactId?: number): Generator<ContactRecord> {
+  const q = QUERIES.contacts;
+  const stmt = store.sqlite.prepare<number[], Omit<Contact, "tags" | "fields"> & { tags: string | null; fields: string | null }>(
+    `${q.sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`,
+  );
+  for (const row of contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate())
+    yield { ...row, tags: JSON.parse(row.tags ?? "[]"), fields: JSON.parse(row.fields ?? "{}") };
+}
+
+function shape(entity: Exclude<Entity, "contacts">, row: Row): Row {
   if (entity === "deals" || entity === "purchases") {
     // Amounts as decimal strings in major units, next to their currency.
     const out: Row = {};
@@ -87,32 +97,34 @@ function shape(entity: Entity, row: Row): Row {
 
 /** The records of one entity, oldest first, optionally only one contact's. Streams from SQLite. */
 export function* exportRows(store: Store, entity: Entity, contactId?: number): Generator<Row> {
+  if (entity === "contacts") return yield* contactRecords(store, contactId);
   const q = QUERIES[entity];
   const sql = `${q.sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`;
-  const stmt = store.sqlite.prepare(sql);
-  const rows = (contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate()) as IterableIterator<Row>;
-  for (const row of rows) yield shape(entity, row);
+  const stmt = store.sqlite.prepare<number[], Row>(sql);
+  for (const row of contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate()) yield shape(entity, row);
 }
 
 /** Each deal's stage history, for JSON exports (deal id → changes, oldest first). */
-export function dealStageChanges(store: Store, contactId?: number): Map<number, { fromStage: string | null; toStage: string; at: string }[]> {
-  const map = new Map<number, { fromStage: string | null; toStage: string; at: string }[]>();
+type StageChangeRecord = Pick<DealStageChangeRow, "fromStage" | "toStage" | "at">;
+
+export function dealStageChanges(store: Store, contactId?: number): Map<number, StageChangeRecord[]> {
+  const map = new Map<number, StageChangeRecord[]>();
   const rows = store.sqlite
-    .prepare(
+    .prepare<number[], StageChangeRecord & Pick<DealStageChangeRow, "dealId">>(
       `select sc.deal_id as dealId, sc.from_stage as fromStage, sc.to_stage as toStage, sc.at from deal_stage_changes sc
        ${contactId !== undefined ? "join deals d on d.id = sc.deal_id where d.contact_id = ?" : ""} order by sc.deal_id, sc.at, sc.id`,
     )
-    .all(...(contactId !== undefined ? [contactId] : [])) as { dealId: number; fromStage: string | null; toStage: string; at: string }[];
+    .all(...(contactId !== undefined ? [contactId] : []));
   for (const { dealId, ...change } of rows) (map.get(dealId) ?? map.set(dealId, []).get(dealId)!).push(change);
   return map;
 }
 
 export function surveysRows(store: Store): Row[] {
-  return store.sqlite.prepare("select id, name, type, question, created_at as createdAt from surveys order by id").all() as Row[];
+  return store.sqlite.prepare<[], Row>("select id, name, type, question, created_at as createdAt from surveys order by id").all();
 }
 
 export function settingsObject(store: Store): Record<string, string> {
-  const rows = store.sqlite.prepare("select key, value from settings order by key").all() as { key: string; value: string }[];
+  const rows = store.sqlite.prepare<[], SettingRow>("select key, value from settings order by key").all();
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 
@@ -146,24 +158,21 @@ function contactUid(id: number, createdAt: string): string {
 }
 
 export function* vcardInputs(store: Store, contactId?: number): Generator<VcardInput> {
-  for (const c of exportRows(store, "contacts", contactId))
+  for (const c of contactRecords(store, contactId))
     yield {
-      id: c.id as number, uid: contactUid(c.id as number, c.createdAt as string), name: c.name as string,
-      email: c.email as string | null, phone: c.phone as string | null, company: c.company as string | null,
-      title: c.title as string | null, note: c.note as string | null, cadence: c.cadence as string | null,
-      source: c.source as string | null, tags: c.tags as string[], fields: c.fields as Record<string, string>,
-      updatedAt: c.updatedAt as string,
+      id: c.id, uid: contactUid(c.id, c.createdAt), name: c.name, email: c.email, phone: c.phone, company: c.company,
+      title: c.title, note: c.note, cadence: c.cadence, source: c.source, tags: c.tags, fields: c.fields, updatedAt: c.updatedAt,
     };
 }
 
 /** Open follow-ups with what a calendar entry needs to say. */
 export function openFollowupEvents(store: Store, contactId?: number): FollowupEvent[] {
   return store.sqlite
-    .prepare(
+    .prepare<number[], FollowupEvent>(
       `select f.id, f.due_at as dueAt, f.note, f.every, f.updated_at as updatedAt, c.name as contactName, c.email as contactEmail,
          c.phone as contactPhone, d.title as dealTitle
        from followups f join contacts c on c.id = f.contact_id left join deals d on d.id = f.deal_id
        where f.status = 'open' ${contactId !== undefined ? "and f.contact_id = ?" : ""} order by f.due_at, f.id`,
     )
-    .all(...(contactId !== undefined ? [contactId] : [])) as FollowupEvent[];
+    .all(...(contactId !== undefined ? [contactId] : []));
 }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Store } from "../../db/open.js";
 import { notFound } from "../../errors.js";
-import { linkedCounts, type LinkedCounts } from "../contacts/contacts.js";
+import { linkedCounts, type ContactRef, type LinkedCounts } from "../contacts/contacts.js";
 
 export interface ForgetResult {
   id: number;
@@ -23,7 +23,7 @@ export interface ForgetResult {
 
 export function forgetContact(store: Store, id: number): ForgetResult {
   const s = store.sqlite;
-  const contact = s.prepare("select id, name from contacts where id = ?").get(id) as { id: number; name: string } | undefined;
+  const contact = s.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(id);
   if (!contact) throw notFound(`no contact #${id}`, "see `crm contact list`");
   const counts = linkedCounts(store, id);
   // Deleted pages are overwritten with zeros instead of merely being marked free.
@@ -32,7 +32,7 @@ export function forgetContact(store: Store, id: number): ForgetResult {
     s.transaction(() => {
       s.prepare("update purchases set contact_id = null, note = null, external_ref = null, deal_id = null where contact_id = ?").run(id);
       s.prepare("update responses set contact_id = null, comment = null where contact_id = ?").run(id);
-      const tagIds = s.prepare("select tag_id from contact_tags where contact_id = ?").pluck().all(id) as number[];
+      const tagIds = s.prepare<[number], number>("select tag_id from contact_tags where contact_id = ?").pluck().all(id);
       // Cascades to fields, tag links, interactions, follow-ups, deals and their stage history; the
       // search-index triggers drop their rows.
       s.prepare("delete from contacts where id = ?").run(id);

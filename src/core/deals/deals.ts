@@ -4,40 +4,32 @@
 // reopening or losing a won deal removes that purchase, so winning it again records it afresh.
 import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
+import type { ContactRow, DealRow, DealStageChangeRow, IdRow, SettingRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { localDate, localDateTime, daysBetween } from "../../io/dates.js";
+import { localDate, localDateTime, daysBetween, daysFromTo } from "../../io/dates.js";
 import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
 import { insertPurchase } from "../purchases/purchases.js";
-import { STAGES, OPEN_STAGES, isOpenStage, daysFromTo, type Stage, type PipelineDeal } from "./pipeline.js";
+import { STAGES, OPEN_STAGES, isOpenStage, type Stage, type PipelineDeal } from "./pipeline.js";
 
 export { STAGES, OPEN_STAGES, type Stage };
 
-export interface Deal {
-  id: number;
-  contactId: number;
-  contactName: string;
-  title: string;
-  amountMinor: number;
-  currency: string;
+export interface Deal extends Omit<DealRow, "stage" | "probability"> {
+  contactName: ContactRow["name"];
   stage: Stage;
   /** Effective win probability in percent: the override while open, else the stage's (settings). */
   probability: number;
   /** The deal's own probability, or null when it uses the stage default. Ignored once won or lost. */
-  probabilityOverride: number | null;
-  closeOn: string | null;
-  lostReason: string | null;
-  closedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
+  probabilityOverride: DealRow["probability"];
   /** The purchase recorded when the deal was won. */
   purchaseId: number | null;
 }
 
-export interface StageChange {
-  id: number;
+/** A deal as stored, before its effective probability is worked out. */
+type StoredDeal = Omit<Deal, "probability">;
+
+export interface StageChange extends Pick<DealStageChangeRow, "id" | "at"> {
   fromStage: Stage | null;
   toStage: Stage;
-  at: string;
 }
 
 export type DealStatus = "open" | "won" | "lost";
@@ -66,7 +58,7 @@ export function parseDealId(value: string): number {
 /** Win probability per stage from the settings (`probability.<stage>`), with the product defaults. */
 export function stageProbabilities(store: Store): Record<Stage, number> {
   const probs: Record<Stage, number> = { ...STAGE_DEFAULT_PROBABILITIES };
-  const rows = store.sqlite.prepare("select key, value from settings where key like 'probability.%'").all() as { key: string; value: string }[];
+  const rows = store.sqlite.prepare<[], SettingRow>("select key, value from settings where key like 'probability.%'").all();
   for (const r of rows) {
     const stage = r.key.slice("probability.".length);
     if ((STAGES as readonly string[]).includes(stage)) probs[stage as Stage] = Number(r.value);
@@ -85,7 +77,7 @@ const SELECT = `select d.id, d.contact_id as contactId, c.name as contactName, d
 
 const STAGE_ORDER = `case d.stage ${STAGES.map((s, i) => `when '${s}' then ${i}`).join(" ")} end`;
 
-function withProbability(rows: Omit<Deal, "probability">[], probs: Record<Stage, number>): Deal[] {
+function withProbability(rows: StoredDeal[], probs: Record<Stage, number>): Deal[] {
   return rows.map((r) => {
     const { purchaseId, ...rest } = r;
     return { ...rest, probability: effectiveProbability(r.stage, r.probabilityOverride, probs), purchaseId };
@@ -107,13 +99,13 @@ export function listDeals(store: Store, q: DealQuery = {}): Deal[] {
   else if (q.status) (where.push("d.stage = ?"), params.push(q.status));
   if (q.contactId !== undefined) (where.push("d.contact_id = ?"), params.push(q.contactId));
   const rows = store.sqlite
-    .prepare(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by ${STAGE_ORDER}, coalesce(d.close_on, '9999-12-31'), d.id`)
-    .all(...params) as Omit<Deal, "probability">[];
+    .prepare<(string | number)[], StoredDeal>(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by ${STAGE_ORDER}, coalesce(d.close_on, '9999-12-31'), d.id`)
+    .all(...params);
   return withProbability(rows, stageProbabilities(store));
 }
 
 export function getDeal(store: Store, id: number): Deal {
-  const row = store.sqlite.prepare(`${SELECT} where d.id = ?`).get(id) as Omit<Deal, "probability"> | undefined;
+  const row = store.sqlite.prepare<[number], StoredDeal>(`${SELECT} where d.id = ?`).get(id);
   if (!row) throw notFound(`no deal #${id}`, "see `crm deal list`");
   return withProbability([row], stageProbabilities(store))[0]!;
 }
@@ -121,8 +113,8 @@ export function getDeal(store: Store, id: number): Deal {
 /** The deal's stage changes, oldest first (the first one is its creation). */
 export function dealHistory(store: Store, id: number): StageChange[] {
   return store.sqlite
-    .prepare("select id, from_stage as fromStage, to_stage as toStage, at from deal_stage_changes where deal_id = ? order by at, id")
-    .all(id) as StageChange[];
+    .prepare<[number], StageChange>("select id, from_stage as fromStage, to_stage as toStage, at from deal_stage_changes where deal_id = ? order by at, id")
+    .all(id);
 }
 
 function cleanTitle(title: string): string {
@@ -160,14 +152,14 @@ export function addDeal(store: Store, input: NewDeal, now: Date): { id: number; 
   return inTransaction(store, () => {
     const closed = !isOpenStage(stage);
     const { id } = store.sqlite
-      .prepare(
+      .prepare<unknown[], IdRow>(
         `insert into deals(contact_id, title, amount_minor, currency, stage, probability, close_on, lost_reason, closed_at, created_at, updated_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
       )
       .get(
         input.contactId, title, amountMinor, input.currency, stage, input.probability ?? null, input.closeOn ?? null,
         stage === "lost" ? (input.lostReason?.trim() || null) : null, closed ? at : null, at, now.toISOString(),
-      ) as { id: number };
+      )!;
     store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, null, ?, ?)").run(id, stage, at);
     const purchaseId =
       stage === "won" && amountMinor > 0 ? recordWinPurchase(store, { id, contactId: input.contactId, title, amountMinor, currency: input.currency }, new Date(at), now) : null;
@@ -219,7 +211,7 @@ function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts:
     throw conflict(`deal #${id} is already in ${to}`, `see crm deal show ${id}`);
   }
   const at = (opts.at ?? now).toISOString();
-  const last = store.sqlite.prepare("select max(at) as at from deal_stage_changes where deal_id = ?").get(id) as { at: string | null };
+  const last = store.sqlite.prepare<[number], { at: DealStageChangeRow["at"] | null }>("select max(at) as at from deal_stage_changes where deal_id = ?").get(id)!;
   if (last.at && at < last.at)
     throw usageError(
       `the date ${quote(localDateTime(new Date(at)))} is before deal #${id}'s last stage change (${localDateTime(new Date(last.at))})`,
@@ -227,7 +219,7 @@ function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts:
     );
   let removedPurchaseId: number | null = null;
   if (deal.stage === "won") {
-    const removed = store.sqlite.prepare("delete from purchases where deal_id = ? returning id").get(id) as { id: number } | undefined;
+    const removed = store.sqlite.prepare<[number], IdRow>("delete from purchases where deal_id = ? returning id").get(id);
     removedPurchaseId = removed?.id ?? null;
   }
   store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, ?, ?, ?)").run(id, deal.stage, to, at);
@@ -309,7 +301,11 @@ export function dealsAsOf(store: Store, now: Date): DealAsOf[] {
   const probs = stageProbabilities(store);
   const iso = now.toISOString();
   const rows = store.sqlite
-    .prepare(
+    .prepare<{ now: string }, Pick<DealAsOf, "id" | "title" | "contactId" | "contactName" | "stage" | "amountMinor" | "currency" | "closeOn" | "lastActivityAt"> & {
+      override: DealRow["probability"];
+      createdAt: DealRow["createdAt"];
+      stageAt: DealStageChangeRow["at"] | null;
+    }>(
       `with last as (
          select deal_id, to_stage, at, row_number() over (partition by deal_id order by at desc, id desc) as rn
          from deal_stage_changes where at <= @now
@@ -323,10 +319,7 @@ export function dealsAsOf(store: Store, now: Date): DealAsOf[] {
        where d.created_at <= @now
        order by d.id`,
     )
-    .all({ now: iso }) as {
-    id: number; title: string; contactId: number; contactName: string; stage: Stage; amountMinor: number; currency: string;
-    override: number | null; closeOn: string | null; createdAt: string; stageAt: string | null; lastActivityAt: string;
-  }[];
+    .all({ now: iso });
   return rows.map(({ override, createdAt, stageAt, ...r }) => ({
     ...r,
     probability: effectiveProbability(r.stage, override, probs),

@@ -1,12 +1,14 @@
-// Pipeline maths, pure: the stages, weighted amounts, the board, the forecast by expected close month,
-// win rate and cycle time. Plain arrays in, plain records out — no database, no clock, no printing.
-// Money stays in integer minor units; the weighted sum Σ amount × probability is kept exact (BigInt)
-// and divided by 100 once, rounding half up, so per-deal rounding never adds up to a visible error.
+// The pipeline, pure: the stages, the board of `crm pipeline` and the report of `crm report pipeline`
+// (grouped by period and currency). Plain arrays in, plain records out — no database, no clock, no
+// printing. The figures themselves — the weighted sum Σ amount × probability kept exact (BigInt) and
+// divided by 100 once, rounding half up; win rate; days to win — come from src/analytics/forecast.ts.
+import { averageCycleDays, weightedForecast, winRatePercent } from "../../analytics/forecast.js";
+import { periodKey } from "../../analytics/period.js";
+import { daysFromTo } from "../../io/dates.js";
 
 export const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"] as const;
 export type Stage = (typeof STAGES)[number];
 export const OPEN_STAGES = ["lead", "qualified", "proposal", "negotiation"] as const satisfies readonly Stage[];
-export const CLOSED_STAGES = ["won", "lost"] as const satisfies readonly Stage[];
 
 export const isOpenStage = (stage: string): boolean => (OPEN_STAGES as readonly string[]).includes(stage);
 
@@ -29,32 +31,15 @@ export interface PipelineDeal {
   closedOn: string | null;
 }
 
-/** n / d rounded half away from zero, in exact integer arithmetic. */
-export function divRoundHalfUp(n: bigint, d: bigint): bigint {
-  if (d <= 0n) throw new RangeError("divisor must be positive");
-  const negative = n < 0n;
-  const abs = negative ? -n : n;
-  const q = (abs * 2n + d) / (2n * d);
-  return negative ? -q : q;
-}
-
 /** Σ amount × probability / 100 in minor units, rounded half up once at the end. */
 export function weightedMinor(deals: readonly { amountMinor: number; probability: number }[]): number {
-  let sum = 0n;
-  for (const d of deals) sum += BigInt(d.amountMinor) * BigInt(d.probability);
-  return Number(divRoundHalfUp(sum, 100n));
+  return weightedForecast(deals.map((d) => ({ amountMinor: d.amountMinor, probability: d.probability, status: "open" as const }))).totalWeightedMinor;
 }
 
 export function totalMinor(deals: readonly { amountMinor: number }[]): number {
   let sum = 0n;
   for (const d of deals) sum += BigInt(d.amountMinor);
   return Number(sum);
-}
-
-/** Whole calendar days from local date `a` to local date `b` ("YYYY-MM-DD"); positive when b is later. */
-export function daysFromTo(a: string, b: string): number {
-  const utc = (s: string) => Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10)));
-  return Math.round((utc(b) - utc(a)) / 86_400_000);
 }
 
 const currencies = (deals: readonly PipelineDeal[], fallback: string) => {
@@ -128,23 +113,19 @@ export type PeriodUnit = "month" | "quarter";
 export const PERIOD_UNITS: readonly PeriodUnit[] = ["month", "quarter"];
 
 /** "2026-03" (month) or "2026-Q1" (quarter) of a local date. */
-export function periodOf(date: string, by: PeriodUnit): string {
-  if (by === "month") return date.slice(0, 7);
-  return `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
-}
+export const periodOf = (date: string, by: PeriodUnit): string => periodKey(date, by);
+
+const oneDecimal = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 /** won / (won + lost) in percent with one decimal; null when nothing is closed. */
-export function winRate(won: number, lost: number): number | null {
-  const closed = won + lost;
-  return closed ? Math.round((won / closed) * 1000) / 10 : null;
-}
+export const winRate = (won: number, lost: number): number | null => oneDecimal(winRatePercent(won, lost));
 
 /** Mean calendar days from opening to winning, one decimal; null when nothing was won. */
 export function averageDaysToWin(deals: readonly PipelineDeal[]): number | null {
-  const won = deals.filter((d) => d.stage === "won" && d.closedOn !== null);
-  if (!won.length) return null;
-  const days = won.reduce((sum, d) => sum + daysFromTo(d.createdOn, d.closedOn!), 0);
-  return Math.round((days / won.length) * 10) / 10;
+  const cycle = averageCycleDays(
+    deals.map((d) => ({ amountMinor: d.amountMinor, probability: d.probability, status: d.stage === "won" ? "won" : isOpenStage(d.stage) ? "open" : "lost", createdAt: d.createdOn, closedAt: d.closedOn })),
+  );
+  return oneDecimal(cycle.averageDays);
 }
 
 export interface ForecastRow {

@@ -1,6 +1,7 @@
 // `crm demo`, sales: two years of purchases (repeat buyers, one-offs, lapsed customers, big spenders) and
 // deals in every stage of the pipeline with their stage history; won deals carry their purchase.
 import type { Store } from "../../db/open.js";
+import type { ContactRow, IdRow } from "../../db/rows.js";
 import { localDate } from "../../io/dates.js";
 import { recordWinPurchase } from "../deals/deals.js";
 import { OPEN_STAGES, isOpenStage, type Stage } from "../deals/pipeline.js";
@@ -59,7 +60,7 @@ function seedDealRecords(store: Store, rnd: DemoRandom, now: Date, contacts: { i
     ...Array<Stage>(8).fill("lead"), ...Array<Stage>(7).fill("qualified"), ...Array<Stage>(7).fill("proposal"),
     ...Array<Stage>(6).fill("negotiation"), ...Array<Stage>(12).fill("won"), ...Array<Stage>(8).fill("lost"),
   ];
-  const insertDeal = store.sqlite.prepare(
+  const insertDeal = store.sqlite.prepare<unknown[], IdRow>(
     `insert into deals(contact_id, title, amount_minor, currency, stage, probability, close_on, lost_reason, closed_at, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   );
@@ -89,7 +90,7 @@ function seedDealRecords(store: Store, rnd: DemoRandom, now: Date, contacts: { i
       contact.id, title, amount, currency, final, open && rnd.chance(0.15) ? rnd.int(5, 19) * 5 : null, closeOn,
       final === "lost" ? rnd.pick(LOST_REASONS) : null, open ? null : lastAt.toISOString(),
       new Date(created).toISOString(), lastAt.toISOString(),
-    ) as { id: number };
+    )!;
     path.forEach((stage, k) => insertChange.run(id, k === 0 ? null : path[k - 1], stage, new Date(moments[k]!).toISOString()));
     if (final === "won") recordWinPurchase(store, { id, contactId: contact.id, title, amountMinor: amount, currency }, lastAt, lastAt);
   });
@@ -97,7 +98,7 @@ function seedDealRecords(store: Store, rnd: DemoRandom, now: Date, contacts: { i
 
 /** `crm demo`: two years of purchases for a good share of the contacts, and deals in every stage. */
 export const seedDeals: Seeder = (store, rnd, now, contactIds) => {
-  const all = store.sqlite.prepare("select id, created_at as createdAt from contacts order by id").all() as { id: number; createdAt: string }[];
+  const all = store.sqlite.prepare<[], Pick<ContactRow, "id" | "createdAt">>("select id, created_at as createdAt from contacts order by id").all();
   const wanted = new Set(contactIds);
   const contacts = all.filter((c) => wanted.has(c.id)).map((c) => ({ id: c.id, createdAt: Date.parse(c.createdAt) }));
   if (!contacts.length) return;

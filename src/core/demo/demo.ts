@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { openStore, inTransaction, type OpenOptions, type Store } from "../../db/open.js";
+import type { IdRow } from "../../db/rows.js";
 import { usageError, quote } from "../../errors.js";
 import { demoRandom, type DemoRandom, type Seeder } from "./random.js";
 import { seedDeals } from "./deals.js";
@@ -32,15 +33,15 @@ const slug = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").t
 /** People, tags and interactions: the foundation every other part of the demo links to. */
 export function seedContacts(store: Store, rnd: DemoRandom, now: Date, count = 300): number[] {
   const ids: number[] = [];
-  const insert = store.sqlite.prepare(
+  const insert = store.sqlite.prepare<unknown[], IdRow>(
     `insert into contacts(name, email, phone, company, title, note, cadence, source, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   );
-  const tagId = store.sqlite.prepare("insert into tags(name) values (?) on conflict do update set name = name returning id");
+  const tagId = store.sqlite.prepare<[string], IdRow>("insert into tags(name) values (?) on conflict do update set name = name returning id");
   const link = store.sqlite.prepare("insert or ignore into contact_tags(contact_id, tag_id) values (?, ?)");
   const field = store.sqlite.prepare("insert or ignore into contact_fields(contact_id, key, value) values (?, ?, ?)");
   const interaction = store.sqlite.prepare("insert into interactions(contact_id, type, summary, at, resolved_at, created_at) values (?, ?, ?, ?, ?, ?)");
-  const tagIds = Object.fromEntries(TAGS.map((t) => [t, (tagId.get(t) as { id: number }).id]));
+  const tagIds = Object.fromEntries(TAGS.map((t) => [t, tagId.get(t)!.id]));
   const day = 86_400_000;
   for (let i = 0; i < count; i++) {
     const first = FIRST[i % FIRST.length]!;
@@ -54,7 +55,7 @@ export function seedContacts(store: Store, rnd: DemoRandom, now: Date, count = 3
       name, email, rnd.chance(0.7) ? `+44 20 7946 ${String(rnd.int(0, 9999)).padStart(4, "0")}` : null, company,
       company ? rnd.pick(TITLES) : null, rnd.chance(0.2) ? "Met at the spring trade fair" : null, cadence,
       rnd.pick(["website", "referral", "trade fair", "newsletter", null]), created.toISOString(), created.toISOString(),
-    ) as { id: number };
+    )!;
     ids.push(id);
     const tagCount = rnd.int(0, 2);
     for (let t = 0; t < tagCount; t++) link.run(id, tagIds[rnd.pick(TAGS)]);
@@ -99,7 +100,7 @@ export function createDemo(file: string, realDbPath: string, now: Date, open: Op
     });
     const counts: Record<string, number> = {};
     for (const table of ["contacts", "interactions", "followups", "deals", "purchases", "responses"])
-      counts[table] = (store.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+      counts[table] = store.sqlite.prepare<[], number>(`select count(*) from ${table}`).pluck().get()!;
     return { path: file, counts };
   } finally {
     store.sqlite.close();
@@ -111,7 +112,7 @@ function isDemo(file: string, open: OpenOptions): boolean {
   try {
     const store = openStore(file, open);
     try {
-      return (store.sqlite.prepare("select value from settings where key = 'demo'").get() as { value: string } | undefined)?.value === "true";
+      return store.sqlite.prepare<[], string>("select value from settings where key = 'demo'").pluck().get() === "true";
     } finally {
       store.sqlite.close();
     }

@@ -1,6 +1,7 @@
 // `crm demo`, follow-ups: follow-ups in every state, keep-in-touch contacts that are due, open issues.
 import type { Store } from "../../db/open.js";
-import { addInterval, localDate, tryParseInterval } from "../../io/dates.js";
+import type { ContactRow, DealRow, IdRow } from "../../db/rows.js";
+import { addInterval, localDate, startOfDay, tryParseInterval } from "../../io/dates.js";
 import type { FollowupStatus } from "../followups/followups.js";
 import type { DemoRandom } from "./random.js";
 
@@ -25,16 +26,15 @@ const DEMO_NOTES = [
 export function seedFollowups(store: Store, rnd: DemoRandom, now: Date, contactIds: number[]): void {
   if (!contactIds.length) return;
   const day = 86_400_000;
-  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const today = startOfDay(now);
   const dayOffset = (n: number) => localDate(addInterval(today, { count: Math.abs(n), unit: "day" }, n < 0 ? -1 : 1));
   const insert = store.sqlite.prepare(
     `insert into followups(contact_id, deal_id, due_at, note, every, status, done_at, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const deals = store.sqlite.prepare("select id, contact_id as contactId from deals where stage not in ('won', 'lost') order by id limit 3").all() as {
-    id: number;
-    contactId: number;
-  }[];
+  const deals = store.sqlite
+    .prepare<[], Pick<DealRow, "id" | "contactId">>("select id, contact_id as contactId from deals where stage not in ('won', 'lost') order by id limit 3")
+    .all();
   const someone = () => rnd.pick(contactIds);
   const ago = (days: number) => new Date(now.getTime() - days * day).toISOString();
   const add = (o: { contactId?: number; dealId?: number | null; dueAt: string; every?: string; status?: FollowupStatus; doneAt?: string; created: string; updated?: string }) =>
@@ -59,19 +59,17 @@ export function seedFollowups(store: Store, rnd: DemoRandom, now: Date, contactI
   // months overdue. A solo business keeps up with most: clear the cadence of the long-forgotten, then
   // make a handful due by a few days to a few weeks (last contact 5–9 weeks ago, a 30-day cadence).
   const lastContact = `coalesce((select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?), c.created_at)`;
-  const cadenced = store.sqlite.prepare(`select c.id, c.cadence, ${lastContact} as last from contacts c where c.cadence is not null`).all(now.toISOString()) as {
-    id: number;
-    cadence: string;
-    last: string;
-  }[];
+  const cadenced = store.sqlite
+    .prepare<[string], Pick<ContactRow, "id"> & { cadence: string; last: string }>(`select c.id, c.cadence, ${lastContact} as last from contacts c where c.cadence is not null`)
+    .all(now.toISOString());
   const setCadence = store.sqlite.prepare("update contacts set cadence = ? where id = ?");
   for (const c of cadenced) {
     const every = tryParseInterval(c.cadence);
     if (every && localDate(addInterval(new Date(c.last), every)) < localDate(now)) setCadence.run(null, c.id);
   }
   const candidates = store.sqlite
-    .prepare(`select c.id from contacts c where c.cadence is null and ${lastContact} between ? and ? order by c.id`)
-    .all(now.toISOString(), ago(63), ago(35)) as { id: number }[];
+    .prepare<[string, string, string], IdRow>(`select c.id from contacts c where c.cadence is null and ${lastContact} between ? and ? order by c.id`)
+    .all(now.toISOString(), ago(63), ago(35));
   for (let i = 0; i < 5 && candidates.length; i++) setCadence.run(rnd.pick(["30d", "1m"]), candidates.splice(rnd.int(0, candidates.length - 1), 1)[0]!.id);
 
   // Issues: most get resolved within a few days; leave the recent ones open, as a real inbox would.

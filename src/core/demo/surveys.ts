@@ -1,5 +1,7 @@
 // `crm demo`, surveys: a relationship NPS survey improving over 18 months, and a support CSAT survey.
+import { addMonths, startOfMonth } from "../../io/dates.js";
 import { DEFAULT_QUESTIONS } from "../surveys/surveys.js";
+import type { ContactRow, IdRow } from "../../db/rows.js";
 import type { DemoRandom, Seeder } from "./random.js";
 
 const NPS_COMMENTS = {
@@ -18,17 +20,17 @@ export const seedSurveys: Seeder = (store, rnd, now, contactIds) => {
   if (!contactIds.length) return;
   const s = store.sqlite;
   const months = 18;
-  const start = new Date(now.getFullYear(), now.getMonth() - months + 1, 1);
-  const insertSurvey = s.prepare("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
-  const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
-  const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString()) as { id: number }).id;
+  const start = addMonths(startOfMonth(now), 1 - months);
+  const insertSurvey = s.prepare<[string, string, string, string], IdRow>("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
+  const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString())!).id;
+  const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString())!).id;
   const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
   const created = new Map(
-    (s.prepare("select id, created_at as createdAt from contacts").all() as { id: number; createdAt: string }[]).map((c) => [c.id, c.createdAt]),
+    s.prepare<[], Pick<ContactRow, "id" | "createdAt">>("select id, created_at as createdAt from contacts").all().map((c) => [c.id, c.createdAt]),
   );
   const answerAt = (month: number, rndDay: DemoRandom) => {
-    const monthStart = new Date(start.getFullYear(), start.getMonth() + month, 1);
-    const monthEnd = Math.min(new Date(start.getFullYear(), start.getMonth() + month + 1, 1).getTime(), now.getTime());
+    const monthStart = addMonths(start, month);
+    const monthEnd = Math.min(addMonths(start, month + 1).getTime(), now.getTime());
     return new Date(monthStart.getTime() + rndDay.next() * (monthEnd - monthStart.getTime()));
   };
   const respondent = (at: Date) => {

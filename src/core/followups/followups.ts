@@ -4,26 +4,19 @@
 // Due dates are stored the way they were given: a local "YYYY-MM-DD" for a day, an ISO UTC instant
 // when a time of day was given. A day is due from its start and overdue once it has passed.
 import { inTransaction, type Store } from "../../db/open.js";
+import type { ContactRow, DealRow, FollowupRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { addInterval, daysBetween, formatInterval, fromStored, localDate, localDateTime, tryParseInterval, type Interval, type When } from "../../io/dates.js";
+import { contactIdsWithTag } from "../contacts/contacts.js";
+import { addInterval, daysBetween, endOfDay, formatInterval, fromStored, localDate, localDateTime, tryParseInterval, type Interval, type When } from "../../io/dates.js";
 
 export type FollowupStatus = "open" | "done";
 
-export interface Followup {
-  id: number;
-  contactId: number;
-  contactName: string;
-  contactEmail: string | null;
-  dealId: number | null;
-  dealTitle: string | null;
-  /** As stored: "YYYY-MM-DD" (a day) or an ISO UTC instant (a time of day was given). */
-  dueAt: string;
-  note: string | null;
-  every: string | null;
+/** A follow-up row; dueAt is as stored: "YYYY-MM-DD" (a day) or an ISO UTC instant (a time of day was given). */
+export interface Followup extends Omit<FollowupRow, "status"> {
+  contactName: ContactRow["name"];
+  contactEmail: ContactRow["email"];
+  dealTitle: DealRow["title"] | null;
   status: FollowupStatus;
-  doneAt: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -111,20 +104,19 @@ function prepare(input: FollowupInput): Prepared {
 
 /** The contact a deal belongs to; exit 3 when there is no such deal. */
 export function dealContact(store: Store, dealId: number): { contactId: number; title: string } {
-  const deal = store.sqlite.prepare("select contact_id as contactId, title from deals where id = ?").get(dealId) as
-    | { contactId: number; title: string }
-    | undefined;
+  const deal = store.sqlite.prepare<[number], Pick<DealRow, "contactId" | "title">>("select contact_id as contactId, title from deals where id = ?").get(dealId);
   if (!deal) throw notFound(`no deal #${dealId}`, "see `crm deal list`");
   return deal;
 }
 
+const INSERT = `insert into followups(contact_id, deal_id, due_at, note, every, status, created_at, updated_at)
+  values (?, ?, ?, ?, ?, 'open', ?, ?) returning id`;
+type InsertParams = [contactId: number, dealId: number | null, dueAt: string, note: string | null, every: string | null, createdAt: string, updatedAt: string];
+
 function insertAll(store: Store, contactIds: number[], p: Prepared, now: Date): number[] {
   const stamp = now.toISOString();
-  const insert = store.sqlite.prepare(
-    `insert into followups(contact_id, deal_id, due_at, note, every, status, created_at, updated_at)
-     values (?, ?, ?, ?, ?, 'open', ?, ?) returning id`,
-  );
-  return contactIds.map((contactId) => (insert.get(contactId, p.dealId, p.dueAt, p.note, p.every, stamp, stamp) as { id: number }).id);
+  const insert = store.sqlite.prepare<InsertParams, IdRow>(INSERT);
+  return contactIds.map((contactId) => insert.get(contactId, p.dealId, p.dueAt, p.note, p.every, stamp, stamp)!.id);
 }
 
 /** One follow-up for one contact. A linked deal must exist (exit 3) and be that contact's (exit 2). */
@@ -143,13 +135,6 @@ export function addFollowup(store: Store, contactId: number, input: FollowupInpu
 
 /** Who a campaign goes to: everyone with a tag (resolved inside the transaction), or a list of contacts. */
 export type Audience = { tag: string } | { contactIds: number[] };
-
-/** Ids of the contacts carrying a tag (case-insensitive); exit 3 when no such tag exists. */
-export function contactIdsWithTag(store: Store, tag: string): number[] {
-  const t = store.sqlite.prepare("select id from tags where name = ? collate nocase").get(tag.trim()) as { id: number } | undefined;
-  if (!t) throw notFound(`no tag ${quote(tag)}`, "see `crm tags` for the tags in use");
-  return (store.sqlite.prepare("select contact_id as id from contact_tags where tag_id = ? order by contact_id").all(t.id) as { id: number }[]).map((r) => r.id);
-}
 
 /** A small campaign: the same follow-up for every contact of a tag or a given list, all or none. */
 export function addFollowupsForMany(store: Store, audience: Audience, input: FollowupInput, now: Date): number[] {
@@ -187,7 +172,6 @@ export interface FollowupQuery {
   limit?: number;
 }
 
-const endOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59, 999);
 
 export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): Followup[] {
   const where: string[] = [];
@@ -205,7 +189,7 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
   // instant of that day, and a local day is at most a day away from its UTC date. The exact rule follows.
   if (due === "overdue") (where.push("f.due_at <= ?"), params.push(now.toISOString()));
   if (dueBy) (where.push("f.due_at < ?"), params.push(localDate(addInterval(dueBy, { count: 2, unit: "day" }))));
-  const rows = store.sqlite.prepare(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""}`).all(...params) as Followup[];
+  const rows = store.sqlite.prepare<(string | number)[], Followup>(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""}`).all(...params);
   const kept = rows
     .filter((f) => (due !== "overdue" || isOverdue(f.dueAt, now)) && (!dueBy || isDueBy(f.dueAt, dueBy)))
     .sort(byDue);
@@ -213,7 +197,7 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
 }
 
 export function getFollowup(store: Store, id: number): Followup {
-  const row = store.sqlite.prepare(`${SELECT} where f.id = ?`).get(id) as Followup | undefined;
+  const row = store.sqlite.prepare<[number], Followup>(`${SELECT} where f.id = ?`).get(id);
   if (!row) throw notFound(`no follow-up #${id}`, "see `crm followup list --status all`");
   return row;
 }
@@ -252,17 +236,14 @@ export function completeFollowups(store: Store, ids: number[], now: Date): Compl
     const done = rows.find((f) => f.status === "done");
     if (done) throw conflict(`follow-up #${done.id} is already done (on ${localDate(new Date(done.doneAt ?? done.updatedAt))})`, "nothing was changed; leave it out");
     const markDone = store.sqlite.prepare("update followups set status = 'done', done_at = ?, updated_at = ? where id = ?");
-    const insert = store.sqlite.prepare(
-      `insert into followups(contact_id, deal_id, due_at, note, every, status, created_at, updated_at)
-       values (?, ?, ?, ?, ?, 'open', ?, ?) returning id`,
-    );
+    const insert = store.sqlite.prepare<InsertParams, IdRow>(INSERT);
     return rows.map((f) => {
       markDone.run(stamp, stamp, f.id);
       const result: Completed = { id: f.id, contactName: f.contactName };
       const every = f.every ? tryParseInterval(f.every) : undefined;
       if (every) {
         const dueAt = nextDue(f.dueAt, every, now);
-        const { id } = insert.get(f.contactId, f.dealId, dueAt, f.note, f.every, stamp, stamp) as { id: number };
+        const { id } = insert.get(f.contactId, f.dealId, dueAt, f.note, f.every, stamp, stamp)!;
         result.next = { id, dueAt };
       }
       return result;
@@ -297,9 +278,9 @@ export function removeFollowups(store: Store, ids: number[]): Followup[] {
 // Keep-in-touch and reminders
 
 export interface KeepInTouchDue {
-  contactId: number;
-  contactName: string;
-  contactEmail: string | null;
+  contactId: ContactRow["id"];
+  contactName: ContactRow["name"];
+  contactEmail: ContactRow["email"];
   cadence: string;
   /** The last interaction up to now; null when they were never contacted. */
   lastContactAt: string | null;
@@ -314,12 +295,12 @@ export interface KeepInTouchDue {
  */
 export function keepInTouchDue(store: Store, now: Date, horizon: Date = now): KeepInTouchDue[] {
   const rows = store.sqlite
-    .prepare(
+    .prepare<[string], Omit<KeepInTouchDue, "dueAt"> & Pick<ContactRow, "createdAt">>(
       `select c.id as contactId, c.name as contactName, c.email as contactEmail, c.cadence, c.created_at as createdAt,
          (select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?) as lastContactAt
        from contacts c where c.cadence is not null`,
     )
-    .all(now.toISOString()) as (Omit<KeepInTouchDue, "dueAt"> & { createdAt: string })[];
+    .all(now.toISOString());
   const byDay = localDate(horizon);
   const due: KeepInTouchDue[] = [];
   for (const { createdAt, ...r } of rows) {

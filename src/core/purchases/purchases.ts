@@ -3,22 +3,12 @@
 // optional external id unique per source — indexed by contact and by date.
 import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
+import type { ContactRow, IdRow, PurchaseRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 
-export interface Purchase {
-  id: number;
-  /** Null only after the person was erased. */
-  contactId: number | null;
-  contactName: string | null;
-  amountMinor: number;
-  currency: string;
-  at: string;
-  note: string | null;
-  source: string;
-  externalRef: string | null;
-  /** The deal whose win recorded this purchase, if any. */
-  dealId: number | null;
-  createdAt: string;
+/** A purchase row (contactId is null only after the person was erased; dealId names the deal whose win recorded it). */
+export interface Purchase extends PurchaseRow {
+  contactName: ContactRow["name"] | null;
 }
 
 export interface NewPurchase {
@@ -44,14 +34,14 @@ const clean = (v: string | null | undefined) => (v == null ? null : v.trim() || 
 /** Inserts one purchase row; the caller owns the transaction and has validated the amount. */
 export function insertPurchase(store: Store, p: NewPurchase, now: Date): number {
   const row = store.sqlite
-    .prepare(
+    .prepare<unknown[], IdRow>(
       `insert into purchases(contact_id, amount_minor, currency, at, note, source, external_ref, deal_id, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
     )
     .get(
       p.contactId, p.amountMinor, p.currency, p.at.toISOString(), clean(p.note), p.source ?? MANUAL_SOURCE,
       clean(p.externalRef), p.dealId ?? null, now.toISOString(),
-    ) as { id: number };
+    )!;
   return row.id;
 }
 
@@ -63,9 +53,7 @@ export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
   const ref = clean(p.externalRef);
   return inTransaction(store, () => {
     if (ref !== null) {
-      const existing = store.sqlite.prepare("select id from purchases where source = ? and external_ref = ?").get(source, ref) as
-        | { id: number }
-        | undefined;
+      const existing = store.sqlite.prepare<[string, string], IdRow>("select id from purchases where source = ? and external_ref = ?").get(source, ref);
       if (existing)
         throw conflict(
           `a purchase with --ref ${quote(ref)} already exists in source ${quote(source)} (#${existing.id})`,
@@ -92,11 +80,11 @@ export function listPurchases(store: Store, q: PurchaseQuery): Purchase[] {
   if (q.since) (where.push("p.at >= ?"), params.push(q.since.toISOString()));
   let sql = `${SELECT} where ${where.join(" and ")} order by p.at desc, p.id desc`;
   if (q.limit !== undefined) (sql += " limit ?"), params.push(q.limit);
-  return store.sqlite.prepare(sql).all(...params) as Purchase[];
+  return store.sqlite.prepare<(string | number)[], Purchase>(sql).all(...params);
 }
 
 export function getPurchase(store: Store, id: number): Purchase {
-  const row = store.sqlite.prepare(`${SELECT} where p.id = ?`).get(id) as Purchase | undefined;
+  const row = store.sqlite.prepare<[number], Purchase>(`${SELECT} where p.id = ?`).get(id);
   if (!row) throw notFound(`no purchase #${id}`, "see `crm purchase list`");
   return row;
 }

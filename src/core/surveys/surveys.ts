@@ -7,9 +7,10 @@
 // a trend counts every answer in the period it was given. Only answers dated up to "now" are read.
 import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
+import type { ContactRow, IdRow, ResponseRow, SurveyRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { localDateTime } from "../../io/dates.js";
-import { csat, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../../analytics/nps.js";
+import { localDateTime, localPeriod, localPeriodsBetween } from "../../io/dates.js";
+import { csat, headlineScore, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../../analytics/nps.js";
 
 export type { SurveyType } from "../../analytics/nps.js";
 export const SURVEY_TYPES: readonly SurveyType[] = ["nps", "csat"];
@@ -20,12 +21,8 @@ export const DEFAULT_QUESTIONS: Record<SurveyType, string> = {
   csat: "How satisfied were you with our service?",
 };
 
-export interface Survey {
-  id: number;
-  name: string;
+export interface Survey extends Omit<SurveyRow, "type"> {
   type: SurveyType;
-  question: string | null;
-  createdAt: string;
 }
 
 const MAX_COMMENT = 10_000;
@@ -70,7 +67,7 @@ function normaliseName(name: string): string {
 }
 
 function allSurveys(store: Store): Survey[] {
-  return store.sqlite.prepare("select id, name, type, question, created_at as createdAt from surveys order by id").all() as Survey[];
+  return store.sqlite.prepare<[], Survey>("select id, name, type, question, created_at as createdAt from surveys order by id").all();
 }
 
 export function createSurvey(store: Store, input: { name: string; type?: string; question?: string }, now: Date): Survey {
@@ -83,8 +80,8 @@ export function createSurvey(store: Store, input: { name: string; type?: string;
     if (clash) throw conflict(`a survey named ${quote(clash.name)} already exists (#${clash.id})`, "choose another name, or see `crm survey list`");
     const createdAt = now.toISOString();
     const { id } = store.sqlite
-      .prepare("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id")
-      .get(name, type, question, createdAt) as { id: number };
+      .prepare<[string, string, string, string], IdRow>("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id")
+      .get(name, type, question, createdAt)!;
     return { id, name, type, question, createdAt };
   });
 }
@@ -122,11 +119,11 @@ export function recordResponse(
   const at = input.at.toISOString();
   return inTransaction(store, () => {
     const previous = store.sqlite
-      .prepare("select id, score, at from responses where survey_id = ? and contact_id = ? and at <= ? order by at desc, id desc limit 1")
-      .get(input.surveyId, input.contactId, now.toISOString()) as { id: number; score: number; at: string } | undefined;
+      .prepare<[number, number, string], Pick<ResponseRow, "id" | "score" | "at">>("select id, score, at from responses where survey_id = ? and contact_id = ? and at <= ? order by at desc, id desc limit 1")
+      .get(input.surveyId, input.contactId, now.toISOString());
     const { id } = store.sqlite
-      .prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?) returning id")
-      .get(input.surveyId, input.contactId, input.score, comment, at, now.toISOString()) as { id: number };
+      .prepare<unknown[], IdRow>("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?) returning id")
+      .get(input.surveyId, input.contactId, input.score, comment, at, now.toISOString())!;
     return { id, score: input.score, replaces: previous && previous.at <= at ? previous : undefined };
   });
 }
@@ -134,23 +131,17 @@ export function recordResponse(
 // ---------------------------------------------------------------------------------------------------
 // Reading answers
 
-interface Answer {
-  id: number;
-  surveyId: number;
-  contactId: number | null;
-  score: number;
-  at: string;
-}
+type Answer = Pick<ResponseRow, "id" | "surveyId" | "contactId" | "score" | "at">;
 
 /** Every answer to these surveys dated up to `now`, oldest first. */
 function answersOf(store: Store, surveyIds: number[], now: Date): Answer[] {
   if (!surveyIds.length) return [];
   return store.sqlite
-    .prepare(
+    .prepare<[string, string], Answer>(
       `select id, survey_id as surveyId, contact_id as contactId, score, at from responses
        where survey_id in (select value from json_each(?)) and at <= ? order by at, id`,
     )
-    .all(JSON.stringify(surveyIds), now.toISOString()) as Answer[];
+    .all(JSON.stringify(surveyIds), now.toISOString());
 }
 
 /** The latest answer of each respondent to each survey; an erased person's answers each stand alone. */
@@ -165,8 +156,6 @@ export type ScoreStats = NpsScore | CsatScore;
 function stats(type: SurveyType, scores: number[]): ScoreStats {
   return type === "nps" ? nps(scores) : csat(scores);
 }
-
-const headline = (type: SurveyType, s: ScoreStats) => (type === "nps" ? (s as NpsScore).nps : (s as CsatScore).csat);
 
 export interface SurveySummary extends Survey {
   /** Answers counted in the current score: the latest of each respondent. */
@@ -190,19 +179,16 @@ export function listSurveys(store: Store, now: Date): SurveySummary[] {
       ...s,
       responses: current.length,
       superseded: all.length - current.length,
-      score: headline(s.type, stats(s.type, current.map((a) => a.score))),
+      score: headlineScore(s.type, current.map((a) => a.score)),
       lastResponseAt: all.length ? all[all.length - 1]!.at : null,
     };
   });
 }
 
-export interface SurveyComment {
-  responseId: number;
-  contactId: number | null;
-  contactName: string | null;
-  score: number;
+export interface SurveyComment extends Pick<ResponseRow, "contactId" | "score" | "at"> {
+  responseId: ResponseRow["id"];
+  contactName: ContactRow["name"] | null;
   comment: string;
-  at: string;
 }
 
 export interface SurveyResults {
@@ -222,12 +208,12 @@ export function surveyResults(store: Store, survey: Survey, now: Date): SurveyRe
   const counts = new Map<number, number>();
   for (const a of current) counts.set(a.score, (counts.get(a.score) ?? 0) + 1);
   const comments = store.sqlite
-    .prepare(
+    .prepare<[number, string], SurveyComment>(
       `select r.id as responseId, r.contact_id as contactId, c.name as contactName, r.score, r.comment, r.at
        from responses r left join contacts c on c.id = r.contact_id
        where r.survey_id = ? and r.at <= ? and r.comment is not null order by r.at desc, r.id desc`,
     )
-    .all(survey.id, now.toISOString()) as SurveyComment[];
+    .all(survey.id, now.toISOString());
   return {
     survey,
     score: stats(survey.type, current.map((a) => a.score)),
@@ -275,18 +261,18 @@ export function surveyRecipients(store: Store, survey: Survey, q: RecipientQuery
   // (or scan for it) once per contact.
   const last = new Map<number, { score: number; at: string }>();
   for (const [contactId, score, at] of store.sqlite
-    .prepare("select contact_id, score, at from responses where survey_id = ? and at <= ? and contact_id is not null order by at, id")
+    .prepare<[number, string], [number, number, string]>("select contact_id, score, at from responses where survey_id = ? and at <= ? and contact_id is not null order by at, id")
     .raw()
-    .all(survey.id, now.toISOString()) as [number, number, string][])
+    .all(survey.id, now.toISOString()))
     last.set(contactId, { score, at });
   const since = q.notRespondedSince?.toISOString();
   const rows = (
     store.sqlite
-      .prepare(
+      .prepare<(string | number)[], Pick<ContactRow, "id" | "name" | "email" | "company">>(
         `select c.id, c.name, c.email, c.company from contacts c ${where.length ? "where " + where.join(" and ") : ""}
          order by c.name collate nocase, c.id`,
       )
-      .all(...params) as { id: number; name: string; email: string | null; company: string | null }[]
+      .all(...params)
   )
     .map((c) => ({ ...c, lastScore: last.get(c.id)?.score ?? null, lastResponseAt: last.get(c.id)?.at ?? null }))
     .filter((c) => !since || c.lastResponseAt === null || c.lastResponseAt < since);
@@ -307,25 +293,6 @@ export function parseReportBy(value: string | undefined): ReportBy {
   const by = (value ?? "month").trim().toLowerCase();
   if (!(REPORT_BYS as readonly string[]).includes(by)) throw usageError(`unknown --by ${quote(value)}`, `use one of: ${REPORT_BYS.join(", ")}`);
   return by as ReportBy;
-}
-
-/** The local calendar period of an instant: "2026-03" or "2026-Q1". */
-export function periodOf(date: Date, by: "month" | "quarter"): string {
-  const y = String(date.getFullYear()).padStart(4, "0");
-  return by === "month" ? `${y}-${String(date.getMonth() + 1).padStart(2, "0")}` : `${y}-Q${Math.floor(date.getMonth() / 3) + 1}`;
-}
-
-/** Every period from the one containing `first` to the one containing `last`, gaps included. */
-export function periodsBetween(first: Date, last: Date, by: "month" | "quarter"): string[] {
-  const step = by === "month" ? 1 : 3;
-  const start = new Date(first.getFullYear(), by === "month" ? first.getMonth() : Math.floor(first.getMonth() / 3) * 3, 1);
-  const end = periodOf(last, by);
-  const out: string[] = [];
-  for (let d = start; ; d = new Date(d.getFullYear(), d.getMonth() + step, 1)) {
-    const p = periodOf(d, by);
-    out.push(p);
-    if (p >= end) return out;
-  }
 }
 
 export interface SurveyReport {
@@ -376,10 +343,10 @@ export function surveyReport(
   const by = q.by;
   const groups = new Map<string, number[]>();
   for (const a of answers) {
-    const p = periodOf(new Date(a.at), by);
+    const p = localPeriod(new Date(a.at), by);
     (groups.get(p) ?? groups.set(p, []).get(p)!).push(a.score);
   }
-  report.trend = periodsBetween(new Date(answers[0]!.at), new Date(answers[answers.length - 1]!.at), by).map((period) => ({
+  report.trend = localPeriodsBetween(new Date(answers[0]!.at), new Date(answers[answers.length - 1]!.at), by).map((period) => ({
     period,
     ...stats(q.type, groups.get(period) ?? []),
   }));

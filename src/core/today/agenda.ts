@@ -7,6 +7,7 @@ import type { Store } from "../../db/open.js";
 import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "../followups/followups.js";
 import { daysBetween, localDate } from "../../io/dates.js";
 import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "../deals/deals.js";
+import { unresolvedIssues } from "../contacts/interactions.js";
 import { topCustomersAtRisk } from "../customers/lifetime.js";
 import { getSetting } from "../config/settings.js";
 import { currencyDigits, formatMinor, formatMoney } from "../../io/money.js";
@@ -109,13 +110,7 @@ export const openIssues: AgendaSectionBuilder = {
   priority: 20,
   more: "crm log list --type issue",
   build(store, now) {
-    const rows = store.sqlite
-      .prepare(
-        `select i.id, i.contact_id as contactId, c.name as contactName, i.summary, i.at from interactions i
-         join contacts c on c.id = i.contact_id where i.type = 'issue' and i.resolved_at is null and i.at <= ?`,
-      )
-      .all(now.toISOString()) as { id: number; contactId: number; contactName: string; summary: string; at: string }[];
-    return rows.map((r) => {
+    return unresolvedIssues(store, now).map((r) => {
       const days = daysBetween(new Date(r.at), now);
       return {
         kind: "issue",

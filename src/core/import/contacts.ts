@@ -2,13 +2,13 @@
 // file with --map) or a vCard file (phones, Apple/Google contacts). Duplicates are matched by email,
 // case-insensitively, and skipped, updated or refused (--on-duplicate).
 import fs from "node:fs";
-import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { headerKey, openCsv, parseColumnMap } from "../io/csv.js";
-import { formatInterval, parseInterval } from "../io/dates.js";
-import { parseVcard, splitVcards, type VcardContact } from "../io/vcard.js";
-import { normaliseEmail, normaliseTag } from "./contacts/contacts.js";
-import { InvalidRow, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./import.js";
+import type { Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { headerKey, openCsv, parseColumnMap } from "../../io/csv.js";
+import { formatInterval, parseInterval } from "../../io/dates.js";
+import { parseVcard, splitVcards, type VcardContact } from "../../io/vcard.js";
+import { normaliseEmail, normaliseTag } from "../contacts/contacts.js";
+import { InvalidRow, rejectsColumns, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./engine.js";
 
 export type OnDuplicate = "skip" | "update" | "error";
 export const ON_DUPLICATE: readonly OnDuplicate[] = ["skip", "update", "error"];
@@ -118,6 +118,7 @@ function columnRoles(header: readonly string[], file: string, mapSpecs: string[]
     if (!role) throw usageError(`--map target ${quote(target)} is not a contact field`, `use one of: ${MAP_TARGETS.join(", ")}`);
     roles[i] = role;
   }
+  for (const i of rejectsColumns(header)) roles[i] ??= { kind: "ignore" };
   const keys = header.map(headerKey);
   const hasJobTitle = keys.includes("jobtitle");
   const hasFormattedAddress = keys.some((k) => /^address\d*formatted$/.test(k));

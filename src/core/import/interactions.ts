@@ -1,14 +1,14 @@
 // `crm import interactions`: calls, emails, meetings... from a CSV (another CRM's activity export, a
 // call log, crm's own export). The contact is found by email, contact id, customer id or exact name;
 // an external id (given, or derived from the row) makes re-imports add nothing twice.
-import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { openCsv, parseColumnMap } from "../io/csv.js";
-import { INTERACTION_TYPES, type InteractionType } from "./contacts/interactions.js";
+import type { Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { openCsv, parseColumnMap } from "../../io/csv.js";
+import { INTERACTION_TYPES, type InteractionType } from "../contacts/interactions.js";
 import {
   cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, parseImportDate, resolveColumns, runImport,
   type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,
-} from "./import.js";
+} from "./engine.js";
 
 export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
   { field: "email", description: "the contact's email", aliases: ["email", "contactemail", "customeremail", "emailaddress"] },

@@ -1,13 +1,14 @@
 // The machinery every import shares, so each importer only says how a row becomes a record:
 // matching columns (recognised headers and --map), validating rows with a reason per bad row, one
-// write transaction that commits all rows or none (or, with --skip-invalid, the good ones), reject
-// files, stable derived ids for re-imports, contact look-ups cached in memory, and the progress bar.
+// write transaction that commits all rows or none (or, with --skip-invalid, the good ones), stable
+// derived ids for re-imports, and contact look-ups cached in memory. Progress goes to a callback (the
+// CLI draws the bar); the rejects file is ./rejects.ts.
 import crypto from "node:crypto";
-import type { Store } from "../db/open.js";
-import { CrmError, interruptedError, usageError, quote } from "../errors.js";
-import { parseIsoWhen } from "../io/dates.js";
-import { csvLines, headerKey, writeTo } from "../io/csv.js";
-import { normaliseEmail } from "./contacts/contacts.js";
+import type { Store } from "../../db/open.js";
+import { CrmError, interruptedError, usageError, quote } from "../../errors.js";
+import { parseIsoWhen } from "../../io/dates.js";
+import { headerKey } from "../../io/csv.js";
+import { normaliseEmail } from "../contacts/contacts.js";
 
 // ---------------------------------------------------------------------------------------------
 // Rows and reports
@@ -64,7 +65,7 @@ export interface Importer<T> {
    * The table the importer adds rows to, when crm find indexes it: its search-index trigger is then
    * replaced by one bulk insert at the end (see bulkSearchIndex).
    */
-  searchIndexed?: "contacts" | "interactions";
+  searchIndexed?: "contacts" | "interactions" | "responses";
 }
 
 export interface ImportOptions {
@@ -202,21 +203,6 @@ async function* oneByOne<R>(records: AsyncIterable<R>): AsyncGenerator<R[]> {
   for await (const record of records) yield [record];
 }
 
-/** Writes the rejected rows, as they were, with the line they came from and the reason, to a CSV file. */
-export function writeRejects(file: string, header: readonly string[], issues: readonly RowIssue[]): void {
-  writeTo(file, (sink) => {
-    sink.write(csvLines([[...header, "line", "reason"]]));
-    for (let i = 0; i < issues.length; i += 1000) {
-      const batch = issues.slice(i, i + 1000).map((issue) => {
-        const cells = issue.cells.slice(0, header.length);
-        while (cells.length < header.length) cells.push("");
-        return [...cells, String(issue.line), issue.reason];
-      });
-      sink.write(csvLines(batch));
-    }
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Columns
 
@@ -228,9 +214,26 @@ export interface ColumnSpec {
   description: string;
 }
 
+/** The columns a rejects file adds to the rows it holds (./rejects.ts), after them or before them. */
+export const REJECTS_COLUMNS = ["line", "reason"] as const;
+
+/**
+ * The indexes of the `line` and `reason` columns when `header` is a rejects file's, so a rejects file,
+ * once fixed, imports again without them: they are bookkeeping, not data ("reason" would otherwise
+ * fill a response's comment, and a contact would get them as custom fields). Empty otherwise.
+ */
+export function rejectsColumns(header: readonly string[]): number[] {
+  const [line, reason] = REJECTS_COLUMNS;
+  const n = header.length;
+  if (n > 2 && header[n - 2] === line && header[n - 1] === reason) return [n - 2, n - 1];
+  if (n > 2 && header[0] === line && header[1] === reason) return [0, 1];
+  return [];
+}
+
 /**
  * Finds which column fills which field: `--map` entries first, then recognised headers (each column
- * used once, aliases in priority order). Returns field → column index.
+ * used once, aliases in priority order; a rejects file's own columns left out). Returns field → column
+ * index, and column index → what `--map` made of it ("ignore" for a rejects file's own columns too).
  */
 export function resolveColumns(
   header: readonly string[],
@@ -262,6 +265,11 @@ export function resolveColumns(
     claimed.add(index);
     mapped.set(index, field);
     if (fields.has(field)) columns.set(field, index);
+  }
+  for (const index of rejectsColumns(header)) {
+    if (claimed.has(index)) continue;
+    claimed.add(index);
+    mapped.set(index, "ignore");
   }
   const keys = header.map(headerKey);
   for (const spec of specs) {
@@ -542,35 +550,4 @@ export class ContactDirectory {
   createdCount(): number {
     return this.created;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Progress
-
-/**
- * A progress bar on stderr for imports that take more than a moment: only on a terminal, shown after
- * half a second, redrawn at most ten times a second, erased when done. Silent otherwise.
- */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update(done: number, total: number): void; finish(): void } {
-  if (!stream.isTTY) return { update() {}, finish() {} };
-  const started = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update(done, total) {
-      const now = Date.now();
-      if (now - started < 500 || now - last < 100) return;
-      last = now;
-      shown = true;
-      const share = total > 0 ? Math.min(1, done / total) : 0;
-      const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - 20));
-      const filled = Math.round(share * width);
-      const secs = Math.round((now - started) / 1000);
-      stream.write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% ${secs}s\x1b[K`);
-    },
-    finish() {
-      if (shown) stream.write("\r\x1b[K");
-      shown = false;
-    },
-  };
 }

@@ -1,15 +1,15 @@
 // `crm import purchases`: what customers bought, from a shop, payment or accounting export (CSV).
 // One row = one purchase. The contact is found by email, crm contact id or the source's customer id;
 // the external id (order/transaction id, or one derived from the row) makes re-imports add nothing twice.
-import type { Store } from "../db/open.js";
-import { usageError, quote } from "../errors.js";
-import { openCsv, parseColumnMap } from "../io/csv.js";
-import { normaliseCurrency, parseAmount } from "../io/money.js";
-import { defaultCurrency } from "./config/settings.js";
+import type { Store } from "../../db/open.js";
+import { usageError, quote } from "../../errors.js";
+import { openCsv, parseColumnMap } from "../../io/csv.js";
+import { normaliseCurrency, parseAmount } from "../../io/money.js";
+import { defaultCurrency } from "../config/settings.js";
 import {
   cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, resolveColumns, runImport,
   type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,
-} from "./import.js";
+} from "./engine.js";
 
 /** Recognised purchase columns. Headers are compared as lower-case letters and digits only. */
 export const PURCHASE_COLUMNS: readonly ColumnSpec[] = [

@@ -1,0 +1,85 @@
+// Declares `crm import contacts|purchases|interactions|responses` — every import takes the same flags
+// (--map, --dry-run, --skip-invalid, --rejects, --json); their code is ./run.ts, loaded only when one runs.
+import type { Command } from "commander";
+import { lazy, collect, commandGroup } from "../../action.js";
+
+const load = () => import("./run.js");
+
+function importFlags(cmd: Command): Command {
+  return cmd
+    .option("--map <pairs>", 'which column fills which field: "Source Column=field,..." (repeatable)', collect)
+    .option("--dry-run", "check every row and report what would happen; write nothing")
+    .option("--skip-invalid", "import the valid rows; put the invalid ones, with the reason, in the --rejects file")
+    .option("--rejects <file>", "where --skip-invalid writes rejected rows (default: <file>.rejects.csv)")
+    .option("--json", "print the summary as JSON on stdout");
+}
+
+export function registerImportCommands(program: Command): void {
+  const importCmd = commandGroup(program, "import", "import data from files (contacts, purchases, interactions, survey responses)");
+
+  importFlags(
+    importCmd
+      .command("purchases <file>")
+      .description("import purchases from a CSV (shop, payment or accounting export); re-importing adds nothing twice")
+      .option("--source <name>", "where the external ids come from, e.g. shopify (default: a source column, else \"import\")")
+      .option("--currency <code>", "currency of rows that name none (default: the configured currency)")
+      .option("--decimal-comma", "amounts use a decimal comma: 1.234,50")
+      .option("--create-contacts", "create contacts for unknown emails or customer ids"),
+  )
+    .addHelpText(
+      "after",
+      `
+Columns (recognised by name, case and punctuation ignored; or name them with --map):
+  email | contact_id | customer_id   the customer (at least one; customer_id is kept on the contact)
+  date      YYYY-MM-DD, YYYYMMDD or ISO 8601 date-time; a bare date means that calendar day
+  amount    12.50, 1,234.50, €12.50 (no negatives)      currency     ISO 4217 code
+  external_id  order/transaction id (else derived from the row)   note   name   source
+Example: crm import purchases orders.csv --source shop --create-contacts --map "Total Paid=amount"`,
+    )
+    .action(lazy(load, "importPurchases"));
+
+  importFlags(
+    importCmd
+      .command("contacts <file>")
+      .description("import contacts from CSV (Google Contacts, Outlook, HubSpot, crm exports, or any with --map) or vCard")
+      .option("--format <format>", "csv|vcf (default: from the file's extension or content)")
+      .option("--on-duplicate <action>", "a contact with the same email exists: skip|update|error", "skip")
+      .option("--source <text>", "where these contacts came from (stored on each new contact)"),
+  ).action(lazy(load, "importContacts", ["table", "csv", "vcf"]));
+
+  importFlags(
+    importCmd
+      .command("interactions <file>")
+      .description("import interactions (calls, emails, meetings...) from a CSV; re-importing adds nothing twice")
+      .option("--source <name>", "where the rows come from (default: a source column, else \"import\")")
+      .option("--create-contacts", "create contacts for unknown emails"),
+  ).action(lazy(load, "importInteractions"));
+
+  importFlags(
+    importCmd
+      .command("responses <survey> <file>")
+      .description("import survey answers from a CSV file: all rows or none; re-importing adds nothing twice")
+      .option("--create-contacts", "create a contact for an email the database does not know (instead of rejecting the row)"),
+  )
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Columns (header names; case, spaces, - and _ do not matter; or name them with --map):",
+        "  email | e-mail | email address | mail       email: the respondent (or:)",
+        "  contact id | contact_id | contact           contact_id: the respondent's contact id",
+        "  score | rating | nps | csat | answer        score, required: NPS 0–10, CSAT 1–5, whole numbers",
+        "  comment | comments | feedback | reason      comment, optional",
+        "  date | at | submitted | submitted at | timestamp | responded at | response date | created at",
+        "                                              date: YYYY-MM-DD, YYYYMMDD or ISO 8601, not after now;",
+        "                                              without a date column answers are dated now",
+        "  name | full name                            name: of a contact made by --create-contacts",
+        "UTF-8 (with or without BOM), comma, semicolon or tab separated, LF or CRLF line ends.",
+        "",
+        "Examples:",
+        "  crm import responses \"Customer NPS 2026\" answers.csv --dry-run",
+        "  crm import responses NPS form.csv --map \"Q1=score,Why?=comment\" --skip-invalid --rejects bad.csv",
+      ].join("\n"),
+    )
+    .action(lazy(load, "importResponses"));
+}

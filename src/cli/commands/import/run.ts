@@ -1,0 +1,217 @@
+// `crm import contacts|purchases|interactions|responses`: check the flags and the output paths before
+// anything is written, run the kind's importer on the shared engine (src/core/import/) under Ctrl-C
+// handling with a progress bar, then report each bad row by line number, write the rejects file and
+// print the summary.
+import path from "node:path";
+import type { Ctx } from "../../context.js";
+import { conflict, usageError, quote } from "../../../errors.js";
+import type { ImportOptions, ImportReport } from "../../../core/import/engine.js";
+import { checkRejectsFile, writeRejects, type RejectsLayout } from "../../../core/import/rejects.js";
+import { interruptible } from "../../interrupt.js";
+import { progressBar } from "../../render/progress.js";
+import { localDateTime } from "../../../io/dates.js";
+
+/** The flags every import takes. */
+interface ImportFlags {
+  map?: string[];
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  rejects?: string;
+  json?: boolean;
+}
+
+interface PurchaseFlags extends ImportFlags {
+  source?: string;
+  currency?: string;
+  decimalComma?: boolean;
+  createContacts?: boolean;
+}
+
+interface ContactFlags extends ImportFlags {
+  format?: string;
+  onDuplicate?: string;
+  source?: string;
+}
+
+interface InteractionFlags extends ImportFlags {
+  source?: string;
+  createContacts?: boolean;
+}
+
+interface ResponseFlags extends ImportFlags {
+  createContacts?: boolean;
+}
+
+const plural = (n: number, word: string, many = word + "s") => `${n.toLocaleString("en")} ${n === 1 ? word : many}`;
+
+/** How an import's outcome is told: the words differ between kinds, the rest is shared. */
+interface Wording {
+  /** The error when invalid rows stopped the import (nothing written). */
+  stopped(report: ImportReport): { message: string; hint: string };
+  /** The one-line summary of an import that went through (or of a dry run). */
+  summary(report: ImportReport, dryRun: boolean): string;
+  rejects?: RejectsLayout;
+  /** Said once the rejects file is written, when the summary does not name it. */
+  rejectsWritten?(report: ImportReport): string;
+}
+
+/** The wording of contacts, purchases and interactions imports. */
+function rowsWording(what: "contacts" | "purchases" | "interactions"): Wording {
+  return {
+    stopped(report) {
+      const bad = report.invalid.length;
+      const valid = report.rows - bad;
+      return {
+        message: `${plural(bad, "row")} of ${plural(report.rows, "row")} ${bad === 1 ? "is" : "are"} invalid: nothing was imported`,
+        hint: `fix ${bad === 1 ? "it" : "them"}, or pass --skip-invalid to import the ${valid.toLocaleString("en")} valid ${valid === 1 ? "row" : "rows"} and get the rejects in a file`,
+      };
+    },
+    summary(report, dryRun) {
+      const bad = report.invalid.length;
+      const parts = [`${report.added.toLocaleString("en")} new`];
+      if (report.updated) parts.push(`${report.updated.toLocaleString("en")} updated`);
+      parts.push(`${report.skipped.toLocaleString("en")} ${what === "contacts" ? "skipped (already there)" : "already imported"}`);
+      if (bad) parts.push(`${plural(bad, "invalid row")}${report.rejectsFile ? ` written to ${report.rejectsFile}` : ""}`);
+      if (report.createdContacts) parts.push(`${plural(report.createdContacts, "contact")} created`);
+      const lead = dryRun ? `dry run, nothing written: ${path.basename(report.file)} would import` : `imported ${path.basename(report.file)}:`;
+      return `${lead} ${plural(report.rows, "row")} of ${what} — ${parts.join(", ")}`;
+    },
+  };
+}
+
+/** The wording of survey answers, as `crm import responses` has always put it. */
+function responsesWording(surveyName: string): Wording {
+  return {
+    stopped(report) {
+      const bad = report.invalid.length;
+      const lines = report.invalid.slice(0, 10).map((p) => p.line).join(", ") + (bad > 10 ? ", ..." : "");
+      return {
+        message: `${bad} of ${report.rows} rows ${bad === 1 ? "is" : "are"} invalid (line${bad === 1 ? "" : "s"} ${lines}); nothing was imported`,
+        hint: "fix the file and import it again, or pass --skip-invalid to import the valid rows",
+      };
+    },
+    summary(report, dryRun) {
+      const bad = report.invalid.length;
+      const what = `${plural(report.added, "answer")} into ${quote(surveyName)}`;
+      const extras = [
+        report.createdContacts ? plural(report.createdContacts, "new contact") : "",
+        report.skipped ? `${plural(report.skipped, "row")} already imported, skipped` : "",
+        bad ? `${plural(bad, "invalid row")} skipped` : "",
+      ].filter(Boolean);
+      const tail = extras.length ? ` (${extras.join("; ")})` : "";
+      return dryRun ? `dry run: would import ${what}${tail}; nothing was written` : `imported ${what}${tail}`;
+    },
+    rejects: { reasonFirst: true },
+    rejectsWritten: (report) => `${plural(report.invalid.length, "rejected row")}, with reasons, written to ${report.rejectsFile}`,
+  };
+}
+
+function summaryJson(r: ImportReport) {
+  return {
+    file: r.file, dryRun: r.dryRun, committed: r.committed, rows: r.rows, added: r.added, updated: r.updated, skipped: r.skipped,
+    invalid: r.invalid.length, createdContacts: r.createdContacts, rejectsFile: r.rejectsFile ?? null,
+    issues: r.invalid.map((i) => ({ line: i.line, reason: i.reason })),
+  };
+}
+
+/** Where --skip-invalid writes rejected rows (nowhere on a dry run). */
+const rejectsPath = (file: string, opts: ImportFlags): string | undefined => (opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined);
+
+/**
+ * Checked before anything is imported: --rejects needs --skip-invalid, must not overwrite the input or
+ * the database, and the rejects file can be written — an import must not commit and then fail on it.
+ */
+function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
+  if (opts.rejects !== undefined) {
+    if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
+    const target = path.resolve(opts.rejects);
+    if (target === path.resolve(file) || target === path.resolve(ctx.dbPath))
+      throw usageError(`--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`, "choose another file for the rejects");
+  }
+  const rejects = rejectsPath(file, opts);
+  if (rejects !== undefined) checkRejectsFile(rejects);
+}
+
+/** The engine's options common to every kind, from the flags. */
+const engineOptions = (opts: ImportFlags): Pick<ImportOptions, "dryRun" | "skipInvalid"> => ({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid });
+
+/** Runs an importer under Ctrl-C handling with a progress bar on stderr. */
+async function withProgress<R>(ctx: Ctx, file: string, run: (progress: Pick<ImportOptions, "onProgress" | "signal">) => Promise<R>): Promise<R> {
+  const bar = progressBar(`importing ${path.basename(file)}`, ctx.io.stderr);
+  try {
+    return await interruptible((signal) => run({ onProgress: bar.update, signal }));
+  } finally {
+    bar.finish();
+  }
+}
+
+/** Reports the outcome of an import; throws (exit 2, or 4 for duplicates only) when invalid rows stopped it. */
+function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[], opts: ImportFlags, wording: Wording): void {
+  const bad = report.invalid;
+  const listed = opts.skipInvalid ? bad.slice(0, 10) : bad;
+  for (const issue of listed) ctx.info(`line ${issue.line}: ${issue.reason}`);
+  if (bad.length > listed.length) ctx.info(`... and ${plural(bad.length - listed.length, "more invalid row")}`);
+
+  if (bad.length && !opts.skipInvalid) {
+    const { message, hint } = wording.stopped(report);
+    if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
+    throw bad.every((i) => i.duplicate) ? conflict(message, hint) : usageError(message, hint);
+  }
+  const rejectsFile = rejectsPath(report.file, opts);
+  if (bad.length && rejectsFile !== undefined) {
+    writeRejects(rejectsFile, header, bad, wording.rejects);
+    report.rejectsFile = rejectsFile;
+  }
+  ctx.info(wording.summary(report, Boolean(opts.dryRun)));
+  if (report.rejectsFile && wording.rejectsWritten) ctx.warn(wording.rejectsWritten(report));
+  if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
+}
+
+export async function importPurchases(ctx: Ctx, [file]: string[], opts: PurchaseFlags): Promise<void> {
+  checkFlags(ctx, file!, opts);
+  const { importPurchases: run } = await import("../../../core/import/purchases.js");
+  const { report, header } = await withProgress(ctx, file!, (progress) =>
+    run(ctx.store(), file!, ctx.now, {
+      map: opts.map, source: opts.source, currency: opts.currency, decimalComma: opts.decimalComma, createContacts: opts.createContacts,
+      ...engineOptions(opts), ...progress,
+    }),
+  );
+  finishImport(ctx, report, header, opts, rowsWording("purchases"));
+}
+
+export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFlags): Promise<void> {
+  checkFlags(ctx, file!, opts);
+  const { importContacts: run } = await import("../../../core/import/contacts.js");
+  const { report, header } = await withProgress(ctx, file!, (progress) =>
+    run(ctx.store(), file!, ctx.now, {
+      format: opts.format, map: opts.map, onDuplicate: opts.onDuplicate, source: opts.source,
+      ...engineOptions(opts), ...progress,
+    }),
+  );
+  finishImport(ctx, report, header, opts, rowsWording("contacts"));
+}
+
+export async function importInteractions(ctx: Ctx, [file]: string[], opts: InteractionFlags): Promise<void> {
+  checkFlags(ctx, file!, opts);
+  const { importInteractions: run } = await import("../../../core/import/interactions.js");
+  const { report, header } = await withProgress(ctx, file!, (progress) =>
+    run(ctx.store(), file!, ctx.now, {
+      map: opts.map, source: opts.source, createContacts: opts.createContacts,
+      ...engineOptions(opts), ...progress,
+    }),
+  );
+  finishImport(ctx, report, header, opts, rowsWording("interactions"));
+}
+
+export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opts: ResponseFlags): Promise<void> {
+  const { resolveSurvey } = await import("../../../core/surveys/surveys.js");
+  const survey = resolveSurvey(ctx.store(), surveyRef!);
+  checkFlags(ctx, file!, opts);
+  const { importResponses: run } = await import("../../../core/import/responses.js");
+  const { report, header, ignoredColumns, datedNow } = await withProgress(ctx, file!, (progress) =>
+    run(ctx.store(), survey, file!, ctx.now, { map: opts.map, createContacts: opts.createContacts, ...engineOptions(opts), ...progress }),
+  );
+  if (ignoredColumns.length) ctx.warn(`ignoring the column${ignoredColumns.length === 1 ? "" : "s"} ${ignoredColumns.map((c) => quote(c)).join(", ")}`);
+  if (datedNow && report.rows) ctx.warn(`the file has no date column: every answer is dated ${localDateTime(ctx.now)}`);
+  finishImport(ctx, report, header, opts, responsesWording(survey.name));
+}

@@ -1,0 +1,202 @@
+// `crm import responses`: survey answers from a CSV file (a form or survey tool's export), on the shared
+// engine (./engine.ts): recognised headers or --map, every bad row reported by line, one transaction
+// that writes all rows or none (or, with --skip-invalid, the good ones), dry runs, interrupts.
+//
+// Recognised headers (case, spaces, "-" and "_" ignored): the respondent by `email` (`e-mail`,
+// `email address`, `mail`) or `contact id` (`contact_id`, `contact`); `score` (`rating`, `nps`, `csat`,
+// `answer`); `comment` (`comments`, `feedback`, `reason`); `date` (`at`, `submitted`, `submitted at`,
+// `timestamp`, `responded at`, `response date`, `created at`); and `name` (`full name`, used only for
+// contacts created with --create-contacts). Other columns are ignored.
+//
+// A row identical to an answer already stored (same person, date, score and comment) — or to an earlier
+// row — is skipped, so importing the same file twice adds nothing the second time.
+import type { Store } from "../../db/open.js";
+import { quote } from "../../errors.js";
+import { openCsv, parseColumnMap } from "../../io/csv.js";
+import { localDateTime } from "../../io/dates.js";
+import { normaliseEmail } from "../contacts/contacts.js";
+import { checkScore, type Survey } from "../surveys/surveys.js";
+import {
+  cachedDateParser, cell, InvalidRow, missingColumn, resolveColumns, runImport,
+  type ColumnSpec, type ImportOptions, type ImportReport, type Importer,
+} from "./engine.js";
+
+/** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */
+export const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
+  { field: "email", description: "the respondent's email", aliases: ["email", "emailaddress", "mail"] },
+  { field: "contact_id", description: "the respondent's crm contact id (or an email)", aliases: ["contactid", "contact"] },
+  { field: "name", description: "the name of a contact created with --create-contacts", aliases: ["name", "fullname"] },
+  { field: "score", description: "the answer: NPS 0–10, CSAT 1–5", aliases: ["score", "rating", "nps", "csat", "answer"] },
+  { field: "comment", description: "what they wrote", aliases: ["comment", "comments", "feedback", "reason"] },
+  { field: "date", description: "when they answered (not after now)", aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"] },
+];
+
+const MAX_COMMENT = 10_000;
+
+export interface ResponseImportOptions extends ImportOptions {
+  map?: string[];
+  createContacts?: boolean;
+}
+
+export interface ResponseImportResult {
+  report: ImportReport;
+  /** The file's header, for the rejects file. */
+  header: string[];
+  survey: Survey;
+  /** Columns the import does not use (those mapped to `ignore` left out). */
+  ignoredColumns: string[];
+  /** True when the file has no date column and every answer is dated now. */
+  datedNow: boolean;
+}
+
+interface Answer {
+  /** An existing contact's id… */
+  contactId?: number;
+  /** …or the email of a contact this import creates, with the name to give it. */
+  newContact?: { email: string; name: string };
+  score: number;
+  comment: string | null;
+  at: string;
+}
+
+/** "ada.lovelace@example.com" → "Ada Lovelace": a name for a contact created from an email alone. */
+export function nameFromEmail(email: string): string {
+  const local = email.split("@")[0]!.replace(/[._+-]+/g, " ").trim();
+  return local ? local.replace(/\b\p{L}/gu, (c) => c.toUpperCase()) : email;
+}
+
+export async function importResponses(store: Store, survey: Survey, file: string, now: Date, opts: ResponseImportOptions = {}): Promise<ResponseImportResult> {
+  const csv = await openCsv(file);
+  const header = csv.header;
+  const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, parseColumnMap(opts.map), { file });
+  const spec = (f: string) => RESPONSE_COLUMNS.find((s) => s.field === f);
+  if (!columns.has("score")) throw missingColumn(file, header, "score", spec("score"), "Rating=score");
+  if (!columns.has("email") && !columns.has("contact_id"))
+    throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
+  const used = new Set(columns.values());
+  const ignoredColumns = header.filter((_, i) => !used.has(i) && mapped.get(i) !== "ignore");
+
+  const c = Object.fromEntries(RESPONSE_COLUMNS.map((s) => [s.field, columns.get(s.field)])) as Record<string, number | undefined>;
+  const s = store.sqlite;
+  const stamp = now.toISOString();
+  const parseDate = cachedDateParser("date");
+  const addContact = s.prepare("insert into contacts(name, email, source, created_at, updated_at) values (?, ?, ?, ?, ?) returning id");
+  const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
+
+  // What must not be duplicated is read on first use, inside the import's write transaction: read any
+  // earlier, it would miss the answers and contacts another process writes while this one waits for
+  // the lock (the same file imported twice at once went in twice).
+  let ids: Set<number>;
+  let byEmail: Map<string, number[]>;
+  let seen: Set<string>;
+  let loaded = false;
+  const load = () => {
+    if (loaded) return;
+    loaded = true;
+    ids = new Set((s.prepare("select id from contacts").raw().all() as [number][]).map(([id]) => id));
+    byEmail = new Map();
+    for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
+      (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
+    seen = new Set(
+      (s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [number | null, string, number, string][]).map(
+        ([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment]),
+      ),
+    );
+  };
+  let created = 0;
+
+  const importer: Importer<Answer> = {
+    validate({ cells }) {
+      load();
+      const reasons: string[] = [];
+      if (cells.length > header.length && cells.slice(header.length).some((x) => x.trim()))
+        reasons.push(`it has ${cells.length} cells but the header has ${header.length} (a comma in an unquoted comment?)`);
+
+      // Who answered: a contact id (a `contact` cell may hold an email instead), else the email column.
+      let contactId: number | undefined;
+      let newContact: Answer["newContact"];
+      const idCell = cell(cells, c.contact_id) ?? "";
+      let emailCell = cell(cells, c.email) ?? "";
+      const idGiven = /^\d+$/.test(idCell);
+      if (idGiven) {
+        if (ids.has(Number(idCell))) contactId = Number(idCell);
+        else reasons.push(`no contact #${idCell}`);
+      } else if (idCell) {
+        if (idCell.includes("@") && !emailCell) emailCell = idCell;
+        else reasons.push(`invalid contact id ${quote(idCell)}`);
+      }
+      if (emailCell) {
+        let email: string | undefined;
+        try {
+          email = normaliseEmail(emailCell);
+        } catch {
+          reasons.push(`invalid email ${quote(emailCell)}`);
+        }
+        const owners = email ? (byEmail.get(email) ?? []) : [];
+        if (!email || idGiven) {
+          if (contactId !== undefined && owners.length && !owners.includes(contactId))
+            reasons.push(`contact #${contactId} does not have the email ${quote(email)}`);
+        } else if (owners.length === 1) contactId = owners[0];
+        else if (owners.length > 1) reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
+        else if (opts.createContacts) newContact = { email, name: cell(cells, c.name) || nameFromEmail(email) };
+        else reasons.push(`no contact with email ${quote(email)} (pass --create-contacts to create it)`);
+      }
+      if (!idCell && !emailCell) reasons.push("no email or contact id");
+
+      const scoreCell = cell(cells, c.score);
+      let score: number | undefined;
+      if (scoreCell === undefined) reasons.push("no score");
+      else {
+        const checked = checkScore(scoreCell, survey.type);
+        if ("problem" in checked) reasons.push(checked.problem);
+        else score = checked.score;
+      }
+
+      let at = stamp;
+      if (c.date !== undefined) {
+        const dateCell = cell(cells, c.date);
+        if (dateCell === undefined) reasons.push("no date");
+        else {
+          try {
+            at = parseDate(dateCell);
+            if (Date.parse(at) > now.getTime()) reasons.push(`the date ${quote(dateCell)} is after now (${localDateTime(now)})`);
+          } catch (err) {
+            if (!(err instanceof InvalidRow)) throw err;
+            reasons.push(err.message);
+          }
+        }
+      }
+
+      // One spelling of a line break in stored text, whatever the file used.
+      const comment = cell(cells, c.comment)?.replace(/\r\n?/g, "\n") ?? null;
+      if (comment && comment.length > MAX_COMMENT) reasons.push(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
+
+      if (reasons.length) throw new InvalidRow(reasons.join("; "));
+      return { contactId, newContact, score: score!, comment, at };
+    },
+    write(answer) {
+      let contactId = answer.contactId;
+      if (contactId === undefined) {
+        const { email, name } = answer.newContact!;
+        // An earlier row of the file may have created this contact already.
+        contactId = byEmail.get(email)?.[0];
+        if (contactId === undefined) {
+          contactId = (addContact.get(name, email, `survey import: ${survey.name}`, stamp, stamp) as { id: number }).id;
+          byEmail.set(email, [contactId]);
+          ids.add(contactId);
+          created++;
+        }
+      }
+      const key = JSON.stringify([contactId, answer.at, answer.score, answer.comment ?? ""]);
+      if (seen.has(key)) return "skipped";
+      seen.add(key);
+      insert.run(survey.id, contactId, answer.score, answer.comment, answer.at, stamp);
+      return "added";
+    },
+    createdContacts: () => created,
+    // Comments are indexed for crm find in one bulk insert at the end rather than by a trigger per row.
+    searchIndexed: "responses",
+  };
+  const report = await runImport(store, csv, importer, opts);
+  return { report, header, survey, ignoredColumns, datedNow: c.date === undefined };
+}
