@@ -21,20 +21,20 @@ const whole = (value: string) => {
 };
 
 /**
- * A record id: `12` or `#12`. `what` names it in the message ("follow-up id"), `example` shows a good one.
- * The message is complete (not only a hint): an id is an argument, and the argument's name is terse.
+ * A record id: `12` or `#12`. `what` names it in the message ("follow-up id"), `hint` says where to
+ * find one. The message is complete (not only a hint): an id is an argument, whose name is terse.
  */
-export function id(what = "id", example = "12"): FlagParser<number, unknown> {
+export function id(what = "id", hint = "use a number, e.g. 12"): FlagParser<number, unknown> {
   return (value) => {
     const n = whole(value);
-    if (n === undefined || n === 0) throw new InvalidArgumentError(`invalid ${what} ${quote(value)} — use a number, e.g. ${example}`);
+    if (n === undefined || n === 0) throw new InvalidArgumentError(`invalid ${what} ${quote(value)} — ${hint}`);
     return n;
   };
 }
 
 /** Several ids (a variadic argument): each parsed like `id`, duplicates dropped, in the order given. */
-export function ids(what = "id", example = "12"): FlagParser<number[], number[] | undefined> {
-  const one = id(what, example);
+export function ids(what = "id", hint = "use a number, e.g. 12"): FlagParser<number[], number[] | undefined> {
+  const one = id(what, hint);
   return (value, previous = []) => {
     const n = one(value, undefined);
     return previous.includes(n) ? previous : [...previous, n];
@@ -74,12 +74,15 @@ export const interval: FlagParser<Interval, unknown> = (value) => {
   return parsed;
 };
 
-/** One of a fixed list, case and surrounding spaces ignored; the value comes back as the list spells it. */
-export function oneOf<const T extends string>(values: readonly T[]): FlagParser<T, unknown> {
+/**
+ * One of a fixed list, case and surrounding spaces ignored; the value comes back as the list spells it.
+ * `more` adds to the hint, e.g. "(or --overdue)".
+ */
+export function oneOf<const T extends string>(values: readonly T[], more?: string): FlagParser<T, unknown> {
   return (value) => {
     const v = String(value).trim().toLowerCase();
     const found = values.find((x) => x.toLowerCase() === v);
-    if (found === undefined) throw new InvalidArgumentError(`use one of: ${values.join(", ")}`);
+    if (found === undefined) throw new InvalidArgumentError(`use one of: ${values.join(", ")}${more ? ` ${more}` : ""}`);
     return found;
   };
 }

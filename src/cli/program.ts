@@ -1,14 +1,20 @@
-// The crm program: global options and the command tree. Command groups only declare their commands
-// here; each action imports its code when it runs, so `crm --version` and the common commands load
-// little more than commander itself.
+// The crm program: global options and the command tree. Each noun the user types has its folder,
+// src/cli/commands/<noun>/, whose declare.ts only declares its commands here; each action imports the
+// noun's run.ts when it runs, so `crm --version` and the common commands load little more than
+// commander itself. (The nouns not yet in folders are declared by ./groups/.)
 import { Command } from "commander";
 import type { Io } from "./io.js";
-import { registerContactCommands } from "./groups/contacts.js";
-import { registerDemoCommands } from "./groups/demo.js";
+import { declareContact } from "./commands/contact/declare.js";
+import { declareLog } from "./commands/log/declare.js";
+import { declareFind } from "./commands/find/declare.js";
+import { declareFollowup } from "./commands/followup/declare.js";
+import { declareRemind } from "./commands/remind/declare.js";
+import { declareToday } from "./commands/today/declare.js";
+import { declareConfig } from "./commands/config/declare.js";
+import { declareDemo } from "./commands/demo/declare.js";
 import { registerCustomerReports } from "./groups/reports-customers.js";
 import { registerDealCommands } from "./groups/deals.js";
 import { registerReportCommands } from "./groups/reports.js";
-import { registerFollowupCommands } from "./groups/followups.js";
 import { registerSurveyCommands } from "./groups/surveys.js";
 import { registerSurveyReports } from "./groups/reports-surveys.js";
 import { commandGroup, attachIo } from "./action.js";
@@ -33,12 +39,18 @@ export function buildProgram(io: Io): Command {
       outputError: (message, write) => write(`crm: ${flagErrorLine(message) ?? message.replace(/^error: /, "").trimEnd()} (see --help)\n`),
     });
   attachIo(program, io);
-  registerContactCommands(program);
+  // In the order `crm --help` lists them.
+  declareContact(program);
+  declareLog(program);
+  declareFind(program);
   registerDealCommands(program);
   registerReportCommands(program);
   registerCustomerReports(program);
-  registerDemoCommands(program);
-  registerFollowupCommands(program);
+  declareDemo(program);
+  declareConfig(program);
+  declareFollowup(program);
+  declareRemind(program);
+  declareToday(program);
   registerDataCommands(program);
   registerSurveyCommands(program);
   registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));

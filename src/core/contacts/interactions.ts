@@ -2,7 +2,7 @@
 // contact's keep-in-touch clock; `issue` interactions stay open until resolved.
 import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, IdRow, InteractionRow } from "../../db/rows.js";
-import { usageError, notFound, conflict, quote } from "../../errors.js";
+import { usageError, notFound, conflict } from "../../errors.js";
 
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -10,13 +10,6 @@ export type InteractionType = (typeof INTERACTION_TYPES)[number];
 export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "summary" | "at" | "resolvedAt"> {
   contactName: string;
   type: InteractionType;
-}
-
-export function parseInteractionType(value: string | undefined): InteractionType {
-  const type = (value ?? "note").trim().toLowerCase();
-  if (!(INTERACTION_TYPES as readonly string[]).includes(type))
-    throw usageError(`unknown interaction --type ${quote(value)}`, `use one of: ${INTERACTION_TYPES.join(", ")}`);
-  return type as InteractionType;
 }
 
 export function logInteraction(

@@ -7,7 +7,7 @@ import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, DealRow, FollowupRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { contactIdsWithTag } from "../contacts/contacts.js";
-import { addInterval, daysBetween, endOfDay, formatInterval, fromStored, localDate, localDateTime, parseInterval, tryParseInterval, type Interval, type When } from "../../io/dates.js";
+import { addInterval, daysBetween, endOfDay, formatInterval, fromStored, localDate, localDateTime, tryParseInterval, type Interval, type When } from "../../io/dates.js";
 
 export type FollowupStatus = "open" | "done";
 
@@ -79,8 +79,8 @@ export function formatDue(dueAt: string): string {
 export interface FollowupInput {
   due: When;
   note?: string;
-  /** A recurrence interval as typed ("1w", "30 days"). */
-  every?: string;
+  /** How often it recurs. */
+  every?: Interval;
   dealId?: number;
 }
 
@@ -97,7 +97,7 @@ function prepare(input: FollowupInput): Prepared {
   return {
     dueAt: toStoredDue(input.due),
     note,
-    every: input.every === undefined ? null : formatInterval(parseInterval(input.every, "--every")),
+    every: input.every === undefined ? null : formatInterval(input.every),
     dealId: input.dealId ?? null,
   };
 }
@@ -200,17 +200,6 @@ export function getFollowup(store: Store, id: number): Followup {
   const row = store.sqlite.prepare<[number], Followup>(`${SELECT} where f.id = ?`).get(id);
   if (!row) throw notFound(`no follow-up #${id}`, "see `crm followup list --status all`");
   return row;
-}
-
-/** Reads follow-up ids as typed: whole numbers; exit 2 naming the first bad one. */
-export function parseFollowupIds(values: string[]): number[] {
-  if (!values.length) throw usageError("missing the follow-up id", "e.g. crm followup done 12; see `crm followup list`");
-  const ids = values.map((v) => {
-    const text = String(v).trim().replace(/^#/, "");
-    if (!/^\d+$/.test(text) || Number(text) === 0) throw usageError(`invalid follow-up id ${quote(v)}`, "use the number from `crm followup list`, e.g. 12");
-    return Number(text);
-  });
-  return [...new Set(ids)];
 }
 
 // ---------------------------------------------------------------------------------------------------

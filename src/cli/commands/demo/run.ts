@@ -1,11 +1,11 @@
 // `crm demo`: build the demo database and show a newcomer around it.
 import path from "node:path";
-import type { Ctx } from "../context.js";
-import { createDemo } from "../../core/demo/demo.js";
-import { openStore, resolveDbPath } from "../../db/open.js";
-import { listContacts } from "../../core/contacts/contacts.js";
-import { plainTable } from "../render/table.js";
-import { localDate } from "../../io/dates.js";
+import type { Ctx } from "../../context.js";
+import { createDemo } from "../../../core/demo/demo.js";
+import { openStore, resolveDbPath } from "../../../db/open.js";
+import { listContacts } from "../../../core/contacts/contacts.js";
+import { plainTable } from "../../render/table.js";
+import { localDate } from "../../../io/dates.js";
 
 export async function demo(ctx: Ctx): Promise<void> {
   // The demo goes where --db says, else beside the real database (CRM_DB or the XDG default).

@@ -1,23 +1,21 @@
-// Contact and interaction commands: parse the options, call core, render the result.
-import type { Ctx } from "../context.js";
+// The contact commands: parse → one core call → render.
+import type { Ctx } from "../../context.js";
 import {
   addContact, editContact, getContact, listContacts, listTags, mergeContacts, removeContact, resolveContact,
-  tagContact, untagContact, linkedCounts, normaliseEmail, CONTACT_SORTS, type Contact, type ContactInput, type ContactSort,
-} from "../../core/contacts/contacts.js";
-import { listInteractions, logInteraction, parseInteractionType, type Interaction } from "../../core/contacts/interactions.js";
-import { search } from "../../core/contacts/search.js";
-import { parseWhen, localDate, localDateTime } from "../../io/dates.js";
-import { usageError, quote } from "../../errors.js";
-import { printRecords } from "../render/output.js";
-import { emit } from "../render/sink.js";
-import { toJson } from "../render/json.js";
-import { type Column } from "../render/table.js";
-import { confirmOrYes } from "../prompt.js";
-import { styleMarks } from "../render/colors.js";
+  tagContact, untagContact, linkedCounts, normaliseEmail, CONTACT_SORTS, type Contact, type ContactInput,
+} from "../../../core/contacts/contacts.js";
+import { localDate, localDateTime } from "../../../io/dates.js";
+import { usageError } from "../../../errors.js";
+import { read, oneOf } from "../../flags.js";
+import { printRecords } from "../../render/output.js";
+import { emit } from "../../render/sink.js";
+import { toJson } from "../../render/json.js";
+import type { Column } from "../../render/table.js";
+import { plural } from "../../render/words.js";
+import { confirmOrYes } from "../../prompt.js";
+import type { ConfirmOptions, ContactAddOptions, ContactDetailOptions, ContactEditOptions, ContactListOptions, ContactShowOptions, TagsOptions } from "./declare.js";
 
-type Opts = Record<string, any>;
-
-function contactInput(opts: Opts): ContactInput {
+function contactInput(opts: ContactDetailOptions): ContactInput {
   return {
     email: opts.email, phone: opts.phone, company: opts.company, title: opts.title, note: opts.note,
     cadence: opts.cadence, source: opts.source, tags: opts.tag, fields: opts.field,
@@ -57,7 +55,7 @@ async function promptContact(ctx: Ctx, input: ContactInput): Promise<ContactInpu
   };
 }
 
-export async function add(ctx: Ctx, [name]: string[], opts: Opts): Promise<void> {
+export async function add(ctx: Ctx, [name]: [string?], opts: ContactAddOptions): Promise<void> {
   let input: ContactInput = { ...contactInput(opts), name: name ?? opts.name };
   if (input.name === undefined) {
     if (!ctx.interactive) throw usageError("missing the contact's name", 'pass it as the first argument or with --name, e.g. crm add "Ada Lovelace"');
@@ -82,13 +80,12 @@ export const CONTACT_FIELDS = ["id", "name", "email", "phone", "company", "title
 
 /** The members of an RFM segment, from the customer analytics (loaded only when --segment is used). */
 async function segmentMembers(ctx: Ctx, segment: string): Promise<number[]> {
-  const { contactIdsInSegment } = await import("../../core/customers/segments.js");
+  const { contactIdsInSegment } = await import("../../../core/customers/segments.js");
   return contactIdsInSegment(ctx.store(), segment, ctx.now);
 }
 
-export async function list(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const sort = String(opts.sort ?? "name") as ContactSort;
-  if (!CONTACT_SORTS.includes(sort)) throw usageError(`unknown --sort ${quote(opts.sort)}`, `use one of: ${CONTACT_SORTS.join(", ")}`);
+export async function list(ctx: Ctx, _args: [], opts: ContactListOptions): Promise<void> {
+  const sort = read("--sort", opts.sort, oneOf(CONTACT_SORTS));
   const ids = opts.segment ? await segmentMembers(ctx, opts.segment) : undefined;
   const rows = listContacts(ctx.store(), { tag: opts.tag, company: opts.company, search: opts.search, sort, limit: opts.limit, ids });
   await printRecords(ctx, { rows, columns: contactColumns, fields: CONTACT_FIELDS, empty: "no contacts match" });
@@ -96,17 +93,17 @@ export async function list(ctx: Ctx, _args: string[], opts: Opts): Promise<void>
 
 const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
 
-export async function show(ctx: Ctx, [ref]: string[]): Promise<void> {
+export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions): Promise<void> {
   // The profile's modules load here, not for every contact command (`crm contact list` is a hot path).
   const [{ contactProfile }, { describeDue, formatDue, isOverdue }, { formatMoney }] = await Promise.all([
-    import("../../core/contacts/profile.js"),
-    import("../../core/followups/followups.js"),
-    import("../../io/money.js"),
+    import("../../../core/contacts/profile.js"),
+    import("../../../core/followups/followups.js"),
+    import("../../../io/money.js"),
   ]);
   const store = ctx.store();
-  const { id } = resolveContact(store, ref!);
+  const { id } = resolveContact(store, ref);
   const profile = contactProfile(store, id, ctx.now);
-  const { customerAnalytics } = await import("../../core/customers/segments.js");
+  const { customerAnalytics } = await import("../../../core/customers/segments.js");
   profile.analytics = customerAnalytics(store, id, ctx.now);
   if (ctx.format === "json") return emit(ctx, toJson(profile));
   if (ctx.format === "csv") return printRecords(ctx, { rows: [profile.contact], columns: contactColumns, fields: CONTACT_FIELDS });
@@ -123,8 +120,7 @@ export async function show(ctx: Ctx, [ref]: string[]): Promise<void> {
   kv("source", p.source);
   kv("note", p.note);
   kv("added", localDate(new Date(p.createdAt)));
-  const a = profile.analytics as Record<string, any> | undefined;
-  if (a) for (const [k, v] of Object.entries(a)) kv(k, v);
+  for (const [k, v] of Object.entries(profile.analytics ?? {})) kv(k, v);
   for (const pur of profile.purchases)
     kv("purchases", `${formatMoney(pur.totalMinor, pur.currency)} in ${pur.count} (${localDate(new Date(pur.firstAt))} → ${localDate(new Date(pur.lastAt))})`);
   for (const s of profile.latestScores) kv(s.survey, `${s.type.toUpperCase()} ${s.score} on ${localDate(new Date(s.at))}${s.comment ? ` — “${s.comment}”` : ""}`);
@@ -148,18 +144,18 @@ export async function show(ctx: Ctx, [ref]: string[]): Promise<void> {
   emit(ctx, lines.join("\n") + "\n");
 }
 
-export async function edit(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> {
+export async function edit(ctx: Ctx, [ref]: [string], opts: ContactEditOptions): Promise<void> {
   const store = ctx.store();
-  const { id } = resolveContact(store, ref!);
+  const { id } = resolveContact(store, ref);
   const input = { ...contactInput(opts), name: opts.name, removeTags: opts.untag };
   if (Object.values(input).every((v) => v === undefined)) throw usageError("nothing to change", "pass at least one flag, e.g. --phone or --tag; see crm contact edit --help");
   editContact(store, id, input, ctx.now, { allowDuplicate: opts.allowDuplicate });
   ctx.info(`updated contact #${id}`);
 }
 
-export async function rm(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> {
+export async function rm(ctx: Ctx, [ref]: [string], opts: ConfirmOptions): Promise<void> {
   const store = ctx.store();
-  const contact = resolveContact(store, ref!);
+  const contact = resolveContact(store, ref);
   const counts = linkedCounts(store, contact.id);
   const linked = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
   await confirmOrYes(ctx, `Delete #${contact.id} ${contact.name}${linked ? ` and their ${linked}` : ""}?`, opts.yes);
@@ -167,10 +163,10 @@ export async function rm(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> {
   ctx.info(`deleted contact #${contact.id} ${contact.name}`);
 }
 
-export async function merge(ctx: Ctx, [keepRef, otherRef]: string[], opts: Opts): Promise<void> {
+export async function merge(ctx: Ctx, [keepRef, otherRef]: [string, string], opts: ConfirmOptions): Promise<void> {
   const store = ctx.store();
-  const keep = resolveContact(store, keepRef!);
-  const other = resolveContact(store, otherRef!);
+  const keep = resolveContact(store, keepRef);
+  const other = resolveContact(store, otherRef);
   if (keep.id === other.id) throw usageError(`both references name the same contact #${keep.id}`, "give two different contacts");
   await confirmOrYes(ctx, `Merge #${other.id} ${other.name} into #${keep.id} ${keep.name} (removing #${other.id})?`, opts.yes);
   mergeContacts(store, keep.id, other.id, ctx.now);
@@ -179,19 +175,19 @@ export async function merge(ctx: Ctx, [keepRef, otherRef]: string[], opts: Opts)
 
 export async function tag(ctx: Ctx, [ref, ...tags]: string[]): Promise<void> {
   const store = ctx.store();
-  const { id, name } = resolveContact(store, ref!);
+  const { id, name } = resolveContact(store, ref);
   tagContact(store, id, tags);
   ctx.info(`tagged #${id} ${name}: ${getContact(store, id).tags.join(", ")}`);
 }
 
 export async function untag(ctx: Ctx, [ref, ...tags]: string[]): Promise<void> {
   const store = ctx.store();
-  const { id, name } = resolveContact(store, ref!);
+  const { id, name } = resolveContact(store, ref);
   const removed = untagContact(store, id, tags);
-  ctx.info(`removed ${removed} tag${removed === 1 ? "" : "s"} from #${id} ${name}`);
+  ctx.info(`removed ${plural(removed, "tag")} from #${id} ${name}`);
 }
 
-export async function tags(ctx: Ctx): Promise<void> {
+export async function tags(ctx: Ctx, _args: [], _opts: TagsOptions): Promise<void> {
   await printRecords(ctx, {
     rows: listTags(ctx.store()),
     columns: [
@@ -202,53 +198,3 @@ export async function tags(ctx: Ctx): Promise<void> {
   });
 }
 
-export async function log(ctx: Ctx, [ref, ...summary]: string[], opts: Opts): Promise<void> {
-  if (!ref) throw usageError("missing the contact", 'e.g. crm log ada "Called about the proposal" --type call');
-  if (!summary.length) throw usageError("missing the summary of the interaction", 'e.g. crm log ada "Called about the proposal" --type call');
-  const type = parseInteractionType(opts.type);
-  const at = opts.at ? (await parseWhen(opts.at, ctx.now, "--at date")).date : ctx.now;
-  const store = ctx.store();
-  const contact = resolveContact(store, ref);
-  const id = logInteraction(store, { contactId: contact.id, summary: summary.join(" "), type, at }, ctx.now);
-  ctx.print(`${id}\n`);
-  ctx.info(`logged ${type} with #${contact.id} ${contact.name}`);
-}
-
-const interactionColumns: Column<Interaction>[] = [
-  { header: "id", cell: (i) => i.id, align: "right" },
-  { header: "when", cell: (i) => when(i.at) },
-  { header: "contact", cell: (i) => i.contactName },
-  { header: "type", cell: (i) => i.type },
-  { header: "summary", cell: (i) => i.summary },
-];
-
-export async function logList(ctx: Ctx, [ref]: string[], opts: Opts): Promise<void> {
-  const store = ctx.store();
-  const contactId = ref ? resolveContact(store, ref).id : undefined;
-  const since = opts.since ? (await parseWhen(opts.since, ctx.now, "--since date")).date : undefined;
-  const type = opts.type ? parseInteractionType(opts.type) : undefined;
-  const rows = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
-  await printRecords(ctx, {
-    rows,
-    columns: interactionColumns,
-    fields: ["id", "contactId", "contactName", "type", "summary", "at", "resolvedAt"],
-    empty: "no interactions",
-  });
-}
-
-export async function find(ctx: Ctx, words: string[], opts: Opts): Promise<void> {
-  const marks: [string, string] = ctx.useColor && ctx.format === "table" ? styleMarks(ctx.color.bold.yellow) : ["[", "]"];
-  const rows = search(ctx.store(), words.join(" "), opts.limit, ctx.format === "table" ? marks : ["", ""]);
-  await printRecords(ctx, {
-    rows,
-    columns: [
-      { header: "kind", cell: (h) => h.kind },
-      { header: "id", cell: (h) => h.id, align: "right" },
-      { header: "contact", cell: (h) => h.contactName },
-      { header: "match", cell: (h) => h.snippet },
-    ],
-    record: ({ rank, ...hit }) => ({ ...hit, rank: Math.round(rank * 1000) / 1000 }),
-    fields: ["kind", "id", "contactId", "contactName", "title", "snippet", "rank"],
-    empty: `nothing matches ${quote(words.join(" "))}`,
-  });
-}

@@ -1,11 +1,45 @@
-// Declares the contact and interaction commands; their code lives in ../commands/contacts.ts.
-import { Command } from "commander";
-import { lazy, withOutput } from "../action.js";
-import { collect, limit } from "../flags.js";
+// `crm contact add|list|show|edit|rm|merge` and the shortcuts `crm add`, `crm tag`, `crm untag`,
+// `crm tags`: declarations only (loaded on every start, so cheap); the code is in ./run.ts.
+import type { Command } from "commander";
+import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { collect, limit } from "../../flags.js";
 
-const load = () => import("../commands/contacts.js");
+const load = () => import("./run.js");
 
-function contactFlags(cmd: Command): Command {
+/** The details `add` and `edit` take. */
+export interface ContactDetailOptions {
+  name?: string;
+  email?: string;
+  phone?: string;
+  company?: string;
+  title?: string;
+  tag?: string[];
+  field?: string[];
+  note?: string;
+  cadence?: string;
+  source?: string;
+  allowDuplicate?: boolean;
+}
+export type ContactAddOptions = ContactDetailOptions;
+export interface ContactEditOptions extends ContactDetailOptions {
+  untag?: string[];
+}
+export interface ContactListOptions extends OutputOptions {
+  tag?: string;
+  company?: string;
+  segment?: string;
+  search?: string;
+  /** Checked against core's list of sorts when the command runs. */
+  sort: string;
+  limit?: number;
+}
+export type ContactShowOptions = OutputOptions;
+export type TagsOptions = OutputOptions;
+export interface ConfirmOptions {
+  yes?: boolean;
+}
+
+function detailFlags(cmd: Command): Command {
   return cmd
     .option("--name <name>", "full name")
     .option("--email <email>", "email address (stored lower-case)")
@@ -20,14 +54,14 @@ function contactFlags(cmd: Command): Command {
     .option("--allow-duplicate", "allow an email that another contact already has");
 }
 
-export function registerContactCommands(program: Command): void {
+export function declareContact(program: Command): void {
   const addHelp = 'Example: crm add "Ada Lovelace" --email ada@example.com --tag client';
-  contactFlags(program.command("add [name]").description("add a contact (prompts for details on a terminal when no name is given)"))
+  detailFlags(program.command("add [name]").description("add a contact (prompts for details on a terminal when no name is given)"))
     .addHelpText("after", addHelp)
     .action(lazy(load, "add"));
 
   const contact = program.command("contact").description("manage contacts");
-  contactFlags(contact.command("add [name]").description("add a contact (same as `crm add`)")).addHelpText("after", addHelp).action(lazy(load, "add"));
+  detailFlags(contact.command("add [name]").description("add a contact (same as `crm add`)")).addHelpText("after", addHelp).action(lazy(load, "add"));
   withOutput(
     contact
       .command("list")
@@ -41,7 +75,7 @@ export function registerContactCommands(program: Command): void {
       .option("--limit <n>", "at most n contacts", limit),
   ).action(lazy(load, "list"));
   withOutput(contact.command("show <ref>").description("everything about one person")).action(lazy(load, "show"));
-  contactFlags(contact.command("edit <ref>").description("change a contact's details"))
+  detailFlags(contact.command("edit <ref>").description("change a contact's details"))
     .option("--untag <tag>", "remove a tag (repeatable)", collect)
     .addHelpText("after", "Empty values clear a detail: --phone '' ; --field key= removes a field.")
     .action(lazy(load, "edit"));
@@ -59,25 +93,4 @@ export function registerContactCommands(program: Command): void {
   program.command("tag <ref> <tags...>").description("add tags to a contact").action(lazy(load, "tag"));
   program.command("untag <ref> <tags...>").description("remove tags from a contact").action(lazy(load, "untag"));
   withOutput(program.command("tags").description("all tags with the number of contacts")).action(lazy(load, "tags"));
-
-  const log = program
-    .command("log")
-    .description("log an interaction: crm log <ref> <summary> [--type call] [--at <when>]; `crm log list` lists them")
-    .argument("[ref]", "the contact")
-    .argument("[summary...]", "what happened")
-    .option("--type <type>", "call|email|meeting|message|note|issue", "note")
-    .option("--at <when>", "when it happened (default: now)")
-    .action(lazy(load, "log"));
-  withOutput(
-    log
-      .command("list [ref]")
-      .description("list interactions, newest first")
-      .option("--since <when>", "only since this date")
-      .option("--type <type>", "only this type")
-      .option("--limit <n>", "at most n interactions", limit),
-  ).action(lazy(load, "logList"));
-
-  withOutput(
-    program.command("find <query...>").description("full-text search over contacts, notes, interactions, deals and comments").option("--limit <n>", "at most n results", limit, 20),
-  ).action(lazy(load, "find"));
 }

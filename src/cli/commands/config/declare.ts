@@ -1,0 +1,14 @@
+// `crm config get|set|list`: declarations only; the code is in ./run.ts.
+import type { Command } from "commander";
+import { lazy, withOutput, type OutputOptions } from "../../action.js";
+
+const load = () => import("./run.js");
+
+export type ConfigListOptions = OutputOptions;
+
+export function declareConfig(program: Command): void {
+  const config = program.command("config").description("settings: default currency, stage probabilities, thresholds");
+  config.command("get <key>").description("print a setting").action(lazy(load, "get"));
+  config.command("set <key> <value>").description("change a setting").action(lazy(load, "set"));
+  withOutput(config.command("list").description("every setting with its value and default")).action(lazy(load, "list"));
+}

@@ -1,0 +1,56 @@
+// `crm log`, `crm log list`, `crm log resolve`: interactions with a person. Parse → one core call → render.
+import type { Ctx } from "../../context.js";
+import { resolveContact } from "../../../core/contacts/contacts.js";
+import { listInteractions, logInteraction, resolveIssue, INTERACTION_TYPES, type Interaction } from "../../../core/contacts/interactions.js";
+import { inTransaction } from "../../../db/open.js";
+import { localDateTime } from "../../../io/dates.js";
+import { usageError } from "../../../errors.js";
+import { oneOf, read, whenDate } from "../../flags.js";
+import { printRecords } from "../../render/output.js";
+import type { Column } from "../../render/table.js";
+import type { LogListOptions, LogOptions } from "./declare.js";
+
+const interactionType = oneOf(INTERACTION_TYPES);
+const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
+
+export async function log(ctx: Ctx, [ref, ...summary]: string[], opts: LogOptions): Promise<void> {
+  if (!ref) throw usageError("missing the contact", 'e.g. crm log ada "Called about the proposal" --type call');
+  if (!summary.length) throw usageError("missing the summary of the interaction", 'e.g. crm log ada "Called about the proposal" --type call');
+  const type = read("interaction --type", opts.type, interactionType);
+  const at = (await whenDate(opts.at, ctx.now, "--at")) ?? ctx.now;
+  const store = ctx.store();
+  const contact = resolveContact(store, ref);
+  const id = logInteraction(store, { contactId: contact.id, summary: summary.join(" "), type, at }, ctx.now);
+  ctx.print(`${id}\n`);
+  ctx.info(`logged ${type} with #${contact.id} ${contact.name}`);
+}
+
+const interactionColumns: Column<Interaction>[] = [
+  { header: "id", cell: (i) => i.id, align: "right" },
+  { header: "when", cell: (i) => when(i.at) },
+  { header: "contact", cell: (i) => i.contactName },
+  { header: "type", cell: (i) => i.type },
+  { header: "summary", cell: (i) => i.summary },
+];
+
+export async function list(ctx: Ctx, [ref]: [string?], opts: LogListOptions): Promise<void> {
+  const store = ctx.store();
+  const contactId = ref ? resolveContact(store, ref).id : undefined;
+  const since = await whenDate(opts.since, ctx.now, "--since");
+  const type = opts.type !== undefined ? read("interaction --type", opts.type, interactionType) : undefined;
+  const rows = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
+  await printRecords(ctx, {
+    rows,
+    columns: interactionColumns,
+    fields: ["id", "contactId", "contactName", "type", "summary", "at", "resolvedAt"],
+    empty: "no interactions",
+  });
+}
+
+
+/** `crm log resolve <id...>`: issues leave `crm today` once resolved; all or none. */
+export async function resolve(ctx: Ctx, ids: number[]): Promise<void> {
+  const store = ctx.store();
+  const resolved = inTransaction(store, () => ids.map((id) => resolveIssue(store, id, ctx.now)));
+  for (const r of resolved) ctx.info(`resolved issue #${r.id} with ${r.contactName}`);
+}
