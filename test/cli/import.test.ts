@@ -32,14 +32,13 @@ function write(dir: string, name: string, text: string | Buffer): string {
 }
 
 describe("crm import purchases", () => {
-  it("imports a CDNOW-style log (customer ids, YYYYMMDD dates), creating contacts, and adds nothing on re-import", async () => {
+  const CDNOW_STYLE = "customer_id,date,quantity,amount\n00004,19970101,2,29.33\n00004,19970118,2,29.73\n00021,19970101,3,63.34\n00021,19970101,3,63.34\n";
+  const cdnowArgs = (file: string) => ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--source", "cdnow", "--json"];
+
+  it("imports a CDNOW-style log (customer ids, YYYYMMDD dates), creating contacts", async () => {
     const dir = freshDbDir();
-    const file = write(
-      dir,
-      "cdnow.csv",
-      "customer_id,date,quantity,amount\n00004,19970101,2,29.33\n00004,19970118,2,29.73\n00021,19970101,3,63.34\n00021,19970101,3,63.34\n",
-    );
-    const first = await run(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--source", "cdnow", "--json"]);
+    const file = write(dir, "cdnow.csv", CDNOW_STYLE);
+    const first = await run(dir, cdnowArgs(file));
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ rows: 4, added: 4, skipped: 0, invalid: 0, createdContacts: 2, committed: true });
     // Two identical rows are two purchases (the derived id counts occurrences).
@@ -49,7 +48,13 @@ describe("crm import purchases", () => {
     ]);
     // A bare date is that calendar day, stored at local midnight (TZ=UTC here).
     expect(query(dir, "select min(at) a from purchases")[0].a).toBe("1997-01-01T00:00:00.000Z");
-    const again = await run(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--source", "cdnow", "--json"]);
+  });
+
+  it("re-importing a CDNOW-style log adds no purchase and no contact twice", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "cdnow.csv", CDNOW_STYLE);
+    ok(await run(dir, cdnowArgs(file)));
+    const again = await run(dir, cdnowArgs(file));
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ rows: 4, added: 0, skipped: 4, createdContacts: 0 });
     expect(count(dir, "purchases")).toBe(4);
@@ -68,14 +73,12 @@ describe("crm import purchases", () => {
     expect(JSON.parse((await run(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--json"])).stdout)).toMatchObject({ added: 0, skipped: 6919 });
   });
 
+  const ORDERS = "Order ID,Customer Email,Order Date,Total,Currency,Product\nA-1,ADA@example.com,2024-03-05,1200.50,EUR,Website\nA-2,ada@example.com,2024-03-06T14:30:00Z,\"1,000.00\",GBP,Logo\n";
+
   it("matches contacts by email (any case) and keeps the order ids as external refs", async () => {
     const dir = freshDbDir();
     await run(dir, ["add", "Ada Lovelace", "--email", "ada@example.com"]);
-    const file = write(
-      dir,
-      "orders.csv",
-      "Order ID,Customer Email,Order Date,Total,Currency,Product\nA-1,ADA@example.com,2024-03-05,1200.50,EUR,Website\nA-2,ada@example.com,2024-03-06T14:30:00Z,\"1,000.00\",GBP,Logo\n",
-    );
+    const file = write(dir, "orders.csv", ORDERS);
     const r = await run(dir, ["import", "purchases", file, "--source", "shop"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 new/);
@@ -83,19 +86,33 @@ describe("crm import purchases", () => {
       { contact_id: 1, amount_minor: 120050, currency: "EUR", at: "2024-03-05T00:00:00.000Z", note: "Website", source: "shop", external_ref: "A-1" },
       { contact_id: 1, amount_minor: 100000, currency: "GBP", at: "2024-03-06T14:30:00.000Z", note: "Logo", source: "shop", external_ref: "A-2" },
     ]);
+  });
+
+  it("re-importing orders already imported says so: 0 new, 2 already imported", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada Lovelace", "--email", "ada@example.com"]);
+    const file = write(dir, "orders.csv", ORDERS);
+    ok(await run(dir, ["import", "purchases", file, "--source", "shop"]));
     expect((await run(dir, ["import", "purchases", file, "--source", "shop"])).stderr).toMatch(/0 new, 2 already imported/);
   });
+
+  const UNKNOWN_EMAIL = "email,date,amount\nada@example.com,2024-01-01,10\nbob@example.com,2024-01-02,20\n";
 
   it("refuses unknown emails (naming --create-contacts) and writes nothing", async () => {
     const dir = await withAda();
     const db = path.join(dir, "crm.db");
     const before = sha256(db);
-    const file = write(dir, "p.csv", "email,date,amount\nada@example.com,2024-01-01,10\nbob@example.com,2024-01-02,20\n");
+    const file = write(dir, "p.csv", UNKNOWN_EMAIL);
     const r = await run(dir, ["import", "purchases", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('line 3: no contact with email "bob@example.com" (pass --create-contacts to create it)');
     expect(count(dir, "purchases")).toBe(0);
     expect(sha256(db)).toBe(before);
+  });
+
+  it("--create-contacts creates a contact, named by the email, for each unknown email", async () => {
+    const dir = await withAda();
+    const file = write(dir, "p.csv", UNKNOWN_EMAIL);
     const created = await run(dir, ["import", "purchases", file, "--create-contacts"]);
     expect(created.code, created.stderr).toBe(0);
     expect(query(dir, "select name, email from contacts order by id")).toEqual([
@@ -104,13 +121,11 @@ describe("crm import purchases", () => {
     ]);
   });
 
-  it("lists every bad row by line number and reason, exits 2 and writes nothing; --skip-invalid writes the good ones and the rejects", async () => {
+  const BAD_ROWS = 'email,date,amount,note\nada@example.com,2024-01-01,10,ok\nada@example.com,01/02/2024,10,bad date\nada@example.com,2024-01-03,-5,negative\n"ada@example.com",2024-01-04,"12,50",decimal comma\nada@example.com,2024-01-05,7.5,"multi\nline note"\nnot-an-email,2024-01-06,1,bad email\n';
+
+  it("lists every bad row by line number and reason, exits 2 and writes nothing", async () => {
     const dir = await withAda();
-    const file = write(
-      dir,
-      "p.csv",
-      'email,date,amount,note\nada@example.com,2024-01-01,10,ok\nada@example.com,01/02/2024,10,bad date\nada@example.com,2024-01-03,-5,negative\n"ada@example.com",2024-01-04,"12,50",decimal comma\nada@example.com,2024-01-05,7.5,"multi\nline note"\nnot-an-email,2024-01-06,1,bad email\n',
-    );
+    const file = write(dir, "p.csv", BAD_ROWS);
     const r = await run(dir, ["import", "purchases", file]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
@@ -122,7 +137,11 @@ describe("crm import purchases", () => {
       "crm: 4 rows of 6 rows are invalid: nothing was imported — fix them, or pass --skip-invalid to import the 2 valid rows and get the rejects in a file",
     ]);
     expect(count(dir, "purchases")).toBe(0);
+  });
 
+  it("--skip-invalid writes the good rows, and the bad ones with line and reason to a private --rejects file", async () => {
+    const dir = await withAda();
+    const file = write(dir, "p.csv", BAD_ROWS);
     const rejects = path.join(dir, "rejects.csv");
     const ok = await run(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", rejects]);
     expect(ok.code, ok.stderr).toBe(0);
@@ -135,13 +154,21 @@ describe("crm import purchases", () => {
     expect((fs.statSync(rejects).mode & 0o777).toString(8)).toBe("600");
   });
 
-  it("refuses --rejects that would overwrite the input, and --rejects without --skip-invalid, before importing anything", async () => {
+  const ONE_BAD = "email,date,amount\nada@example.com,2024-01-01,10\nada@example.com,bad,10\n";
+
+  it("refuses --rejects that would overwrite the input before importing anything", async () => {
     const dir = await withAda();
-    const file = write(dir, "p.csv", "email,date,amount\nada@example.com,2024-01-01,10\nada@example.com,bad,10\n");
+    const file = write(dir, "p.csv", ONE_BAD);
     const over = await run(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", file]);
     expect(over.code).toBe(2);
     expect(over.stderr).toContain("would overwrite the file being imported");
     expect(fs.readFileSync(file, "utf8")).toContain("ada@example.com,bad,10");
+    expect(count(dir, "purchases")).toBe(0);
+  });
+
+  it("refuses --rejects without --skip-invalid before importing anything", async () => {
+    const dir = await withAda();
+    const file = write(dir, "p.csv", ONE_BAD);
     expect((await run(dir, ["import", "purchases", file, "--rejects", path.join(dir, "r.csv")])).stderr).toContain("--rejects needs --skip-invalid");
     expect(count(dir, "purchases")).toBe(0);
   });
@@ -149,13 +176,17 @@ describe("crm import purchases", () => {
   it("refuses a rejects file it cannot write before importing anything (exit 2, nothing imported)", async () => {
     const dir = await withAda();
     const before = sha256(path.join(dir, "crm.db"));
-    const file = write(dir, "p.csv", "email,date,amount\nada@example.com,2024-01-01,10\nada@example.com,bad,10\n");
+    const file = write(dir, "p.csv", ONE_BAD);
     const r = await run(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", "/no/such/dir/x.csv"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('crm: cannot write the rejects file "/no/such/dir/x.csv": ENOENT — choose another path with --rejects\n');
     expect(count(dir, "purchases")).toBe(0);
     expect(sha256(path.join(dir, "crm.db"))).toBe(before);
-    // A directory is no rejects file either.
+  });
+
+  it("refuses a directory as the rejects file before importing anything", async () => {
+    const dir = await withAda();
+    const file = write(dir, "p.csv", ONE_BAD);
     expect((await run(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", dir])).stderr).toContain("it is a directory");
     expect(count(dir, "purchases")).toBe(0);
   });
@@ -184,18 +215,35 @@ describe("crm import purchases", () => {
     expect(query(dir, "select amount_minor, currency from purchases")).toEqual([{ amount_minor: 123450, currency: "EUR" }]);
   });
 
-  it("names the missing column and the file's columns, and rejects unknown --map targets", async () => {
+  const UNNAMED = "who,when,how much\na@example.com,2024-01-01,5\n";
+
+  it("names the missing column and the file's columns, pointing at --map (exit 2)", async () => {
     const dir = freshDbDir();
-    const file = write(dir, "p.csv", "who,when,how much\na@example.com,2024-01-01,5\n");
+    const file = write(dir, "p.csv", UNNAMED);
     const r = await run(dir, ["import", "purchases", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/has no customer \(email, contact id or customer id\) column.*"who", "when", "how much".*--map/);
+  });
+
+  it("rejects an unknown --map target (exit 2)", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "p.csv", UNNAMED);
     const bad = await run(dir, ["import", "purchases", file, "--map", "who=buyer"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--map target "buyer" is not a field this import knows');
+  });
+
+  it("rejects --map naming a column the file does not have (exit 2)", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "p.csv", UNNAMED);
     const missing = await run(dir, ["import", "purchases", file, "--map", "nope=email"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--map names the column "nope"');
+  });
+
+  it("--map names the columns of a file whose headers it does not recognise", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "p.csv", UNNAMED);
     const ok = await run(dir, ["import", "purchases", file, "--map", "who=email,when=date,how much=amount", "--create-contacts"]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(count(dir, "purchases")).toBe(1);
@@ -364,7 +412,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(fs.existsSync(`${file}.rejects.csv`)).toBe(false);
   });
 
-  it("with --skip-invalid imports the 999 and writes the one reject (default <file>.rejects.csv)", async () => {
+  it("with --skip-invalid imports the 999 and writes the one reject, formula-safe (default <file>.rejects.csv)", async () => {
     const dir = freshDbDir();
     const file = write(dir, "people.csv", thousand(501));
     const r = await run(dir, ["import", "contacts", file, "--skip-invalid", "--json"]);
@@ -375,27 +423,48 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     // Formula-safe: the phone "+1 555 0500" gets a leading ' (a spreadsheet would run it), which the
     // import drops again, so the fixed rejects file imports back as it was.
     expect(rejects).toEqual(["name,email,phone,line,reason", `Person 500,person.at.example.com,'+1 555 0500,501,"invalid email ""person.at.example.com"""`]);
+  });
+
+  it("the rejects file, once fixed, imports back as it was: the ' dropped, line and reason not made fields", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "people.csv", thousand(501));
+    ok(await run(dir, ["import", "contacts", file, "--skip-invalid", "--json"]));
+    const rejects = fs.readFileSync(`${file}.rejects.csv`, "utf8").trim().split("\n");
     fs.writeFileSync(`${file}.rejects.csv`, rejects.join("\n").replace("person.at.example.com,", "person500@example.com,") + "\n");
     expect((await run(dir, ["import", "contacts", `${file}.rejects.csv`, "--json"])).code).toBe(0);
     // Its line and reason columns are bookkeeping, not custom fields.
     expect((await byName(dir, "Person 500"))).toMatchObject({ email: "person500@example.com", phone: "+1 555 0500", fields: {} });
   });
 
-  it("matches duplicates by email case-insensitively: skip (default), update, error (exit 4)", async () => {
+  /** Ada already there (phone, tag), and a file with Ada in other letter case and Bob. */
+  async function adaAndFile(): Promise<{ dir: string; file: string }> {
     const dir = freshDbDir();
     await run(dir, ["add", "Ada Lovelace", "--email", "ada@example.com", "--phone", "+44 1", "--tag", "client"]);
     const file = write(dir, "c.csv", "Name,Email,Phone,Company,Tags\nAda King,ADA@Example.com,,Engines,vip\nBob,bob@example.com,+1 2,,\n");
+    return { dir, file };
+  }
+
+  it("skips a contact whose email is already there, in any letter case, by default", async () => {
+    const { dir, file } = await adaAndFile();
     const skip = await run(dir, ["import", "contacts", file, "--json"]);
     expect(JSON.parse(skip.stdout)).toMatchObject({ added: 1, skipped: 1, updated: 0 });
     expect((await byName(dir, "Ada Lovelace"))).toMatchObject({ phone: "+44 1", company: null, tags: ["client"] });
+  });
 
+  it("--on-duplicate update: the file's values win, empty cells keep what is there, tags are added", async () => {
+    const { dir, file } = await adaAndFile();
+    ok(await run(dir, ["import", "contacts", file, "--json"]));
     const update = await run(dir, ["import", "contacts", file, "--on-duplicate", "update", "--json"]);
     expect(update.code, update.stderr).toBe(0);
     // Ada changes; Bob is already exactly as in the file, so he counts as skipped.
     expect(JSON.parse(update.stdout)).toMatchObject({ added: 0, updated: 1, skipped: 1 });
     // The file's values win, empty cells keep what is there, tags are added.
     expect((await byName(dir, "Ada King"))).toMatchObject({ email: "ada@example.com", phone: "+44 1", company: "Engines", tags: ["client", "vip"] });
+  });
 
+  it("--on-duplicate error: exit 4 naming each duplicate by line and id, nothing added", async () => {
+    const { dir, file } = await adaAndFile();
+    ok(await run(dir, ["import", "contacts", file, "--json"]));
     const error = await run(dir, ["import", "contacts", file, "--on-duplicate", "error"]);
     expect(error.code).toBe(4);
     expect(error.stderr).toContain('line 2: a contact with email "ada@example.com" already exists (#1)');
@@ -412,17 +481,28 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(JSON.parse((await run(dir, ["import", "contacts", vcf, "--json"])).stdout)).toMatchObject({ added: 4 });
     expect(JSON.parse((await run(dir, ["import", "contacts", vcf, "--json"])).stdout)).toMatchObject({ added: 0, skipped: 4 });
     expect((await contacts(dir))).toHaveLength(8);
-    // The same name with another phone is another person.
+  });
+
+  it("a contact without email and with the same name but another phone is another person", async () => {
+    const dir = freshDbDir();
+    ok(await run(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "google-contacts.csv")]));
     const other = write(dir, "p.csv", "name,phone\nHarbour Bakery,+44 1632 960999\n");
     expect(JSON.parse((await run(dir, ["import", "contacts", other, "--json"])).stdout)).toMatchObject({ added: 1 });
   });
 
-  it("treats a repeated email within the file as a duplicate too", async () => {
+  const REPEATED = "name,email\nAda,ada@example.com\nAda again,ADA@example.com\n";
+
+  it("a repeated email within the file is a duplicate too: --on-duplicate error names both lines (exit 4)", async () => {
     const dir = freshDbDir();
-    const file = write(dir, "c.csv", "name,email\nAda,ada@example.com\nAda again,ADA@example.com\n");
+    const file = write(dir, "c.csv", REPEATED);
     const error = await run(dir, ["import", "contacts", file, "--on-duplicate", "error"]);
     expect(error.code).toBe(4);
     expect(error.stderr).toContain('line 3: the email "ada@example.com" is also on line 2');
+  });
+
+  it("a repeated email within the file is skipped by default", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "c.csv", REPEATED);
     const skip = await run(dir, ["import", "contacts", file, "--json"]);
     expect(JSON.parse(skip.stdout)).toMatchObject({ added: 1, skipped: 1 });
   });
@@ -453,15 +533,27 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect((await byName(dir, "Jürgen Groß"))).toMatchObject({ email: "jurgen@example.de", fields: { "customer number": "K-18" } });
   });
 
-  it("refuses a file without any name, email, phone or company column, and unknown --map targets", async () => {
+  const NO_NAME = "foo,bar\n1,2\n";
+
+  it("refuses a file without any name, email, phone or company column, naming its columns", async () => {
     const dir = freshDbDir();
-    const file = write(dir, "c.csv", "foo,bar\n1,2\n");
+    const file = write(dir, "c.csv", NO_NAME);
     const r = await run(dir, ["import", "contacts", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('has no name, email, phone or company column; its columns are: "foo", "bar"');
+  });
+
+  it("refuses an unknown --map target (exit 2)", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "c.csv", NO_NAME);
     const bad = await run(dir, ["import", "contacts", file, "--map", "foo=nickname2"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--map target "nickname2" is not a contact field');
+  });
+
+  it("refuses an unknown --on-duplicate (exit 2)", async () => {
+    const dir = freshDbDir();
+    const file = write(dir, "c.csv", NO_NAME);
     expect((await run(dir, ["import", "contacts", file, "--on-duplicate", "merge"])).code).toBe(2);
   });
 
@@ -475,7 +567,8 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
 });
 
 describe("crm import interactions", () => {
-  it("finds contacts by email or exact name, maps types, and adds nothing on re-import", async () => {
+  /** Ada (with an email) and Bob Stone (without), and a file of three activities. */
+  async function twoContactsAndFile(): Promise<{ dir: string; file: string }> {
     const dir = freshDbDir();
     await run(dir, ["add", "Ada Lovelace", "--email", "ada@example.com"]);
     await run(dir, ["add", "Bob Stone"]);
@@ -484,6 +577,11 @@ describe("crm import interactions", () => {
       "activities.csv",
       'Contact,Email,Type,Subject,Date\nAda Lovelace,ADA@example.com,Phone call,"Talked about Q3, sent quote",2024-03-05 10:00\nbob stone,,meeting,Coffee,2024-03-06\nbob stone,,meeting,Coffee,2024-03-06\n',
     );
+    return { dir, file };
+  }
+
+  it("finds contacts by email or exact name and maps types", async () => {
+    const { dir, file } = await twoContactsAndFile();
     const r = await run(dir, ["import", "interactions", file, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 3, added: 3 });
@@ -493,6 +591,11 @@ describe("crm import interactions", () => {
       ["Bob Stone", "meeting", "Coffee", "2024-03-06T00:00:00.000Z"],
       ["Ada Lovelace", "call", "Talked about Q3, sent quote", "2024-03-05T10:00:00.000Z"],
     ]);
+  });
+
+  it("re-importing the same activities adds nothing", async () => {
+    const { dir, file } = await twoContactsAndFile();
+    ok(await run(dir, ["import", "interactions", file, "--json"]));
     const again = await run(dir, ["import", "interactions", file, "--json"]);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, skipped: 3 });
     expect(await runJson(dir, ["log", "list"])).toHaveLength(3);
