@@ -254,6 +254,7 @@ describe("crm import purchases", () => {
     const r = await run(dir, ["import", "purchases", path.join(dir, "nope.csv")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no such file");
+    expect(r.stderr).toContain(`"${path.join(dir, "nope.csv")}"`);
   });
 });
 
