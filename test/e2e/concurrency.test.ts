@@ -2,7 +2,8 @@
 // an import while you log a call): no "database is locked" reaches the user and every write is kept,
 // exactly once. Writers queue on SQLite's write lock (BEGIN IMMEDIATE, busy timeout); an import holds
 // it from its first row to its commit, so what it checks (duplicates, known contacts) is read inside it.
-// The writers are real processes; the databases they start from are built in-process.
+// The writers are real processes (each running a lane of commands, ./lane.mjs); the databases they
+// start from are built in-process.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -19,22 +20,29 @@ function start(db: string, args: string[]): { pid: number; exited: () => boolean
   return { pid: child.pid!, exited: () => child.exitCode !== null || child.signalCode !== null, done };
 }
 
-function run(db: string, args: string[]): Promise<{ code: number; stderr: string }> {
-  return start(db, args).done;
+const LANE = path.join(path.dirname(BIN), "..", "test", "e2e", "lane.mjs");
+
+/** Runs `crm` commands one after another in one process (./lane.mjs): one process per lane. */
+function lane(db: string, jobs: string[][]): Promise<{ code: number; stderr: string }[]> {
+  const child = spawn(process.execPath, [LANE, JSON.stringify(jobs)], { env: { ...process.env, CRM_DB: db }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve, reject) =>
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`lane exited ${code}: ${stderr}`)))),
+  );
 }
 
 describe("concurrent writers", () => {
-  it("4 processes × 10 contacts with an interaction each, starting on a database that does not exist yet", async () => {
+  it("4 processes × 10 contacts with an interaction each (one command after another in each), starting on a database that does not exist yet", async () => {
     const db = path.join(tempDir(), "crm.db");
     const workers = Array.from({ length: 4 }, async (_, w) => {
-      const failures: string[] = [];
-      for (let i = 0; i < 10; i++) {
-        const add = await run(db, ["add", `Worker ${w} person ${i}`, "--email", `w${w}.p${i}@example.com`]);
-        if (add.code !== 0) failures.push(add.stderr);
-        const log = await run(db, ["log", `w${w}.p${i}@example.com`, `call ${w}/${i}`, "--type", "call"]);
-        if (log.code !== 0) failures.push(log.stderr);
-      }
-      return failures;
+      const jobs = Array.from({ length: 10 }, (_, i) => [
+        ["add", `Worker ${w} person ${i}`, "--email", `w${w}.p${i}@example.com`],
+        ["log", `w${w}.p${i}@example.com`, `call ${w}/${i}`, "--type", "call"],
+      ]).flat();
+      return (await lane(db, jobs)).filter((r) => r.code !== 0).map((r) => r.stderr);
     });
     const failures = (await Promise.all(workers)).flat();
     expect(failures).toEqual([]);
@@ -55,12 +63,13 @@ interface Job {
 async function runAll(db: string, lanes: Job[][]): Promise<string[]> {
   const failures: string[] = [];
   await Promise.all(
-    lanes.map(async (lane) => {
-      for (const job of lane) {
-        const r = await run(db, job.args);
-        if (r.code !== 0) failures.push(`${job.label} exited ${r.code}: ${r.stderr.trim()}`);
-        else if (/locked|SQLITE_BUSY|busy/i.test(r.stderr)) failures.push(`${job.label}: ${r.stderr.trim()}`);
-      }
+    lanes.map(async (jobs) => {
+      const results = await lane(db, jobs.map((job) => job.args));
+      results.forEach((r, i) => {
+        const label = jobs[i]!.label;
+        if (r.code !== 0) failures.push(`${label} exited ${r.code}: ${r.stderr.trim()}`);
+        else if (/locked|SQLITE_BUSY|busy/i.test(r.stderr)) failures.push(`${label}: ${r.stderr.trim()}`);
+      });
     }),
   );
   return failures;
