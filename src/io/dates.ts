@@ -202,6 +202,11 @@ export function localDateTime(date: Date): string {
   return `${localDate(date)} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** Local "YYYYMMDD-HHMMSS" of an instant, for file names: sorts as text. */
+export function localStamp(date: Date): string {
+  return `${localDate(date).replaceAll("-", "")}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+}
+
 /** Whole local calendar days from `a` to `b` (positive when b is later). */
 export const daysBetween = (a: Date, b: Date): number => differenceInCalendarDays(b, a);
 

@@ -8,8 +8,6 @@ import { getSetting } from "../config/settings.js";
 import { localDate, LocalDays } from "../../io/dates.js";
 import { dayNumber } from "../../analytics/period.js";
 
-export { dayNumber };
-
 export interface CustomerSummary {
   contactId: number;
   /** Number of purchases (rows), for RFM's F. */

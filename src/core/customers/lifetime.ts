@@ -5,7 +5,8 @@ import { CrmError, usageError } from "../../errors.js";
 import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, bgnbdConditionalExpectedAt, type BgNbdFit } from "../../analytics/bgnbd.js";
 import { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaFit } from "../../analytics/gammagamma.js";
 import { predictiveClv, simpleClv } from "../../analytics/clv.js";
-import { loadCustomers, contactNames, dayNumber, type CustomerData } from "./customers.js";
+import { loadCustomers, contactNames, type CustomerData } from "./customers.js";
+import { dayNumber } from "../../analytics/period.js";
 import { currencyDigits } from "../../io/money.js";
 
 /** Below this many repeat customers the BG/NBD parameters are not identifiable in practice. */

@@ -7,19 +7,15 @@ import Database from "better-sqlite3";
 import { checkCrmDatabase, checkHeader, nativeBinding, openStore, type OpenOptions, type Store } from "../../db/open.js";
 import { DEFAULT_BUSY_TIMEOUT_MS } from "../../db/errors.js";
 import { conflict, storageError, usageError, quote, CrmError } from "../../errors.js";
+import { localStamp } from "../../io/dates.js";
 
-const pad = (n: number) => String(n).padStart(2, "0");
-/** 20260302-090501: local time, sorts as text. */
-export function stamp(date: Date): string {
-  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
-}
 
 /** A name beside `dbPath` that does not exist yet: `crm-backup-20260302-090501.db` (then `-2`, `-3`…). */
 export function besideDatabase(dbPath: string, label: string, when: Date): string {
   const dir = path.dirname(dbPath);
   const base = path.basename(dbPath).replace(/\.(db|sqlite3?)$/i, "");
   for (let n = 1; ; n++) {
-    const candidate = path.join(dir, `${base}-${label}-${stamp(when)}${n > 1 ? `-${n}` : ""}.db`);
+    const candidate = path.join(dir, `${base}-${label}-${localStamp(when)}${n > 1 ? `-${n}` : ""}.db`);
     if (!fs.existsSync(candidate)) return candidate;
   }
 }

@@ -11,8 +11,6 @@ import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
 import { insertPurchase } from "../purchases/purchases.js";
 import { STAGES, OPEN_STAGES, isOpenStage, type Stage, type PipelineDeal } from "./pipeline.js";
 
-export { STAGES, OPEN_STAGES, type Stage };
-
 export interface Deal extends Omit<DealRow, "stage" | "probability"> {
   contactName: ContactRow["name"];
   stage: Stage;
