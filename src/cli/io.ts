@@ -37,7 +37,7 @@ export type ColorLevel = 0 | 1 | 2 | 3;
  * Colour on `stream`, decided once for the whole command: only on a terminal, never with `--no-color`,
  * never when NO_COLOR is set (https://no-color.org).
  */
-export function colorAllowed(stream: OutStream, env: Io["env"], flag: boolean | undefined): boolean {
+function colorAllowed(stream: OutStream, env: Io["env"], flag: boolean | undefined): boolean {
   return Boolean(stream.isTTY) && flag !== false && env.NO_COLOR === undefined;
 }
 

@@ -7,7 +7,7 @@ import { isLarge, toJson, toJsonChunks } from "./json.js";
 import { toCsvChunks } from "./csv.js";
 import { boxTable, plainTableChunks, type Column } from "./table.js";
 
-export const FORMATS: readonly Format[] = ["table", "json", "csv"];
+const FORMATS: readonly Format[] = ["table", "json", "csv"];
 
 export function parseFormat(value: string | undefined, allowed: readonly string[] = FORMATS): Format {
   const format = (value ?? "table").toLowerCase();

@@ -5,6 +5,7 @@
 // out as \uXXXX escapes, so they are visible and harmless; line breaks and tabs are left to the caller.
 // Kept free of imports: the one error printer uses it on every failure.
 
+// eslint-disable-next-line no-control-regex -- matching control characters is what this module is for
 const UNSAFE = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;

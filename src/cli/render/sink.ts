@@ -49,7 +49,7 @@ export async function writeChunks(out: Pick<Out, "stdout" | "dbPath">, file: str
  * so never half a file, and owner-only (reports hold personal data) even where an older, more open
  * file stood.
  */
-export function writeFile(out: Pick<Out, "dbPath">, file: string, chunks: Iterable<string>): void {
+function writeFile(out: Pick<Out, "dbPath">, file: string, chunks: Iterable<string>): void {
   guardOutputFile(out, file);
   writeTo(file, (sink) => {
     for (const chunk of chunks) sink.write(chunk);
@@ -61,7 +61,8 @@ export function guardOutputFile(out: Pick<Out, "dbPath">, file: string, opts: { 
   const target = path.resolve(file);
   const db = path.resolve(out.dbPath);
   if ([db, `${db}-wal`, `${db}-shm`].includes(target)) throw usageError(`-o ${quote(file)} is the database itself`, "choose another file name");
-  if (!opts.directory && fs.existsSync(target) && fs.statSync(target).isDirectory()) throw usageError(`-o ${quote(file)} is a directory`, opts.hint ?? "give a file name");
+  if (!opts.directory && fs.existsSync(target) && fs.statSync(target).isDirectory())
+    throw usageError(`-o ${quote(file)} is a directory`, opts.hint ?? "give a file name");
 }
 
 /** Resolves when the stream can take more, or when it will never take more (closed, or an error). */

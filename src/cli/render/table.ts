@@ -11,8 +11,7 @@ export interface Column<R> {
   align?: "left" | "right";
 }
 
-const oneLine = (v: unknown) =>
-  v === null || v === undefined ? "" : typeof v === "number" ? String(v) : terminalSafe(String(v).replace(/[\t\r\n]+/g, " "));
+const oneLine = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "number" ? String(v) : terminalSafe(String(v).replace(/[\t\r\n]+/g, " ")));
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 /** Length in code points, which the padding counts; no array is built for text without surrogates. */
@@ -69,9 +68,4 @@ export async function boxTable<R>(out: Pick<Out, "color" | "useColor">, columns:
   });
   for (const r of rows) table.push(columns.map((c) => oneLine(c.cell(r))));
   return table.toString() + "\n";
-}
-
-/** The table in the style `out` asks for: boxed on a terminal, plain otherwise. */
-export async function table<R>(out: Pick<Out, "color" | "useColor" | "tableStyle">, columns: readonly Column<R>[], rows: readonly R[]): Promise<string> {
-  return out.tableStyle === "box" ? boxTable(out, columns, rows) : plainTable(columns, rows);
 }

@@ -160,7 +160,6 @@ function byDue(a: { dueAt: string; id: number | null }, b: { dueAt: string; id: 
 }
 
 export type DueFilter = "overdue" | "today" | "week" | "all";
-export const DUE_FILTERS: DueFilter[] = ["overdue", "today", "week", "all"];
 
 export interface FollowupQuery {
   status?: FollowupStatus | "all";

@@ -1,10 +1,8 @@
 // `crm config get|set|list`: declarations only; the code is in ./run.ts.
 import type { Command } from "commander";
-import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { lazy, withOutput } from "../../action.js";
 
 const load = () => import("./run.js");
-
-export type ConfigListOptions = OutputOptions;
 
 export function declareConfig(program: Command): void {
   const config = program.command("config").description("settings: default currency, stage probabilities, thresholds");

@@ -1,8 +1,10 @@
 // `crm config get|set|list`: read and change settings; core checks each value.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
 import { getSetting, listSettings, setSetting } from "../../../core/config/settings.js";
 import { printRecords } from "../../render/output.js";
-import type { ConfigListOptions } from "./declare.js";
+
+export type ConfigListOptions = OutputOptions;
 
 export async function get(ctx: Ctx, [key]: [string]): Promise<void> {
   ctx.print(getSetting(ctx.store(), key) + "\n");

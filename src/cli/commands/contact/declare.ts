@@ -1,43 +1,10 @@
 // `crm contact add|list|show|edit|rm|merge` and the shortcuts `crm add`, `crm tag`, `crm untag`,
 // `crm tags`: declarations only (loaded on every start, so cheap); the code is in ./run.ts.
 import type { Command } from "commander";
-import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { lazy, withOutput } from "../../action.js";
 import { collect, limit } from "../../flags.js";
 
 const load = () => import("./run.js");
-
-/** The details `add` and `edit` take. */
-export interface ContactDetailOptions {
-  name?: string;
-  email?: string;
-  phone?: string;
-  company?: string;
-  title?: string;
-  tag?: string[];
-  field?: string[];
-  note?: string;
-  cadence?: string;
-  source?: string;
-  allowDuplicate?: boolean;
-}
-export type ContactAddOptions = ContactDetailOptions;
-export interface ContactEditOptions extends ContactDetailOptions {
-  untag?: string[];
-}
-export interface ContactListOptions extends OutputOptions {
-  tag?: string;
-  company?: string;
-  segment?: string;
-  search?: string;
-  /** Checked against core's list of sorts when the command runs. */
-  sort: string;
-  limit?: number;
-}
-export type ContactShowOptions = OutputOptions;
-export type TagsOptions = OutputOptions;
-export interface ConfirmOptions {
-  yes?: boolean;
-}
 
 function detailFlags(cmd: Command): Command {
   return cmd

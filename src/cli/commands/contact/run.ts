@@ -1,8 +1,22 @@
 // The contact commands: parse → one core call → render.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
 import {
-  addContact, editContact, getContact, listContacts, listTags, mergeContacts, removeContact, resolveContact,
-  tagContact, untagContact, linkedCounts, normaliseEmail, CONTACT_SORTS, type Contact, type ContactInput,
+  addContact,
+  editContact,
+  getContact,
+  listContacts,
+  listTags,
+  mergeContacts,
+  removeContact,
+  resolveContact,
+  tagContact,
+  untagContact,
+  linkedCounts,
+  normaliseEmail,
+  CONTACT_SORTS,
+  type Contact,
+  type ContactInput,
 } from "../../../core/contacts/contacts.js";
 import { localDate, localDateTime } from "../../../io/dates.js";
 import { usageError } from "../../../errors.js";
@@ -13,12 +27,51 @@ import { toJson } from "../../render/json.js";
 import type { Column } from "../../render/table.js";
 import { plural } from "../../render/words.js";
 import { confirmOrYes } from "../../prompt.js";
-import type { ConfirmOptions, ContactAddOptions, ContactDetailOptions, ContactEditOptions, ContactListOptions, ContactShowOptions, TagsOptions } from "./declare.js";
+
+/** The details `add` and `edit` take. */
+export interface ContactDetailOptions {
+  name?: string;
+  email?: string;
+  phone?: string;
+  company?: string;
+  title?: string;
+  tag?: string[];
+  field?: string[];
+  note?: string;
+  cadence?: string;
+  source?: string;
+  allowDuplicate?: boolean;
+}
+export type ContactAddOptions = ContactDetailOptions;
+export interface ContactEditOptions extends ContactDetailOptions {
+  untag?: string[];
+}
+export interface ContactListOptions extends OutputOptions {
+  tag?: string;
+  company?: string;
+  segment?: string;
+  search?: string;
+  /** Checked against core's list of sorts when the command runs. */
+  sort: string;
+  limit?: number;
+}
+export type ContactShowOptions = OutputOptions;
+export type TagsOptions = OutputOptions;
+export interface ConfirmOptions {
+  yes?: boolean;
+}
 
 function contactInput(opts: ContactDetailOptions): ContactInput {
   return {
-    email: opts.email, phone: opts.phone, company: opts.company, title: opts.title, note: opts.note,
-    cadence: opts.cadence, source: opts.source, tags: opts.tag, fields: opts.field,
+    email: opts.email,
+    phone: opts.phone,
+    company: opts.company,
+    title: opts.title,
+    note: opts.note,
+    cadence: opts.cadence,
+    source: opts.source,
+    tags: opts.tag,
+    fields: opts.field,
   };
 }
 
@@ -51,7 +104,13 @@ async function promptContact(ctx: Ctx, input: ContactInput): Promise<ContactInpu
     email: email.trim() || undefined,
     phone: phone.trim() || undefined,
     company: company.trim() || undefined,
-    tags: [...(input.tags ?? []), ...tags.split(",").map((t) => t.trim()).filter(Boolean)],
+    tags: [
+      ...(input.tags ?? []),
+      ...tags
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ],
   };
 }
 
@@ -76,7 +135,22 @@ const contactColumns: Column<Contact>[] = [
   { header: "last contact", cell: (c) => (c.lastInteractionAt ? localDate(new Date(c.lastInteractionAt)) : "") },
 ];
 
-export const CONTACT_FIELDS = ["id", "name", "email", "phone", "company", "title", "tags", "fields", "note", "cadence", "source", "lastInteractionAt", "createdAt", "updatedAt"];
+export const CONTACT_FIELDS = [
+  "id",
+  "name",
+  "email",
+  "phone",
+  "company",
+  "title",
+  "tags",
+  "fields",
+  "note",
+  "cadence",
+  "source",
+  "lastInteractionAt",
+  "createdAt",
+  "updatedAt",
+];
 
 /** The members of an RFM segment, from the customer analytics (loaded only when --segment is used). */
 async function segmentMembers(ctx: Ctx, segment: string): Promise<number[]> {
@@ -123,7 +197,8 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   for (const [k, v] of Object.entries(profile.analytics ?? {})) kv(k, v);
   for (const pur of profile.purchases)
     kv("purchases", `${formatMoney(pur.totalMinor, pur.currency)} in ${pur.count} (${localDate(new Date(pur.firstAt))} → ${localDate(new Date(pur.lastAt))})`);
-  for (const s of profile.latestScores) kv(s.survey, `${s.type.toUpperCase()} ${s.score} on ${localDate(new Date(s.at))}${s.comment ? ` — “${s.comment}”` : ""}`);
+  for (const s of profile.latestScores)
+    kv(s.survey, `${s.type.toUpperCase()} ${s.score} on ${localDate(new Date(s.at))}${s.comment ? ` — “${s.comment}”` : ""}`);
   const section = (title: string, items: string[]) => {
     if (!items.length) return;
     lines.push("", c.bold(title));
@@ -138,9 +213,14 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   );
   section(
     "Deals",
-    profile.deals.map((d) => `${c.cyan(`#${d.id}`)} ${d.title}  ${d.stage}  ${formatMoney(d.amountMinor, d.currency)}${d.closeOn ? `  close ${d.closeOn}` : ""}`),
+    profile.deals.map(
+      (d) => `${c.cyan(`#${d.id}`)} ${d.title}  ${d.stage}  ${formatMoney(d.amountMinor, d.currency)}${d.closeOn ? `  close ${d.closeOn}` : ""}`,
+    ),
   );
-  section("Recent interactions", profile.recentInteractions.map((i) => `${when(i.at)}  ${i.type.padEnd(7)}  ${i.summary}`));
+  section(
+    "Recent interactions",
+    profile.recentInteractions.map((i) => `${when(i.at)}  ${i.type.padEnd(7)}  ${i.summary}`),
+  );
   emit(ctx, lines.join("\n") + "\n");
 }
 
@@ -148,7 +228,8 @@ export async function edit(ctx: Ctx, [ref]: [string], opts: ContactEditOptions):
   const store = ctx.store();
   const { id } = resolveContact(store, ref);
   const input = { ...contactInput(opts), name: opts.name, removeTags: opts.untag };
-  if (Object.values(input).every((v) => v === undefined)) throw usageError("nothing to change", "pass at least one flag, e.g. --phone or --tag; see crm contact edit --help");
+  if (Object.values(input).every((v) => v === undefined))
+    throw usageError("nothing to change", "pass at least one flag, e.g. --phone or --tag; see crm contact edit --help");
   editContact(store, id, input, ctx.now, { allowDuplicate: opts.allowDuplicate });
   ctx.info(`updated contact #${id}`);
 }
@@ -157,7 +238,10 @@ export async function rm(ctx: Ctx, [ref]: [string], opts: ConfirmOptions): Promi
   const store = ctx.store();
   const contact = resolveContact(store, ref);
   const counts = linkedCounts(store, contact.id);
-  const linked = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
+  const linked = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
   await confirmOrYes(ctx, `Delete #${contact.id} ${contact.name}${linked ? ` and their ${linked}` : ""}?`, opts.yes);
   removeContact(store, contact.id);
   ctx.info(`deleted contact #${contact.id} ${contact.name}`);
@@ -197,4 +281,3 @@ export async function tags(ctx: Ctx, _args: [], _opts: TagsOptions): Promise<voi
     empty: "no tags yet",
   });
 }
-

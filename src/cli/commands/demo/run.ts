@@ -17,7 +17,9 @@ export async function demo(ctx: Ctx): Promise<void> {
   const recent = listContacts(store, { sort: "last-contact", limit: 8 });
   store.sqlite.close();
   const c = ctx.color;
-  const counts = Object.entries(summary.counts).map(([k, n]) => `${n} ${k}`).join(", ");
+  const counts = Object.entries(summary.counts)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
   const dbFlag = `--db ${JSON.stringify(file)}`;
   const lines = [
     c.bold(`Demo database ready: ${file}`),

@@ -1,11 +1,7 @@
 // `crm find <query...>`: declaration only; the code is in ./run.ts.
 import type { Command } from "commander";
-import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { lazy, withOutput } from "../../action.js";
 import { limit } from "../../flags.js";
-
-export interface FindOptions extends OutputOptions {
-  limit: number;
-}
 
 export function declareFind(program: Command): void {
   withOutput(

@@ -1,10 +1,14 @@
 // `crm find`: full-text search over contacts, notes, interactions, deals and comments.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
 import { search } from "../../../core/contacts/search.js";
 import { quote } from "../../../errors.js";
 import { printRecords } from "../../render/output.js";
 import { styleMarks } from "../../render/colors.js";
-import type { FindOptions } from "./declare.js";
+
+export interface FindOptions extends OutputOptions {
+  limit: number;
+}
 
 export async function find(ctx: Ctx, words: string[], opts: FindOptions): Promise<void> {
   const marks: [string, string] = ctx.useColor && ctx.format === "table" ? styleMarks(ctx.color.bold.yellow) : ["[", "]"];

@@ -1,8 +1,7 @@
 // `crm followup add|list|done|snooze|rm`: declarations only; the code is in ./run.ts.
 import type { Command } from "commander";
 import type { DueFilter, FollowupStatus } from "../../../core/followups/followups.js";
-import type { Interval } from "../../../io/dates.js";
-import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { lazy, withOutput } from "../../action.js";
 import { id, ids, interval, limit, oneOf } from "../../flags.js";
 
 const load = () => import("./run.js");
@@ -12,33 +11,13 @@ const DUE_RANGES = ["today", "week", "all"] as const satisfies readonly DueFilte
 const STATUSES = ["open", "done", "all"] as const satisfies readonly (FollowupStatus | "all")[];
 const FOLLOWUP_ID = "use the number from `crm followup list`, e.g. 12";
 
-export interface FollowupAddOptions {
-  /** A date as typed; read when the command runs (it needs "now"). */
-  due?: string;
-  note?: string;
-  every?: Interval;
-  deal?: number;
-  tag?: string;
-  segment?: string;
-}
-export interface FollowupListOptions extends OutputOptions {
-  overdue?: boolean;
-  due?: (typeof DUE_RANGES)[number];
-  contact?: string;
-  status: (typeof STATUSES)[number];
-  limit?: number;
-}
-export interface FollowupSnoozeOptions {
-  until?: string;
-}
-
 export function declareFollowup(program: Command): void {
   const followup = program.command("followup").description("follow-ups: what you owe whom, and when");
 
   followup
     .command("add [ref]")
     .description("add a follow-up for a contact, or one for each contact of a --tag or --segment")
-    .option("--due <when>", "when: 2026-03-06, \"2026-03-06 14:00\", friday, \"next monday\", \"in 2 weeks\", +2w (default: today)")
+    .option("--due <when>", 'when: 2026-03-06, "2026-03-06 14:00", friday, "next monday", "in 2 weeks", +2w (default: today)')
     .option("--note <text>", "what to follow up about")
     .option("--every <interval>", "recurring: when done, the next one is due this much after the due date (1w, 2w, 1m, 1y)", interval)
     .option("--deal <id>", "link one of the contact's deals (the contact may be left out)", id("--deal", "use a number, e.g. --deal 12"))
@@ -72,7 +51,7 @@ export function declareFollowup(program: Command): void {
     .command("snooze")
     .argument("<id>", "", id("follow-up id", FOLLOWUP_ID))
     .description("move an open follow-up's due date")
-    .option("--until <when>", "the new due date or time, e.g. monday, +3d, \"2026-03-20 09:00\"")
+    .option("--until <when>", 'the new due date or time, e.g. monday, +3d, "2026-03-20 09:00"')
     .action(lazy(load, "snooze"));
 
   followup.command("rm").argument("<id...>", "", ids("follow-up id", FOLLOWUP_ID)).description("delete follow-ups").action(lazy(load, "rm"));

@@ -1,28 +1,71 @@
 // The follow-up commands: parse → one core call → render.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
 import {
-  addFollowup, addFollowupsForMany, completeFollowups, dealContact, describeDue, formatDue, isAllDay, isOverdue,
-  getFollowup, listFollowups, toStoredDue, removeFollowups, snoozeFollowup, type Followup,
+  addFollowup,
+  addFollowupsForMany,
+  completeFollowups,
+  dealContact,
+  describeDue,
+  formatDue,
+  isAllDay,
+  isOverdue,
+  getFollowup,
+  listFollowups,
+  toStoredDue,
+  removeFollowups,
+  snoozeFollowup,
+  type DueFilter,
+  type Followup,
+  type FollowupStatus,
 } from "../../../core/followups/followups.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
-import { localDate, type When } from "../../../io/dates.js";
+import { localDate, type Interval, type When } from "../../../io/dates.js";
 import { usageError, quote } from "../../../errors.js";
 import { when } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
 import { plural } from "../../render/words.js";
-import type { FollowupAddOptions, FollowupListOptions, FollowupSnoozeOptions } from "./declare.js";
+
+export interface FollowupAddOptions {
+  /** A date as typed; read when the command runs (it needs "now"). */
+  due?: string;
+  note?: string;
+  every?: Interval;
+  deal?: number;
+  tag?: string;
+  segment?: string;
+}
+export interface FollowupListOptions extends OutputOptions {
+  overdue?: boolean;
+  due?: Exclude<DueFilter, "overdue">;
+  contact?: string;
+  status: FollowupStatus | "all";
+  limit?: number;
+}
+export interface FollowupSnoozeOptions {
+  until?: string;
+}
 
 const startOfToday = (now: Date): When => ({ date: new Date(now.getFullYear(), now.getMonth(), now.getDate()), hasTime: false });
 
 export async function add(ctx: Ctx, [ref]: [string?], opts: FollowupAddOptions): Promise<void> {
   const given = [ref !== undefined && "<ref>", opts.tag !== undefined && "--tag", opts.segment !== undefined && "--segment"].filter(Boolean);
-  if (given.length > 1) throw usageError(`give either a contact, --tag or --segment, not ${given.join(" and ")}`, "one follow-up per contact, or one for each contact of a tag or segment");
+  if (given.length > 1)
+    throw usageError(
+      `give either a contact, --tag or --segment, not ${given.join(" and ")}`,
+      "one follow-up per contact, or one for each contact of a tag or segment",
+    );
   const bulk = opts.tag !== undefined || opts.segment !== undefined;
   const example = 'e.g. crm followup add ada --due friday --note "Send the proposal"';
   if (!given.length && opts.deal === undefined) throw usageError("missing the contact to follow up with", `${example}, or --tag <tag> for everyone with a tag`);
-  if (bulk && opts.due === undefined) throw usageError(`missing --due for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`, 'e.g. --due "in 2 weeks"');
-  if (bulk && !String(opts.note ?? "").trim()) throw usageError(`missing --note for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`, 'say what to follow up about, e.g. --note "Ask for a testimonial"');
+  if (bulk && opts.due === undefined)
+    throw usageError(`missing --due for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`, 'e.g. --due "in 2 weeks"');
+  if (bulk && !String(opts.note ?? "").trim())
+    throw usageError(
+      `missing --note for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`,
+      'say what to follow up about, e.g. --note "Ask for a testimonial"',
+    );
   const dealId = opts.deal;
   const due = opts.due !== undefined ? await when(opts.due, ctx.now, "--due") : startOfToday(ctx.now);
   const input = { due, note: opts.note, every: opts.every, dealId };
@@ -71,13 +114,29 @@ export function followupRecord(f: Followup, now: Date): Record<string, unknown> 
     updatedAt: f.updatedAt,
   };
 }
-export const FOLLOWUP_FIELDS = ["id", "contactId", "contactName", "dueAt", "allDay", "note", "every", "dealId", "dealTitle", "status", "overdue", "doneAt", "createdAt", "updatedAt"];
+export const FOLLOWUP_FIELDS = [
+  "id",
+  "contactId",
+  "contactName",
+  "dueAt",
+  "allDay",
+  "note",
+  "every",
+  "dealId",
+  "dealTitle",
+  "status",
+  "overdue",
+  "doneAt",
+  "createdAt",
+  "updatedAt",
+];
 
 export async function list(ctx: Ctx, _args: [], opts: FollowupListOptions): Promise<void> {
   if (opts.overdue && opts.due !== undefined) throw usageError("give either --overdue or --due, not both", "--due today already includes what is overdue");
   const due = opts.overdue ? "overdue" : (opts.due ?? "all");
   const status = opts.status;
-  if (due === "overdue" && status !== "open") throw usageError(`--overdue lists open follow-ups; it cannot be combined with --status ${status}`, "leave out --status");
+  if (due === "overdue" && status !== "open")
+    throw usageError(`--overdue lists open follow-ups; it cannot be combined with --status ${status}`, "leave out --status");
   const store = ctx.store();
   const contactId = opts.contact !== undefined ? resolveContact(store, opts.contact).id : undefined;
   const rows = listFollowups(store, ctx.now, { status, due, contactId, limit: opts.limit });
@@ -122,7 +181,5 @@ export async function snooze(ctx: Ctx, [followupId]: [number], opts: FollowupSno
 }
 
 export async function rm(ctx: Ctx, ids: number[]): Promise<void> {
-  for (const f of removeFollowups(ctx.store(), ids))
-    ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
+  for (const f of removeFollowups(ctx.store(), ids)) ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
 }
-

@@ -1,21 +1,10 @@
 // `crm log <ref> <summary>`, `crm log list [ref]` and `crm log resolve <id...>`: declarations only;
 // the code is in ./run.ts.
 import type { Command } from "commander";
-import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { lazy, withOutput } from "../../action.js";
 import { ids, limit } from "../../flags.js";
 
 const load = () => import("./run.js");
-
-export interface LogOptions {
-  /** Checked against core's interaction types when the command runs. */
-  type: string;
-  at?: string;
-}
-export interface LogListOptions extends OutputOptions {
-  since?: string;
-  type?: string;
-  limit?: number;
-}
 
 export function declareLog(program: Command): void {
   const log = program

@@ -1,5 +1,6 @@
 // `crm log`, `crm log list`, `crm log resolve`: interactions with a person. Parse → one core call → render.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
 import { listInteractions, logInteraction, resolveIssue, INTERACTION_TYPES, type Interaction } from "../../../core/contacts/interactions.js";
 import { inTransaction } from "../../../db/open.js";
@@ -8,7 +9,17 @@ import { usageError } from "../../../errors.js";
 import { oneOf, read, whenDate } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
-import type { LogListOptions, LogOptions } from "./declare.js";
+
+export interface LogOptions {
+  /** Checked against core's interaction types when the command runs. */
+  type: string;
+  at?: string;
+}
+export interface LogListOptions extends OutputOptions {
+  since?: string;
+  type?: string;
+  limit?: number;
+}
 
 const interactionType = oneOf(INTERACTION_TYPES);
 const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
@@ -46,7 +57,6 @@ export async function list(ctx: Ctx, [ref]: [string?], opts: LogListOptions): Pr
     empty: "no interactions",
   });
 }
-
 
 /** `crm log resolve <id...>`: issues leave `crm today` once resolved; all or none. */
 export async function resolve(ctx: Ctx, ids: number[]): Promise<void> {

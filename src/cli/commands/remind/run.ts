@@ -1,15 +1,34 @@
 // `crm remind`, for cron: what is due, one line each, oldest first; not one byte with --quiet when
 // nothing is. Parse → one core call → render.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
+import type { Interval } from "../../../io/dates.js";
 import { dueReminders } from "../../../core/followups/followups.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
-import type { RemindOptions } from "./declare.js";
+
+export interface RemindOptions extends OutputOptions {
+  within?: Interval;
+  quiet?: boolean;
+}
 
 /** The JSON/CSV record of a reminder (documented in the README). */
 const REMINDER_FIELDS = [
-  "kind", "followupId", "contactId", "contactName", "contactEmail", "dueAt", "allDay", "daysOverdue", "what", "due", "note", "every", "dealId", "lastContactAt",
+  "kind",
+  "followupId",
+  "contactId",
+  "contactName",
+  "contactEmail",
+  "dueAt",
+  "allDay",
+  "daysOverdue",
+  "what",
+  "due",
+  "note",
+  "every",
+  "dealId",
+  "lastContactAt",
 ] as const;
 
 export async function remind(ctx: Ctx, _args: [], opts: RemindOptions): Promise<void> {
@@ -29,4 +48,3 @@ export async function remind(ctx: Ctx, _args: [], opts: RemindOptions): Promise<
   });
   emit(ctx, lines.join("\n") + "\n");
 }
-

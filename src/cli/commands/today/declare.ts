@@ -1,8 +1,6 @@
 // `crm today`, the morning agenda: declaration only; the code is in ./run.ts.
 import type { Command } from "commander";
-import { lazy, withOutput, type OutputOptions } from "../../action.js";
-
-export type TodayOptions = OutputOptions;
+import { lazy, withOutput } from "../../action.js";
 
 export function declareToday(program: Command): void {
   withOutput(program.command("today").description("the morning agenda: overdue and due follow-ups, open issues, keep in touch")).action(

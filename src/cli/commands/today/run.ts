@@ -1,23 +1,42 @@
 // `crm today`, the morning agenda: overdue and due follow-ups, open issues, deals closing or gone
 // quiet, customers at risk, people to get back in touch with. Parse → one core call → render.
 import type { Ctx } from "../../context.js";
+import type { OutputOptions } from "../../action.js";
 import type { AgendaItem, AgendaSection, AgendaTone } from "../../../core/today/agenda.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
-import type { TodayOptions } from "./declare.js";
+
+export type TodayOptions = OutputOptions;
 
 const MAX_PER_SECTION = 8;
 
 /** The JSON record of an agenda item (documented in the README): always the same keys. */
 const agendaItemRecord = (i: AgendaItem) => ({
-  kind: i.kind, id: i.id, contactId: i.contactId, contactName: i.contactName, text: i.text, date: i.date, detail: i.detail,
-  urgency: Math.round(i.urgency * 100) / 100, extra: i.extra ?? {},
+  kind: i.kind,
+  id: i.id,
+  contactId: i.contactId,
+  contactName: i.contactName,
+  text: i.text,
+  date: i.date,
+  detail: i.detail,
+  urgency: Math.round(i.urgency * 100) / 100,
+  extra: i.extra ?? {},
 });
 
 function agendaCsv(sections: AgendaSection[]): string {
   const rows = sections.flatMap((s) =>
-    s.items.map((i) => ({ section: s.key, kind: i.kind, id: i.id, contactId: i.contactId, contactName: i.contactName, text: i.text, date: i.date, detail: i.detail, urgency: Math.round(i.urgency * 100) / 100 })),
+    s.items.map((i) => ({
+      section: s.key,
+      kind: i.kind,
+      id: i.id,
+      contactId: i.contactId,
+      contactName: i.contactName,
+      text: i.text,
+      date: i.date,
+      detail: i.detail,
+      urgency: Math.round(i.urgency * 100) / 100,
+    })),
   );
   return toCsv(rows, ["section", "kind", "id", "contactId", "contactName", "text", "date", "detail", "urgency"]);
 }
@@ -27,13 +46,23 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
   const { buildAgenda } = await import("../../../core/today/agenda.js");
   const agenda = buildAgenda(ctx.store(), ctx.now);
   if (ctx.format === "json")
-    return emit(ctx, toJson({ asOf: agenda.asOf, date: agenda.date, sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })) }));
+    return emit(
+      ctx,
+      toJson({
+        asOf: agenda.asOf,
+        date: agenda.date,
+        sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })),
+      }),
+    );
   if (ctx.format === "csv") return emit(ctx, agendaCsv(agenda.sections));
 
   const c = ctx.color;
   const toneColor: Record<AgendaTone, (s: string) => string> = { alert: c.red, warning: c.yellow, info: c.cyan };
   const dateTitle = new Date(ctx.now.getFullYear(), ctx.now.getMonth(), ctx.now.getDate()).toLocaleDateString("en-GB", {
-    weekday: "long", day: "numeric", month: "long", year: "numeric",
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
   });
   const shown = agenda.sections.filter((s) => s.items.length);
   const lines = [c.bold(`Agenda for ${dateTitle}`)];
@@ -51,7 +80,12 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
     lines.push("", toneColor[s.tone](c.bold(`${s.title} (${s.items.length})`)));
     items.forEach((item, k) => {
       const pad = (x: string, w: number) => x + " ".repeat(Math.max(0, w - [...x].length));
-      const cells = [...(idWidth ? [c.dim(ids[k]!.padStart(idWidth))] : []), pad(names[k]!, nameWidth), pad(texts[k]!, textWidth), toneColor[s.tone](item.detail)];
+      const cells = [
+        ...(idWidth ? [c.dim(ids[k]!.padStart(idWidth))] : []),
+        pad(names[k]!, nameWidth),
+        pad(texts[k]!, textWidth),
+        toneColor[s.tone](item.detail),
+      ];
       lines.push("  " + cells.join("  "));
     });
     if (s.items.length > items.length) lines.push(c.dim(`  … and ${s.items.length - items.length} more${s.more ? `: ${s.more}` : ""}`));
@@ -62,4 +96,3 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
   if (hints.length) lines.push("", ...hints.map((h) => c.dim(h)));
   emit(ctx, lines.join("\n") + "\n");
 }
-
