@@ -67,6 +67,17 @@ export function decimal(min: number, max: number): FlagParser<number, unknown> {
   };
 }
 
+/**
+ * A win probability: a whole percent 0–100, or "default" (or empty) to use the stage's own again.
+ * ("default" rather than null: commander stores a parser's null as an empty string.)
+ */
+export const probability: FlagParser<number | "default", unknown> = (value) => {
+  const v = String(value).trim().toLowerCase();
+  if (v === "" || v === "default") return "default";
+  if (!/^\d{1,3}$/.test(v) || Number(v) > 100) throw new InvalidArgumentError('use a whole percent from 0 to 100, or "default" for the stage\'s');
+  return Number(v);
+};
+
 /** An interval: 3d, 2w, 1m, 1y, "30 days". */
 export const interval: FlagParser<Interval, unknown> = (value) => {
   const parsed = tryParseInterval(value);

@@ -1,25 +1,22 @@
 // The customer reports: parse options, run the analytics in core, render tables, JSON or CSV.
-import type { Ctx } from "../context.js";
-import { usageError, quote } from "../../errors.js";
-import { rfmReport, kmeansReport } from "../../core/customers/segments.js";
-import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../core/customers/lifetime.js";
-import { getSetting } from "../../core/config/settings.js";
-import { printRecords } from "../render/output.js";
-import { emit, emitChunks } from "../render/sink.js";
-import { toJson, toJsonChunks } from "../render/json.js";
-import { type Column } from "../render/table.js";
-import type { RfmCluster } from "../../analytics/kmeans.js";
-import { bar } from "../render/chart.js";
-
-type Opts = Record<string, any>;
+import type { Ctx } from "../../context.js";
+import { rfmReport, kmeansReport } from "../../../core/customers/segments.js";
+import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../../core/customers/lifetime.js";
+import { getSetting } from "../../../core/config/settings.js";
+import { printRecords } from "../../render/output.js";
+import { emit, emitChunks } from "../../render/sink.js";
+import { toJson, toJsonChunks } from "../../render/json.js";
+import { type Column } from "../../render/table.js";
+import type { RfmCluster } from "../../../analytics/kmeans.js";
+import { bar } from "../../render/chart.js";
+import type { ReportChurnOptions, ReportClvOptions, ReportRetentionOptions, ReportSegmentsOptions } from "./declare.js";
 
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const num = (v: number, digits = 2) => v.toFixed(digits);
 
-export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const method = String(opts.method ?? "rfm").toLowerCase();
-  if (method !== "rfm" && method !== "kmeans") throw usageError(`unknown --method ${quote(opts.method)}`, "use rfm or kmeans");
+export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions): Promise<void> {
+  const method = opts.method;
   const store = ctx.store();
   if (method === "kmeans") {
     const report = kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
@@ -143,17 +140,15 @@ function explainFallback(ctx: Ctx, report: ClvReport): void {
   if (report.otherCurrencies.length) ctx.warn(`only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency)`);
 }
 
-export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const model = String(opts.model ?? "bgnbd").toLowerCase();
-  if (model !== "bgnbd" && model !== "simple") throw usageError(`unknown --model ${quote(opts.model)}`, "use bgnbd or simple");
+export async function clv(ctx: Ctx, _args: [], opts: ReportClvOptions): Promise<void> {
   const report = clvReport(ctx.store(), ctx.now, {
-    model,
+    model: opts.model,
     horizonMonths: opts.horizon,
     discountRate: opts.discount,
     margin: opts.margin,
     currency: opts.currency,
   });
-  const top: number | undefined = opts.top;
+  const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   explainFallback(ctx, report);
@@ -167,13 +162,13 @@ export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> 
   });
 }
 
-export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Promise<void> {
   const store = ctx.store();
   // The setting is checked when it is set (crm config set).
-  const threshold: number = opts.threshold ?? Number(getSetting(store, "churn.threshold"));
+  const threshold = opts.threshold ?? Number(getSetting(store, "churn.threshold"));
   // The total CLV of all customers is only in the JSON: the table and CSV need CLVs for the rows shown.
   const report = churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" });
-  const top: number | undefined = opts.top;
+  const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   if (report.model !== "bgnbd") {
@@ -199,12 +194,11 @@ export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void
   });
 }
 
-export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const period = String(opts.period ?? "month").toLowerCase();
-  if (!["month", "quarter", "year"].includes(period)) throw usageError(`unknown --period ${quote(opts.period)}`, "use month, quarter or year");
-  const { retentionReport } = await import("../../core/customers/retention.js");
-  const all = retentionReport(ctx.store(), ctx.now, period as "month" | "quarter" | "year");
-  const limit: number | undefined = opts.limit;
+export async function retention(ctx: Ctx, _args: [], opts: ReportRetentionOptions): Promise<void> {
+  const period = opts.period;
+  const { retentionReport } = await import("../../../core/customers/retention.js");
+  const all = retentionReport(ctx.store(), ctx.now, period);
+  const limit = opts.limit;
   const rows = limit ? all.slice(-limit) : all;
   const rate = (v: number | null) => (v === null ? "" : `${v.toFixed(1)}%`);
   const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
