@@ -85,7 +85,7 @@ export function resolveSurvey(store: Store, ref: string): Survey {
 
 function assertNotFuture(at: Date, now: Date, what = "the answer's date"): void {
   if (at.getTime() > now.getTime())
-    throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, 'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01');
+    throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, "answers are dated now or earlier");
 }
 
 export interface RecordedResponse {
@@ -287,13 +287,18 @@ export interface SurveyReport {
   segments: ({ segment: string } & ScoreStats)[];
 }
 
+/** "survey "Support" is a CSAT survey": why a survey is not part of a report of the other type. */
+export function wrongTypeMessage(survey: Survey): string {
+  return `survey ${quote(survey.name)} is ${survey.type === "nps" ? "an NPS" : "a CSAT"} survey`;
+}
+
 export function surveyReport(
   store: Store,
   q: { type: SurveyType; survey?: Survey; by: ReportBy; segmentOf?: Map<number, string>; segmentOrder?: readonly string[] },
   now: Date,
 ): SurveyReport {
   if (q.survey && q.survey.type !== q.type)
-    throw usageError(`survey ${quote(q.survey.name)} is ${q.survey.type === "nps" ? "an NPS" : "a CSAT"} survey`, `use crm report ${q.survey.type} --survey ${JSON.stringify(q.survey.name)}`);
+    throw usageError(wrongTypeMessage(q.survey), `its score is in the ${q.survey.type.toUpperCase()} report`);
   const surveys = q.survey ? [q.survey] : allSurveys(store).filter((s) => s.type === q.type);
   const answers = answersOf(store, surveys.map((s) => s.id), now);
   const current = currentAnswers(answers);

@@ -1,7 +1,8 @@
 // `crm report nps` and `crm report csat`: the headline score of the current answers, and its trend by
 // month or quarter (every answer in the period it was given) or its breakdown by RFM segment.
 import type { Ctx } from "../../context.js";
-import { resolveSurvey, surveyReport, type SurveyReport, type SurveyType } from "../../../core/surveys/surveys.js";
+import { usageError } from "../../../errors.js";
+import { resolveSurvey, wrongTypeMessage, surveyReport, type SurveyReport, type SurveyType } from "../../../core/surveys/surveys.js";
 import type { CsatScore, NpsScore } from "../../../analytics/nps.js";
 import { RFM_SEGMENTS } from "../../../analytics/rfm.js";
 import { sparkline } from "../../render/chart.js";
@@ -25,6 +26,7 @@ async function scoreReport(ctx: Ctx, type: SurveyType, opts: ReportScoreOptions)
   const by = opts.by;
   const store = ctx.store();
   const survey = opts.survey !== undefined ? resolveSurvey(store, opts.survey) : undefined;
+  if (survey && survey.type !== type) throw usageError(wrongTypeMessage(survey), `use crm report ${survey.type} --survey ${JSON.stringify(survey.name)}`);
   const segmentOf = by === "segment" ? await segmentMembership(ctx) : undefined;
   const report = surveyReport(store, { type, survey, by, segmentOf, segmentOrder: RFM_SEGMENTS }, ctx.now);
   const fields = type === "nps" ? NPS_FIELDS : CSAT_FIELDS;

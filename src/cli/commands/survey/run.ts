@@ -6,7 +6,7 @@ import {
 } from "../../../core/surveys/surveys.js";
 import { npsCategory, type CsatScore, type NpsScore } from "../../../analytics/nps.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
-import { localDate } from "../../../io/dates.js";
+import { localDate, localDateTime } from "../../../io/dates.js";
 import { usageError, quote } from "../../../errors.js";
 import { whenDate } from "../../flags.js";
 import { emit } from "../../render/sink.js";
@@ -57,6 +57,8 @@ export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: [string, st
   if ("problem" in checked) throw usageError(checked.problem);
   const score = checked.score;
   const at = (opts.at ? await whenDate(opts.at, ctx.now, "--at") : undefined) ?? ctx.now;
+  if (at > ctx.now)
+    throw usageError(`the answer's date ${localDateTime(at)} is after now (${localDateTime(ctx.now)})`, 'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01');
   const contact = resolveContact(store, ref);
   const r = recordResponse(store, { surveyId: survey.id, contactId: contact.id, score, comment: opts.comment, at }, ctx.now);
   ctx.print(`${r.id}\n`);
