@@ -6,24 +6,33 @@ import type { Ctx } from "../../context.js";
 import { usageError, quote } from "../../../errors.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
 import {
-  ENTITIES, EXPORT_FIELDS, dealStageChanges, exportHeader, exportRows, openFollowupEvents, personDocument, settingsObject, surveysRows,
-  vcardInputs, type Entity,
+  ENTITIES,
+  EXPORT_FIELDS,
+  dealStageChanges,
+  exportHeader,
+  exportRows,
+  openFollowupEvents,
+  personDocument,
+  settingsObject,
+  surveysRows,
+  vcardInputs,
+  type Entity,
 } from "../../../core/data/export.js";
 import { guardOutputFile, writeChunks } from "../../render/sink.js";
 import { toJson, toJsonChunks } from "../../render/json.js";
 import { toCsvChunks } from "../../render/csv.js";
 import { plural } from "../../render/words.js";
-import { EXPORT_FORMATS, type ExportFormat, type ExportOptions } from "./declare.js";
+import type { ExportFormat, ExportOptions } from "./declare.js";
 
 const WHAT = [...ENTITIES, "all"] as const;
+
+const FORMAT_OF_EXTENSION: Partial<Record<string, ExportFormat>> = { csv: "csv", json: "json", vcf: "vcf", vcard: "vcf", ics: "ics", ical: "ics" };
 
 /** The format: --format, else the -o file's extension, else `fallback`. */
 function chooseFormat(format: ExportFormat | undefined, output: string | undefined, fallback: ExportFormat): ExportFormat {
   if (format !== undefined) return format;
   const ext = output ? path.extname(output).slice(1).toLowerCase() : "";
-  if (ext === "vcard") return "vcf";
-  if (ext === "ical") return "ics";
-  return EXPORT_FORMATS.find((f) => f === ext) ?? fallback;
+  return FORMAT_OF_EXTENSION[ext] ?? fallback;
 }
 
 /** Counts what passes through, for the summary once it is written. */
@@ -43,8 +52,7 @@ const entities = (n: number, entity: string) => plural(n, entity.replace(/s$/, "
 
 export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOptions): Promise<void> {
   const what = whatArg?.toLowerCase();
-  if (what !== undefined && !(WHAT as readonly string[]).includes(what))
-    throw usageError(`unknown export ${quote(whatArg)}`, `use one of: ${WHAT.join(", ")}`);
+  if (what !== undefined && !(WHAT as readonly string[]).includes(what)) throw usageError(`unknown export ${quote(whatArg)}`, `use one of: ${WHAT.join(", ")}`);
   if (what === undefined && opts.contact === undefined)
     throw usageError("what should be exported?", `give one of: ${WHAT.join(", ")} — or --contact <ref> for everything about one person`);
   const output: string | undefined = opts.output;
@@ -56,7 +64,10 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
   if (format === "vcf" && what !== "contacts") throw usageError(`--format vcf is for contacts`, "use: crm export contacts --format vcf");
   if (format === "ics" && what !== "followups") throw usageError(`--format ics is for follow-ups`, "use: crm export followups --format ics");
   if (personal && format !== "json")
-    throw usageError(`everything about one person is exported as JSON, not ${format}`, `use --format json, or name what to export, e.g. crm export interactions --contact ${opts.contact} --format ${format}`);
+    throw usageError(
+      `everything about one person is exported as JSON, not ${format}`,
+      `use --format json, or name what to export, e.g. crm export interactions --contact ${opts.contact} --format ${format}`,
+    );
 
   // Format adapters load only when their format is asked for.
   const { contactToVcard } = format === "vcf" ? await import("../../../io/vcard.js") : { contactToVcard: undefined };
@@ -118,7 +129,11 @@ function allJson(ctx: Ctx): { chunks: Iterable<string>; summary: () => string } 
 }
 
 async function exportAllCsv(ctx: Ctx, dir: string | undefined): Promise<void> {
-  if (!dir) throw usageError("`crm export all --format csv` writes one file per entity and needs a directory", "pass -o <directory>, or use --format json for one document");
+  if (!dir)
+    throw usageError(
+      "`crm export all --format csv` writes one file per entity and needs a directory",
+      "pass -o <directory>, or use --format json for one document",
+    );
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
     throw usageError(`${quote(dir)} is a file; \`export all --format csv\` needs a directory`, "pass -o <directory> (it is created if missing)");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
