@@ -7,11 +7,11 @@ import { id, oneOf, probability } from "../../flags.js";
 const load = () => import("./run.js");
 
 /** The pipeline's stages, in order (core's `STAGES`, spelled here so declaring loads no core code). */
-export const STAGE_NAMES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"] as const satisfies readonly Stage[];
+const STAGE_NAMES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"] as const satisfies readonly Stage[];
 const STAGE_LIST = STAGE_NAMES.join("|");
 const stage = oneOf(STAGE_NAMES);
 /** `<id>` of a deal. */
-export const dealId = id("deal id", "use the number shown by `crm deal list`");
+const dealId = id("deal id", "use the number shown by `crm deal list`");
 
 /** The flags `deal add` and `deal edit` share. */
 export interface DealFlags {
@@ -58,11 +58,11 @@ export interface DealRmOptions {
 
 function dealFlags(cmd: Command): Command {
   return cmd
-    .option("--amount <amount>", "amount, e.g. 1200, 1200.50, 1,200.50, €1200 or \"1200 EUR\"")
+    .option("--amount <amount>", 'amount, e.g. 1200, 1200.50, 1,200.50, €1200 or "1200 EUR"')
     .option("--currency <code>", "ISO 4217 currency (default: the configured currency)")
     .option("--stage <stage>", STAGE_LIST, stage)
-    .option("--probability <percent>", "win probability 0-100 instead of the stage's (\"default\" to clear)", probability)
-    .option("--close <when>", "expected close date, e.g. 2026-06-30, \"next friday\", +3w");
+    .option("--probability <percent>", 'win probability 0-100 instead of the stage\'s ("default" to clear)', probability)
+    .option("--close <when>", 'expected close date, e.g. 2026-06-30, "next friday", +3w');
 }
 
 export function declareDeal(program: Command): void {
