@@ -11,7 +11,8 @@ export async function backup(ctx: Ctx, [file]: [string?], opts: BackupOptions): 
   // The real clock, not --as-of: a backup's name records when it was really taken.
   const result = await backupDatabase(ctx.store(), file, new Date(), { replace: opts.force }).catch((err: unknown) => {
     // The file exists: core says "replace it", and --force is how.
-    if (err instanceof CrmError && err.exitCode === ExitCode.conflict) throw new CrmError(err.message, err.exitCode, "choose another name, or pass --force to replace it");
+    if (err instanceof CrmError && err.exitCode === ExitCode.conflict)
+      throw new CrmError(err.message, err.exitCode, "choose another name, or pass --force to replace it");
     throw err;
   });
   ctx.print(`${result.file}\n`);

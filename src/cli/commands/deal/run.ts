@@ -2,8 +2,20 @@
 import type { Ctx } from "../../context.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
 import {
-  addDeal, dealHistory, editDeal, getDeal, listDeals, loseDeal, moveDeal, removeDeal, stageProbabilities, winDeal,
-  type Deal, type DealChanges, type DealStatus, type MoveResult,
+  addDeal,
+  dealHistory,
+  editDeal,
+  getDeal,
+  listDeals,
+  loseDeal,
+  moveDeal,
+  removeDeal,
+  stageProbabilities,
+  winDeal,
+  type Deal,
+  type DealChanges,
+  type DealStatus,
+  type MoveResult,
 } from "../../../core/deals/deals.js";
 import { weightedMinor, type Stage } from "../../../core/deals/pipeline.js";
 import { defaultCurrency } from "../../../core/config/settings.js";
@@ -17,7 +29,16 @@ import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
 import type { Column } from "../../render/table.js";
 import { confirmOrYes } from "../../prompt.js";
-import type { DealAddOptions, DealEditOptions, DealListOptions, DealLostOptions, DealMoveOptions, DealRmOptions, DealShowOptions, DealWonOptions } from "./declare.js";
+import type {
+  DealAddOptions,
+  DealEditOptions,
+  DealListOptions,
+  DealLostOptions,
+  DealMoveOptions,
+  DealRmOptions,
+  DealShowOptions,
+  DealWonOptions,
+} from "./declare.js";
 
 /** `--close`: a date as users type it, or "" to clear. */
 async function closeDate(ctx: Ctx, value: string): Promise<string | null> {
@@ -50,15 +71,42 @@ function checkTitle(title: string): void {
 }
 
 export const DEAL_FIELDS = [
-  "id", "contactId", "contactName", "title", "amount", "amountMinor", "currency", "stage", "probability", "probabilityOverride",
-  "closeOn", "lostReason", "closedAt", "createdAt", "updatedAt", "purchaseId",
+  "id",
+  "contactId",
+  "contactName",
+  "title",
+  "amount",
+  "amountMinor",
+  "currency",
+  "stage",
+  "probability",
+  "probabilityOverride",
+  "closeOn",
+  "lostReason",
+  "closedAt",
+  "createdAt",
+  "updatedAt",
+  "purchaseId",
 ];
 
 export function dealRecord(d: Deal): Record<string, unknown> {
   return {
-    id: d.id, contactId: d.contactId, contactName: d.contactName, title: d.title, amount: formatMinor(d.amountMinor, d.currency),
-    amountMinor: d.amountMinor, currency: d.currency, stage: d.stage, probability: d.probability, probabilityOverride: d.probabilityOverride,
-    closeOn: d.closeOn, lostReason: d.lostReason, closedAt: d.closedAt, createdAt: d.createdAt, updatedAt: d.updatedAt, purchaseId: d.purchaseId,
+    id: d.id,
+    contactId: d.contactId,
+    contactName: d.contactName,
+    title: d.title,
+    amount: formatMinor(d.amountMinor, d.currency),
+    amountMinor: d.amountMinor,
+    currency: d.currency,
+    stage: d.stage,
+    probability: d.probability,
+    probabilityOverride: d.probabilityOverride,
+    closeOn: d.closeOn,
+    lostReason: d.lostReason,
+    closedAt: d.closedAt,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    purchaseId: d.purchaseId,
   };
 }
 
@@ -76,9 +124,10 @@ export async function add(ctx: Ctx, [ref, ...titleWords]: [string, ...string[]],
   const title = titleWords.join(" ");
   checkTitle(title);
   const store = ctx.store();
-  const money = opts.amount !== undefined
-    ? amount(opts.amount, { currency: opts.currency, defaultCurrency: defaultCurrency(store), flag: "--amount" })
-    : { minor: 0, currency: opts.currency !== undefined ? normaliseCurrency(opts.currency) : defaultCurrency(store) };
+  const money =
+    opts.amount !== undefined
+      ? amount(opts.amount, { currency: opts.currency, defaultCurrency: defaultCurrency(store), flag: "--amount" })
+      : { minor: 0, currency: opts.currency !== undefined ? normaliseCurrency(opts.currency) : defaultCurrency(store) };
   const stage = opts.stage ?? "lead";
   const probability = overrideOf(opts.probability) ?? null;
   const closeOn = opts.close !== undefined ? await closeDate(ctx, opts.close) : null;
@@ -125,7 +174,13 @@ export async function show(ctx: Ctx, [dealId]: [number], _opts: DealShowOptions)
   if (deal.stage !== "won" && deal.stage !== "lost") kv("weighted", formatMoney(weightedMinor([deal]), deal.currency));
   if (deal.closeOn) {
     const days = daysFromTo(localDate(ctx.now), deal.closeOn);
-    const rel = deal.closedAt ? "" : days === 0 ? " (today)" : days > 0 ? ` (in ${days} day${days === 1 ? "" : "s"})` : ` (${-days} day${days === -1 ? "" : "s"} ago)`;
+    const rel = deal.closedAt
+      ? ""
+      : days === 0
+        ? " (today)"
+        : days > 0
+          ? ` (in ${days} day${days === 1 ? "" : "s"})`
+          : ` (${-days} day${days === -1 ? "" : "s"} ago)`;
     kv("close", deal.closeOn + rel);
   }
   kv("opened", localDate(new Date(deal.createdAt)));
@@ -141,7 +196,10 @@ export async function edit(ctx: Ctx, [id]: [number], opts: DealEditOptions): Pro
   const store = ctx.store();
   const deal = getDeal(store, id);
   const changes: DealChanges = {};
-  if (opts.title !== undefined) (checkTitle(opts.title), (changes.title = opts.title));
+  if (opts.title !== undefined) {
+    checkTitle(opts.title);
+    changes.title = opts.title;
+  }
   if (opts.amount !== undefined) {
     const money = amount(opts.amount, { currency: opts.currency, defaultCurrency: deal.currency, flag: "--amount" });
     changes.amountMinor = money.minor;
@@ -161,25 +219,36 @@ function reportMove(ctx: Ctx, move: MoveResult): void {
   const deal = getDeal(ctx.store(), move.id);
   ctx.info(`deal ${describeDeal(deal)}: ${move.from} → ${move.to}`);
   if (move.removedPurchaseId !== null) ctx.info(`removed purchase #${move.removedPurchaseId}, which winning the deal had recorded`);
-  if (move.purchaseId !== null) ctx.info(`recorded purchase #${move.purchaseId} of ${formatMoney(deal.amountMinor, deal.currency)} for #${deal.contactId} ${deal.contactName}`);
+  if (move.purchaseId !== null)
+    ctx.info(`recorded purchase #${move.purchaseId} of ${formatMoney(deal.amountMinor, deal.currency)} for #${deal.contactId} ${deal.contactName}`);
   else if (move.to === "won" && deal.amountMinor === 0) ctx.info(`the deal has no amount, so no purchase was recorded`);
 }
 
 export async function move(ctx: Ctx, [id, stage]: [number, Stage], opts: DealMoveOptions): Promise<void> {
-  if (opts.reason !== undefined && stage !== "lost") throw usageError(`--reason goes with the stage lost, not ${quote(stage)}`, `e.g. crm deal move ${id} lost --reason "Budget cut"`);
+  if (opts.reason !== undefined && stage !== "lost")
+    throw usageError(`--reason goes with the stage lost, not ${quote(stage)}`, `e.g. crm deal move ${id} lost --reason "Budget cut"`);
   const at = await whenDate(opts.at, ctx.now, "--at");
-  reportMove(ctx, withAtHint(at, () => moveDeal(ctx.store(), id, stage, ctx.now, { at, reason: opts.reason })));
+  reportMove(
+    ctx,
+    withAtHint(at, () => moveDeal(ctx.store(), id, stage, ctx.now, { at, reason: opts.reason })),
+  );
 }
 
 export async function won(ctx: Ctx, [id]: [number], opts: DealWonOptions): Promise<void> {
   const at = await whenDate(opts.at, ctx.now, "--at");
-  reportMove(ctx, withAtHint(at, () => winDeal(ctx.store(), id, ctx.now, { at, recordPurchase: opts.purchase !== false })));
+  reportMove(
+    ctx,
+    withAtHint(at, () => winDeal(ctx.store(), id, ctx.now, { at, recordPurchase: opts.purchase !== false })),
+  );
   if (opts.purchase === false) ctx.info("no purchase recorded (--no-purchase)");
 }
 
 export async function lost(ctx: Ctx, [id]: [number], opts: DealLostOptions): Promise<void> {
   const at = await whenDate(opts.at, ctx.now, "--at");
-  reportMove(ctx, withAtHint(at, () => loseDeal(ctx.store(), id, ctx.now, { at, reason: opts.reason })));
+  reportMove(
+    ctx,
+    withAtHint(at, () => loseDeal(ctx.store(), id, ctx.now, { at, reason: opts.reason })),
+  );
 }
 
 export async function rm(ctx: Ctx, [dealId]: [number], opts: DealRmOptions): Promise<void> {
@@ -190,4 +259,3 @@ export async function rm(ctx: Ctx, [dealId]: [number], opts: DealRmOptions): Pro
   removeDeal(store, deal.id);
   ctx.info(`deleted deal #${deal.id}`);
 }
-

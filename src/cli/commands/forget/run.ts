@@ -23,7 +23,8 @@ export async function forget(ctx: Ctx, [ref]: [string], opts: ForgetOptions): Pr
     `erased contact #${r.id}: ${plural(r.erased.interactions, "interaction")}, ${plural(r.erased.followups, "follow-up")}, ${plural(r.erased.deals, "deal")}` +
       (kept ? `; ${plural(r.anonymised.purchases, "purchase")} and ${plural(r.anonymised.responses, "survey answer")} kept anonymously` : ""),
   );
-  if (!r.walTruncated) ctx.warn("another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");
+  if (!r.walTruncated)
+    ctx.warn("another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");
   if (r.copies.length)
     ctx.warn(`${plural(r.copies.length, "copy", "copies")} beside the database may still hold their data (erase or re-make them): ${r.copies.join(", ")}`);
 }

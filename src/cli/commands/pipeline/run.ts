@@ -12,14 +12,17 @@ import { plainTable, boxTable, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
 import type { PipelineOptions } from "./declare.js";
 
-
 export const PIPELINE_FIELDS = ["stage", "currency", "probability", "deals", "total", "weighted"];
 
 type BoardRow = { stage: string; currency: string; probability: number | null; deals: number; totalMinor: number; weightedMinor: number };
 
 const boardRecord = (r: BoardRow) => ({
-  stage: r.stage, currency: r.currency, probability: r.probability, deals: r.deals,
-  total: formatMinor(r.totalMinor, r.currency), weighted: formatMinor(r.weightedMinor, r.currency),
+  stage: r.stage,
+  currency: r.currency,
+  probability: r.probability,
+  deals: r.deals,
+  total: formatMinor(r.totalMinor, r.currency),
+  weighted: formatMinor(r.weightedMinor, r.currency),
 });
 
 export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Promise<void> {
@@ -28,7 +31,10 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
   const withinDays = daysFromTo(today, localDate(addInterval(ctx.now, within)));
   const store = ctx.store();
   const board = pipelineBoard(dealsAsOf(store, ctx.now), {
-    today, withinDays, stageProbabilities: stageProbabilities(store), defaultCurrency: defaultCurrency(store),
+    today,
+    withinDays,
+    stageProbabilities: stageProbabilities(store),
+    defaultCurrency: defaultCurrency(store),
   });
   const rows: BoardRow[] = [];
   for (const t of board.totals) {
@@ -36,11 +42,28 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
     rows.push({ stage: "total", probability: null, ...(t as CurrencyTotal) });
   }
   const closing = board.closingSoon.map((d) => ({
-    id: d.id, title: d.title, contactId: d.contactId, contactName: d.contactName, stage: d.stage,
-    amount: formatMinor(d.amountMinor, d.currency), currency: d.currency, probability: d.probability, closeOn: d.closeOn, daysToClose: d.daysToClose,
+    id: d.id,
+    title: d.title,
+    contactId: d.contactId,
+    contactName: d.contactName,
+    stage: d.stage,
+    amount: formatMinor(d.amountMinor, d.currency),
+    currency: d.currency,
+    probability: d.probability,
+    closeOn: d.closeOn,
+    daysToClose: d.daysToClose,
   }));
   if (ctx.format === "json")
-    return emit(ctx, toJson({ asOf: ctx.now.toISOString(), withinDays, stages: board.stages.map(boardRecord), totals: board.totals.map((t) => boardRecord({ stage: "total", probability: null, ...t })), closingSoon: closing }));
+    return emit(
+      ctx,
+      toJson({
+        asOf: ctx.now.toISOString(),
+        withinDays,
+        stages: board.stages.map(boardRecord),
+        totals: board.totals.map((t) => boardRecord({ stage: "total", probability: null, ...t })),
+        closingSoon: closing,
+      }),
+    );
   if (ctx.format === "csv") return emit(ctx, toCsv(rows.map(boardRecord), PIPELINE_FIELDS));
 
   const c = ctx.color;
@@ -50,7 +73,11 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
     { header: "stage", cell: (r) => (r.stage === "total" ? c.bold("total") : r.stage) },
     { header: "deals", cell: (r) => r.deals, align: "right" },
     { header: "total", cell: (r) => formatMoney(r.totalMinor, r.currency), align: "right" },
-    { header: "weighted", cell: (r) => (r.stage === "total" ? c.bold(formatMoney(r.weightedMinor, r.currency)) : formatMoney(r.weightedMinor, r.currency)), align: "right" },
+    {
+      header: "weighted",
+      cell: (r) => (r.stage === "total" ? c.bold(formatMoney(r.weightedMinor, r.currency)) : formatMoney(r.weightedMinor, r.currency)),
+      align: "right",
+    },
   ];
   // Bars compare amounts within one currency only: with several currencies, each is scaled to its own largest.
   if (chart)
@@ -58,7 +85,8 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
       header: "",
       cell: (r) => {
         if (r.stage === "total") return "";
-        const top = board.totals.length > 1 ? Math.max(...rows.filter((x) => x.currency === r.currency && x.stage !== "total").map((x) => x.weightedMinor)) : max;
+        const top =
+          board.totals.length > 1 ? Math.max(...rows.filter((x) => x.currency === r.currency && x.stage !== "total").map((x) => x.weightedMinor)) : max;
         return c.cyan(bar(r.weightedMinor, top, 20));
       },
     });
@@ -69,7 +97,10 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
     const soonColumns: Column<(typeof soon)[number]>[] = [
       { header: "id", cell: (d) => d.id, align: "right" },
       { header: "close", cell: (d) => d.closeOn },
-      { header: "when", cell: (d) => (d.daysToClose < 0 ? c.red(`${-d.daysToClose}d overdue`) : d.daysToClose === 0 ? c.yellow("today") : `in ${d.daysToClose}d`) },
+      {
+        header: "when",
+        cell: (d) => (d.daysToClose < 0 ? c.red(`${-d.daysToClose}d overdue`) : d.daysToClose === 0 ? c.yellow("today") : `in ${d.daysToClose}d`),
+      },
       { header: "contact", cell: (d) => d.contactName },
       { header: "title", cell: (d) => d.title },
       { header: "stage", cell: (d) => d.stage },

@@ -22,13 +22,35 @@ async function untilDate(ctx: Ctx, value: string | undefined): Promise<Date> {
   return end < ctx.now ? end : ctx.now;
 }
 
-
-export const PURCHASE_FIELDS = ["id", "contactId", "contactName", "amount", "amountMinor", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"];
+export const PURCHASE_FIELDS = [
+  "id",
+  "contactId",
+  "contactName",
+  "amount",
+  "amountMinor",
+  "currency",
+  "at",
+  "note",
+  "source",
+  "externalRef",
+  "dealId",
+  "createdAt",
+];
 
 export function purchaseRecord(p: Purchase): Record<string, unknown> {
   return {
-    id: p.id, contactId: p.contactId, contactName: p.contactName, amount: formatMinor(p.amountMinor, p.currency), amountMinor: p.amountMinor,
-    currency: p.currency, at: p.at, note: p.note, source: p.source, externalRef: p.externalRef, dealId: p.dealId, createdAt: p.createdAt,
+    id: p.id,
+    contactId: p.contactId,
+    contactName: p.contactName,
+    amount: formatMinor(p.amountMinor, p.currency),
+    amountMinor: p.amountMinor,
+    currency: p.currency,
+    at: p.at,
+    note: p.note,
+    source: p.source,
+    externalRef: p.externalRef,
+    dealId: p.dealId,
+    createdAt: p.createdAt,
   };
 }
 
@@ -38,7 +60,10 @@ const purchaseColumns: Column<Purchase>[] = [
   { header: "contact", cell: (p) => p.contactName ?? "(erased)" },
   { header: "amount", cell: (p) => formatMoney(p.amountMinor, p.currency), align: "right" },
   { header: "note", cell: (p) => p.note },
-  { header: "ref", cell: (p) => (p.externalRef ? (p.source === "manual" ? p.externalRef : `${p.source}:${p.externalRef}`) : p.dealId !== null ? `deal #${p.dealId}` : "") },
+  {
+    header: "ref",
+    cell: (p) => (p.externalRef ? (p.source === "manual" ? p.externalRef : `${p.source}:${p.externalRef}`) : p.dealId !== null ? `deal #${p.dealId}` : ""),
+  },
 ];
 
 export async function add(ctx: Ctx, [ref, amountText]: [string, string], opts: PurchaseAddOptions): Promise<void> {
@@ -65,15 +90,22 @@ export async function list(ctx: Ctx, _args: [], opts: PurchaseListOptions): Prom
   const rows = listPurchases(store, { contactId, since, until, limit: opts.limit });
   await printRecords(ctx, { rows, columns: purchaseColumns, record: purchaseRecord, fields: PURCHASE_FIELDS, empty: "no purchases" });
   if (ctx.format === "table" && rows.length)
-    ctx.info(purchaseTotals(rows).map((t) => `${plural(t.count, "purchase")}, ${formatMoney(t.totalMinor, t.currency)}`).join("; "));
+    ctx.info(
+      purchaseTotals(rows)
+        .map((t) => `${plural(t.count, "purchase")}, ${formatMoney(t.totalMinor, t.currency)}`)
+        .join("; "),
+    );
 }
 
 export async function rm(ctx: Ctx, [purchaseId]: [number], opts: PurchaseRmOptions): Promise<void> {
   const store = ctx.store();
   const p = getPurchase(store, purchaseId);
   const fromDeal = p.dealId !== null ? `; deal #${p.dealId} stays won` : "";
-  await confirmOrYes(ctx, `Delete purchase #${p.id} (${formatMoney(p.amountMinor, p.currency)}, ${p.contactName ?? "erased contact"}, ${localDate(new Date(p.at))}${fromDeal})?`, opts.yes);
+  await confirmOrYes(
+    ctx,
+    `Delete purchase #${p.id} (${formatMoney(p.amountMinor, p.currency)}, ${p.contactName ?? "erased contact"}, ${localDate(new Date(p.at))}${fromDeal})?`,
+    opts.yes,
+  );
   removePurchase(store, p.id);
   ctx.info(`deleted purchase #${p.id}`);
 }
-

@@ -11,7 +11,6 @@ import type { RfmCluster } from "../../../analytics/kmeans.js";
 import { bar } from "../../render/chart.js";
 import type { ReportChurnOptions, ReportClvOptions, ReportRetentionOptions, ReportSegmentsOptions } from "./declare.js";
 
-
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const num = (v: number, digits = 2) => v.toFixed(digits);
 
@@ -37,7 +36,9 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       return emit(ctx, toJson(summary));
     }
     if (ctx.format === "table" && report.clusters.length)
-      ctx.info(`k-means: k = ${report.k}${report.silhouette !== null ? `, silhouette ${report.silhouette.toFixed(3)}` : ""} (on standardised log recency, frequency, spend)`);
+      ctx.info(
+        `k-means: k = ${report.k}${report.silhouette !== null ? `, silhouette ${report.silhouette.toFixed(3)}` : ""} (on standardised log recency, frequency, spend)`,
+      );
     return printRecords<RfmCluster>(ctx, {
       rows: report.clusters,
       columns: [
@@ -68,7 +69,17 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
         { header: "M", cell: (c) => c.m, align: "right" },
         { header: "segment", cell: (c) => c.segment },
       ],
-      record: (c) => ({ contactId: c.contactId, recencyDays: c.recencyDays, frequency: c.frequency, monetary: round2(c.monetary), currency: report.currency, r: c.r, f: c.f, m: c.m, segment: c.segment }),
+      record: (c) => ({
+        contactId: c.contactId,
+        recencyDays: c.recencyDays,
+        frequency: c.frequency,
+        monetary: round2(c.monetary),
+        currency: report.currency,
+        r: c.r,
+        f: c.f,
+        m: c.m,
+        segment: c.segment,
+      }),
       fields: ["contactId", "recencyDays", "frequency", "monetary", "currency", "r", "f", "m", "segment"],
       empty: "no customers with purchases yet",
     });
@@ -84,7 +95,14 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       { header: "mean spend", cell: (s) => num(s.meanMonetary), align: "right" },
       ...(ctx.tableStyle === "box" ? [{ header: "", cell: (s: (typeof report.summary)[number]) => shareBar(ctx, s.share) }] : []),
     ],
-    record: (s) => ({ ...s, revenue: round2(s.revenue), meanRecencyDays: round2(s.meanRecencyDays), meanFrequency: round2(s.meanFrequency), meanMonetary: round2(s.meanMonetary), currency: report.currency }),
+    record: (s) => ({
+      ...s,
+      revenue: round2(s.revenue),
+      meanRecencyDays: round2(s.meanRecencyDays),
+      meanFrequency: round2(s.meanFrequency),
+      meanMonetary: round2(s.meanMonetary),
+      currency: report.currency,
+    }),
     fields: ["segment", "customers", "share", "revenue", "currency", "meanRecencyDays", "meanFrequency", "meanMonetary"],
     empty: "no customers with purchases yet",
   });
@@ -116,7 +134,23 @@ function clvColumns(report: ClvReport): Column<ClvRow>[] {
   ];
 }
 
-const CLV_FIELDS = ["contactId", "name", "email", "purchases", "repeatPurchases", "firstPurchase", "lastPurchase", "recencyDays", "ageDays", "totalSpent", "pAlive", "expectedPurchases", "expectedOrderValue", "clv", "currency"];
+const CLV_FIELDS = [
+  "contactId",
+  "name",
+  "email",
+  "purchases",
+  "repeatPurchases",
+  "firstPurchase",
+  "lastPurchase",
+  "recencyDays",
+  "ageDays",
+  "totalSpent",
+  "pAlive",
+  "expectedPurchases",
+  "expectedOrderValue",
+  "clv",
+  "currency",
+];
 
 function describeModel(report: ClvReport): string {
   if (report.model === "bgnbd") {
@@ -137,7 +171,8 @@ function describeModel(report: ClvReport): string {
 
 function explainFallback(ctx: Ctx, report: ClvReport): void {
   if (report.fallbackReason) ctx.warn(`using the simple model: ${report.fallbackReason}`);
-  if (report.otherCurrencies.length) ctx.warn(`only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency)`);
+  if (report.otherCurrencies.length)
+    ctx.warn(`only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency)`);
 }
 
 export async function clv(ctx: Ctx, _args: [], opts: ReportClvOptions): Promise<void> {
@@ -212,7 +247,9 @@ export async function retention(ctx: Ctx, _args: [], opts: ReportRetentionOption
       { header: "retention", cell: (r) => rate(r.retentionRate), align: "right" },
       { header: "churn", cell: (r) => rate(r.churnRate), align: "right" },
       { header: "repeat rate", cell: (r) => rate(r.repeatPurchaseRate), align: "right" },
-      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : shareBar(ctx, r.retentionRate / 100)) }] : []),
+      ...(ctx.tableStyle === "box"
+        ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : shareBar(ctx, r.retentionRate / 100)) }]
+        : []),
     ],
     record: (r) => ({
       ...r,

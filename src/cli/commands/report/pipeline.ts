@@ -12,7 +12,16 @@ import { bar } from "../../render/chart.js";
 import type { ReportPipelineOptions } from "./declare.js";
 
 export const REPORT_PIPELINE_FIELDS = [
-  "period", "currency", "openDeals", "openAmount", "weighted", "wonDeals", "wonAmount", "lostDeals", "winRate", "averageDaysToWin",
+  "period",
+  "currency",
+  "openDeals",
+  "openAmount",
+  "weighted",
+  "wonDeals",
+  "wonAmount",
+  "lostDeals",
+  "winRate",
+  "averageDaysToWin",
 ];
 
 const record = (r: ForecastRow) => ({
@@ -35,8 +44,14 @@ export async function pipeline(ctx: Ctx, _args: [], opts: ReportPipelineOptions)
     return emit(
       ctx,
       toJson({
-        asOf: ctx.now.toISOString(), by, periods: report.rows.map(record), totals: report.totals.map(record),
-        won: report.won, lost: report.lost, winRate: report.winRate, averageDaysToWin: report.averageDaysToWin,
+        asOf: ctx.now.toISOString(),
+        by,
+        periods: report.rows.map(record),
+        totals: report.totals.map(record),
+        won: report.won,
+        lost: report.lost,
+        winRate: report.winRate,
+        averageDaysToWin: report.averageDaysToWin,
       }),
     );
   if (ctx.format === "csv") return emit(ctx, toCsv([...report.rows, ...report.totals].map(record), REPORT_PIPELINE_FIELDS));

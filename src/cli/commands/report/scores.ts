@@ -32,7 +32,9 @@ async function scoreReport(ctx: Ctx, type: SurveyType, opts: ReportScoreOptions)
   const fields = type === "nps" ? NPS_FIELDS : CSAT_FIELDS;
   const key = by === "segment" ? "segment" : "period";
   const rows: ({ label: string } & (NpsScore | CsatScore))[] =
-    by === "segment" ? report.segments.map(({ segment, ...s }) => ({ label: segment, ...s })) : report.trend.map(({ period, ...s }) => ({ label: period, ...s }));
+    by === "segment"
+      ? report.segments.map(({ segment, ...s }) => ({ label: segment, ...s }))
+      : report.trend.map(({ period, ...s }) => ({ label: period, ...s }));
 
   if (ctx.format === "json") {
     const breakdown = rows.map(({ label, ...s }) => ({ [key]: label, ...scoreRecord(s) }));
@@ -62,7 +64,11 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
   const cur = report.current;
   const lines: string[] = [];
   if (!cur.responses && !rows.some((r) => r.responses)) {
-    ctx.info(report.surveys.length ? `no ${name} answers up to ${localDateTime(ctx.now)}` : `no ${name} surveys yet — create one with: crm survey create <name> --type ${type}`);
+    ctx.info(
+      report.surveys.length
+        ? `no ${name} answers up to ${localDateTime(ctx.now)}`
+        : `no ${name} surveys yet — create one with: crm survey create <name> --type ${type}`,
+    );
     return "";
   }
   if (type === "nps") {

@@ -1,8 +1,16 @@
 // The survey commands: parse → one core call → render. (`crm import responses` is an import.)
 import type { Ctx } from "../../context.js";
 import {
-  checkScore, createSurvey, listSurveys, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
-  type SurveySummary, type Recipient, type SurveyComment,
+  checkScore,
+  createSurvey,
+  listSurveys,
+  recordResponse,
+  resolveSurvey,
+  surveyRecipients,
+  surveyResults,
+  type SurveySummary,
+  type Recipient,
+  type SurveyComment,
 } from "../../../core/surveys/surveys.js";
 import { npsCategory, type CsatScore, type NpsScore } from "../../../analytics/nps.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
@@ -58,7 +66,10 @@ export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: [string, st
   const score = checked.score;
   const at = (opts.at ? await whenDate(opts.at, ctx.now, "--at") : undefined) ?? ctx.now;
   if (at > ctx.now)
-    throw usageError(`the answer's date ${localDateTime(at)} is after now (${localDateTime(ctx.now)})`, 'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01');
+    throw usageError(
+      `the answer's date ${localDateTime(at)} is after now (${localDateTime(ctx.now)})`,
+      'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01',
+    );
   const contact = resolveContact(store, ref);
   const r = recordResponse(store, { surveyId: survey.id, contactId: contact.id, score, comment: opts.comment, at }, ctx.now);
   ctx.print(`${r.id}\n`);
@@ -79,7 +90,8 @@ export async function recipients(ctx: Ctx, [surveyRef]: [string], opts: SurveyRe
     ids = contactIdsInSegment(store, opts.segment, ctx.now);
   }
   const { rows, withoutEmail } = surveyRecipients(store, survey, { tag: opts.tag, ids, notRespondedSince: since }, ctx.now);
-  if (withoutEmail) ctx.warn(`${withoutEmail} matching contact${withoutEmail === 1 ? " has" : "s have"} no email and ${withoutEmail === 1 ? "is" : "are"} left out`);
+  if (withoutEmail)
+    ctx.warn(`${withoutEmail} matching contact${withoutEmail === 1 ? " has" : "s have"} no email and ${withoutEmail === 1 ? "is" : "are"} left out`);
   const columns: Column<Recipient>[] = [
     { header: "id", cell: (r) => r.id, align: "right" },
     { header: "name", cell: (r) => r.name },
@@ -121,7 +133,8 @@ export async function results(ctx: Ctx, [surveyRef]: [string], _opts: SurveyResu
         : "no answers yet",
     );
   }
-  if (r.superseded) lines.push(c.dim(`each respondent's latest answer counts; ${r.superseded} earlier answer${r.superseded === 1 ? " was" : "s were"} replaced`));
+  if (r.superseded)
+    lines.push(c.dim(`each respondent's latest answer counts; ${r.superseded} earlier answer${r.superseded === 1 ? " was" : "s were"} replaced`));
   if (r.score.responses) {
     const most = Math.max(...r.distribution.map((d) => d.count));
     lines.push("", c.bold("Answers"));
