@@ -21,8 +21,8 @@ import { weightedMinor, type Stage } from "../../../core/deals/pipeline.js";
 import { defaultCurrency } from "../../../core/config/settings.js";
 import { formatMinor, formatMoney, normaliseCurrency } from "../../../io/money.js";
 import { daysFromTo, localDate, localDateTime } from "../../../io/dates.js";
-import { CrmError, ExitCode, usageError, quote } from "../../../errors.js";
-import { amount, whenDate } from "../../flags.js";
+import { ExitCode, usageError, quote } from "../../../errors.js";
+import { amount, whenDate, withFlagHint } from "../../flags.js";
 import { emit } from "../../render/sink.js";
 import { printRecords } from "../../render/output.js";
 import { toJson } from "../../render/json.js";
@@ -46,19 +46,9 @@ async function closeDate(ctx: Ctx, value: string): Promise<string | null> {
   return localDate((await whenDate(value, ctx.now, "--close"))!);
 }
 
-/**
- * A move dated before the deal's last stage change is refused by core in the domain's words; the date
- * came from --at, so the hint names it.
- */
-function withAtHint(at: Date | undefined, move: () => MoveResult): MoveResult {
-  try {
-    return move();
-  } catch (err) {
-    if (at !== undefined && err instanceof CrmError && err.exitCode === ExitCode.usage && !err.hint)
-      throw new CrmError(err.message, err.exitCode, "give a later --at, or leave it out to use now");
-    throw err;
-  }
-}
+/** A move dated before the deal's last stage change: core says so; the date came from --at. */
+const withAtHint = (at: Date | undefined, move: () => MoveResult): MoveResult =>
+  at === undefined ? move() : withFlagHint(ExitCode.usage, "give a later --at, or leave it out to use now", move);
 
 /** The deal's own probability: a percent, or null to use its stage's. */
 const overrideOf = (p: number | "default" | undefined) => (p === "default" ? null : p);

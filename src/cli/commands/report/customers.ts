@@ -1,6 +1,7 @@
 // The customer reports: parse options, run the analytics in core, render tables, JSON or CSV.
 import type { Ctx } from "../../context.js";
-import { CrmError, ExitCode } from "../../../errors.js";
+import { ExitCode } from "../../../errors.js";
+import { withFlagHint } from "../../flags.js";
 import { rfmReport, kmeansReport } from "../../../core/customers/segments.js";
 import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../../core/customers/lifetime.js";
 import { getSetting } from "../../../core/config/settings.js";
@@ -15,22 +16,13 @@ import type { ReportChurnOptions, ReportClvOptions, ReportRetentionOptions, Repo
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const num = (v: number, digits = 2) => v.toFixed(digits);
 
-/** Too few customers for the clusters asked for: core says so in its words; the number came from --k. */
-function withKHint<T>(k: number | undefined, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    if (k !== undefined && err instanceof CrmError && err.exitCode === ExitCode.usage && !err.hint)
-      throw new CrmError(err.message, err.exitCode, "give a smaller --k, or leave it out to choose by silhouette");
-    throw err;
-  }
-}
-
 export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions): Promise<void> {
   const method = opts.method;
   const store = ctx.store();
   if (method === "kmeans") {
-    const report = withKHint(opts.k, () => kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency }));
+    // Too few customers for the clusters asked for: core says so; the number came from --k.
+    const run = () => kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
+    const report = opts.k === undefined ? run() : withFlagHint(ExitCode.usage, "give a smaller --k, or leave it out to choose by silhouette", run);
     if (opts.detail)
       return printRecords(ctx, {
         rows: report.customers,
