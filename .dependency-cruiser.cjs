@@ -33,7 +33,9 @@ module.exports = {
       comment: "An import cycle. Break it: move what both sides need into a module below both, or pass a function in.",
       severity: "error",
       from: {},
-      to: { circular: true },
+      // A command's run.ts reads its option types from its declare.ts, which loads run.ts on demand:
+      // a type-only edge is erased when compiled, so it closes no cycle at run time.
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
     {
       name: "core-not-to-cli",

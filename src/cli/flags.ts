@@ -8,7 +8,7 @@
 // Dates need the resolved "now" (and chrono-node, loaded on demand), so they are read when the
 // command runs, through `when`/`until` below, with the same kind of message.
 import { InvalidArgumentError } from "commander";
-import { quote, usageError } from "../errors.js";
+import { CrmError, quote, usageError, type ExitCode } from "../errors.js";
 import { parseMoney } from "../io/money.js";
 import { parseWhen, tryParseInterval, type Interval, type When } from "../io/dates.js";
 
@@ -67,6 +67,17 @@ export function decimal(min: number, max: number): FlagParser<number, unknown> {
   };
 }
 
+/**
+ * A win probability: a whole percent 0–100, or "default" (or empty) to use the stage's own again.
+ * ("default" rather than null: commander stores a parser's null as an empty string.)
+ */
+export const probability: FlagParser<number | "default", unknown> = (value) => {
+  const v = String(value).trim().toLowerCase();
+  if (v === "" || v === "default") return "default";
+  if (!/^\d{1,3}$/.test(v) || Number(v) > 100) throw new InvalidArgumentError('use a whole percent from 0 to 100, or "default" for the stage\'s');
+  return Number(v);
+};
+
 /** An interval: 3d, 2w, 1m, 1y, "30 days". */
 export const interval: FlagParser<Interval, unknown> = (value) => {
   const parsed = tryParseInterval(value);
@@ -119,6 +130,19 @@ export async function whenDate(value: string | undefined, now: Date, flag: strin
 /** An amount of money (`1200`, `1,200.50`, `€1200`, `"1200 EUR"`) in minor units, read by core/money. */
 export function amount(value: string, opts: { flag: string; currency?: string; defaultCurrency: string }): { minor: number; currency: string } {
   return parseMoney(value, opts);
+}
+
+/**
+ * Core refuses in the domain's words ("5 clusters need at least 5 customers"); when the value came
+ * from a flag, the command names it: a refusal of exit code `code` that carries no hint gets `hint`.
+ */
+export function withFlagHint<T>(code: ExitCode, hint: string, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof CrmError && err.exitCode === code && !err.hint) throw new CrmError(err.message, err.exitCode, hint);
+    throw err;
+  }
 }
 
 // ---- the message ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The crm program: global options and the command tree. Each noun the user types has its folder,
 // src/cli/commands/<noun>/, whose declare.ts only declares its commands here; each action imports the
 // noun's run.ts when it runs, so `crm --version` and the common commands load little more than
-// commander itself. (The nouns not yet in folders are declared by ./groups/.)
+// commander itself.
 import { Command } from "commander";
 import type { Io } from "./io.js";
 import { declareContact } from "./commands/contact/declare.js";
@@ -12,14 +12,18 @@ import { declareRemind } from "./commands/remind/declare.js";
 import { declareToday } from "./commands/today/declare.js";
 import { declareConfig } from "./commands/config/declare.js";
 import { declareDemo } from "./commands/demo/declare.js";
-import { registerCustomerReports } from "./groups/reports-customers.js";
-import { registerDealCommands } from "./groups/deals.js";
-import { registerReportCommands } from "./groups/reports.js";
-import { registerSurveyCommands } from "./groups/surveys.js";
-import { registerSurveyReports } from "./groups/reports-surveys.js";
-import { commandGroup, attachIo } from "./action.js";
+import { declareDeal } from "./commands/deal/declare.js";
+import { declarePurchase } from "./commands/purchase/declare.js";
+import { declarePipeline } from "./commands/pipeline/declare.js";
+import { declareReport } from "./commands/report/declare.js";
+import { registerImportCommands } from "./commands/import/declare.js";
+import { declareExport } from "./commands/export/declare.js";
+import { declareBackup } from "./commands/backup/declare.js";
+import { declareRestore } from "./commands/restore/declare.js";
+import { declareForget } from "./commands/forget/declare.js";
+import { declareSurvey } from "./commands/survey/declare.js";
+import { attachIo } from "./action.js";
 import { flagErrorLine } from "./flags.js";
-import { registerDataCommands } from "./groups/data.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(io: Io): Command {
@@ -43,16 +47,20 @@ export function buildProgram(io: Io): Command {
   declareContact(program);
   declareLog(program);
   declareFind(program);
-  registerDealCommands(program);
-  registerReportCommands(program);
-  registerCustomerReports(program);
+  declareDeal(program);
+  declarePurchase(program);
+  declarePipeline(program);
+  declareReport(program);
   declareDemo(program);
   declareConfig(program);
   declareFollowup(program);
   declareRemind(program);
   declareToday(program);
-  registerDataCommands(program);
-  registerSurveyCommands(program);
-  registerSurveyReports(commandGroup(program, "report", "reports over deals, purchases, customers and surveys (respect --as-of)"));
+  registerImportCommands(program);
+  declareExport(program);
+  declareBackup(program);
+  declareRestore(program);
+  declareForget(program);
+  declareSurvey(program);
   return program;
 }

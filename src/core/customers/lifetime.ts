@@ -144,7 +144,7 @@ function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Cus
 }
 
 export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted | { reason: string }): ClvReport {
-  if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid --discount ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
+  if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid discount rate ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
   const data = preloaded ?? loadCustomers(store, now, opts.currency);
   const base = {
     currency: data.currency, asOf: data.today, horizonMonths: opts.horizonMonths, discountRate: opts.discountRate,
@@ -240,7 +240,7 @@ export interface ChurnRow extends ClvRow {
  * far (their historic value), the revenue stream that stops if they are gone; CLV shown beside it.
  */
 export function churnReport(store: Store, now: Date, opts: { threshold: number; currency?: string; withTotalClv?: boolean }) {
-  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid --threshold ${opts.threshold}`, "use a probability such as 0.5");
+  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid churn threshold ${opts.threshold}`, "use a probability such as 0.5");
   const data = loadCustomers(store, now, opts.currency);
   const fitted = fitModels(data);
   if (!("bgnbd" in fitted))
@@ -299,7 +299,7 @@ const byValueAtRisk = (p: ChurnRow, q: ChurnRow) => q.valueAtRisk - p.valueAtRis
  * customer does not empty the list.
  */
 export function topCustomersAtRisk(store: Store, now: Date, opts: { threshold: number; atLeast: number; limit: number }): { currency: string; rows: ChurnRow[] } {
-  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid --threshold ${opts.threshold}`, "use a probability such as 0.5");
+  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid churn threshold ${opts.threshold}`, "use a probability such as 0.5");
   const data = loadCustomers(store, now);
   const fitted = fitModels(data);
   if (!("bgnbd" in fitted)) return { currency: data.currency, rows: [] };

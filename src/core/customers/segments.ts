@@ -28,7 +28,7 @@ export function rfmReport(store: Store, now: Date, currency?: string) {
 export function kmeansReport(store: Store, now: Date, opts: { k?: number; currency?: string }) {
   const data = loadCustomers(store, now, opts.currency);
   if (opts.k !== undefined && data.customers.length < opts.k)
-    throw usageError(`--k ${opts.k} needs at least ${opts.k} customers, there are ${data.customers.length}`);
+    throw usageError(`${opts.k} clusters need at least ${opts.k} customers, there are ${data.customers.length}`);
   const scale = 10 ** currencyDigits(data.currency);
   const clustering = kmeansSegments(
     data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),

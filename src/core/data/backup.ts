@@ -59,12 +59,13 @@ export interface BackupResult {
   contacts: number;
 }
 
-export async function backupDatabase(store: Store, target: string | undefined, now: Date, opts: { force?: boolean } = {}): Promise<BackupResult> {
+/** Copies the database to `target` (default: beside it, named by `now`); an existing file only with `replace`. */
+export async function backupDatabase(store: Store, target: string | undefined, now: Date, opts: { replace?: boolean } = {}): Promise<BackupResult> {
   const file = target ? path.resolve(target) : besideDatabase(store.path, "backup", now);
   if (file === path.resolve(store.path)) throw usageError("the backup cannot be the database itself", "give another file name");
   if (fs.existsSync(file)) {
     if (fs.statSync(file).isDirectory()) throw usageError(`${quote(file)} is a directory`, "give a file name for the backup, e.g. crm-backup.db");
-    if (!opts.force) throw conflict(`${quote(file)} already exists`, "choose another name, or pass --force to replace it");
+    if (!opts.replace) throw conflict(`${quote(file)} already exists`, "choose another name, or replace it");
     fs.rmSync(file);
     removeSidecars(file);
   }

@@ -32,27 +32,6 @@ export interface StageChange extends Pick<DealStageChangeRow, "id" | "at"> {
 
 export type DealStatus = "open" | "won" | "lost";
 
-export function parseStage(value: string, flag = "stage"): Stage {
-  const stage = value.trim().toLowerCase();
-  if (!(STAGES as readonly string[]).includes(stage)) throw usageError(`unknown ${flag} ${quote(value)}`, `use one of: ${STAGES.join(", ")}`);
-  return stage as Stage;
-}
-
-/** "0".."100" → a whole percent; "" or "default" → null (use the stage's probability). */
-export function parseProbability(value: string, flag = "--probability"): number | null {
-  const v = value.trim().toLowerCase();
-  if (v === "" || v === "default") return null;
-  if (!/^\d{1,3}$/.test(v) || Number(v) > 100)
-    throw usageError(`invalid ${flag} ${quote(value)}`, "use a whole percent from 0 to 100, or \"default\" for the stage's");
-  return Number(v);
-}
-
-export function parseDealId(value: string): number {
-  const v = value.trim().replace(/^#/, "");
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw usageError(`invalid deal id ${quote(value)}`, "use the number shown by `crm deal list`");
-  return Number(v);
-}
-
 /** Win probability per stage from the settings (`probability.<stage>`), with the product defaults. */
 export function stageProbabilities(store: Store): Record<Stage, number> {
   const probs: Record<Stage, number> = { ...STAGE_DEFAULT_PROBABILITIES };
@@ -117,7 +96,7 @@ export function dealHistory(store: Store, id: number): StageChange[] {
 
 function cleanTitle(title: string): string {
   const t = title.trim();
-  if (!t) throw usageError("a deal needs a title", 'e.g. crm deal add ada "Website redesign" --amount 4000');
+  if (!t) throw usageError("a deal needs a title");
   if (t.length > 500) throw usageError(`the deal title is longer than 500 characters: ${quote(t)}`, "shorten it");
   return t;
 }
@@ -213,7 +192,6 @@ function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts:
   if (last.at && at < last.at)
     throw usageError(
       `the date ${quote(localDateTime(new Date(at)))} is before deal #${id}'s last stage change (${localDateTime(new Date(last.at))})`,
-      "give a later --at, or leave it out to use now",
     );
   let removedPurchaseId: number | null = null;
   if (deal.stage === "won") {

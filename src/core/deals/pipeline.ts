@@ -110,7 +110,6 @@ export function pipelineBoard(
 }
 
 export type PeriodUnit = "month" | "quarter";
-export const PERIOD_UNITS: readonly PeriodUnit[] = ["month", "quarter"];
 
 /** "2026-03" (month) or "2026-Q1" (quarter) of a local date. */
 export const periodOf = (date: string, by: PeriodUnit): string => periodKey(date, by);

@@ -48,7 +48,7 @@ export function insertPurchase(store: Store, p: NewPurchase, now: Date): number 
 /** Records a purchase. The amount must be above zero; an external id already used in its source exits 4. */
 export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
   if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0)
-    throw usageError("a purchase needs an amount above zero", "e.g. crm purchase add ada 49.90");
+    throw usageError("a purchase needs an amount above zero");
   const source = clean(p.source) ?? MANUAL_SOURCE;
   const ref = clean(p.externalRef);
   return inTransaction(store, () => {
@@ -56,7 +56,7 @@ export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
       const existing = store.sqlite.prepare<[string, string], IdRow>("select id from purchases where source = ? and external_ref = ?").get(source, ref);
       if (existing)
         throw conflict(
-          `a purchase with --ref ${quote(ref)} already exists in source ${quote(source)} (#${existing.id})`,
+          `a purchase with the external id ${quote(ref)} already exists in source ${quote(source)} (#${existing.id})`,
           "external ids are unique per source: it was recorded already",
         );
     }

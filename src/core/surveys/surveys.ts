@@ -13,7 +13,6 @@ import { localDateTime, localPeriod, localPeriodsBetween } from "../../io/dates.
 import { csat, headlineScore, nps, SCORE_RANGES, type CsatScore, type NpsScore, type SurveyType } from "../../analytics/nps.js";
 
 export type { SurveyType } from "../../analytics/nps.js";
-export const SURVEY_TYPES: readonly SurveyType[] = ["nps", "csat"];
 
 /** The standard wording: Reichheld's recommendation question, and the usual satisfaction question. */
 export const DEFAULT_QUESTIONS: Record<SurveyType, string> = {
@@ -26,13 +25,6 @@ export interface Survey extends Omit<SurveyRow, "type"> {
 }
 
 const MAX_COMMENT = 10_000;
-
-export function parseSurveyType(value: string | undefined): SurveyType {
-  const type = (value ?? "nps").trim().toLowerCase();
-  if (!(SURVEY_TYPES as readonly string[]).includes(type))
-    throw usageError(`unknown survey --type ${quote(value)}`, `use one of: ${SURVEY_TYPES.join(", ")}`);
-  return type as SurveyType;
-}
 
 /** "NPS answers are whole numbers from 0 to 10": the rule, for error messages and help. */
 export function scoreRule(type: SurveyType): string {
@@ -50,12 +42,6 @@ export function checkScore(text: string, type: SurveyType): { score: number } | 
   return { score };
 }
 
-export function parseScore(text: string, type: SurveyType): number {
-  const r = checkScore(text, type);
-  if ("problem" in r) throw usageError(r.problem);
-  return r.score;
-}
-
 const fold = (s: string) => s.normalize("NFC").toLowerCase();
 
 function normaliseName(name: string): string {
@@ -70,9 +56,10 @@ function allSurveys(store: Store): Survey[] {
   return store.sqlite.prepare<[], Survey>("select id, name, type, question, created_at as createdAt from surveys order by id").all();
 }
 
-export function createSurvey(store: Store, input: { name: string; type?: string; question?: string }, now: Date): Survey {
+/** A new survey; an NPS survey unless `type` says otherwise. */
+export function createSurvey(store: Store, input: { name: string; type?: SurveyType; question?: string }, now: Date): Survey {
   const name = normaliseName(input.name);
-  const type = parseSurveyType(input.type);
+  const type = input.type ?? "nps";
   const question = input.question?.trim() || DEFAULT_QUESTIONS[type];
   return inTransaction(store, () => {
     // Compared in JavaScript: SQLite's NOCASE folds ASCII only, and "Zufriedenheit Ü" must clash too.
@@ -98,7 +85,7 @@ export function resolveSurvey(store: Store, ref: string): Survey {
 
 function assertNotFuture(at: Date, now: Date, what = "the answer's date"): void {
   if (at.getTime() > now.getTime())
-    throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, 'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01');
+    throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, "answers are dated now or earlier");
 }
 
 export interface RecordedResponse {
@@ -287,13 +274,6 @@ export function surveyRecipients(store: Store, survey: Survey, q: RecipientQuery
 // Reports: the headline (current answers) and a breakdown by period or by customer segment
 
 export type ReportBy = "month" | "quarter" | "segment";
-export const REPORT_BYS: readonly ReportBy[] = ["month", "quarter", "segment"];
-
-export function parseReportBy(value: string | undefined): ReportBy {
-  const by = (value ?? "month").trim().toLowerCase();
-  if (!(REPORT_BYS as readonly string[]).includes(by)) throw usageError(`unknown --by ${quote(value)}`, `use one of: ${REPORT_BYS.join(", ")}`);
-  return by as ReportBy;
-}
 
 export interface SurveyReport {
   type: SurveyType;
@@ -307,13 +287,18 @@ export interface SurveyReport {
   segments: ({ segment: string } & ScoreStats)[];
 }
 
+/** "survey "Support" is a CSAT survey": why a survey is not part of a report of the other type. */
+export function wrongTypeMessage(survey: Survey): string {
+  return `survey ${quote(survey.name)} is ${survey.type === "nps" ? "an NPS" : "a CSAT"} survey`;
+}
+
 export function surveyReport(
   store: Store,
   q: { type: SurveyType; survey?: Survey; by: ReportBy; segmentOf?: Map<number, string>; segmentOrder?: readonly string[] },
   now: Date,
 ): SurveyReport {
   if (q.survey && q.survey.type !== q.type)
-    throw usageError(`survey ${quote(q.survey.name)} is ${q.survey.type === "nps" ? "an NPS" : "a CSAT"} survey`, `use crm report ${q.survey.type} --survey ${JSON.stringify(q.survey.name)}`);
+    throw usageError(wrongTypeMessage(q.survey), `its score is in the ${q.survey.type.toUpperCase()} report`);
   const surveys = q.survey ? [q.survey] : allSurveys(store).filter((s) => s.type === q.type);
   const answers = answersOf(store, surveys.map((s) => s.id), now);
   const current = currentAnswers(answers);

@@ -1,37 +1,40 @@
 // `crm report nps` and `crm report csat`: the headline score of the current answers, and its trend by
 // month or quarter (every answer in the period it was given) or its breakdown by RFM segment.
-import type { Ctx } from "../context.js";
-import { parseReportBy, resolveSurvey, surveyReport, type SurveyReport, type SurveyType } from "../../core/surveys/surveys.js";
-import type { CsatScore, NpsScore } from "../../analytics/nps.js";
-import { RFM_SEGMENTS } from "../../analytics/rfm.js";
-import { sparkline } from "../render/chart.js";
-import { localDateTime } from "../../io/dates.js";
-import { boxTable, plainTable, type Column } from "../render/table.js";
-import { emit } from "../render/sink.js";
-import { toCsv } from "../render/csv.js";
-import { toJson } from "../render/json.js";
-import { fixed1, scoreRecord } from "./surveys.js";
-
-type Opts = Record<string, any>;
+import type { Ctx } from "../../context.js";
+import { usageError } from "../../../errors.js";
+import { resolveSurvey, wrongTypeMessage, surveyReport, type SurveyReport, type SurveyType } from "../../../core/surveys/surveys.js";
+import type { CsatScore, NpsScore } from "../../../analytics/nps.js";
+import { RFM_SEGMENTS } from "../../../analytics/rfm.js";
+import { sparkline } from "../../render/chart.js";
+import { localDateTime } from "../../../io/dates.js";
+import { boxTable, plainTable, type Column } from "../../render/table.js";
+import { emit } from "../../render/sink.js";
+import { toCsv } from "../../render/csv.js";
+import { toJson } from "../../render/json.js";
+import { fixed1, scoreRecord } from "../../render/scores.js";
+import type { ReportScoreOptions } from "./declare.js";
 
 export const NPS_FIELDS = ["responses", "nps", "promoters", "passives", "detractors", "promoterShare", "passiveShare", "detractorShare", "marginOfError"];
 export const CSAT_FIELDS = ["responses", "csat", "satisfied", "mean", "marginOfError"];
 
 async function segmentMembership(ctx: Ctx): Promise<Map<number, string>> {
-  const { segmentOfEachCustomer } = await import("../../core/customers/segments.js");
+  const { segmentOfEachCustomer } = await import("../../../core/customers/segments.js");
   return segmentOfEachCustomer(ctx.store(), ctx.now);
 }
 
-async function scoreReport(ctx: Ctx, type: SurveyType, opts: Opts): Promise<void> {
-  const by = parseReportBy(opts.by);
+async function scoreReport(ctx: Ctx, type: SurveyType, opts: ReportScoreOptions): Promise<void> {
+  const by = opts.by;
   const store = ctx.store();
-  const survey = opts.survey !== undefined ? resolveSurvey(store, String(opts.survey)) : undefined;
+  const survey = opts.survey !== undefined ? resolveSurvey(store, opts.survey) : undefined;
+  if (survey && survey.type !== type) throw usageError(wrongTypeMessage(survey), `use crm report ${survey.type} --survey ${JSON.stringify(survey.name)}`);
   const segmentOf = by === "segment" ? await segmentMembership(ctx) : undefined;
   const report = surveyReport(store, { type, survey, by, segmentOf, segmentOrder: RFM_SEGMENTS }, ctx.now);
   const fields = type === "nps" ? NPS_FIELDS : CSAT_FIELDS;
   const key = by === "segment" ? "segment" : "period";
   const rows: ({ label: string } & (NpsScore | CsatScore))[] =
-    by === "segment" ? report.segments.map(({ segment, ...s }) => ({ label: segment, ...s })) : report.trend.map(({ period, ...s }) => ({ label: period, ...s }));
+    by === "segment"
+      ? report.segments.map(({ segment, ...s }) => ({ label: segment, ...s }))
+      : report.trend.map(({ period, ...s }) => ({ label: period, ...s }));
 
   if (ctx.format === "json") {
     const breakdown = rows.map(({ label, ...s }) => ({ [key]: label, ...scoreRecord(s) }));
@@ -61,7 +64,11 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
   const cur = report.current;
   const lines: string[] = [];
   if (!cur.responses && !rows.some((r) => r.responses)) {
-    ctx.info(report.surveys.length ? `no ${name} answers up to ${localDateTime(ctx.now)}` : `no ${name} surveys yet — create one with: crm survey create <name> --type ${type}`);
+    ctx.info(
+      report.surveys.length
+        ? `no ${name} answers up to ${localDateTime(ctx.now)}`
+        : `no ${name} surveys yet — create one with: crm survey create <name> --type ${type}`,
+    );
     return "";
   }
   if (type === "nps") {
@@ -85,19 +92,29 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
   if (rows.length) {
     const by = report.by;
     const first: Column<(typeof rows)[number]> = { header: by === "segment" ? "segment" : by, cell: (r) => r.label };
-    const num = (header: string, f: (r: any) => string | number) => ({ header, cell: f, align: "right" as const });
-    const columns: Column<(typeof rows)[number]>[] =
+    // The rows hold the report's own kind of score: NPS rows for an NPS report, CSAT rows for CSAT.
+    type Row = (typeof rows)[number];
+    const npsNum = (header: string, f: (r: NpsScore) => string | number): Column<Row> => ({ header, cell: (r) => f(r as NpsScore), align: "right" });
+    const csatNum = (header: string, f: (r: CsatScore) => string | number): Column<Row> => ({ header, cell: (r) => f(r as CsatScore), align: "right" });
+    const columns: Column<Row>[] =
       type === "nps"
         ? [
             first,
-            num("responses", (r) => r.responses),
-            num("promoters", (r) => r.promoters),
-            num("passives", (r) => r.passives),
-            num("detractors", (r) => r.detractors),
-            num("NPS", (r) => fixed1(r.nps)),
-            num("±", (r) => fixed1(r.marginOfError)),
+            npsNum("responses", (r) => r.responses),
+            npsNum("promoters", (r) => r.promoters),
+            npsNum("passives", (r) => r.passives),
+            npsNum("detractors", (r) => r.detractors),
+            npsNum("NPS", (r) => fixed1(r.nps)),
+            npsNum("±", (r) => fixed1(r.marginOfError)),
           ]
-        : [first, num("responses", (r) => r.responses), num("satisfied", (r) => r.satisfied), num("CSAT %", (r) => fixed1(r.csat)), num("mean", (r) => (r.mean === null ? "" : r.mean.toFixed(2))), num("±", (r) => fixed1(r.marginOfError))];
+        : [
+            first,
+            csatNum("responses", (r) => r.responses),
+            csatNum("satisfied", (r) => r.satisfied),
+            csatNum("CSAT %", (r) => fixed1(r.csat)),
+            csatNum("mean", (r) => (r.mean === null ? "" : r.mean.toFixed(2))),
+            csatNum("±", (r) => fixed1(r.marginOfError)),
+          ];
     lines.push("", by === "segment" ? c.bold("By RFM segment (each respondent's latest answer)") : c.bold(`By ${by} (every answer given in the ${by})`));
     lines.push((ctx.tableStyle === "box" ? await boxTable(ctx, columns, rows) : plainTable(columns, rows)).trimEnd());
     if (ctx.tableStyle === "box" && by !== "segment" && rows.length > 1) {
@@ -108,10 +125,10 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
   return lines.join("\n") + "\n";
 }
 
-export async function npsReport(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+export async function nps(ctx: Ctx, _args: [], opts: ReportScoreOptions): Promise<void> {
   await scoreReport(ctx, "nps", opts);
 }
 
-export async function csatReport(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+export async function csat(ctx: Ctx, _args: [], opts: ReportScoreOptions): Promise<void> {
   await scoreReport(ctx, "csat", opts);
 }

@@ -1,28 +1,28 @@
 // The customer reports: parse options, run the analytics in core, render tables, JSON or CSV.
-import type { Ctx } from "../context.js";
-import { usageError, quote } from "../../errors.js";
-import { rfmReport, kmeansReport } from "../../core/customers/segments.js";
-import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../core/customers/lifetime.js";
-import { getSetting } from "../../core/config/settings.js";
-import { printRecords } from "../render/output.js";
-import { emit, emitChunks } from "../render/sink.js";
-import { toJson, toJsonChunks } from "../render/json.js";
-import { type Column } from "../render/table.js";
-import type { RfmCluster } from "../../analytics/kmeans.js";
-import { bar } from "../render/chart.js";
-
-type Opts = Record<string, any>;
-
+import type { Ctx } from "../../context.js";
+import { ExitCode } from "../../../errors.js";
+import { withFlagHint } from "../../flags.js";
+import { rfmReport, kmeansReport } from "../../../core/customers/segments.js";
+import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../../core/customers/lifetime.js";
+import { getSetting } from "../../../core/config/settings.js";
+import { printRecords } from "../../render/output.js";
+import { emit, emitChunks } from "../../render/sink.js";
+import { toJson, toJsonChunks } from "../../render/json.js";
+import { type Column } from "../../render/table.js";
+import type { RfmCluster } from "../../../analytics/kmeans.js";
+import { bar } from "../../render/chart.js";
+import type { ReportChurnOptions, ReportClvOptions, ReportRetentionOptions, ReportSegmentsOptions } from "./declare.js";
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const num = (v: number, digits = 2) => v.toFixed(digits);
 
-export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const method = String(opts.method ?? "rfm").toLowerCase();
-  if (method !== "rfm" && method !== "kmeans") throw usageError(`unknown --method ${quote(opts.method)}`, "use rfm or kmeans");
+export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions): Promise<void> {
+  const method = opts.method;
   const store = ctx.store();
   if (method === "kmeans") {
-    const report = kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
+    // Too few customers for the clusters asked for: core says so; the number came from --k.
+    const run = () => kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
+    const report = opts.k === undefined ? run() : withFlagHint(ExitCode.usage, "give a smaller --k, or leave it out to choose by silhouette", run);
     if (opts.detail)
       return printRecords(ctx, {
         rows: report.customers,
@@ -40,7 +40,9 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
       return emit(ctx, toJson(summary));
     }
     if (ctx.format === "table" && report.clusters.length)
-      ctx.info(`k-means: k = ${report.k}${report.silhouette !== null ? `, silhouette ${report.silhouette.toFixed(3)}` : ""} (on standardised log recency, frequency, spend)`);
+      ctx.info(
+        `k-means: k = ${report.k}${report.silhouette !== null ? `, silhouette ${report.silhouette.toFixed(3)}` : ""} (on standardised log recency, frequency, spend)`,
+      );
     return printRecords<RfmCluster>(ctx, {
       rows: report.clusters,
       columns: [
@@ -71,7 +73,17 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
         { header: "M", cell: (c) => c.m, align: "right" },
         { header: "segment", cell: (c) => c.segment },
       ],
-      record: (c) => ({ contactId: c.contactId, recencyDays: c.recencyDays, frequency: c.frequency, monetary: round2(c.monetary), currency: report.currency, r: c.r, f: c.f, m: c.m, segment: c.segment }),
+      record: (c) => ({
+        contactId: c.contactId,
+        recencyDays: c.recencyDays,
+        frequency: c.frequency,
+        monetary: round2(c.monetary),
+        currency: report.currency,
+        r: c.r,
+        f: c.f,
+        m: c.m,
+        segment: c.segment,
+      }),
       fields: ["contactId", "recencyDays", "frequency", "monetary", "currency", "r", "f", "m", "segment"],
       empty: "no customers with purchases yet",
     });
@@ -87,7 +99,14 @@ export async function segments(ctx: Ctx, _args: string[], opts: Opts): Promise<v
       { header: "mean spend", cell: (s) => num(s.meanMonetary), align: "right" },
       ...(ctx.tableStyle === "box" ? [{ header: "", cell: (s: (typeof report.summary)[number]) => shareBar(ctx, s.share) }] : []),
     ],
-    record: (s) => ({ ...s, revenue: round2(s.revenue), meanRecencyDays: round2(s.meanRecencyDays), meanFrequency: round2(s.meanFrequency), meanMonetary: round2(s.meanMonetary), currency: report.currency }),
+    record: (s) => ({
+      ...s,
+      revenue: round2(s.revenue),
+      meanRecencyDays: round2(s.meanRecencyDays),
+      meanFrequency: round2(s.meanFrequency),
+      meanMonetary: round2(s.meanMonetary),
+      currency: report.currency,
+    }),
     fields: ["segment", "customers", "share", "revenue", "currency", "meanRecencyDays", "meanFrequency", "meanMonetary"],
     empty: "no customers with purchases yet",
   });
@@ -119,7 +138,23 @@ function clvColumns(report: ClvReport): Column<ClvRow>[] {
   ];
 }
 
-const CLV_FIELDS = ["contactId", "name", "email", "purchases", "repeatPurchases", "firstPurchase", "lastPurchase", "recencyDays", "ageDays", "totalSpent", "pAlive", "expectedPurchases", "expectedOrderValue", "clv", "currency"];
+const CLV_FIELDS = [
+  "contactId",
+  "name",
+  "email",
+  "purchases",
+  "repeatPurchases",
+  "firstPurchase",
+  "lastPurchase",
+  "recencyDays",
+  "ageDays",
+  "totalSpent",
+  "pAlive",
+  "expectedPurchases",
+  "expectedOrderValue",
+  "clv",
+  "currency",
+];
 
 function describeModel(report: ClvReport): string {
   if (report.model === "bgnbd") {
@@ -140,20 +175,19 @@ function describeModel(report: ClvReport): string {
 
 function explainFallback(ctx: Ctx, report: ClvReport): void {
   if (report.fallbackReason) ctx.warn(`using the simple model: ${report.fallbackReason}`);
-  if (report.otherCurrencies.length) ctx.warn(`only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency)`);
+  if (report.otherCurrencies.length)
+    ctx.warn(`only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency)`);
 }
 
-export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const model = String(opts.model ?? "bgnbd").toLowerCase();
-  if (model !== "bgnbd" && model !== "simple") throw usageError(`unknown --model ${quote(opts.model)}`, "use bgnbd or simple");
+export async function clv(ctx: Ctx, _args: [], opts: ReportClvOptions): Promise<void> {
   const report = clvReport(ctx.store(), ctx.now, {
-    model,
+    model: opts.model,
     horizonMonths: opts.horizon,
     discountRate: opts.discount,
     margin: opts.margin,
     currency: opts.currency,
   });
-  const top: number | undefined = opts.top;
+  const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   explainFallback(ctx, report);
@@ -167,13 +201,13 @@ export async function clv(ctx: Ctx, _args: string[], opts: Opts): Promise<void> 
   });
 }
 
-export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
+export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Promise<void> {
   const store = ctx.store();
   // The setting is checked when it is set (crm config set).
-  const threshold: number = opts.threshold ?? Number(getSetting(store, "churn.threshold"));
+  const threshold = opts.threshold ?? Number(getSetting(store, "churn.threshold"));
   // The total CLV of all customers is only in the JSON: the table and CSV need CLVs for the rows shown.
   const report = churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" });
-  const top: number | undefined = opts.top;
+  const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
   if (report.model !== "bgnbd") {
@@ -199,12 +233,11 @@ export async function churn(ctx: Ctx, _args: string[], opts: Opts): Promise<void
   });
 }
 
-export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<void> {
-  const period = String(opts.period ?? "month").toLowerCase();
-  if (!["month", "quarter", "year"].includes(period)) throw usageError(`unknown --period ${quote(opts.period)}`, "use month, quarter or year");
-  const { retentionReport } = await import("../../core/customers/retention.js");
-  const all = retentionReport(ctx.store(), ctx.now, period as "month" | "quarter" | "year");
-  const limit: number | undefined = opts.limit;
+export async function retention(ctx: Ctx, _args: [], opts: ReportRetentionOptions): Promise<void> {
+  const period = opts.period;
+  const { retentionReport } = await import("../../../core/customers/retention.js");
+  const all = retentionReport(ctx.store(), ctx.now, period);
+  const limit = opts.limit;
   const rows = limit ? all.slice(-limit) : all;
   const rate = (v: number | null) => (v === null ? "" : `${v.toFixed(1)}%`);
   const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -218,7 +251,9 @@ export async function retention(ctx: Ctx, _args: string[], opts: Opts): Promise<
       { header: "retention", cell: (r) => rate(r.retentionRate), align: "right" },
       { header: "churn", cell: (r) => rate(r.churnRate), align: "right" },
       { header: "repeat rate", cell: (r) => rate(r.repeatPurchaseRate), align: "right" },
-      ...(ctx.tableStyle === "box" ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : shareBar(ctx, r.retentionRate / 100)) }] : []),
+      ...(ctx.tableStyle === "box"
+        ? [{ header: "", cell: (r: (typeof rows)[number]) => (r.retentionRate === null ? "" : shareBar(ctx, r.retentionRate / 100)) }]
+        : []),
     ],
     record: (r) => ({
       ...r,

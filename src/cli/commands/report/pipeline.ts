@@ -1,18 +1,27 @@
 // `crm report pipeline`: the weighted forecast by expected close period, deals won and lost per period,
 // win rate and average days from opening to won — as of now (--as-of sees the pipeline as it stood).
-import type { Ctx } from "../context.js";
-import { dealsAsOf } from "../../core/deals/deals.js";
-import { pipelineReport, PERIOD_UNITS, type ForecastRow, type PeriodUnit } from "../../core/deals/pipeline.js";
-import { formatMinor, formatMoney } from "../../io/money.js";
-import { usageError, quote } from "../../errors.js";
-import { emit } from "../render/sink.js";
-import { toJson } from "../render/json.js";
-import { toCsv } from "../render/csv.js";
-import { plainTable, boxTable, type Column } from "../render/table.js";
-import { bar } from "../render/chart.js";
+import type { Ctx } from "../../context.js";
+import { dealsAsOf } from "../../../core/deals/deals.js";
+import { pipelineReport, type ForecastRow } from "../../../core/deals/pipeline.js";
+import { formatMinor, formatMoney } from "../../../io/money.js";
+import { emit } from "../../render/sink.js";
+import { toJson } from "../../render/json.js";
+import { toCsv } from "../../render/csv.js";
+import { plainTable, boxTable, type Column } from "../../render/table.js";
+import { bar } from "../../render/chart.js";
+import type { ReportPipelineOptions } from "./declare.js";
 
 export const REPORT_PIPELINE_FIELDS = [
-  "period", "currency", "openDeals", "openAmount", "weighted", "wonDeals", "wonAmount", "lostDeals", "winRate", "averageDaysToWin",
+  "period",
+  "currency",
+  "openDeals",
+  "openAmount",
+  "weighted",
+  "wonDeals",
+  "wonAmount",
+  "lostDeals",
+  "winRate",
+  "averageDaysToWin",
 ];
 
 const record = (r: ForecastRow) => ({
@@ -28,16 +37,21 @@ const record = (r: ForecastRow) => ({
   averageDaysToWin: r.averageDaysToWin,
 });
 
-export async function reportPipeline(ctx: Ctx, _args: string[], opts: Record<string, any>): Promise<void> {
-  const by = String(opts.by ?? "month").toLowerCase() as PeriodUnit;
-  if (!PERIOD_UNITS.includes(by)) throw usageError(`unknown --by ${quote(opts.by)}`, `use one of: ${PERIOD_UNITS.join(", ")}`);
+export async function pipeline(ctx: Ctx, _args: [], opts: ReportPipelineOptions): Promise<void> {
+  const by = opts.by;
   const report = pipelineReport(dealsAsOf(ctx.store(), ctx.now), by);
   if (ctx.format === "json")
     return emit(
       ctx,
       toJson({
-        asOf: ctx.now.toISOString(), by, periods: report.rows.map(record), totals: report.totals.map(record),
-        won: report.won, lost: report.lost, winRate: report.winRate, averageDaysToWin: report.averageDaysToWin,
+        asOf: ctx.now.toISOString(),
+        by,
+        periods: report.rows.map(record),
+        totals: report.totals.map(record),
+        won: report.won,
+        lost: report.lost,
+        winRate: report.winRate,
+        averageDaysToWin: report.averageDaysToWin,
       }),
     );
   if (ctx.format === "csv") return emit(ctx, toCsv([...report.rows, ...report.totals].map(record), REPORT_PIPELINE_FIELDS));

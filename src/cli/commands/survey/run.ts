@@ -1,43 +1,43 @@
-// Survey commands: parse the options, call core, render the result. `crm import responses` is in ./import/.
-import type { Ctx } from "../context.js";
+// The survey commands: parse → one core call → render. (`crm import responses` is an import.)
+import type { Ctx } from "../../context.js";
 import {
-  createSurvey, listSurveys, parseScore, recordResponse, resolveSurvey, surveyRecipients, surveyResults,
-  type SurveySummary, type Recipient, type SurveyComment,
-} from "../../core/surveys/surveys.js";
-import { npsCategory, type CsatScore, type NpsScore } from "../../analytics/nps.js";
-import { resolveContact } from "../../core/contacts/contacts.js";
-import { parseWhen, localDate } from "../../io/dates.js";
-import { quote } from "../../errors.js";
-import { emit } from "../render/sink.js";
-import { printRecords } from "../render/output.js";
-import { toCsv } from "../render/csv.js";
-import { toJson } from "../render/json.js";
-import { plainTable, boxTable, type Column } from "../render/table.js";
-import { bar } from "../render/chart.js";
-
-type Opts = Record<string, any>;
-
-/** Two decimals at most: enough for a score with a margin of error of several points, and no float noise. */
-export const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
-export const fixed1 = (x: number | null) => (x === null ? "" : x.toFixed(1));
-
-/** The JSON/CSV form of score statistics: the same fields, numbers rounded to two decimals. */
-export function scoreRecord(s: NpsScore | CsatScore): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === "number" ? round2(v) : v]));
-}
+  checkScore,
+  createSurvey,
+  listSurveys,
+  recordResponse,
+  resolveSurvey,
+  surveyRecipients,
+  surveyResults,
+  type SurveySummary,
+  type Recipient,
+  type SurveyComment,
+} from "../../../core/surveys/surveys.js";
+import { npsCategory, type CsatScore, type NpsScore } from "../../../analytics/nps.js";
+import { resolveContact } from "../../../core/contacts/contacts.js";
+import { localDate, localDateTime } from "../../../io/dates.js";
+import { usageError, quote } from "../../../errors.js";
+import { whenDate } from "../../flags.js";
+import { emit } from "../../render/sink.js";
+import { printRecords } from "../../render/output.js";
+import { toCsv } from "../../render/csv.js";
+import { toJson } from "../../render/json.js";
+import { plainTable, boxTable, type Column } from "../../render/table.js";
+import { bar } from "../../render/chart.js";
+import { fixed1, round2, scoreRecord } from "../../render/scores.js";
+import type { SurveyCreateOptions, SurveyListOptions, SurveyRecipientsOptions, SurveyRespondOptions, SurveyResultsOptions } from "./declare.js";
 
 const day = (iso: string | null) => (iso ? localDate(new Date(iso)) : "");
 const scoreText = (type: string, score: number | null) => (score === null ? "" : type === "nps" ? fixed1(score) : `${fixed1(score)}%`);
 
-export async function create(ctx: Ctx, [name]: string[], opts: Opts): Promise<void> {
-  const survey = createSurvey(ctx.store(), { name: name!, type: opts.type, question: opts.question }, ctx.now);
+export async function create(ctx: Ctx, [name]: [string], opts: SurveyCreateOptions): Promise<void> {
+  const survey = createSurvey(ctx.store(), { name, type: opts.type, question: opts.question }, ctx.now);
   ctx.print(`${survey.id}\n`);
   ctx.info(`created ${survey.type.toUpperCase()} survey #${survey.id} ${quote(survey.name)}`);
 }
 
 export const SURVEY_FIELDS = ["id", "name", "type", "question", "responses", "superseded", "score", "lastResponseAt", "createdAt"];
 
-export async function list(ctx: Ctx): Promise<void> {
+export async function list(ctx: Ctx, _args: [], _opts: SurveyListOptions): Promise<void> {
   const rows = listSurveys(ctx.store(), ctx.now);
   const columns: Column<SurveySummary>[] = [
     { header: "id", cell: (s) => s.id, align: "right" },
@@ -57,12 +57,20 @@ export async function list(ctx: Ctx): Promise<void> {
   });
 }
 
-export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: string[], opts: Opts): Promise<void> {
+export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: [string, string, string], opts: SurveyRespondOptions): Promise<void> {
   const store = ctx.store();
-  const survey = resolveSurvey(store, surveyRef!);
-  const score = parseScore(scoreText!, survey.type);
-  const at = opts.at ? (await parseWhen(opts.at, ctx.now, "--at date")).date : ctx.now;
-  const contact = resolveContact(store, ref!);
+  const survey = resolveSurvey(store, surveyRef);
+  // The answer's scale is the survey's: read once the survey is known.
+  const checked = checkScore(scoreText, survey.type);
+  if ("problem" in checked) throw usageError(checked.problem);
+  const score = checked.score;
+  const at = (opts.at ? await whenDate(opts.at, ctx.now, "--at") : undefined) ?? ctx.now;
+  if (at > ctx.now)
+    throw usageError(
+      `the answer's date ${localDateTime(at)} is after now (${localDateTime(ctx.now)})`,
+      'answers are dated now or earlier, e.g. --at "last friday" or --at 2026-03-01',
+    );
+  const contact = resolveContact(store, ref);
   const r = recordResponse(store, { surveyId: survey.id, contactId: contact.id, score, comment: opts.comment, at }, ctx.now);
   ctx.print(`${r.id}\n`);
   const kind = survey.type === "nps" ? ` (${npsCategory(score)})` : "";
@@ -72,17 +80,18 @@ export async function respond(ctx: Ctx, [surveyRef, ref, scoreText]: string[], o
 
 export const RECIPIENT_FIELDS = ["id", "name", "firstName", "email", "company", "lastScore", "lastResponseAt"];
 
-export async function recipients(ctx: Ctx, [surveyRef]: string[], opts: Opts): Promise<void> {
+export async function recipients(ctx: Ctx, [surveyRef]: [string], opts: SurveyRecipientsOptions): Promise<void> {
   const store = ctx.store();
-  const survey = resolveSurvey(store, surveyRef!);
-  const since = opts.notRespondedSince ? (await parseWhen(opts.notRespondedSince, ctx.now, "--not-responded-since date")).date : undefined;
+  const survey = resolveSurvey(store, surveyRef);
+  const since = opts.notRespondedSince ? await whenDate(opts.notRespondedSince, ctx.now, "--not-responded-since") : undefined;
   let ids: number[] | undefined;
   if (opts.segment) {
-    const { contactIdsInSegment } = await import("../../core/customers/segments.js");
+    const { contactIdsInSegment } = await import("../../../core/customers/segments.js");
     ids = contactIdsInSegment(store, opts.segment, ctx.now);
   }
   const { rows, withoutEmail } = surveyRecipients(store, survey, { tag: opts.tag, ids, notRespondedSince: since }, ctx.now);
-  if (withoutEmail) ctx.warn(`${withoutEmail} matching contact${withoutEmail === 1 ? " has" : "s have"} no email and ${withoutEmail === 1 ? "is" : "are"} left out`);
+  if (withoutEmail)
+    ctx.warn(`${withoutEmail} matching contact${withoutEmail === 1 ? " has" : "s have"} no email and ${withoutEmail === 1 ? "is" : "are"} left out`);
   const columns: Column<Recipient>[] = [
     { header: "id", cell: (r) => r.id, align: "right" },
     { header: "name", cell: (r) => r.name },
@@ -95,9 +104,9 @@ export async function recipients(ctx: Ctx, [surveyRef]: string[], opts: Opts): P
   await printRecords(ctx, { rows, columns, fields: RECIPIENT_FIELDS, empty: "no contacts match" });
 }
 
-export async function results(ctx: Ctx, [surveyRef]: string[]): Promise<void> {
+export async function results(ctx: Ctx, [surveyRef]: [string], _opts: SurveyResultsOptions): Promise<void> {
   const store = ctx.store();
-  const survey = resolveSurvey(store, surveyRef!);
+  const survey = resolveSurvey(store, surveyRef);
   const r = surveyResults(store, survey, ctx.now);
   const record = { survey: r.survey, ...scoreRecord(r.score), superseded: r.superseded, distribution: r.distribution, comments: r.comments };
   if (ctx.format === "json") return emit(ctx, toJson(record));
@@ -124,7 +133,8 @@ export async function results(ctx: Ctx, [surveyRef]: string[]): Promise<void> {
         : "no answers yet",
     );
   }
-  if (r.superseded) lines.push(c.dim(`each respondent's latest answer counts; ${r.superseded} earlier answer${r.superseded === 1 ? " was" : "s were"} replaced`));
+  if (r.superseded)
+    lines.push(c.dim(`each respondent's latest answer counts; ${r.superseded} earlier answer${r.superseded === 1 ? " was" : "s were"} replaced`));
   if (r.score.responses) {
     const most = Math.max(...r.distribution.map((d) => d.count));
     lines.push("", c.bold("Answers"));

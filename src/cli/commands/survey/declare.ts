@@ -1,10 +1,32 @@
-// Declares the survey commands; their code lives in ../commands/surveys.ts.
+// `crm survey create|list|respond|recipients|results`: declarations only; the code is in ./run.ts.
+// (Scores and trends are reports: ../report/.)
 import type { Command } from "commander";
-import { lazy, withOutput } from "../action.js";
+import type { SurveyType } from "../../../core/surveys/surveys.js";
+import { lazy, withOutput, type OutputOptions } from "../../action.js";
+import { oneOf } from "../../flags.js";
 
-const load = () => import("../commands/surveys.js");
+const load = () => import("./run.js");
 
-export function registerSurveyCommands(program: Command): void {
+const SURVEY_TYPES = ["nps", "csat"] as const satisfies readonly SurveyType[];
+
+export interface SurveyCreateOptions {
+  type: SurveyType;
+  question?: string;
+}
+export type SurveyListOptions = OutputOptions;
+export interface SurveyRespondOptions {
+  comment?: string;
+  /** A date as typed; read when the command runs (it needs "now"). */
+  at?: string;
+}
+export interface SurveyRecipientsOptions extends OutputOptions {
+  tag?: string;
+  segment?: string;
+  notRespondedSince?: string;
+}
+export type SurveyResultsOptions = OutputOptions;
+
+export function declareSurvey(program: Command): void {
   const survey = program
     .command("survey")
     .description("NPS and CSAT surveys: create them, record answers, list whom to ask, read the results")
@@ -12,7 +34,7 @@ export function registerSurveyCommands(program: Command): void {
   survey
     .command("create <name>")
     .description("create a survey (NPS answers 0–10, CSAT answers 1–5); prints its id")
-    .option("--type <type>", "nps|csat", "nps")
+    .option("--type <type>", "nps|csat", oneOf(SURVEY_TYPES), "nps")
     .option("--question <text>", "the question asked (default: the standard NPS or CSAT question)")
     .addHelpText("after", '\nExample: crm survey create "Customer NPS 2026" --type nps')
     .action(lazy(load, "create"));

@@ -2,33 +2,37 @@
 // to stdout or a private file, and for `all` write one JSON document or one CSV per entity.
 import fs from "node:fs";
 import path from "node:path";
-import type { Ctx } from "../context.js";
-import { usageError, quote } from "../../errors.js";
-import { resolveContact } from "../../core/contacts/contacts.js";
+import type { Ctx } from "../../context.js";
+import { usageError, quote } from "../../../errors.js";
+import { resolveContact } from "../../../core/contacts/contacts.js";
 import {
-  ENTITIES, EXPORT_FIELDS, dealStageChanges, exportHeader, exportRows, openFollowupEvents, personDocument, settingsObject, surveysRows,
-  vcardInputs, type Entity,
-} from "../../core/data/export.js";
-import { guardOutputFile, writeChunks } from "../render/sink.js";
-import { toJson, toJsonChunks } from "../render/json.js";
-import { toCsvChunks } from "../render/csv.js";
-import { plural } from "../render/words.js";
+  ENTITIES,
+  EXPORT_FIELDS,
+  dealStageChanges,
+  exportHeader,
+  exportRows,
+  openFollowupEvents,
+  personDocument,
+  settingsObject,
+  surveysRows,
+  vcardInputs,
+  type Entity,
+} from "../../../core/data/export.js";
+import { guardOutputFile, writeChunks } from "../../render/sink.js";
+import { toJson, toJsonChunks } from "../../render/json.js";
+import { toCsvChunks } from "../../render/csv.js";
+import { plural } from "../../render/words.js";
+import type { ExportFormat, ExportOptions } from "./declare.js";
 
-type Opts = Record<string, any>;
-type ExportFormat = "csv" | "json" | "vcf" | "ics";
-const FORMATS: readonly ExportFormat[] = ["csv", "json", "vcf", "ics"];
 const WHAT = [...ENTITIES, "all"] as const;
 
-function chooseFormat(opts: Opts, output: string | undefined, fallback: ExportFormat): ExportFormat {
-  if (opts.format !== undefined) {
-    const f = String(opts.format).toLowerCase();
-    if (!(FORMATS as readonly string[]).includes(f)) throw usageError(`unknown --format ${quote(opts.format)} for an export`, `use one of: ${FORMATS.join(", ")}`);
-    return f as ExportFormat;
-  }
+const FORMAT_OF_EXTENSION: Partial<Record<string, ExportFormat>> = { csv: "csv", json: "json", vcf: "vcf", vcard: "vcf", ics: "ics", ical: "ics" };
+
+/** The format: --format, else the -o file's extension, else `fallback`. */
+function chooseFormat(format: ExportFormat | undefined, output: string | undefined, fallback: ExportFormat): ExportFormat {
+  if (format !== undefined) return format;
   const ext = output ? path.extname(output).slice(1).toLowerCase() : "";
-  if (ext === "vcard") return "vcf";
-  if (ext === "ical") return "ics";
-  return (FORMATS as readonly string[]).includes(ext) ? (ext as ExportFormat) : fallback;
+  return FORMAT_OF_EXTENSION[ext] ?? fallback;
 }
 
 /** Counts what passes through, for the summary once it is written. */
@@ -46,26 +50,28 @@ function* withStageChanges(rows: Iterable<Record<string, unknown>>, changes: Ret
 /** "3 contacts", "1 followup": an entity's name is its plural. */
 const entities = (n: number, entity: string) => plural(n, entity.replace(/s$/, ""), entity);
 
-export async function exportData(ctx: Ctx, [whatArg]: string[], opts: Opts): Promise<void> {
+export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOptions): Promise<void> {
   const what = whatArg?.toLowerCase();
-  if (what !== undefined && !(WHAT as readonly string[]).includes(what))
-    throw usageError(`unknown export ${quote(whatArg)}`, `use one of: ${WHAT.join(", ")}`);
+  if (what !== undefined && !(WHAT as readonly string[]).includes(what)) throw usageError(`unknown export ${quote(whatArg)}`, `use one of: ${WHAT.join(", ")}`);
   if (what === undefined && opts.contact === undefined)
     throw usageError("what should be exported?", `give one of: ${WHAT.join(", ")} — or --contact <ref> for everything about one person`);
   const output: string | undefined = opts.output;
-  if (output !== undefined) guardOutput(ctx, output, what === "all" && (opts.format ?? "").toLowerCase() === "csv");
+  if (output !== undefined) guardOutput(ctx, output, what === "all" && opts.format === "csv");
   const store = ctx.store();
-  const contact = opts.contact !== undefined ? resolveContact(store, String(opts.contact)) : undefined;
+  const contact = opts.contact !== undefined ? resolveContact(store, opts.contact) : undefined;
   const personal = contact !== undefined && (what === undefined || what === "all");
-  const format = chooseFormat(opts, output, personal || what === "all" ? "json" : "csv");
+  const format = chooseFormat(opts.format, output, personal || what === "all" ? "json" : "csv");
   if (format === "vcf" && what !== "contacts") throw usageError(`--format vcf is for contacts`, "use: crm export contacts --format vcf");
   if (format === "ics" && what !== "followups") throw usageError(`--format ics is for follow-ups`, "use: crm export followups --format ics");
   if (personal && format !== "json")
-    throw usageError(`everything about one person is exported as JSON, not ${format}`, `use --format json, or name what to export, e.g. crm export interactions --contact ${opts.contact} --format ${format}`);
+    throw usageError(
+      `everything about one person is exported as JSON, not ${format}`,
+      `use --format json, or name what to export, e.g. crm export interactions --contact ${opts.contact} --format ${format}`,
+    );
 
   // Format adapters load only when their format is asked for.
-  const { contactToVcard } = format === "vcf" ? await import("../../io/vcard.js") : { contactToVcard: undefined };
-  const { followupsCalendar } = format === "ics" ? await import("../../io/ics.js") : { followupsCalendar: undefined };
+  const { contactToVcard } = format === "vcf" ? await import("../../../io/vcard.js") : { contactToVcard: undefined };
+  const { followupsCalendar } = format === "ics" ? await import("../../../io/ics.js") : { followupsCalendar: undefined };
 
   // One read transaction: every part of an export comes from the same moment, even while crm writes.
   store.sqlite.exec("BEGIN");
@@ -123,7 +129,11 @@ function allJson(ctx: Ctx): { chunks: Iterable<string>; summary: () => string } 
 }
 
 async function exportAllCsv(ctx: Ctx, dir: string | undefined): Promise<void> {
-  if (!dir) throw usageError("`crm export all --format csv` writes one file per entity and needs a directory", "pass -o <directory>, or use --format json for one document");
+  if (!dir)
+    throw usageError(
+      "`crm export all --format csv` writes one file per entity and needs a directory",
+      "pass -o <directory>, or use --format json for one document",
+    );
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
     throw usageError(`${quote(dir)} is a file; \`export all --format csv\` needs a directory`, "pass -o <directory> (it is created if missing)");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -1,0 +1,111 @@
+// The purchase commands: parse → one core call → render.
+import type { Ctx } from "../../context.js";
+import { resolveContact } from "../../../core/contacts/contacts.js";
+import { addPurchase, getPurchase, listPurchases, purchaseTotals, removePurchase, type Purchase } from "../../../core/purchases/purchases.js";
+import { defaultCurrency } from "../../../core/config/settings.js";
+import { formatMinor, formatMoney } from "../../../io/money.js";
+import { localDate } from "../../../io/dates.js";
+import { usageError, quote } from "../../../errors.js";
+import { amount, when, whenDate } from "../../flags.js";
+import { printRecords } from "../../render/output.js";
+import type { Column } from "../../render/table.js";
+import { plural } from "../../render/words.js";
+import { confirmOrYes } from "../../prompt.js";
+import type { PurchaseAddOptions, PurchaseListOptions, PurchaseRmOptions } from "./declare.js";
+
+/** `--until`: a bare date means the end of that day; never later than now (reports see up to now). */
+async function untilDate(ctx: Ctx, value: string | undefined): Promise<Date> {
+  if (value === undefined) return ctx.now;
+  const until = await when(value, ctx.now, "--until");
+  const d = until.date;
+  const end = until.hasTime ? d : new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59, 999);
+  return end < ctx.now ? end : ctx.now;
+}
+
+export const PURCHASE_FIELDS = [
+  "id",
+  "contactId",
+  "contactName",
+  "amount",
+  "amountMinor",
+  "currency",
+  "at",
+  "note",
+  "source",
+  "externalRef",
+  "dealId",
+  "createdAt",
+];
+
+export function purchaseRecord(p: Purchase): Record<string, unknown> {
+  return {
+    id: p.id,
+    contactId: p.contactId,
+    contactName: p.contactName,
+    amount: formatMinor(p.amountMinor, p.currency),
+    amountMinor: p.amountMinor,
+    currency: p.currency,
+    at: p.at,
+    note: p.note,
+    source: p.source,
+    externalRef: p.externalRef,
+    dealId: p.dealId,
+    createdAt: p.createdAt,
+  };
+}
+
+const purchaseColumns: Column<Purchase>[] = [
+  { header: "id", cell: (p) => p.id, align: "right" },
+  { header: "date", cell: (p) => localDate(new Date(p.at)) },
+  { header: "contact", cell: (p) => p.contactName ?? "(erased)" },
+  { header: "amount", cell: (p) => formatMoney(p.amountMinor, p.currency), align: "right" },
+  { header: "note", cell: (p) => p.note },
+  {
+    header: "ref",
+    cell: (p) => (p.externalRef ? (p.source === "manual" ? p.externalRef : `${p.source}:${p.externalRef}`) : p.dealId !== null ? `deal #${p.dealId}` : ""),
+  },
+];
+
+export async function add(ctx: Ctx, [ref, amountText]: [string, string], opts: PurchaseAddOptions): Promise<void> {
+  const store = ctx.store();
+  const money = amount(amountText, { currency: opts.currency, defaultCurrency: defaultCurrency(store), flag: "amount" });
+  if (money.minor === 0) throw usageError(`invalid amount ${quote(amountText)}: a purchase needs an amount above zero`, "e.g. crm purchase add ada 49.90");
+  const at = (await whenDate(opts.at, ctx.now, "--at")) ?? ctx.now;
+  if (opts.source !== undefined && !String(opts.source).trim()) throw usageError("an empty --source", "leave it out for manual purchases");
+  const contact = resolveContact(store, ref);
+  const id = addPurchase(
+    store,
+    { contactId: contact.id, amountMinor: money.minor, currency: money.currency, at, note: opts.note, externalRef: opts.ref, source: opts.source },
+    ctx.now,
+  );
+  ctx.print(`${id}\n`);
+  ctx.info(`recorded purchase #${id}: ${formatMoney(money.minor, money.currency)} for #${contact.id} ${contact.name} on ${localDate(at)}`);
+}
+
+export async function list(ctx: Ctx, _args: [], opts: PurchaseListOptions): Promise<void> {
+  const store = ctx.store();
+  const contactId = opts.contact !== undefined ? resolveContact(store, opts.contact).id : undefined;
+  const since = await whenDate(opts.since, ctx.now, "--since");
+  const until = await untilDate(ctx, opts.until);
+  const rows = listPurchases(store, { contactId, since, until, limit: opts.limit });
+  await printRecords(ctx, { rows, columns: purchaseColumns, record: purchaseRecord, fields: PURCHASE_FIELDS, empty: "no purchases" });
+  if (ctx.format === "table" && rows.length)
+    ctx.info(
+      purchaseTotals(rows)
+        .map((t) => `${plural(t.count, "purchase")}, ${formatMoney(t.totalMinor, t.currency)}`)
+        .join("; "),
+    );
+}
+
+export async function rm(ctx: Ctx, [purchaseId]: [number], opts: PurchaseRmOptions): Promise<void> {
+  const store = ctx.store();
+  const p = getPurchase(store, purchaseId);
+  const fromDeal = p.dealId !== null ? `; deal #${p.dealId} stays won` : "";
+  await confirmOrYes(
+    ctx,
+    `Delete purchase #${p.id} (${formatMoney(p.amountMinor, p.currency)}, ${p.contactName ?? "erased contact"}, ${localDate(new Date(p.at))}${fromDeal})?`,
+    opts.yes,
+  );
+  removePurchase(store, p.id);
+  ctx.info(`deleted purchase #${p.id}`);
+}
