@@ -171,3 +171,12 @@ function flagMessage(name: string, value: string, detail: string): [message: str
   }
   return [`${detail.startsWith("use one of") ? "unknown" : "invalid"} ${name} ${quote(value)}`, detail];
 }
+
+/** `--field key=value`: a custom field as [key, value]; the key ends at the first "=", an empty value clears it. */
+export const fieldPair: FlagParser<[string, string], unknown> = (value) => {
+  const text = String(value);
+  const i = text.indexOf("=");
+  const key = i > 0 ? text.slice(0, i).trim() : "";
+  if (!key) throw new InvalidArgumentError("use key=value, e.g. --field birthday=1815-12-10");
+  return [key, text.slice(i + 1).trim()];
+};

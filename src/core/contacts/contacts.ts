@@ -4,7 +4,7 @@
 import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, CountRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { parseInterval, formatInterval } from "../../io/dates.js";
+import { parseInterval, formatInterval, type Interval } from "../../io/dates.js";
 
 export interface Contact extends ContactRow {
   tags: string[];
@@ -23,11 +23,12 @@ export interface ContactInput {
   company?: string | null;
   title?: string | null;
   note?: string | null;
-  cadence?: string | null;
+  /** How often to keep in touch: an interval, or its text as stored ("30d"). */
+  cadence?: Interval | string | null;
   source?: string | null;
   tags?: string[];
-  /** "key=value" pairs; an empty value removes the field on edit. */
-  fields?: string[];
+  /** Custom fields as [key, value]; an empty value removes the field on edit. */
+  fields?: [key: string, value: string][];
 }
 
 // A pragmatic address check (the WHATWG form rule): one @, no spaces, a dotted domain.
@@ -45,11 +46,20 @@ export function normaliseTag(tag: string): string {
   return t;
 }
 
+/** A custom field written as "key=value" (the key ends at the first "="). */
 export function parseFieldPair(pair: string): [string, string] {
   const i = pair.indexOf("=");
-  const key = i > 0 ? pair.slice(0, i).trim() : "";
-  if (!key) throw usageError(`invalid --field ${quote(pair)}`, "use key=value, e.g. --field birthday=1815-12-10");
-  return [key, pair.slice(i + 1).trim()];
+  return customField([i > 0 ? pair.slice(0, i) : "", pair.slice(i + 1)], pair);
+}
+
+function customField([key, value]: [string, string], given: string = `${key}=${value}`): [string, string] {
+  const k = key.trim();
+  if (!k) throw usageError(`invalid custom field ${quote(given)}`, "a custom field is key=value, e.g. birthday=1815-12-10");
+  return [k, value.trim()];
+}
+
+function cadenceText(cadence: Interval | string): string {
+  return formatInterval(typeof cadence === "string" ? parseInterval(cadence, "cadence") : cadence);
 }
 
 const clean = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : v.trim() || null);
@@ -67,12 +77,12 @@ function normalise(input: ContactInput, requireName: boolean): Normalised {
   const values: ContactValues = {};
   if (input.name !== undefined || requireName) {
     const name = (input.name ?? "").trim();
-    if (!name) throw usageError("a contact needs a name", "give it as the first argument or with --name");
+    if (!name) throw usageError("a contact needs a name");
     if (name.length > 10_000) throw usageError("the name is longer than 10,000 characters");
     values.name = name;
   }
   if (input.email !== undefined) values.email = input.email ? normaliseEmail(input.email) : null;
-  if (input.cadence !== undefined) values.cadence = input.cadence ? formatInterval(parseInterval(input.cadence, "--cadence")) : null;
+  if (input.cadence !== undefined) values.cadence = input.cadence ? cadenceText(input.cadence) : null;
   for (const key of ["phone", "company", "title", "note", "source"] as const) {
     const v = clean(input[key]);
     if (v !== undefined) values[key] = v;
@@ -80,7 +90,7 @@ function normalise(input: ContactInput, requireName: boolean): Normalised {
   return {
     values,
     tags: [...new Set((input.tags ?? []).map(normaliseTag))],
-    fields: (input.fields ?? []).map(parseFieldPair),
+    fields: (input.fields ?? []).map((field) => customField(field)),
   };
 }
 
@@ -112,9 +122,10 @@ function setFields(store: Store, contactId: number, fields: [string, string][]):
 
 function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
   if (!email) return;
-  const existing = store.sqlite.prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?").get(email, exceptId ?? null);
-  if (existing)
-    throw conflict(`a contact with email ${quote(email)} already exists (#${existing.id} ${existing.name})`, "use --allow-duplicate to add it anyway");
+  const existing = store.sqlite
+    .prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?")
+    .get(email, exceptId ?? null);
+  if (existing) throw conflict(`a contact with email ${quote(email)} already exists (#${existing.id} ${existing.name})`);
 }
 
 export function addContact(store: Store, input: ContactInput, now: Date, opts: { allowDuplicate?: boolean } = {}): number {
@@ -156,9 +167,7 @@ export function editContact(
 }
 
 export function removeTags(store: Store, contactId: number, names: string[]): number {
-  const remove = store.sqlite.prepare(
-    "delete from contact_tags where contact_id = ? and tag_id = (select id from tags where name = ? collate nocase)",
-  );
+  const remove = store.sqlite.prepare("delete from contact_tags where contact_id = ? and tag_id = (select id from tags where name = ? collate nocase)");
   let removed = 0;
   for (const name of new Set(names.map((t) => t.trim()))) removed += remove.run(contactId, name).changes;
   return removed;
@@ -228,7 +237,9 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
     params.push(likePattern(q.company));
   }
   if (q.search) {
-    where.push("(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"));
+    where.push(
+      "(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"),
+    );
     params.push(...Array(4).fill(likePattern(q.search)));
   }
   if (q.ids) {
@@ -258,7 +269,9 @@ function attachTagsAndFields(store: Store, rows: Contact[]): Contact[] {
   const byIds = ids.length <= 500;
   const idFilter = byIds ? `where contact_id in (${ids.map(() => "?").join(",") || "null"})` : "";
   const tagRows = store.sqlite
-    .prepare<number[], { id: number; name: string }>(`select ct.contact_id as id, t.name from contact_tags ct join tags t on t.id = ct.tag_id ${idFilter} order by t.name collate nocase`)
+    .prepare<number[], { id: number; name: string }>(
+      `select ct.contact_id as id, t.name from contact_tags ct join tags t on t.id = ct.tag_id ${idFilter} order by t.name collate nocase`,
+    )
     .all(...(byIds ? ids : []));
   for (const t of tagRows) (tagMap.get(t.id) ?? tagMap.set(t.id, []).get(t.id)!).push(t.name);
   const fieldRows = store.sqlite
@@ -284,7 +297,8 @@ export function resolveContact(store: Store, ref: string): ContactRef {
   const text = ref.trim();
   if (!text) throw usageError("an empty contact reference", "give an id, an email or part of a name");
   // SQLite's LIKE stops reading a pattern at NUL: "N\0" would match any name ending in "n".
-  if (text.includes("\u0000")) throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
+  if (text.includes("\u0000"))
+    throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
   if (/^\d+$/.test(text)) {
     const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(Number(text));
     if (row) return row;
@@ -304,11 +318,14 @@ export function resolveContact(store: Store, ref: string): ContactRef {
     .all(like);
   if (rows.length === 1) return rows[0]!;
   if (rows.length > 1) throw ambiguous(text, rows);
-  throw notFound(`no contact matches ${quote(text)}`, "use an id, an exact email or part of a name; see `crm contact list --search`");
+  throw notFound(`no contact matches ${quote(text)}`, "use an id, an exact email or part of a name; see `crm contact list`");
 }
 
 function ambiguous(ref: string, rows: ContactRef[]) {
-  const shown = rows.slice(0, 10).map((r) => `#${r.id} ${r.name}`).join(", ");
+  const shown = rows
+    .slice(0, 10)
+    .map((r) => `#${r.id} ${r.name}`)
+    .join(", ");
   const more = rows.length > 10 ? ", ..." : "";
   return conflict(`${quote(ref)} matches several contacts: ${shown}${more}`, "use the id or the email instead");
 }
@@ -355,7 +372,10 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
     for (const table of ["interactions", "followups", "deals", "purchases", "responses"])
       s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
     s.prepare("insert or ignore into contact_tags(contact_id, tag_id) select ?, tag_id from contact_tags where contact_id = ?").run(keepId, otherId);
-    s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(keepId, otherId);
+    s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(
+      keepId,
+      otherId,
+    );
     const details = s.prepare<[number], Pick<ContactRow, (typeof MERGED)[number] | "note" | "createdAt">>(
       "select email, phone, company, title, cadence, source, note, created_at as createdAt from contacts where id = ?",
     );
@@ -370,8 +390,17 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
        title = coalesce(@title, title), cadence = coalesce(@cadence, cadence), source = coalesce(@source, source),
        note = coalesce(@note, note), created_at = @created, updated_at = @updated where id = @id`,
     ).run({
-      email: null, phone: null, company: null, title: null, cadence: null, source: null, note: null,
-      ...fill, created, updated: now.toISOString(), id: keepId,
+      email: null,
+      phone: null,
+      company: null,
+      title: null,
+      cadence: null,
+      source: null,
+      note: null,
+      ...fill,
+      created,
+      updated: now.toISOString(),
+      id: keepId,
     });
     s.prepare("delete from contacts where id = ?").run(otherId);
   });

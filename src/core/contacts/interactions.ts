@@ -12,16 +12,14 @@ export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "
   type: InteractionType;
 }
 
-export function logInteraction(
-  store: Store,
-  input: { contactId: number; summary: string; type: InteractionType; at: Date },
-  now: Date,
-): number {
+export function logInteraction(store: Store, input: { contactId: number; summary: string; type: InteractionType; at: Date }, now: Date): number {
   const summary = input.summary.trim();
   if (!summary) throw usageError("an interaction needs a summary", 'e.g. crm log ada "Called about the proposal"');
   return inTransaction(store, () => {
     const row = store.sqlite
-      .prepare<[number, string, string, string, string], IdRow>("insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id")
+      .prepare<[number, string, string, string, string], IdRow>(
+        "insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id",
+      )
       .get(input.contactId, input.type, summary, input.at.toISOString(), now.toISOString())!;
     return row.id;
   });
@@ -30,10 +28,22 @@ export function logInteraction(
 export function listInteractions(store: Store, q: { contactId?: number; since?: Date; until?: Date; type?: InteractionType; limit?: number }): Interaction[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (q.contactId !== undefined) (where.push("i.contact_id = ?"), params.push(q.contactId));
-  if (q.since) (where.push("i.at >= ?"), params.push(q.since.toISOString()));
-  if (q.until) (where.push("i.at <= ?"), params.push(q.until.toISOString()));
-  if (q.type) (where.push("i.type = ?"), params.push(q.type));
+  if (q.contactId !== undefined) {
+    where.push("i.contact_id = ?");
+    params.push(q.contactId);
+  }
+  if (q.since) {
+    where.push("i.at >= ?");
+    params.push(q.since.toISOString());
+  }
+  if (q.until) {
+    where.push("i.at <= ?");
+    params.push(q.until.toISOString());
+  }
+  if (q.type) {
+    where.push("i.type = ?");
+    params.push(q.type);
+  }
   const sql = `select i.id, i.contact_id as contactId, c.name as contactName, i.type, i.summary, i.at, i.resolved_at as resolvedAt
     from interactions i join contacts c on c.id = i.contact_id
     ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit ?" : ""}`;
@@ -59,8 +69,8 @@ export function resolveIssue(store: Store, id: number, now: Date): { id: number;
         "select i.id, i.type, i.summary, i.resolved_at as resolvedAt, c.name as contactName from interactions i join contacts c on c.id = i.contact_id where i.id = ?",
       )
       .get(id);
-    if (!row) throw notFound(`no interaction #${id}`, "see `crm log list --type issue`");
-    if (row.type !== "issue") throw usageError(`interaction #${id} is a ${row.type}, not an issue`, "only interactions logged with --type issue can be resolved");
+    if (!row) throw notFound(`no interaction #${id}`);
+    if (row.type !== "issue") throw usageError(`interaction #${id} is a ${row.type}, not an issue`);
     if (row.resolvedAt) throw conflict(`issue #${id} was already resolved on ${row.resolvedAt.slice(0, 10)}`, "nothing was changed");
     store.sqlite.prepare("update interactions set resolved_at = ? where id = ?").run(now.toISOString(), id);
     return { id, contactName: row.contactName, summary: row.summary };

@@ -19,8 +19,8 @@ import {
   type ContactInput,
 } from "../../../core/contacts/contacts.js";
 import { localDate, localDateTime } from "../../../io/dates.js";
-import { usageError } from "../../../errors.js";
-import { read, oneOf } from "../../flags.js";
+import { ExitCode, usageError } from "../../../errors.js";
+import { read, oneOf, interval, fieldPair, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
@@ -61,6 +61,7 @@ export interface ConfirmOptions {
   yes?: boolean;
 }
 
+/** The details as core takes them: the cadence an interval ("" clears it), fields as [key, value]. */
 function contactInput(opts: ContactDetailOptions): ContactInput {
   return {
     email: opts.email,
@@ -68,10 +69,10 @@ function contactInput(opts: ContactDetailOptions): ContactInput {
     company: opts.company,
     title: opts.title,
     note: opts.note,
-    cadence: opts.cadence,
+    cadence: opts.cadence === undefined ? undefined : opts.cadence.trim() ? read("--cadence", opts.cadence, interval) : null,
     source: opts.source,
     tags: opts.tag,
-    fields: opts.field,
+    fields: opts.field?.map((pair) => read("--field", pair, fieldPair)),
   };
 }
 
@@ -114,13 +115,17 @@ async function promptContact(ctx: Ctx, input: ContactInput): Promise<ContactInpu
   };
 }
 
+/** An email another contact has: core says whose; the command names the flag that allows it. */
+const withDuplicateHint = <T>(run: () => T): T => withFlagHint(ExitCode.conflict, "use --allow-duplicate to add it anyway", run);
+
 export async function add(ctx: Ctx, [name]: [string?], opts: ContactAddOptions): Promise<void> {
   let input: ContactInput = { ...contactInput(opts), name: name ?? opts.name };
   if (input.name === undefined) {
     if (!ctx.interactive) throw usageError("missing the contact's name", 'pass it as the first argument or with --name, e.g. crm add "Ada Lovelace"');
     input = await promptContact(ctx, input);
   }
-  const id = addContact(ctx.store(), input, ctx.now, { allowDuplicate: opts.allowDuplicate });
+  if (!input.name!.trim()) throw usageError("a contact needs a name", "give it as the first argument or with --name");
+  const id = withDuplicateHint(() => addContact(ctx.store(), input, ctx.now, { allowDuplicate: opts.allowDuplicate }));
   ctx.print(`${id}\n`);
   ctx.info(`added contact #${id} ${input.name!.trim()}`);
 }
@@ -230,7 +235,8 @@ export async function edit(ctx: Ctx, [ref]: [string], opts: ContactEditOptions):
   const input = { ...contactInput(opts), name: opts.name, removeTags: opts.untag };
   if (Object.values(input).every((v) => v === undefined))
     throw usageError("nothing to change", "pass at least one flag, e.g. --phone or --tag; see crm contact edit --help");
-  editContact(store, id, input, ctx.now, { allowDuplicate: opts.allowDuplicate });
+  if (input.name !== undefined && !input.name.trim()) throw usageError("a contact needs a name", "give a name with --name, or leave --name out");
+  withDuplicateHint(() => editContact(store, id, input, ctx.now, { allowDuplicate: opts.allowDuplicate }));
   ctx.info(`updated contact #${id}`);
 }
 

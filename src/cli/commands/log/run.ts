@@ -5,8 +5,8 @@ import { resolveContact } from "../../../core/contacts/contacts.js";
 import { listInteractions, logInteraction, resolveIssue, INTERACTION_TYPES, type Interaction } from "../../../core/contacts/interactions.js";
 import { inTransaction } from "../../../db/open.js";
 import { localDateTime } from "../../../io/dates.js";
-import { usageError } from "../../../errors.js";
-import { oneOf, read, whenDate } from "../../flags.js";
+import { ExitCode, usageError } from "../../../errors.js";
+import { oneOf, read, whenDate, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
 
@@ -61,6 +61,10 @@ export async function list(ctx: Ctx, [ref]: [string?], opts: LogListOptions): Pr
 /** `crm log resolve <id...>`: issues leave `crm today` once resolved; all or none. */
 export async function resolve(ctx: Ctx, ids: number[]): Promise<void> {
   const store = ctx.store();
-  const resolved = inTransaction(store, () => ids.map((id) => resolveIssue(store, id, ctx.now)));
+  // Core says which interaction is unknown or not an issue; issues are those logged with --type issue.
+  const resolveAll = () => inTransaction(store, () => ids.map((id) => resolveIssue(store, id, ctx.now)));
+  const resolved = withFlagHint(ExitCode.notFound, "see `crm log list --type issue`", () =>
+    withFlagHint(ExitCode.usage, "only interactions logged with --type issue can be resolved", resolveAll),
+  );
   for (const r of resolved) ctx.info(`resolved issue #${r.id} with ${r.contactName}`);
 }
