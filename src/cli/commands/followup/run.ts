@@ -21,8 +21,8 @@ import {
 } from "../../../core/followups/followups.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
 import { localDate, type Interval, type When } from "../../../io/dates.js";
-import { usageError, quote } from "../../../errors.js";
-import { when } from "../../flags.js";
+import { ExitCode, usageError, quote } from "../../../errors.js";
+import { when, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
 import { plural } from "../../render/words.js";
@@ -66,6 +66,9 @@ export async function add(ctx: Ctx, [ref]: [string?], opts: FollowupAddOptions):
       `missing --note for the follow-ups of ${opts.tag !== undefined ? "--tag" : "--segment"}`,
       'say what to follow up about, e.g. --note "Ask for a testimonial"',
     );
+  if (bulk && opts.deal !== undefined)
+    throw usageError("--deal links one contact's deal and cannot be used with --tag or --segment", "add the deal's follow-up on its own");
+  if ((opts.note?.trim().length ?? 0) > 10_000) throw usageError("the --note is longer than 10,000 characters");
   const dealId = opts.deal;
   const due = opts.due !== undefined ? await when(opts.due, ctx.now, "--due") : startOfToday(ctx.now);
   const input = { due, note: opts.note, every: opts.every, dealId };
@@ -73,7 +76,8 @@ export async function add(ctx: Ctx, [ref]: [string?], opts: FollowupAddOptions):
 
   if (!bulk) {
     const contact = ref !== undefined ? resolveContact(store, ref) : { id: dealContact(store, dealId!).contactId, name: "" };
-    const id = addFollowup(store, contact.id, input, ctx.now);
+    // A deal of another contact: core says whose it is; the deal came from --deal.
+    const id = withFlagHint(ExitCode.usage, "link a deal of the same contact, or leave out --deal", () => addFollowup(store, contact.id, input, ctx.now));
     const f = getFollowup(store, id);
     ctx.print(`${id}\n`);
     ctx.info(`added follow-up #${id} for #${f.contactId} ${f.contactName}, due ${formatDue(f.dueAt)}${f.every ? `, every ${f.every}` : ""}`);
@@ -167,8 +171,11 @@ export async function list(ctx: Ctx, _args: [], opts: FollowupListOptions): Prom
   });
 }
 
+/** An unknown follow-up id: core says which; done ones are listed with --status all. */
+const withListHint = <T>(run: () => T): T => withFlagHint(ExitCode.notFound, "see `crm followup list --status all`", run);
+
 export async function done(ctx: Ctx, ids: number[]): Promise<void> {
-  const results = completeFollowups(ctx.store(), ids, ctx.now);
+  const results = withListHint(() => completeFollowups(ctx.store(), ids, ctx.now));
   for (const r of results)
     ctx.info(`done: follow-up #${r.id} with ${r.contactName}${r.next ? `; next one is #${r.next.id}, due ${formatDue(r.next.dueAt)}` : ""}`);
 }
@@ -176,10 +183,13 @@ export async function done(ctx: Ctx, ids: number[]): Promise<void> {
 export async function snooze(ctx: Ctx, [followupId]: [number], opts: FollowupSnoozeOptions): Promise<void> {
   if (opts.until === undefined) throw usageError("missing --until", `say until when, e.g. crm followup snooze ${followupId} --until monday`);
   const until = await when(opts.until, ctx.now, "--until");
-  const f = snoozeFollowup(ctx.store(), followupId, until, ctx.now);
+  // A date in the past: core says so; the date came from --until.
+  const f = withListHint(() =>
+    withFlagHint(ExitCode.usage, "give a later date, e.g. --until tomorrow or --until +1w", () => snoozeFollowup(ctx.store(), followupId, until, ctx.now)),
+  );
   ctx.info(`snoozed follow-up #${f.id} with ${f.contactName} until ${formatDue(f.dueAt)}`);
 }
 
 export async function rm(ctx: Ctx, ids: number[]): Promise<void> {
-  for (const f of removeFollowups(ctx.store(), ids)) ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
+  for (const f of withListHint(() => removeFollowups(ctx.store(), ids))) ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
 }
