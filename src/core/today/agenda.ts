@@ -39,8 +39,6 @@ export interface AgendaSection {
   key: string;
   title: string;
   tone: AgendaTone;
-  /** A command that lists the whole section, shown when the agenda view shortens it. */
-  more?: string;
   items: AgendaItem[];
 }
 
@@ -54,7 +52,6 @@ export interface AgendaSectionBuilder {
    * activity for 14 days, 60 valuable customers at risk.
    */
   priority: number;
-  more?: string;
   /** The section's items; order does not matter (they are sorted by urgency, then date). */
   build(store: Store, now: Date): AgendaItem[];
 }
@@ -87,7 +84,6 @@ export const overdueFollowups: AgendaSectionBuilder = {
   title: "Overdue follow-ups",
   tone: "alert",
   priority: 10,
-  more: "crm followup list --overdue",
   build: (store, now) => listFollowups(store, now, { status: "open", due: "overdue" }).map((f) => followupItem(f, now)),
 };
 
@@ -96,7 +92,6 @@ export const followupsDueToday: AgendaSectionBuilder = {
   title: "Due today",
   tone: "warning",
   priority: 30,
-  more: "crm followup list --due today",
   build: (store, now) =>
     listFollowups(store, now, { status: "open", due: "today" })
       .filter((f) => !isOverdue(f.dueAt, now))
@@ -108,7 +103,6 @@ export const openIssues: AgendaSectionBuilder = {
   title: "Open issues",
   tone: "alert",
   priority: 20,
-  more: "crm log list --type issue",
   build(store, now) {
     return unresolvedIssues(store, now).map((r) => {
       const days = daysBetween(new Date(r.at), now);
@@ -131,7 +125,6 @@ export const keepInTouch: AgendaSectionBuilder = {
   title: "Keep in touch",
   tone: "info",
   priority: 50,
-  more: "crm remind",
   build: (store, now) =>
     keepInTouchDue(store, now).map((k) => ({
       kind: "keep-in-touch",
@@ -167,7 +160,6 @@ export const dealsClosingSoon: AgendaSectionBuilder = {
   title: `Deals closing within ${AGENDA_CLOSING_DAYS} days`,
   tone: "warning",
   priority: 40,
-  more: "crm pipeline",
   build: (store, now) =>
     dealsForAgenda(store, now).closingSoon.map((d) => {
       const days = d.daysToClose!;
@@ -181,9 +173,7 @@ export const staleDeals: AgendaSectionBuilder = {
   title: `Deals with no activity for ${AGENDA_STALE_DAYS} days`,
   tone: "info",
   priority: 45,
-  more: "crm deal list --open",
-  build: (store, now) =>
-    dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
+  build: (store, now) => dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
 };
 
 /** At most this many at-risk customers on the agenda; `crm report churn` has the full list. */
@@ -196,22 +186,21 @@ export const valuableCustomersAtRisk: AgendaSectionBuilder = {
   title: "Valuable customers at risk",
   tone: "warning",
   priority: 60,
-  more: "crm report churn",
   build(store, now) {
     const threshold = Number(getSetting(store, "churn.threshold"));
     // The churn report's first rows with P(alive) ≥ LIKELY_GONE, without a CLV for every customer.
     const churn = topCustomersAtRisk(store, now, { threshold, atLeast: LIKELY_GONE, limit: AT_RISK_ITEMS });
     return churn.rows.map((r, i) => ({
-        kind: "customer",
-        id: null,
-        contactId: r.contactId,
-        contactName: r.name,
-        text: `spent ${formatMoney(Math.round(r.totalSpent * 10 ** currencyDigits(churn.currency)), churn.currency)} in ${plural(r.purchases, "purchase")}`,
-        date: r.lastPurchase,
-        detail: `P(alive) ${(r.pAlive! * 100).toFixed(0)}%, last bought ${plural(r.recencyDays, "day")} ago`,
-        urgency: AT_RISK_ITEMS - i,
-        extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency },
-      }));
+      kind: "customer",
+      id: null,
+      contactId: r.contactId,
+      contactName: r.name,
+      text: `spent ${formatMoney(Math.round(r.totalSpent * 10 ** currencyDigits(churn.currency)), churn.currency)} in ${plural(r.purchases, "purchase")}`,
+      date: r.lastPurchase,
+      detail: `P(alive) ${(r.pAlive! * 100).toFixed(0)}%, last bought ${plural(r.recencyDays, "day")} ago`,
+      urgency: AT_RISK_ITEMS - i,
+      extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency },
+    }));
   },
 };
 
@@ -233,7 +222,6 @@ export function buildAgenda(store: Store, now: Date, builders: readonly AgendaSe
       key: b.key,
       title: b.title,
       tone: b.tone,
-      more: b.more,
       items: b.build(store, now).sort((x, y) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0)),
     }));
   return { asOf: now.toISOString(), date: localDate(now), sections };

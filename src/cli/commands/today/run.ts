@@ -11,6 +11,17 @@ export type TodayOptions = OutputOptions;
 
 const MAX_PER_SECTION = 8;
 
+/** The command that lists a whole section, by its key: said when the agenda shortens the section. */
+const MORE: Record<string, string> = {
+  overdue: "crm followup list --overdue",
+  today: "crm followup list --due today",
+  issues: "crm log list --type issue",
+  "deals-closing": "crm pipeline",
+  "deals-stale": "crm deal list --open",
+  "keep-in-touch": "crm remind",
+  "at-risk": "crm report churn",
+};
+
 /** The JSON record of an agenda item (documented in the README): always the same keys. */
 const agendaItemRecord = (i: AgendaItem) => ({
   kind: i.kind,
@@ -88,7 +99,8 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
       ];
       lines.push("  " + cells.join("  "));
     });
-    if (s.items.length > items.length) lines.push(c.dim(`  … and ${s.items.length - items.length} more${s.more ? `: ${s.more}` : ""}`));
+    const more = MORE[s.key];
+    if (s.items.length > items.length) lines.push(c.dim(`  … and ${s.items.length - items.length} more${more ? `: ${more}` : ""}`));
   }
   const hints: string[] = [];
   if (shown.some((s) => s.key === "overdue" || s.key === "today")) hints.push("Done? crm followup done <id>   Later? crm followup snooze <id> --until <when>");
