@@ -11,6 +11,7 @@ import { InvalidArgumentError } from "commander";
 import { CrmError, quote, usageError, type ExitCode } from "../errors.js";
 import { parseMoney } from "../io/money.js";
 import { parseWhen, tryParseInterval, type Interval, type When } from "../io/dates.js";
+import { parseColumnPair } from "../io/csv.js";
 
 /** A parser for commander: the text given, and the value so far (repeatable options, variadic arguments). */
 export type FlagParser<T, P = T> = (value: string, previous: P) => T;
@@ -179,4 +180,17 @@ export const fieldPair: FlagParser<[string, string], unknown> = (value) => {
   const key = i > 0 ? text.slice(0, i).trim() : "";
   if (!key) throw new InvalidArgumentError("use key=value, e.g. --field birthday=1815-12-10");
   return [key, text.slice(i + 1).trim()];
+};
+
+/** `--map "Source Column=field,..."` (repeatable): source column → target field, in the order given. */
+export const columnMap: FlagParser<Map<string, string>, Map<string, string> | undefined> = (value, previous) => {
+  const map = new Map(previous);
+  for (const pair of String(value).split(",")) {
+    if (!pair.trim()) continue;
+    const entry = parseColumnPair(pair);
+    if (!entry)
+      throw new InvalidArgumentError(`invalid --map entry ${quote(pair.trim())} — use "Source Column=field", e.g. --map "Order Total=amount,Buyer=email"`);
+    map.set(...entry);
+  }
+  return map;
 };

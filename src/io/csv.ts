@@ -205,14 +205,14 @@ function readSample(file: string): { sample: Buffer; size: number } {
 export function detectEncoding(sample: Buffer, file: string): "utf8" | "utf16le" {
   if (sample[0] === 0xff && sample[1] === 0xfe) return "utf16le";
   if (sample[0] === 0xfe && sample[1] === 0xff)
-    throw usageError(`${quote(file)} is UTF-16 big-endian`, "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs) and import again");
+    throw usageError(`${quote(file)} is UTF-16 big-endian`, 'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again');
   try {
     // The sample may end inside a multi-byte character: decode in streaming mode so only real errors count.
     new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
   } catch {
     throw usageError(
       `${quote(file)} is not UTF-8 text (perhaps Windows-1252 or Latin-1)`,
-      "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs) and import again",
+      'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again',
     );
   }
   return "utf8";
@@ -250,8 +250,12 @@ function csvReadError(file: string, err: unknown) {
   const why = (e.message ?? String(err))
     .replace(/^Invalid Record Length: /, "")
     .split("\n")[0]!
+    // eslint-disable-next-line no-control-regex -- control characters are what this spells out
     .replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  return usageError(`cannot read ${quote(file)} as CSV${where}: ${why}`, "check the quoting around that line (a field with a quote, comma or line break must be enclosed in double quotes)");
+  return usageError(
+    `cannot read ${quote(file)} as CSV${where}: ${why}`,
+    "check the quoting around that line (a field with a quote, comma or line break must be enclosed in double quotes)",
+  );
 }
 
 /**
@@ -361,16 +365,30 @@ export async function openCsv(file: string, opts: { delimiter?: string } = {}): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Column names and --map
+// Column names and column mappings
 
 /** A header reduced to lower-case letters and digits: "E-mail 1 - Value" → "email1value". */
 export function headerKey(header: string): string {
-  return header.toLowerCase().normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "");
+  return header
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 /**
- * Parses `--map "Source Column=field,Other=field2"` (repeatable). Returns source header → target, in
- * order. The split is on the LAST `=` of each pair, so a source column may itself contain `=`.
+ * One entry of a column mapping, "Source Column=field": [source, target], or undefined when either side
+ * is empty. The split is on the LAST `=`, so a source column may itself contain `=`.
+ */
+export function parseColumnPair(pair: string): [source: string, target: string] | undefined {
+  const i = pair.lastIndexOf("=");
+  const source = i > 0 ? pair.slice(0, i).trim() : "";
+  const target = i > 0 ? pair.slice(i + 1).trim() : "";
+  return source && target ? [source, target] : undefined;
+}
+
+/**
+ * Parses column mappings "Source Column=field,Other=field2" (one or several). Returns source header →
+ * target, in order.
  */
 export function parseColumnMap(specs: readonly string[] | string | undefined): Map<string, string> {
   const map = new Map<string, string>();
@@ -378,12 +396,9 @@ export function parseColumnMap(specs: readonly string[] | string | undefined): M
   for (const spec of list) {
     for (const pair of spec.split(",")) {
       if (!pair.trim()) continue;
-      const i = pair.lastIndexOf("=");
-      const source = i > 0 ? pair.slice(0, i).trim() : "";
-      const target = i > 0 ? pair.slice(i + 1).trim() : "";
-      if (!source || !target)
-        throw usageError(`invalid --map entry ${quote(pair.trim())}`, 'use "Source Column=field", e.g. --map "Order Total=amount,Buyer=email"');
-      map.set(source, target);
+      const entry = parseColumnPair(pair);
+      if (!entry) throw usageError(`invalid column mapping ${quote(pair.trim())}`, 'use "Source Column=field", e.g. "Order Total=amount,Buyer=email"');
+      map.set(...entry);
     }
   }
   return map;

@@ -1,11 +1,11 @@
 // The machinery every import shares, so each importer only says how a row becomes a record:
-// matching columns (recognised headers and --map), validating rows with a reason per bad row, one
-// write transaction that commits all rows or none (or, with --skip-invalid, the good ones), stable
+// matching columns (recognised headers and the user's column mapping), validating rows with a reason per bad row, one
+// write transaction that commits all rows or none (or, when told to skip invalid rows, the good ones), stable
 // derived ids for re-imports, and contact look-ups cached in memory. Progress goes to a callback (the
 // CLI draws the bar); the rejects file is ./rejects.ts.
 import crypto from "node:crypto";
 import type { Store } from "../../db/open.js";
-import { CrmError, interruptedError, usageError, quote } from "../../errors.js";
+import { CrmError, ExitCode, interruptedError, quote } from "../../errors.js";
 import { parseIsoWhen } from "../../io/dates.js";
 import { headerKey } from "../../io/csv.js";
 import { normaliseEmail } from "../contacts/contacts.js";
@@ -19,6 +19,8 @@ export class InvalidRow extends Error {
     message: string,
     /** True when the row is only a duplicate of something already there (exit 4 rather than 2). */
     readonly duplicate = false,
+    /** The part of the message naming an unknown contact the import could create if asked to. */
+    readonly unknownContact?: string,
   ) {
     super(message);
   }
@@ -34,6 +36,8 @@ export interface RowIssue {
   reason: string;
   cells: string[];
   duplicate: boolean;
+  /** The part of `reason` naming an unknown contact the import could create if asked to. */
+  unknownContact?: string;
 }
 
 export type RowOutcome = "added" | "updated" | "skipped";
@@ -49,7 +53,7 @@ export interface ImportReport {
   /** Rows already in the database (same external id, or a duplicate the user chose to skip). */
   skipped: number;
   invalid: RowIssue[];
-  /** Contacts created along the way (purchases/interactions with --create-contacts). */
+  /** Contacts created along the way (when the import was asked to create unknown contacts). */
   createdContacts: number;
   rejectsFile?: string;
 }
@@ -104,8 +108,15 @@ const reasonOf = (err: unknown): string | undefined => {
  */
 export async function runImport<T>(store: Store, source: RecordSource, importer: Importer<T>, opts: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = {
-    file: source.file, dryRun: Boolean(opts.dryRun), committed: false,
-    rows: 0, added: 0, updated: 0, skipped: 0, invalid: [], createdContacts: 0,
+    file: source.file,
+    dryRun: Boolean(opts.dryRun),
+    committed: false,
+    rows: 0,
+    added: 0,
+    updated: 0,
+    skipped: 0,
+    invalid: [],
+    createdContacts: 0,
   };
   const sqlite = store.sqlite;
   const signal = opts.signal;
@@ -120,34 +131,47 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     const searchIndex = importer.searchIndexed ? bulkSearchIndex(sqlite, importer.searchIndexed) : undefined;
     let writing = true;
     const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
-    for await (const batch of batches) for (const record of batch) {
-      stopIfInterrupted();
-      report.rows++;
-      if ((report.rows & 4095) === 0) {
-        opts.onProgress?.(source.bytesRead(), source.size);
-        // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
-        if (signal) await new Promise((resolve) => setImmediate(resolve));
+    for await (const batch of batches)
+      for (const record of batch) {
+        stopIfInterrupted();
+        report.rows++;
+        if ((report.rows & 4095) === 0) {
+          opts.onProgress?.(source.bytesRead(), source.size);
+          // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
+          if (signal) await new Promise((resolve) => setImmediate(resolve));
+        }
+        let value: T;
+        try {
+          value = importer.validate(record);
+        } catch (err) {
+          const reason = reasonOf(err);
+          if (reason === undefined) throw err;
+          report.invalid.push({
+            line: record.line,
+            reason,
+            cells: record.cells,
+            duplicate: err instanceof InvalidRow && err.duplicate,
+            unknownContact: err instanceof InvalidRow ? err.unknownContact : undefined,
+          });
+          if (!opts.skipInvalid) writing = false;
+          continue;
+        }
+        if (!writing) continue;
+        try {
+          report[importer.write(value, record)]++;
+        } catch (err) {
+          const reason = reasonOf(err);
+          if (reason === undefined) throw err;
+          report.invalid.push({
+            line: record.line,
+            reason,
+            cells: record.cells,
+            duplicate: err instanceof InvalidRow && err.duplicate,
+            unknownContact: err instanceof InvalidRow ? err.unknownContact : undefined,
+          });
+          if (!opts.skipInvalid) writing = false;
+        }
       }
-      let value: T;
-      try {
-        value = importer.validate(record);
-      } catch (err) {
-        const reason = reasonOf(err);
-        if (reason === undefined) throw err;
-        report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
-        if (!opts.skipInvalid) writing = false;
-        continue;
-      }
-      if (!writing) continue;
-      try {
-        report[importer.write(value, record)]++;
-      } catch (err) {
-        const reason = reasonOf(err);
-        if (reason === undefined) throw err;
-        report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
-        if (!opts.skipInvalid) writing = false;
-      }
-    }
     opts.onProgress?.(source.size, source.size);
     stopIfInterrupted();
     report.createdContacts = importer.createdContacts?.() ?? 0;
@@ -214,6 +238,46 @@ export interface ColumnSpec {
   description: string;
 }
 
+/**
+ * A refusal about which column fills which field, in the domain's words; `problem` says what is wrong
+ * so that a command can word it with the option the user gave the mapping by.
+ */
+export class ColumnMapError extends CrmError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly problem:
+      | { kind: "no-such-column"; column: string; file: string }
+      | { kind: "unknown-target"; target: string; known: string }
+      | { kind: "not-csv" }
+      | { kind: "missing-column"; example: string },
+  ) {
+    super(message, ExitCode.usage, hint);
+  }
+}
+
+/** The refusal of a mapping naming a column `file` does not have. */
+export function noSuchColumn(file: string, column: string, header: readonly string[]): ColumnMapError {
+  return new ColumnMapError(
+    `the column mapping names the column ${quote(column)}, which ${quote(file)} does not have`,
+    `its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`,
+    {
+      kind: "no-such-column",
+      column,
+      file,
+    },
+  );
+}
+
+/** The refusal of a mapping to a target the import does not know; `known` says what it is not ("a contact field"). */
+export function unknownTarget(target: string, known: string, targets: readonly string[]): ColumnMapError {
+  return new ColumnMapError(`the column mapping's target ${quote(target)} is not ${known}`, `use one of: ${targets.join(", ")}`, {
+    kind: "unknown-target",
+    target,
+    known,
+  });
+}
+
 /** The columns a rejects file adds to the rows it holds (./rejects.ts), after them or before them. */
 export const REJECTS_COLUMNS = ["line", "reason"] as const;
 
@@ -231,14 +295,14 @@ export function rejectsColumns(header: readonly string[]): number[] {
 }
 
 /**
- * Finds which column fills which field: `--map` entries first, then recognised headers (each column
+ * Finds which column fills which field: the user's mapping first, then recognised headers (each column
  * used once, aliases in priority order; a rejects file's own columns left out). Returns field → column
- * index, and column index → what `--map` made of it ("ignore" for a rejects file's own columns too).
+ * index, and column index → what the mapping made of it ("ignore" for a rejects file's own columns too).
  */
 export function resolveColumns(
   header: readonly string[],
   specs: readonly ColumnSpec[],
-  map: Map<string, string>,
+  map: ReadonlyMap<string, string>,
   opts: { file: string; extraTarget?: (target: string) => boolean } = { file: "" },
 ): { columns: Map<string, number>; mapped: Map<number, string> } {
   const columns = new Map<string, number>();
@@ -248,11 +312,7 @@ export function resolveColumns(
   for (const [sourceName, target] of map) {
     let index = header.indexOf(sourceName);
     if (index < 0) index = header.findIndex((h) => headerKey(h) === headerKey(sourceName));
-    if (index < 0)
-      throw usageError(
-        `--map names the column ${quote(sourceName)}, which ${quote(opts.file)} does not have`,
-        `its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`,
-      );
+    if (index < 0) throw noSuchColumn(opts.file, sourceName, header);
     const t = target.trim();
     if (t === "ignore" || t === "-") {
       claimed.add(index);
@@ -260,8 +320,7 @@ export function resolveColumns(
       continue;
     }
     const field = [...fields].find((f) => f.toLowerCase() === t.toLowerCase()) ?? (opts.extraTarget?.(t) ? t : undefined);
-    if (!field)
-      throw usageError(`--map target ${quote(target)} is not a field this import knows`, `use one of: ${[...fields].join(", ")}, ignore`);
+    if (!field) throw unknownTarget(target, "a field this import knows", [...fields, "ignore"]);
     claimed.add(index);
     mapped.set(index, field);
     if (fields.has(field)) columns.set(field, index);
@@ -289,9 +348,10 @@ export function resolveColumns(
 /** The usage error for a file that lacks a required column: names what is there and how to map it. */
 export function missingColumn(file: string, header: readonly string[], what: string, spec: ColumnSpec | undefined, example: string): CrmError {
   const known = spec ? ` (recognised: ${spec.aliases.slice(0, 6).join(", ")}…)` : "";
-  return usageError(
+  return new ColumnMapError(
     `${quote(file)} has no ${what} column${known}; its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`,
-    `name the column with --map, e.g. --map "${example}"`,
+    `map a column to it, e.g. "${example}"`,
+    { kind: "missing-column", example },
   );
 }
 
@@ -317,8 +377,7 @@ const SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
  * Ambiguous forms (`03/05/2024`) are refused.
  */
 export function parseImportDate(text: string, what = "date"): string {
-  const fail = () =>
-    new InvalidRow(`cannot read the ${what} ${quote(text)}: use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z`);
+  const fail = () => new InvalidRow(`cannot read the ${what} ${quote(text)}: use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z`);
   let t = text.trim();
   let m = YYYYMMDD.exec(t);
   if (m) t = `${m[1]}-${m[2]}-${m[3]}`;
@@ -404,7 +463,7 @@ export interface ContactKey {
   name?: string;
 }
 
-/** A contact resolved (id) or to be created when the row is written (with --create-contacts). */
+/** A contact resolved (id) or to be created when the row is written (when the import creates contacts). */
 export type ContactTarget = { id: number } | { create: { name: string; email?: string; customerId?: string } };
 
 /**
@@ -434,8 +493,11 @@ export class ContactDirectory {
   private emailMap(): Map<string, number> {
     if (!this.emails) {
       this.emails = new Map();
-      // Lowest id wins when (with --allow-duplicate) several contacts share an address.
-      for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
+      // Lowest id wins when several contacts share an address (allowed when asked for).
+      for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{
+        id: number;
+        email: string;
+      }>)
         this.emails.set(r.email.toLowerCase(), r.id);
     }
     return this.emails;
@@ -455,7 +517,8 @@ export class ContactDirectory {
   private idMap(): Map<number, string> {
     if (!this.ids) {
       this.ids = new Map();
-      for (const r of this.store.sqlite.prepare("select id, name from contacts").iterate() as Iterable<{ id: number; name: string }>) this.ids.set(r.id, r.name);
+      for (const r of this.store.sqlite.prepare("select id, name from contacts").iterate() as Iterable<{ id: number; name: string }>)
+        this.ids.set(r.id, r.name);
     }
     return this.ids;
   }
@@ -509,19 +572,27 @@ export class ContactDirectory {
       const matches = this.nameMap().get(key.name.trim().toLowerCase()) ?? [];
       if (matches.length === 1) return { id: matches[0]!.id };
       if (matches.length > 1)
-        throw new InvalidRow(`the name ${quote(key.name)} matches several contacts (${matches.slice(0, 5).map((m) => `#${m.id}`).join(", ")}); give an email or a contact id`);
+        throw new InvalidRow(
+          `the name ${quote(key.name)} matches several contacts (${matches
+            .slice(0, 5)
+            .map((m) => `#${m.id}`)
+            .join(", ")}); give an email or a contact id`,
+        );
     }
     if (this.opts.create && (email !== undefined || key.customerId !== undefined)) {
       const name = key.name?.trim() || (key.customerId !== undefined && email === undefined ? `Customer ${key.customerId}` : email!);
       return { create: { name, email, customerId: key.customerId } };
     }
     const what =
-      email !== undefined ? `no contact with email ${quote(email)}`
-      : key.customerId !== undefined ? `no contact with customer id ${quote(key.customerId)}`
-      : key.id !== undefined ? `no contact #${key.id} named ${quote(key.name)}`
-      : `no contact named ${quote(key.name)}`;
+      email !== undefined
+        ? `no contact with email ${quote(email)}`
+        : key.customerId !== undefined
+          ? `no contact with customer id ${quote(key.customerId)}`
+          : key.id !== undefined
+            ? `no contact #${key.id} named ${quote(key.name)}`
+            : `no contact named ${quote(key.name)}`;
     const creatable = email !== undefined || key.customerId !== undefined;
-    throw new InvalidRow(this.opts.create || !creatable ? what : `${what} (pass --create-contacts to create it)`);
+    throw new InvalidRow(what, false, !this.opts.create && creatable ? what : undefined);
   }
 
   /** The contact id for a resolved target, creating the contact now if it is new. */
@@ -529,7 +600,8 @@ export class ContactDirectory {
     if ("id" in target) return target.id;
     const { name, email, customerId } = target.create;
     // An earlier row may have created this contact already.
-    const existing = (email !== undefined ? this.emailMap().get(email) : undefined) ?? (customerId !== undefined ? this.customerMap().get(customerId) : undefined);
+    const existing =
+      (email !== undefined ? this.emailMap().get(email) : undefined) ?? (customerId !== undefined ? this.customerMap().get(customerId) : undefined);
     if (existing !== undefined) return existing;
     const stamp = this.now.toISOString();
     const { id } = this.insertContact.get(name, email ?? null, this.opts.source ?? null, stamp, stamp) as { id: number };

@@ -3,11 +3,23 @@
 // an external id (given, or derived from the row) makes re-imports add nothing twice.
 import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
-import { openCsv, parseColumnMap } from "../../io/csv.js";
+import { openCsv } from "../../io/csv.js";
 import { INTERACTION_TYPES, type InteractionType } from "../contacts/interactions.js";
 import {
-  cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, parseImportDate, resolveColumns, runImport,
-  type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,
+  cachedDateParser,
+  cell,
+  ContactDirectory,
+  DerivedRefs,
+  InvalidRow,
+  missingColumn,
+  parseImportDate,
+  resolveColumns,
+  runImport,
+  type ColumnSpec,
+  type ContactTarget,
+  type ImportOptions,
+  type ImportReport,
+  type Importer,
 } from "./engine.js";
 
 export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
@@ -16,21 +28,39 @@ export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
   { field: "customer_id", description: "the source's customer id (contact field customer_id)", aliases: ["customerid", "clientid"] },
   { field: "name", description: "the contact's exact name", aliases: ["contactname", "contact", "name", "fullname", "customername"] },
   { field: "type", description: "call|email|meeting|message|note|issue", aliases: ["type", "kind", "interactiontype", "activitytype", "channel"] },
-  { field: "summary", description: "what happened", aliases: ["summary", "subject", "description", "notes", "note", "body", "text", "content", "details", "message"] },
+  {
+    field: "summary",
+    description: "what happened",
+    aliases: ["summary", "subject", "description", "notes", "note", "body", "text", "content", "details", "message"],
+  },
   { field: "date", description: "when it happened", aliases: ["at", "date", "datetime", "timestamp", "when", "occurredat", "time", "createdat"] },
   { field: "resolved_at", description: "when an issue was resolved", aliases: ["resolvedat", "resolved"] },
   { field: "external_id", description: "the activity's id in the source", aliases: ["externalref", "externalid", "activityid", "interactionid"] },
-  { field: "source", description: "where the rows come from (per row; --source overrides)", aliases: ["source"] },
+  { field: "source", description: "where the rows come from (per row; a source given for the whole import overrides it)", aliases: ["source"] },
 ];
 
 /** Words other tools use for the same kinds of interaction. */
 const TYPE_SYNONYMS: Record<string, InteractionType> = {
-  phone: "call", phonecall: "call", "phone call": "call", telephone: "call",
-  "e-mail": "email", mail: "email",
-  sms: "message", text: "message", chat: "message", whatsapp: "message", im: "message",
-  meet: "meeting", visit: "meeting", video: "meeting", "video call": "meeting",
-  comment: "note", memo: "note",
-  ticket: "issue", complaint: "issue", problem: "issue",
+  phone: "call",
+  phonecall: "call",
+  "phone call": "call",
+  telephone: "call",
+  "e-mail": "email",
+  mail: "email",
+  sms: "message",
+  text: "message",
+  chat: "message",
+  whatsapp: "message",
+  im: "message",
+  meet: "meeting",
+  visit: "meeting",
+  video: "meeting",
+  "video call": "meeting",
+  comment: "note",
+  memo: "note",
+  ticket: "issue",
+  complaint: "issue",
+  problem: "issue",
 };
 
 export function interactionType(text: string | undefined): InteractionType {
@@ -43,7 +73,8 @@ export function interactionType(text: string | undefined): InteractionType {
 }
 
 export interface InteractionImportOptions extends ImportOptions {
-  map?: string[];
+  /** Source column → target field. */
+  map?: ReadonlyMap<string, string>;
   source?: string;
   createContacts?: boolean;
 }
@@ -58,9 +89,14 @@ interface InteractionRow {
   ref: string;
 }
 
-export async function importInteractions(store: Store, file: string, now: Date, opts: InteractionImportOptions = {}): Promise<{ report: ImportReport; header: string[] }> {
+export async function importInteractions(
+  store: Store,
+  file: string,
+  now: Date,
+  opts: InteractionImportOptions = {},
+): Promise<{ report: ImportReport; header: string[] }> {
   const csv = await openCsv(file);
-  const { columns } = resolveColumns(csv.header, INTERACTION_COLUMNS, parseColumnMap(opts.map), { file });
+  const { columns } = resolveColumns(csv.header, INTERACTION_COLUMNS, opts.map ?? new Map(), { file });
   const spec = (f: string) => INTERACTION_COLUMNS.find((s) => s.field === f);
   if (!["email", "contact_id", "customer_id", "name"].some((f) => columns.has(f)))
     throw missingColumn(file, csv.header, "contact (email, contact id, customer id or name)", spec("email"), "Person=email");
@@ -68,7 +104,7 @@ export async function importInteractions(store: Store, file: string, now: Date, 
   if (!columns.has("date")) throw missingColumn(file, csv.header, "date", spec("date"), "Logged=date");
 
   const flagSource = opts.source?.trim();
-  if (opts.source !== undefined && !flagSource) throw usageError("--source needs a name", "e.g. --source hubspot");
+  if (opts.source !== undefined && !flagSource) throw usageError("a source needs a name", 'e.g. "hubspot"');
   const directory = new ContactDirectory(store, now, { create: Boolean(opts.createContacts), source: flagSource });
   const derived = new DerivedRefs("row:");
   const parseDate = cachedDateParser("date");
@@ -98,7 +134,9 @@ export async function importInteractions(store: Store, file: string, now: Date, 
       const resolvedText = cell(cells, c.resolved_at);
       const resolvedAt = resolvedText === undefined ? null : parseImportDate(resolvedText, "resolved date");
       const source = flagSource ?? cell(cells, c.source) ?? "import";
-      const who = email?.toLowerCase() ?? (customerId !== undefined ? `customer:${customerId}` : contactIdText !== undefined ? `contact:${contactIdText}` : `name:${name}`);
+      const who =
+        email?.toLowerCase() ??
+        (customerId !== undefined ? `customer:${customerId}` : contactIdText !== undefined ? `contact:${contactIdText}` : `name:${name}`);
       const ref = cell(cells, c.external_id) ?? derived.ref([who, type, dateText, summary]);
       return { target, type, summary, at, resolvedAt, source, ref };
     },

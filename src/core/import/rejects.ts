@@ -1,4 +1,4 @@
-// The rejects file of an import with --skip-invalid: each rejected row as it was read, with the line
+// The rejects file of an import that skips invalid rows: each rejected row as it was read, with the line
 // it came from and the reason, in a CSV the user can fix and import again. Formula-safe like every CSV
 // crm writes (a cell starting with = + - @ tab or CR gets a leading '; crm's imports drop it again), and
 // owner-only, written beside its final name and renamed into place (src/io/csv.ts). Imported again, its
@@ -16,10 +16,9 @@ export interface RejectsLayout {
   reasonFirst?: boolean;
 }
 
-const cannotWrite = (file: string, why: string) => usageError(`cannot write the rejects file ${quote(file)}: ${why}`, "choose another path with --rejects");
+const cannotWrite = (file: string, why: string) => usageError(`cannot write the rejects file ${quote(file)}: ${why}`);
 
-const why = (err: unknown) =>
-  err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+const why = (err: unknown) => (err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message));
 
 /**
  * Checked before an import writes anything, so it never commits and then fails on its rejects file:

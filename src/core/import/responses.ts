@@ -1,40 +1,54 @@
 // `crm import responses`: survey answers from a CSV file (a form or survey tool's export), on the shared
-// engine (./engine.ts): recognised headers or --map, every bad row reported by line, one transaction
-// that writes all rows or none (or, with --skip-invalid, the good ones), dry runs, interrupts.
+// engine (./engine.ts): recognised headers or the user's column mapping, every bad row reported by line,
+// one transaction that writes all rows or none (or, when told to skip invalid rows, the good ones), dry
+// runs, interrupts.
 //
 // Recognised headers (case, spaces, "-" and "_" ignored): the respondent by `email` (`e-mail`,
 // `email address`, `mail`) or `contact id` (`contact_id`, `contact`); `score` (`rating`, `nps`, `csat`,
 // `answer`); `comment` (`comments`, `feedback`, `reason`); `date` (`at`, `submitted`, `submitted at`,
 // `timestamp`, `responded at`, `response date`, `created at`); and `name` (`full name`, used only for
-// contacts created with --create-contacts). Other columns are ignored.
+// contacts the import creates). Other columns are ignored.
 //
 // A row identical to an answer already stored (same person, date, score and comment) — or to an earlier
 // row — is skipped, so importing the same file twice adds nothing the second time.
 import type { Store } from "../../db/open.js";
 import { quote } from "../../errors.js";
-import { openCsv, parseColumnMap } from "../../io/csv.js";
+import { openCsv } from "../../io/csv.js";
 import { localDateTime } from "../../io/dates.js";
 import { normaliseEmail } from "../contacts/contacts.js";
 import { checkScore, type Survey } from "../surveys/surveys.js";
 import {
-  cachedDateParser, cell, InvalidRow, missingColumn, resolveColumns, runImport,
-  type ColumnSpec, type ImportOptions, type ImportReport, type Importer,
+  cachedDateParser,
+  cell,
+  InvalidRow,
+  missingColumn,
+  resolveColumns,
+  runImport,
+  type ColumnSpec,
+  type ImportOptions,
+  type ImportReport,
+  type Importer,
 } from "./engine.js";
 
 /** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */
 export const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
   { field: "email", description: "the respondent's email", aliases: ["email", "emailaddress", "mail"] },
   { field: "contact_id", description: "the respondent's crm contact id (or an email)", aliases: ["contactid", "contact"] },
-  { field: "name", description: "the name of a contact created with --create-contacts", aliases: ["name", "fullname"] },
+  { field: "name", description: "the name of a contact the import creates", aliases: ["name", "fullname"] },
   { field: "score", description: "the answer: NPS 0–10, CSAT 1–5", aliases: ["score", "rating", "nps", "csat", "answer"] },
   { field: "comment", description: "what they wrote", aliases: ["comment", "comments", "feedback", "reason"] },
-  { field: "date", description: "when they answered (not after now)", aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"] },
+  {
+    field: "date",
+    description: "when they answered (not after now)",
+    aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"],
+  },
 ];
 
 const MAX_COMMENT = 10_000;
 
 export interface ResponseImportOptions extends ImportOptions {
-  map?: string[];
+  /** Source column → target field. */
+  map?: ReadonlyMap<string, string>;
   createContacts?: boolean;
 }
 
@@ -61,18 +75,20 @@ interface Answer {
 
 /** "ada.lovelace@example.com" → "Ada Lovelace": a name for a contact created from an email alone. */
 export function nameFromEmail(email: string): string {
-  const local = email.split("@")[0]!.replace(/[._+-]+/g, " ").trim();
+  const local = email
+    .split("@")[0]!
+    .replace(/[._+-]+/g, " ")
+    .trim();
   return local ? local.replace(/\b\p{L}/gu, (c) => c.toUpperCase()) : email;
 }
 
 export async function importResponses(store: Store, survey: Survey, file: string, now: Date, opts: ResponseImportOptions = {}): Promise<ResponseImportResult> {
   const csv = await openCsv(file);
   const header = csv.header;
-  const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, parseColumnMap(opts.map), { file });
+  const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, opts.map ?? new Map(), { file });
   const spec = (f: string) => RESPONSE_COLUMNS.find((s) => s.field === f);
   if (!columns.has("score")) throw missingColumn(file, header, "score", spec("score"), "Rating=score");
-  if (!columns.has("email") && !columns.has("contact_id"))
-    throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
+  if (!columns.has("email") && !columns.has("contact_id")) throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
   const used = new Set(columns.values());
   const ignoredColumns = header.filter((_, i) => !used.has(i) && mapped.get(i) !== "ignore");
 
@@ -98,9 +114,14 @@ export async function importResponses(store: Store, survey: Survey, file: string
     for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
       (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
     seen = new Set(
-      (s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [number | null, string, number, string][]).map(
-        ([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment]),
-      ),
+      (
+        s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [
+          number | null,
+          string,
+          number,
+          string,
+        ][]
+      ).map(([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment])),
     );
   };
   let created = 0;
@@ -109,6 +130,8 @@ export async function importResponses(store: Store, survey: Survey, file: string
     validate({ cells }) {
       load();
       const reasons: string[] = [];
+      // An unknown email the import could create a contact for: a command may say how.
+      let unknownContact: string | undefined;
       if (cells.length > header.length && cells.slice(header.length).some((x) => x.trim()))
         reasons.push(`it has ${cells.length} cells but the header has ${header.length} (a comma in an unquoted comment?)`);
 
@@ -137,9 +160,10 @@ export async function importResponses(store: Store, survey: Survey, file: string
           if (contactId !== undefined && owners.length && !owners.includes(contactId))
             reasons.push(`contact #${contactId} does not have the email ${quote(email)}`);
         } else if (owners.length === 1) contactId = owners[0];
-        else if (owners.length > 1) reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
+        else if (owners.length > 1)
+          reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
         else if (opts.createContacts) newContact = { email, name: cell(cells, c.name) || nameFromEmail(email) };
-        else reasons.push(`no contact with email ${quote(email)} (pass --create-contacts to create it)`);
+        else reasons.push((unknownContact = `no contact with email ${quote(email)}`));
       }
       if (!idCell && !emailCell) reasons.push("no email or contact id");
 
@@ -171,7 +195,7 @@ export async function importResponses(store: Store, survey: Survey, file: string
       const comment = cell(cells, c.comment)?.replace(/\r\n?/g, "\n") ?? null;
       if (comment && comment.length > MAX_COMMENT) reasons.push(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
 
-      if (reasons.length) throw new InvalidRow(reasons.join("; "));
+      if (reasons.length) throw new InvalidRow(reasons.join("; "), false, unknownContact);
       return { contactId, newContact, score: score!, comment, at };
     },
     write(answer) {

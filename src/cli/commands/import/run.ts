@@ -4,16 +4,18 @@
 // print the summary.
 import path from "node:path";
 import type { Ctx } from "../../context.js";
-import { conflict, usageError, quote } from "../../../errors.js";
-import type { ImportOptions, ImportReport } from "../../../core/import/engine.js";
+import { conflict, usageError, quote, ExitCode } from "../../../errors.js";
+import { ColumnMapError, type ImportOptions, type ImportReport, type RowIssue } from "../../../core/import/engine.js";
+import type { ContactFileFormat } from "../../../core/import/contacts.js";
 import { checkRejectsFile, writeRejects, type RejectsLayout } from "../../../core/import/rejects.js";
 import { interruptible } from "../../interrupt.js";
 import { progressBar } from "../../render/progress.js";
 import { localDateTime } from "../../../io/dates.js";
+import { oneOf, read, withFlagHint } from "../../flags.js";
 
 /** The flags every import takes. */
 interface ImportFlags {
-  map?: string[];
+  map?: Map<string, string>;
   dryRun?: boolean;
   skipInvalid?: boolean;
   rejects?: string;
@@ -84,7 +86,11 @@ function responsesWording(surveyName: string): Wording {
   return {
     stopped(report) {
       const bad = report.invalid.length;
-      const lines = report.invalid.slice(0, 10).map((p) => p.line).join(", ") + (bad > 10 ? ", ..." : "");
+      const lines =
+        report.invalid
+          .slice(0, 10)
+          .map((p) => p.line)
+          .join(", ") + (bad > 10 ? ", ..." : "");
       return {
         message: `${bad} of ${report.rows} rows ${bad === 1 ? "is" : "are"} invalid (line${bad === 1 ? "" : "s"} ${lines}); nothing was imported`,
         hint: "fix the file and import it again, or pass --skip-invalid to import the valid rows",
@@ -106,16 +112,49 @@ function responsesWording(surveyName: string): Wording {
   };
 }
 
+/** A row naming a contact the import could create: its reason says how, right after naming it. */
+const withCreateHint = (issue: RowIssue): RowIssue =>
+  issue.unknownContact === undefined
+    ? issue
+    : { ...issue, reason: issue.reason.replace(issue.unknownContact, (named) => `${named} (pass --create-contacts to create it)`) };
+
+/**
+ * Core's refusals about the column mapping, worded with the option that gives it: "--map names the
+ * column …", "--map target … is not …"; a missing column's hint shows the --map to add.
+ */
+async function withMapWording<R>(run: () => Promise<R>): Promise<R> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof ColumnMapError)) throw err;
+    const p = err.problem;
+    if (p.kind === "no-such-column") throw usageError(`--map names the column ${quote(p.column)}, which ${quote(p.file)} does not have`, err.hint);
+    if (p.kind === "unknown-target") throw usageError(`--map target ${quote(p.target)} is not ${p.known}`, err.hint);
+    if (p.kind === "not-csv") throw usageError("--map applies to CSV files, not vCards", "drop --map; vCard properties are recognised by name");
+    const several = p.example.includes(",");
+    throw usageError(err.message, `name ${several ? "them" : "the column"} with --map, e.g. --map "${p.example}"`);
+  }
+}
+
 function summaryJson(r: ImportReport) {
   return {
-    file: r.file, dryRun: r.dryRun, committed: r.committed, rows: r.rows, added: r.added, updated: r.updated, skipped: r.skipped,
-    invalid: r.invalid.length, createdContacts: r.createdContacts, rejectsFile: r.rejectsFile ?? null,
+    file: r.file,
+    dryRun: r.dryRun,
+    committed: r.committed,
+    rows: r.rows,
+    added: r.added,
+    updated: r.updated,
+    skipped: r.skipped,
+    invalid: r.invalid.length,
+    createdContacts: r.createdContacts,
+    rejectsFile: r.rejectsFile ?? null,
     issues: r.invalid.map((i) => ({ line: i.line, reason: i.reason })),
   };
 }
 
 /** Where --skip-invalid writes rejected rows (nowhere on a dry run). */
-const rejectsPath = (file: string, opts: ImportFlags): string | undefined => (opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined);
+const rejectsPath = (file: string, opts: ImportFlags): string | undefined =>
+  opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined;
 
 /**
  * Checked before anything is imported: --rejects needs --skip-invalid, must not overwrite the input or
@@ -126,11 +165,17 @@ function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
     if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
     const target = path.resolve(opts.rejects);
     if (target === path.resolve(file) || target === path.resolve(ctx.dbPath))
-      throw usageError(`--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`, "choose another file for the rejects");
+      throw usageError(
+        `--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`,
+        "choose another file for the rejects",
+      );
   }
   const rejects = rejectsPath(file, opts);
-  if (rejects !== undefined) checkRejectsFile(rejects);
+  if (rejects !== undefined) withRejectsHint(() => checkRejectsFile(rejects));
 }
+
+/** A rejects file that cannot be written: core says why; another path is given with --rejects. */
+const withRejectsHint = (run: () => void) => withFlagHint(ExitCode.usage, "choose another path with --rejects", run);
 
 /** The engine's options common to every kind, from the flags. */
 const engineOptions = (opts: ImportFlags): Pick<ImportOptions, "dryRun" | "skipInvalid"> => ({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid });
@@ -139,7 +184,7 @@ const engineOptions = (opts: ImportFlags): Pick<ImportOptions, "dryRun" | "skipI
 async function withProgress<R>(ctx: Ctx, file: string, run: (progress: Pick<ImportOptions, "onProgress" | "signal">) => Promise<R>): Promise<R> {
   const bar = progressBar(`importing ${path.basename(file)}`, ctx.io.stderr);
   try {
-    return await interruptible((signal) => run({ onProgress: bar.update, signal }));
+    return await withMapWording(() => interruptible((signal) => run({ onProgress: bar.update, signal })));
   } finally {
     bar.finish();
   }
@@ -147,6 +192,7 @@ async function withProgress<R>(ctx: Ctx, file: string, run: (progress: Pick<Impo
 
 /** Reports the outcome of an import; throws (exit 2, or 4 for duplicates only) when invalid rows stopped it. */
 function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[], opts: ImportFlags, wording: Wording): void {
+  report.invalid = report.invalid.map(withCreateHint);
   const bad = report.invalid;
   const listed = opts.skipInvalid ? bad.slice(0, 10) : bad;
   for (const issue of listed) ctx.info(`line ${issue.line}: ${issue.reason}`);
@@ -159,7 +205,7 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
   }
   const rejectsFile = rejectsPath(report.file, opts);
   if (bad.length && rejectsFile !== undefined) {
-    writeRejects(rejectsFile, header, bad, wording.rejects);
+    withRejectsHint(() => writeRejects(rejectsFile, header, bad, wording.rejects));
     report.rejectsFile = rejectsFile;
   }
   ctx.info(wording.summary(report, Boolean(opts.dryRun)));
@@ -167,37 +213,67 @@ function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[],
   if (opts.json) ctx.print(JSON.stringify(summaryJson(report), null, 2) + "\n");
 }
 
+/** `--source ""`: a source needs a name. */
+function checkSource(source: string | undefined, example: string): void {
+  if (source !== undefined && !source.trim()) throw usageError("--source needs a name", `e.g. --source ${example}`);
+}
+
 export async function importPurchases(ctx: Ctx, [file]: string[], opts: PurchaseFlags): Promise<void> {
+  checkSource(opts.source, "shopify");
   checkFlags(ctx, file!, opts);
   const { importPurchases: run } = await import("../../../core/import/purchases.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
-      map: opts.map, source: opts.source, currency: opts.currency, decimalComma: opts.decimalComma, createContacts: opts.createContacts,
-      ...engineOptions(opts), ...progress,
+      map: opts.map,
+      source: opts.source,
+      currency: opts.currency,
+      decimalComma: opts.decimalComma,
+      createContacts: opts.createContacts,
+      ...engineOptions(opts),
+      ...progress,
     }),
   );
   finishImport(ctx, report, header, opts, rowsWording("purchases"));
 }
 
+/** `--format csv|vcf` (or vcard) of a contacts import. */
+function contactFileFormat(requested: string | undefined): ContactFileFormat | undefined {
+  if (requested === undefined) return undefined;
+  const f = requested.trim().toLowerCase();
+  if (f === "csv" || f === "vcf") return f;
+  if (f === "vcard") return "vcf";
+  throw usageError(`unknown --format ${quote(requested)} for a contacts import`, "use csv or vcf");
+}
+
 export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFlags): Promise<void> {
+  const { importContacts: run, ON_DUPLICATE } = await import("../../../core/import/contacts.js");
+  const format = contactFileFormat(opts.format);
+  const onDuplicate = opts.onDuplicate === undefined ? undefined : read("--on-duplicate", opts.onDuplicate, oneOf(ON_DUPLICATE));
   checkFlags(ctx, file!, opts);
-  const { importContacts: run } = await import("../../../core/import/contacts.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
-      format: opts.format, map: opts.map, onDuplicate: opts.onDuplicate, source: opts.source,
-      ...engineOptions(opts), ...progress,
+      format,
+      map: opts.map,
+      onDuplicate,
+      source: opts.source,
+      ...engineOptions(opts),
+      ...progress,
     }),
   );
   finishImport(ctx, report, header, opts, rowsWording("contacts"));
 }
 
 export async function importInteractions(ctx: Ctx, [file]: string[], opts: InteractionFlags): Promise<void> {
+  checkSource(opts.source, "hubspot");
   checkFlags(ctx, file!, opts);
   const { importInteractions: run } = await import("../../../core/import/interactions.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
-      map: opts.map, source: opts.source, createContacts: opts.createContacts,
-      ...engineOptions(opts), ...progress,
+      map: opts.map,
+      source: opts.source,
+      createContacts: opts.createContacts,
+      ...engineOptions(opts),
+      ...progress,
     }),
   );
   finishImport(ctx, report, header, opts, rowsWording("interactions"));
