@@ -2,7 +2,8 @@
 // database (opened on first use), the output format and whether colour and prompts are allowed.
 import type { Command } from "commander";
 import { parseAsOf } from "../io/dates.js";
-import { busyTimeoutMs, openStore, resolveDbPath, translateSqliteError, type OpenOptions, type Store } from "../db/open.js";
+import { busyTimeoutMs, DatabasePathError, openStore, resolveDbPath, translateSqliteError, type OpenOptions, type Store } from "../db/open.js";
+import { CrmError } from "../errors.js";
 import { DEFAULT_BUSY_TIMEOUT_MS } from "../db/errors.js";
 import { parseFormat } from "./render/output.js";
 import type { Out } from "./render/out.js";
@@ -39,11 +40,27 @@ export interface GlobalOptions {
   output?: string;
 }
 
+/** The database path comes from --db or CRM_DB: a path that cannot hold the database says so. */
+const DATABASE_PATH_HINTS: Record<DatabasePathError["problem"], string> = {
+  directory: "pass a file path with --db",
+  "cannot-create": "check the directory's permissions, or choose another path with --db or CRM_DB",
+};
+
+/** `run`, with core's refusal of a database path given the hint that names --db and CRM_DB. */
+export function withDatabasePathHint<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof DatabasePathError) throw new CrmError(err.message, err.exitCode, DATABASE_PATH_HINTS[err.problem]);
+    throw err;
+  }
+}
+
 export async function makeContext(cmd: Command, io: Io, formats?: readonly string[]): Promise<Ctx> {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
   const env = io.env;
   const asOf = opts.asOf ?? env.CRM_NOW;
-  const now = asOf ? await parseAsOf(asOf, new Date()) : new Date();
+  const now = asOf ? await parseAsOf(asOf, new Date(), opts.asOf !== undefined ? "--as-of date" : "CRM_NOW date") : new Date();
   // The one colour decision, for each stream; -o files never get colour.
   const level = opts.output ? 0 : colorLevel(io.stdout, env, opts.color);
   const errColor = makeColors(colorLevel(io.stderr, env, opts.color));
@@ -65,7 +82,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     store() {
       if (!store) {
         try {
-          store = openStore(dbPath, ctx.openOptions());
+          store = withDatabasePathHint(() => openStore(dbPath, ctx.openOptions()));
         } catch (err) {
           throw translateSqliteError(err, dbPath);
         }

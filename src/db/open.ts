@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
-import { storageError, quote, CrmError } from "../errors.js";
+import { storageError, quote, CrmError, ExitCode } from "../errors.js";
 import { busyTimeoutMs, translateSqliteError, DEFAULT_BUSY_TIMEOUT_MS } from "./errors.js";
 
 export { busyTimeoutMs, translateSqliteError };
@@ -35,7 +35,7 @@ export const CRM_APPLICATION_ID = 0x43524d31;
 /** The schema version this binary writes: one per migration in drizzle/. Kept in PRAGMA user_version. */
 export const SCHEMA_VERSION = journal.entries.length;
 
-/** `--db` > `CRM_DB` > `$XDG_DATA_HOME/crm/crm.db` > `~/.local/share/crm/crm.db`. */
+/** The path given on the command line > `CRM_DB` > `$XDG_DATA_HOME/crm/crm.db` > `~/.local/share/crm/crm.db`. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return path.resolve(flag);
   if (env.CRM_DB) return path.resolve(env.CRM_DB);
@@ -53,11 +53,25 @@ function migrationsFolder(): string {
   throw new CrmError("the crm installation is incomplete: its drizzle/ migrations folder is missing", 1);
 }
 
+/**
+ * A database path that cannot hold the database: a directory, or a file that cannot be created there.
+ * `problem` says which, so the command can name the option or variable the path came from.
+ */
+export class DatabasePathError extends CrmError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly problem: "directory" | "cannot-create",
+  ) {
+    super(message, ExitCode.storage, hint);
+  }
+}
+
 /** Create the file (and its directory) with owner-only permissions; returns true when it was new. */
 function ensureFile(file: string): boolean {
   try {
     const st = fs.statSync(file);
-    if (st.isDirectory()) throw storageError(`the database path ${quote(file)} is a directory`, "pass a file path with --db");
+    if (st.isDirectory()) throw new DatabasePathError(`the database path ${quote(file)} is a directory`, "give the path of a file", "directory");
     return st.size === 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
@@ -72,9 +86,10 @@ function ensureFile(file: string): boolean {
     // Another crm process created it a moment ago: it is theirs to initialise, ours to wait for.
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.statSync(file).size === 0;
     const code = (err as NodeJS.ErrnoException).code;
-    throw storageError(
+    throw new DatabasePathError(
       `cannot create the database ${quote(file)}: ${DENIED.has(code ?? "") ? "permission denied (the directory is read-only)" : (code ?? (err as Error).message)}`,
-      "check the directory's permissions, or choose another path with --db or CRM_DB",
+      "check the directory's permissions, or choose another path for the database",
+      "cannot-create",
     );
   }
   return true;
@@ -88,7 +103,10 @@ const DENIED = new Set(["EACCES", "EPERM", "EROFS"]);
  * read-only without a word and fail at the first write, or half-way through a command.
  */
 function checkWritable(file: string): void {
-  for (const [target, what] of [[file, "the file"], [path.dirname(file), "its directory"]] as const) {
+  for (const [target, what] of [
+    [file, "the file"],
+    [path.dirname(file), "its directory"],
+  ] as const) {
     try {
       fs.accessSync(target, fs.constants.W_OK);
     } catch (err) {
@@ -155,9 +173,7 @@ export function nativeBinding(): string | undefined {
 export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew = false): { blank: boolean; version: number } {
   const appId = sqlite.pragma("application_id", { simple: true }) as number;
   const version = sqlite.pragma("user_version", { simple: true }) as number;
-  const blank =
-    isNew ||
-    (appId === 0 && version === 0 && sqlite.prepare<[], number>("select count(*) from sqlite_master").pluck().get() === 0);
+  const blank = isNew || (appId === 0 && version === 0 && sqlite.prepare<[], number>("select count(*) from sqlite_master").pluck().get() === 0);
   if (!blank && appId !== CRM_APPLICATION_ID) {
     throw storageError(`${quote(file)} is an SQLite database but not a crm database`, "check the --db path or CRM_DB");
   }
@@ -227,17 +243,19 @@ function migrateNow(sqlite: Database.Database): boolean {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  return sqlite.transaction(() => {
-    // Read inside the write lock: a concurrent first run may have migrated while we waited.
-    const current = sqlite.pragma("user_version", { simple: true }) as number;
-    if (current >= SCHEMA_VERSION) return false;
-    for (const migration of migrations.slice(current)) {
-      for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
-    }
-    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
-    sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
-    return true;
-  }).immediate();
+  return sqlite
+    .transaction(() => {
+      // Read inside the write lock: a concurrent first run may have migrated while we waited.
+      const current = sqlite.pragma("user_version", { simple: true }) as number;
+      if (current >= SCHEMA_VERSION) return false;
+      for (const migration of migrations.slice(current)) {
+        for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
+      }
+      sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
+      sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
+      return true;
+    })
+    .immediate();
 }
 
 /** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so concurrent writers wait instead of failing). */

@@ -1,6 +1,8 @@
 // `crm demo`: build the demo database and show a newcomer around it.
 import path from "node:path";
-import type { Ctx } from "../../context.js";
+import { withDatabasePathHint, type Ctx } from "../../context.js";
+import { ExitCode } from "../../../errors.js";
+import { withFlagHint } from "../../flags.js";
 import { createDemo } from "../../../core/demo/demo.js";
 import { openStore, resolveDbPath } from "../../../db/open.js";
 import { listContacts } from "../../../core/contacts/contacts.js";
@@ -12,8 +14,11 @@ export async function demo(ctx: Ctx): Promise<void> {
   const realDb = resolveDbPath(undefined, ctx.io.env);
   const file = ctx.dbFlag ? ctx.dbPath : path.join(path.dirname(realDb), "demo.db");
   ctx.info(`creating a demo database at ${file} ...`);
-  const summary = createDemo(file, realDb, ctx.now, ctx.openOptions());
-  const store = openStore(file, ctx.openOptions());
+  // Core refuses to fill a database that is not a demo; the demo's path is the one --db gives.
+  const summary = withDatabasePathHint(() =>
+    withFlagHint(ExitCode.usage, "pass another path with --db, e.g. --db demo.db", () => createDemo(file, realDb, ctx.now, ctx.openOptions())),
+  );
+  const store = withDatabasePathHint(() => openStore(file, ctx.openOptions()));
   const recent = listContacts(store, { sort: "last-contact", limit: 8 });
   store.sqlite.close();
   const c = ctx.color;
