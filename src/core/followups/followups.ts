@@ -343,7 +343,7 @@ export interface Reminder {
   /** "YYYY-MM-DD" (a day) or an ISO UTC instant. */
   dueAt: string;
   allDay: boolean;
-  /** Whole local days since the due date: > 0 overdue, 0 today, < 0 still ahead (with --within). */
+  /** Whole local days since the due date: > 0 overdue, 0 today, < 0 still ahead (when reminding ahead). */
   daysOverdue: number;
   /** What to do, for people: the follow-up's note, or "keep in touch (every 30d)". */
   what: string;

@@ -57,7 +57,7 @@ export interface AgendaSectionBuilder {
 }
 
 export interface Agenda {
-  /** The moment the agenda was made for (ISO UTC), i.e. now or --as-of. */
+  /** The moment the agenda was made for (ISO UTC), i.e. now or the moment asked for. */
   asOf: string;
   /** Today's local date, "YYYY-MM-DD". */
   date: string;
