@@ -66,8 +66,6 @@ export function withOutput(cmd: Command, formats: readonly Format[] = ["table", 
     .option("-o, --output <file>", "write the output to a file instead of stdout");
 }
 
-export { collect } from "./flags.js";
-
 /** A command group that several files add subcommands to (`report`, `import`): made once, then reused. */
 export function commandGroup(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
