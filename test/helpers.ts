@@ -60,7 +60,15 @@ export interface RunOptions {
 /** Spawns `crm` with a database in `dir` (unless args or env name another). stdin is a pipe: no TTY. */
 export function crm(dbOrDir: string, args: string[], opts: RunOptions = {}): RunResult {
   const db = dbOrDir.endsWith(".db") ? dbOrDir : path.join(dbOrDir, "crm.db");
-  const env: Record<string, string | undefined> = { ...process.env, CRM_DB: db, CRM_NOW: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TZ: process.env.TZ ?? "UTC", ...opts.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CRM_DB: db,
+    CRM_NOW: undefined,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    TZ: process.env.TZ ?? "UTC",
+    ...opts.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, input: opts.input ?? "", encoding: "utf8", cwd: opts.cwd });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -45,10 +45,7 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, customer: Gamm
   const { p, q, gamma } = params;
   const { x, mbar } = customer;
   const px = p * x;
-  return (
-    lgamma(px + q) - lgamma(px) - lgamma(q) + q * Math.log(gamma) + (px - 1) * Math.log(mbar) +
-    px * Math.log(x) - (px + q) * Math.log(gamma + x * mbar)
-  );
+  return lgamma(px + q) - lgamma(px) - lgamma(q) + q * Math.log(gamma) + (px - 1) * Math.log(mbar) + px * Math.log(x) - (px + q) * Math.log(gamma + x * mbar);
 }
 
 /**

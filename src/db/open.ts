@@ -88,7 +88,10 @@ const DENIED = new Set(["EACCES", "EPERM", "EROFS"]);
  * read-only without a word and fail at the first write, or half-way through a command.
  */
 function checkWritable(file: string): void {
-  for (const [target, what] of [[file, "the file"], [path.dirname(file), "its directory"]] as const) {
+  for (const [target, what] of [
+    [file, "the file"],
+    [path.dirname(file), "its directory"],
+  ] as const) {
     try {
       fs.accessSync(target, fs.constants.W_OK);
     } catch (err) {
@@ -155,9 +158,7 @@ export function nativeBinding(): string | undefined {
 export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew = false): { blank: boolean; version: number } {
   const appId = sqlite.pragma("application_id", { simple: true }) as number;
   const version = sqlite.pragma("user_version", { simple: true }) as number;
-  const blank =
-    isNew ||
-    (appId === 0 && version === 0 && sqlite.prepare<[], number>("select count(*) from sqlite_master").pluck().get() === 0);
+  const blank = isNew || (appId === 0 && version === 0 && sqlite.prepare<[], number>("select count(*) from sqlite_master").pluck().get() === 0);
   if (!blank && appId !== CRM_APPLICATION_ID) {
     throw storageError(`${quote(file)} is an SQLite database but not a crm database`, "check the --db path or CRM_DB");
   }
@@ -227,17 +228,19 @@ function migrateNow(sqlite: Database.Database): boolean {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  return sqlite.transaction(() => {
-    // Read inside the write lock: a concurrent first run may have migrated while we waited.
-    const current = sqlite.pragma("user_version", { simple: true }) as number;
-    if (current >= SCHEMA_VERSION) return false;
-    for (const migration of migrations.slice(current)) {
-      for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
-    }
-    sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
-    sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
-    return true;
-  }).immediate();
+  return sqlite
+    .transaction(() => {
+      // Read inside the write lock: a concurrent first run may have migrated while we waited.
+      const current = sqlite.pragma("user_version", { simple: true }) as number;
+      if (current >= SCHEMA_VERSION) return false;
+      for (const migration of migrations.slice(current)) {
+        for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
+      }
+      sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
+      sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
+      return true;
+    })
+    .immediate();
 }
 
 /** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so concurrent writers wait instead of failing). */

@@ -205,14 +205,14 @@ function readSample(file: string): { sample: Buffer; size: number } {
 export function detectEncoding(sample: Buffer, file: string): "utf8" | "utf16le" {
   if (sample[0] === 0xff && sample[1] === 0xfe) return "utf16le";
   if (sample[0] === 0xfe && sample[1] === 0xff)
-    throw usageError(`${quote(file)} is UTF-16 big-endian`, "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs) and import again");
+    throw usageError(`${quote(file)} is UTF-16 big-endian`, 'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again');
   try {
     // The sample may end inside a multi-byte character: decode in streaming mode so only real errors count.
     new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
   } catch {
     throw usageError(
       `${quote(file)} is not UTF-8 text (perhaps Windows-1252 or Latin-1)`,
-      "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs) and import again",
+      'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again',
     );
   }
   return "utf8";
@@ -251,7 +251,10 @@ function csvReadError(file: string, err: unknown) {
     .replace(/^Invalid Record Length: /, "")
     .split("\n")[0]!
     .replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  return usageError(`cannot read ${quote(file)} as CSV${where}: ${why}`, "check the quoting around that line (a field with a quote, comma or line break must be enclosed in double quotes)");
+  return usageError(
+    `cannot read ${quote(file)} as CSV${where}: ${why}`,
+    "check the quoting around that line (a field with a quote, comma or line break must be enclosed in double quotes)",
+  );
 }
 
 /**
@@ -365,7 +368,10 @@ export async function openCsv(file: string, opts: { delimiter?: string } = {}): 
 
 /** A header reduced to lower-case letters and digits: "E-mail 1 - Value" → "email1value". */
 export function headerKey(header: string): string {
-  return header.toLowerCase().normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "");
+  return header
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 /**

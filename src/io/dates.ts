@@ -35,17 +35,31 @@ export interface Interval {
   unit: IntervalUnit;
 }
 
-const DATE_EXAMPLES = "e.g. 2026-12-01, \"2026-12-01 14:00\", today, tomorrow, friday, \"next monday\", \"in 3 days\", +2w";
-const INTERVAL_EXAMPLES = "e.g. 3d, 2w, 1m, 1y, \"30 days\"";
+const DATE_EXAMPLES = 'e.g. 2026-12-01, "2026-12-01 14:00", today, tomorrow, friday, "next monday", "in 3 days", +2w';
+const INTERVAL_EXAMPLES = 'e.g. 3d, 2w, 1m, 1y, "30 days"';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 const UNITS: Record<string, IntervalUnit> = {
-  d: "day", day: "day", days: "day",
-  w: "week", wk: "week", wks: "week", week: "week", weeks: "week",
-  m: "month", mo: "month", mon: "month", month: "month", months: "month",
-  y: "year", yr: "year", yrs: "year", year: "year", years: "year",
+  d: "day",
+  day: "day",
+  days: "day",
+  w: "week",
+  wk: "week",
+  wks: "week",
+  week: "week",
+  weeks: "week",
+  m: "month",
+  mo: "month",
+  mon: "month",
+  month: "month",
+  months: "month",
+  y: "year",
+  yr: "year",
+  yrs: "year",
+  year: "year",
+  years: "year",
 };
 
 /** Parses "3d", "2w", "1m", "1y", "30 days", "2 weeks". Returns undefined when it is not an interval. */
@@ -140,7 +154,10 @@ export async function parseWhen(input: string, now: Date, flag = "date"): Promis
   const when = await readWhen(input, now, flag);
   // "+99999y" reads as a date, but not one crm can store as YYYY-MM-DD ("102026-03-02").
   if (!inCalendar(when.date))
-    throw usageError(`the ${flag} ${quote(input)} falls outside the years ${FIRST_YEAR}–${LAST_YEAR}`, `use a date like ${DATE_EXAMPLES.replace(/^e\.g\. /, "")}`);
+    throw usageError(
+      `the ${flag} ${quote(input)} falls outside the years ${FIRST_YEAR}–${LAST_YEAR}`,
+      `use a date like ${DATE_EXAMPLES.replace(/^e\.g\. /, "")}`,
+    );
   return when;
 }
 

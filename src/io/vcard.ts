@@ -75,7 +75,10 @@ function byPreference(props: ICAL.Property[]): ICAL.Property[] {
     if (Number.isFinite(pref) && pref > 0) return pref;
     return params(p, "type").includes("pref") ? 1 : 101;
   };
-  return props.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
+  return props
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /** Reads one card. Throws an Error with a one-line reason when it cannot be read. */
@@ -104,7 +107,9 @@ export function parseVcard(text: string): VcardContact {
     out.suffix = part(4);
   } else if (typeof n === "string") out.last = str(n);
 
-  out.emails = byPreference(card.getAllProperties("email")).map(textOf).filter((v): v is string => v !== undefined);
+  out.emails = byPreference(card.getAllProperties("email"))
+    .map(textOf)
+    .filter((v): v is string => v !== undefined);
   out.phones = byPreference(card.getAllProperties("tel"))
     .map((p) => textOf(p)?.replace(/^tel:/i, ""))
     .filter((v): v is string => v !== undefined);
@@ -133,9 +138,16 @@ export function parseVcard(text: string): VcardContact {
     const a = str(v && typeof v === "object" ? v.toString() : v);
     if (a) out.fields.push(["anniversary", a]);
   }
-  const nickname = card.getAllProperties("nickname").flatMap((p) => p.getValues().map(str)).filter(Boolean).join(", ");
+  const nickname = card
+    .getAllProperties("nickname")
+    .flatMap((p) => p.getValues().map(str))
+    .filter(Boolean)
+    .join(", ");
   if (nickname) out.fields.push(["nickname", nickname]);
-  const urls = card.getAllProperties("url").map(textOf).filter((v): v is string => v !== undefined);
+  const urls = card
+    .getAllProperties("url")
+    .map(textOf)
+    .filter((v): v is string => v !== undefined);
   urls.forEach((u, i) => out.fields.push([i === 0 ? "website" : `website ${i + 1}`, u]));
   card.getAllProperties("adr").forEach((p, i) => {
     const v = p.getFirstValue();

@@ -112,7 +112,9 @@ function setFields(store: Store, contactId: number, fields: [string, string][]):
 
 function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
   if (!email) return;
-  const existing = store.sqlite.prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?").get(email, exceptId ?? null);
+  const existing = store.sqlite
+    .prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?")
+    .get(email, exceptId ?? null);
   if (existing)
     throw conflict(`a contact with email ${quote(email)} already exists (#${existing.id} ${existing.name})`, "use --allow-duplicate to add it anyway");
 }
@@ -156,9 +158,7 @@ export function editContact(
 }
 
 export function removeTags(store: Store, contactId: number, names: string[]): number {
-  const remove = store.sqlite.prepare(
-    "delete from contact_tags where contact_id = ? and tag_id = (select id from tags where name = ? collate nocase)",
-  );
+  const remove = store.sqlite.prepare("delete from contact_tags where contact_id = ? and tag_id = (select id from tags where name = ? collate nocase)");
   let removed = 0;
   for (const name of new Set(names.map((t) => t.trim()))) removed += remove.run(contactId, name).changes;
   return removed;
@@ -228,7 +228,9 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
     params.push(likePattern(q.company));
   }
   if (q.search) {
-    where.push("(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"));
+    where.push(
+      "(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"),
+    );
     params.push(...Array(4).fill(likePattern(q.search)));
   }
   if (q.ids) {
@@ -258,7 +260,9 @@ function attachTagsAndFields(store: Store, rows: Contact[]): Contact[] {
   const byIds = ids.length <= 500;
   const idFilter = byIds ? `where contact_id in (${ids.map(() => "?").join(",") || "null"})` : "";
   const tagRows = store.sqlite
-    .prepare<number[], { id: number; name: string }>(`select ct.contact_id as id, t.name from contact_tags ct join tags t on t.id = ct.tag_id ${idFilter} order by t.name collate nocase`)
+    .prepare<number[], { id: number; name: string }>(
+      `select ct.contact_id as id, t.name from contact_tags ct join tags t on t.id = ct.tag_id ${idFilter} order by t.name collate nocase`,
+    )
     .all(...(byIds ? ids : []));
   for (const t of tagRows) (tagMap.get(t.id) ?? tagMap.set(t.id, []).get(t.id)!).push(t.name);
   const fieldRows = store.sqlite
@@ -284,7 +288,8 @@ export function resolveContact(store: Store, ref: string): ContactRef {
   const text = ref.trim();
   if (!text) throw usageError("an empty contact reference", "give an id, an email or part of a name");
   // SQLite's LIKE stops reading a pattern at NUL: "N\0" would match any name ending in "n".
-  if (text.includes("\u0000")) throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
+  if (text.includes("\u0000"))
+    throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
   if (/^\d+$/.test(text)) {
     const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(Number(text));
     if (row) return row;
@@ -308,7 +313,10 @@ export function resolveContact(store: Store, ref: string): ContactRef {
 }
 
 function ambiguous(ref: string, rows: ContactRef[]) {
-  const shown = rows.slice(0, 10).map((r) => `#${r.id} ${r.name}`).join(", ");
+  const shown = rows
+    .slice(0, 10)
+    .map((r) => `#${r.id} ${r.name}`)
+    .join(", ");
   const more = rows.length > 10 ? ", ..." : "";
   return conflict(`${quote(ref)} matches several contacts: ${shown}${more}`, "use the id or the email instead");
 }
@@ -355,7 +363,10 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
     for (const table of ["interactions", "followups", "deals", "purchases", "responses"])
       s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
     s.prepare("insert or ignore into contact_tags(contact_id, tag_id) select ?, tag_id from contact_tags where contact_id = ?").run(keepId, otherId);
-    s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(keepId, otherId);
+    s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(
+      keepId,
+      otherId,
+    );
     const details = s.prepare<[number], Pick<ContactRow, (typeof MERGED)[number] | "note" | "createdAt">>(
       "select email, phone, company, title, cadence, source, note, created_at as createdAt from contacts where id = ?",
     );
@@ -370,8 +381,17 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
        title = coalesce(@title, title), cadence = coalesce(@cadence, cadence), source = coalesce(@source, source),
        note = coalesce(@note, note), created_at = @created, updated_at = @updated where id = @id`,
     ).run({
-      email: null, phone: null, company: null, title: null, cadence: null, source: null, note: null,
-      ...fill, created, updated: now.toISOString(), id: keepId,
+      email: null,
+      phone: null,
+      company: null,
+      title: null,
+      cadence: null,
+      source: null,
+      note: null,
+      ...fill,
+      created,
+      updated: now.toISOString(),
+      id: keepId,
     });
     s.prepare("delete from contacts where id = ?").run(otherId);
   });

@@ -12,16 +12,14 @@ export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "
   type: InteractionType;
 }
 
-export function logInteraction(
-  store: Store,
-  input: { contactId: number; summary: string; type: InteractionType; at: Date },
-  now: Date,
-): number {
+export function logInteraction(store: Store, input: { contactId: number; summary: string; type: InteractionType; at: Date }, now: Date): number {
   const summary = input.summary.trim();
   if (!summary) throw usageError("an interaction needs a summary", 'e.g. crm log ada "Called about the proposal"');
   return inTransaction(store, () => {
     const row = store.sqlite
-      .prepare<[number, string, string, string, string], IdRow>("insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id")
+      .prepare<[number, string, string, string, string], IdRow>(
+        "insert into interactions(contact_id, type, summary, at, created_at) values (?, ?, ?, ?, ?) returning id",
+      )
       .get(input.contactId, input.type, summary, input.at.toISOString(), now.toISOString())!;
     return row.id;
   });
@@ -60,7 +58,8 @@ export function resolveIssue(store: Store, id: number, now: Date): { id: number;
       )
       .get(id);
     if (!row) throw notFound(`no interaction #${id}`, "see `crm log list --type issue`");
-    if (row.type !== "issue") throw usageError(`interaction #${id} is a ${row.type}, not an issue`, "only interactions logged with --type issue can be resolved");
+    if (row.type !== "issue")
+      throw usageError(`interaction #${id} is a ${row.type}, not an issue`, "only interactions logged with --type issue can be resolved");
     if (row.resolvedAt) throw conflict(`issue #${id} was already resolved on ${row.resolvedAt.slice(0, 10)}`, "nothing was changed");
     store.sqlite.prepare("update interactions set resolved_at = ? where id = ?").run(now.toISOString(), id);
     return { id, contactName: row.contactName, summary: row.summary };

@@ -14,9 +14,9 @@ export interface RfmRow extends RfmScoredCustomer {
 
 export function scoreCustomers(data: CustomerData): RfmRow[] {
   const scale = 10 ** currencyDigits(data.currency);
-  return rfmScores(
-    data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
-  ).map((s) => ({ ...s, contactId: s.id as number }));
+  return rfmScores(data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale }))).map(
+    (s) => ({ ...s, contactId: s.id as number }),
+  );
 }
 
 export function rfmReport(store: Store, now: Date, currency?: string) {
@@ -39,7 +39,13 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
     asOf: data.today,
     otherCurrencies: data.otherCurrencies,
     ...clustering,
-    customers: data.customers.map((c, i) => ({ contactId: c.contactId, cluster: clustering.assignment[i]!, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
+    customers: data.customers.map((c, i) => ({
+      contactId: c.contactId,
+      cluster: clustering.assignment[i]!,
+      recencyDays: c.recencyDays,
+      frequency: c.purchases,
+      monetary: c.totalMinor / scale,
+    })),
   };
 }
 
@@ -58,7 +64,9 @@ export function segmentOfEachCustomer(store: Store, now: Date): Map<number, RfmS
 
 export function contactIdsInSegment(store: Store, segment: string, now: Date): number[] {
   const wanted = parseSegment(segment);
-  return scoreCustomers(loadCustomers(store, now)).filter((c) => c.segment === wanted).map((c) => c.contactId);
+  return scoreCustomers(loadCustomers(store, now))
+    .filter((c) => c.segment === wanted)
+    .map((c) => c.contactId);
 }
 
 /** RFM segment, P(alive) and CLV of one person, when they are a customer (undefined otherwise). */

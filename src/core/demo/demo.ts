@@ -10,9 +10,107 @@ import { seedDeals } from "./deals.js";
 import { seedFollowups } from "./followups.js";
 import { seedSurveys } from "./surveys.js";
 
-const FIRST = ["Ada", "Grace", "Alan", "Margaret", "Linus", "Barbara", "Ken", "Frances", "Dennis", "Radia", "Edsger", "Hedy", "John", "Katherine", "Tim", "Sophie", "Niklaus", "Jean", "Donald", "Annie", "Guido", "Karen", "Bjarne", "Lynn", "James", "Mary", "Yukihiro", "Ines", "Mateo", "Chloé", "Jürgen", "Zoë", "Søren", "Amélie", "Rafael", "Noor", "Priya", "Kofi", "Mei", "Olu"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Hamilton", "Torvalds", "Liskov", "Thompson", "Allen", "Ritchie", "Perlman", "Dijkstra", "Lamarr", "McCarthy", "Johnson", "Berners-Lee", "Wilson", "Wirth", "Sammet", "Knuth", "Easley", "van Rossum", "Spärck Jones", "Stroustrup", "Conway", "Gosling", "Keller", "Matsumoto", "García", "Müller", "Dubois", "Rossi", "Nakamura", "Okafor", "Haddad", "Kowalski", "Novak", "Lindqvist", "Silva", "Mensah", "Chen"];
-const COMPANIES = ["Analytical Engines Ltd", "Harbour Bakery", "Northwind Studio", "Blue Fern Design", "Kite & Key", "Lumen Legal", "Oakridge Dental", "Pixel Orchard", "Quayside Coffee", "Riverbend Yoga", "Solstice Events", "Tidewater Books", null, null, null];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Margaret",
+  "Linus",
+  "Barbara",
+  "Ken",
+  "Frances",
+  "Dennis",
+  "Radia",
+  "Edsger",
+  "Hedy",
+  "John",
+  "Katherine",
+  "Tim",
+  "Sophie",
+  "Niklaus",
+  "Jean",
+  "Donald",
+  "Annie",
+  "Guido",
+  "Karen",
+  "Bjarne",
+  "Lynn",
+  "James",
+  "Mary",
+  "Yukihiro",
+  "Ines",
+  "Mateo",
+  "Chloé",
+  "Jürgen",
+  "Zoë",
+  "Søren",
+  "Amélie",
+  "Rafael",
+  "Noor",
+  "Priya",
+  "Kofi",
+  "Mei",
+  "Olu",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Hamilton",
+  "Torvalds",
+  "Liskov",
+  "Thompson",
+  "Allen",
+  "Ritchie",
+  "Perlman",
+  "Dijkstra",
+  "Lamarr",
+  "McCarthy",
+  "Johnson",
+  "Berners-Lee",
+  "Wilson",
+  "Wirth",
+  "Sammet",
+  "Knuth",
+  "Easley",
+  "van Rossum",
+  "Spärck Jones",
+  "Stroustrup",
+  "Conway",
+  "Gosling",
+  "Keller",
+  "Matsumoto",
+  "García",
+  "Müller",
+  "Dubois",
+  "Rossi",
+  "Nakamura",
+  "Okafor",
+  "Haddad",
+  "Kowalski",
+  "Novak",
+  "Lindqvist",
+  "Silva",
+  "Mensah",
+  "Chen",
+];
+const COMPANIES = [
+  "Analytical Engines Ltd",
+  "Harbour Bakery",
+  "Northwind Studio",
+  "Blue Fern Design",
+  "Kite & Key",
+  "Lumen Legal",
+  "Oakridge Dental",
+  "Pixel Orchard",
+  "Quayside Coffee",
+  "Riverbend Yoga",
+  "Solstice Events",
+  "Tidewater Books",
+  null,
+  null,
+  null,
+];
 const TITLES = ["Founder", "Owner", "Marketing Lead", "Office Manager", "CTO", "Head of Operations", null, null];
 const TAGS = ["client", "prospect", "newsletter", "partner", "vip", "supplier", "referral"];
 const INTERACTIONS: [string, string][] = [
@@ -28,7 +126,12 @@ const INTERACTIONS: [string, string][] = [
   ["issue", "Delivery arrived damaged"],
 ];
 
-const slug = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, ".");
+const slug = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ".");
 
 /** People, tags and interactions: the foundation every other part of the demo links to. */
 export function seedContacts(store: Store, rnd: DemoRandom, now: Date, count = 300): number[] {
@@ -52,14 +155,22 @@ export function seedContacts(store: Store, rnd: DemoRandom, now: Date, count = 3
     const email = `${slug(first)}.${slug(last)}${i >= FIRST.length ? i : ""}@${company ? slug(company).replace(/\.(ltd|&)/g, "") + ".example" : "example.com"}`;
     const cadence = rnd.chance(0.15) ? rnd.pick(["2w", "30d", "1m", "3m"]) : null;
     const { id } = insert.get(
-      name, email, rnd.chance(0.7) ? `+44 20 7946 ${String(rnd.int(0, 9999)).padStart(4, "0")}` : null, company,
-      company ? rnd.pick(TITLES) : null, rnd.chance(0.2) ? "Met at the spring trade fair" : null, cadence,
-      rnd.pick(["website", "referral", "trade fair", "newsletter", null]), created.toISOString(), created.toISOString(),
+      name,
+      email,
+      rnd.chance(0.7) ? `+44 20 7946 ${String(rnd.int(0, 9999)).padStart(4, "0")}` : null,
+      company,
+      company ? rnd.pick(TITLES) : null,
+      rnd.chance(0.2) ? "Met at the spring trade fair" : null,
+      cadence,
+      rnd.pick(["website", "referral", "trade fair", "newsletter", null]),
+      created.toISOString(),
+      created.toISOString(),
     )!;
     ids.push(id);
     const tagCount = rnd.int(0, 2);
     for (let t = 0; t < tagCount; t++) link.run(id, tagIds[rnd.pick(TAGS)]);
-    if (rnd.chance(0.1)) field.run(id, "birthday", `19${rnd.int(50, 99)}-${String(rnd.int(1, 12)).padStart(2, "0")}-${String(rnd.int(1, 28)).padStart(2, "0")}`);
+    if (rnd.chance(0.1))
+      field.run(id, "birthday", `19${rnd.int(50, 99)}-${String(rnd.int(1, 12)).padStart(2, "0")}-${String(rnd.int(1, 28)).padStart(2, "0")}`);
     const talks = rnd.int(0, 6);
     for (let k = 0; k < talks; k++) {
       const [type, summary] = rnd.pick(INTERACTIONS);

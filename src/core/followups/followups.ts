@@ -7,7 +7,18 @@ import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, DealRow, FollowupRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { contactIdsWithTag } from "../contacts/contacts.js";
-import { addInterval, daysBetween, endOfDay, formatInterval, fromStored, localDate, localDateTime, tryParseInterval, type Interval, type When } from "../../io/dates.js";
+import {
+  addInterval,
+  daysBetween,
+  endOfDay,
+  formatInterval,
+  fromStored,
+  localDate,
+  localDateTime,
+  tryParseInterval,
+  type Interval,
+  type When,
+} from "../../io/dates.js";
 
 export type FollowupStatus = "open" | "done";
 
@@ -104,7 +115,9 @@ function prepare(input: FollowupInput): Prepared {
 
 /** The contact a deal belongs to; exit 3 when there is no such deal. */
 export function dealContact(store: Store, dealId: number): { contactId: number; title: string } {
-  const deal = store.sqlite.prepare<[number], Pick<DealRow, "contactId" | "title">>("select contact_id as contactId, title from deals where id = ?").get(dealId);
+  const deal = store.sqlite
+    .prepare<[number], Pick<DealRow, "contactId" | "title">>("select contact_id as contactId, title from deals where id = ?")
+    .get(dealId);
   if (!deal) throw notFound(`no deal #${dealId}`, "see `crm deal list`");
   return deal;
 }
@@ -126,7 +139,10 @@ export function addFollowup(store: Store, contactId: number, input: FollowupInpu
     if (p.dealId !== null) {
       const deal = dealContact(store, p.dealId);
       if (deal.contactId !== contactId)
-        throw usageError(`deal #${p.dealId} ${quote(deal.title)} belongs to another contact (#${deal.contactId})`, "link a deal of the same contact, or leave out --deal");
+        throw usageError(
+          `deal #${p.dealId} ${quote(deal.title)} belongs to another contact (#${deal.contactId})`,
+          "link a deal of the same contact, or leave out --deal",
+        );
     }
     if (!store.sqlite.prepare("select 1 from contacts where id = ?").get(contactId)) throw notFound(`no contact #${contactId}`);
     return insertAll(store, [contactId], p, now)[0]!;
@@ -138,7 +154,8 @@ export type Audience = { tag: string } | { contactIds: number[] };
 
 /** A small campaign: the same follow-up for every contact of a tag or a given list, all or none. */
 export function addFollowupsForMany(store: Store, audience: Audience, input: FollowupInput, now: Date): number[] {
-  if (input.dealId !== undefined) throw usageError("--deal links one contact's deal and cannot be used with --tag or --segment", "add the deal's follow-up on its own");
+  if (input.dealId !== undefined)
+    throw usageError("--deal links one contact's deal and cannot be used with --tag or --segment", "add the deal's follow-up on its own");
   const p = prepare(input);
   return inTransaction(store, () => {
     const ids = "tag" in audience ? contactIdsWithTag(store, audience.tag) : audience.contactIds;
@@ -171,7 +188,6 @@ export interface FollowupQuery {
   limit?: number;
 }
 
-
 export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): Followup[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
@@ -189,9 +205,7 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
   if (due === "overdue") (where.push("f.due_at <= ?"), params.push(now.toISOString()));
   if (dueBy) (where.push("f.due_at < ?"), params.push(localDate(addInterval(dueBy, { count: 2, unit: "day" }))));
   const rows = store.sqlite.prepare<(string | number)[], Followup>(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""}`).all(...params);
-  const kept = rows
-    .filter((f) => (due !== "overdue" || isOverdue(f.dueAt, now)) && (!dueBy || isDueBy(f.dueAt, dueBy)))
-    .sort(byDue);
+  const kept = rows.filter((f) => (due !== "overdue" || isOverdue(f.dueAt, now)) && (!dueBy || isDueBy(f.dueAt, dueBy))).sort(byDue);
   return q.limit !== undefined ? kept.slice(0, q.limit) : kept;
 }
 
@@ -233,7 +247,8 @@ export function completeFollowups(store: Store, ids: number[], now: Date): Compl
   return inTransaction(store, () => {
     const rows = ids.map((id) => getFollowup(store, id));
     const done = rows.find((f) => f.status === "done");
-    if (done) throw conflict(`follow-up #${done.id} is already done (on ${localDate(new Date(done.doneAt ?? done.updatedAt))})`, "nothing was changed; leave it out");
+    if (done)
+      throw conflict(`follow-up #${done.id} is already done (on ${localDate(new Date(done.doneAt ?? done.updatedAt))})`, "nothing was changed; leave it out");
     const markDone = store.sqlite.prepare("update followups set status = 'done', done_at = ?, updated_at = ? where id = ?");
     const insert = store.sqlite.prepare<InsertParams, IdRow>(INSERT);
     return rows.map((f) => {

@@ -27,7 +27,25 @@ type RawContact = VcardContact & { nickname?: string; fieldsJson?: string; creat
 // Recognised CSV columns
 
 type Role =
-  | { kind: "name" | "first" | "middle" | "last" | "prefix" | "suffix" | "nickname" | "company" | "title" | "note" | "tags" | "fields" | "cadence" | "source" | "createdAt" | "ignore" }
+  | {
+      kind:
+        | "name"
+        | "first"
+        | "middle"
+        | "last"
+        | "prefix"
+        | "suffix"
+        | "nickname"
+        | "company"
+        | "title"
+        | "note"
+        | "tags"
+        | "fields"
+        | "cadence"
+        | "source"
+        | "createdAt"
+        | "ignore";
+    }
   | { kind: "email" | "phone"; rank: number }
   | { kind: "field"; key: string }
   /** Google's "Custom Field 1 - Value" (and Event, Relation): a field named by its "- Label" column. */
@@ -44,7 +62,18 @@ put("last", ["lastname", "familyname", "surname", "last"]);
 put("prefix", ["nameprefix", "prefix", "salutation"]);
 put("suffix", ["namesuffix", "suffix"]);
 put("nickname", ["nickname"]);
-put("company", ["company", "companyname", "organization", "organisation", "organizationname", "organization1name", "org", "employer", "associatedcompany", "accountname"]);
+put("company", [
+  "company",
+  "companyname",
+  "organization",
+  "organisation",
+  "organizationname",
+  "organization1name",
+  "org",
+  "employer",
+  "associatedcompany",
+  "accountname",
+]);
 put("title", ["jobtitle", "organizationtitle", "organization1title", "position", "role"]);
 put("note", ["notes", "note", "comments", "comment", "about"]);
 put("tags", ["tags", "tag", "labels", "groupmembership", "categories", "groups", "lists"]);
@@ -55,17 +84,47 @@ put("createdAt", ["createdat"]);
 // crm's own export columns that are computed, and address-book noise that carries no information.
 put("ignore", ["id", "lastinteractionat", "updatedat", "photo", "fileas", "sensitivity", "priority", "private", "initials"]);
 for (const [key, field] of Object.entries({
-  birthday: "birthday", birthdate: "birthday", dateofbirth: "birthday", dob: "birthday", bday: "birthday",
-  department: "department", organizationdepartment: "department", organization1department: "department",
-  website: "website", webpage: "website", website1value: "website", personalwebpage: "website", websiteurl: "website", url: "website", homepage: "website",
-  address: "address", address1formatted: "address",
+  birthday: "birthday",
+  birthdate: "birthday",
+  dateofbirth: "birthday",
+  dob: "birthday",
+  bday: "birthday",
+  department: "department",
+  organizationdepartment: "department",
+  organization1department: "department",
+  website: "website",
+  webpage: "website",
+  website1value: "website",
+  personalwebpage: "website",
+  websiteurl: "website",
+  url: "website",
+  homepage: "website",
+  address: "address",
+  address1formatted: "address",
 }))
   FIXED[key] = { kind: "field", key: field };
 
 /** Outlook's phone columns, most likely "the" number first. */
 const PHONE_COLUMNS = [
-  "primaryphone", "phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "mobilephonenumber", "cellphone", "cell",
-  "businessphone", "workphone", "businessphone2", "homephone", "homephone2", "otherphone", "carphone", "companymainphone", "companymaintelephone",
+  "primaryphone",
+  "phone",
+  "phonenumber",
+  "telephone",
+  "tel",
+  "mobile",
+  "mobilephone",
+  "mobilephonenumber",
+  "cellphone",
+  "cell",
+  "businessphone",
+  "workphone",
+  "businessphone2",
+  "homephone",
+  "homephone2",
+  "otherphone",
+  "carphone",
+  "companymainphone",
+  "companymaintelephone",
 ];
 const EMAIL_NAMED = ["workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
 
@@ -90,15 +149,43 @@ function roleOf(header: string, hasJobTitle: boolean): Role | undefined {
   return undefined;
 }
 
-const MAP_TARGETS = ["name", "first_name", "middle_name", "last_name", "email", "phone", "company", "title", "note", "tags", "birthday", "cadence", "source", "field:<key>", "ignore"];
+const MAP_TARGETS = [
+  "name",
+  "first_name",
+  "middle_name",
+  "last_name",
+  "email",
+  "phone",
+  "company",
+  "title",
+  "note",
+  "tags",
+  "birthday",
+  "cadence",
+  "source",
+  "field:<key>",
+  "ignore",
+];
 
 function roleOfTarget(target: string): Role | undefined {
   const t = target.trim().toLowerCase();
   const simple: Record<string, Role> = {
-    name: { kind: "name" }, first_name: { kind: "first" }, middle_name: { kind: "middle" }, last_name: { kind: "last" },
-    email: { kind: "email", rank: 0 }, phone: { kind: "phone", rank: -1 }, company: { kind: "company" }, title: { kind: "title" },
-    note: { kind: "note" }, tags: { kind: "tags" }, fields: { kind: "fields" }, birthday: { kind: "field", key: "birthday" },
-    cadence: { kind: "cadence" }, source: { kind: "source" }, ignore: { kind: "ignore" }, "-": { kind: "ignore" },
+    name: { kind: "name" },
+    first_name: { kind: "first" },
+    middle_name: { kind: "middle" },
+    last_name: { kind: "last" },
+    email: { kind: "email", rank: 0 },
+    phone: { kind: "phone", rank: -1 },
+    company: { kind: "company" },
+    title: { kind: "title" },
+    note: { kind: "note" },
+    tags: { kind: "tags" },
+    fields: { kind: "fields" },
+    birthday: { kind: "field", key: "birthday" },
+    cadence: { kind: "cadence" },
+    source: { kind: "source" },
+    ignore: { kind: "ignore" },
+    "-": { kind: "ignore" },
   };
   if (simple[t]) return simple[t];
   if (t.startsWith("field:") && target.trim().slice(6).trim()) return { kind: "field", key: target.trim().slice(6).trim() };
@@ -113,7 +200,10 @@ function columnRoles(header: readonly string[], file: string, mapSpecs: string[]
     let i = header.indexOf(source);
     if (i < 0) i = header.findIndex((h) => headerKey(h) === headerKey(source));
     if (i < 0)
-      throw usageError(`--map names the column ${quote(source)}, which ${quote(file)} does not have`, `its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`);
+      throw usageError(
+        `--map names the column ${quote(source)}, which ${quote(file)} does not have`,
+        `its columns are: ${header.map((h) => JSON.stringify(h)).join(", ")}`,
+      );
     const role = roleOfTarget(target);
     if (!role) throw usageError(`--map target ${quote(target)} is not a contact field`, `use one of: ${MAP_TARGETS.join(", ")}`);
     roles[i] = role;
@@ -127,7 +217,14 @@ function columnRoles(header: readonly string[], file: string, mapSpecs: string[]
     const pair = /^(customfield|event|relation)(\d+)value$/.exec(keys[i]!);
     if (pair) {
       const label = keys.findIndex((k) => k === `${pair[1]}${pair[2]}label` || k === `${pair[1]}${pair[2]}type`);
-      return { kind: "labelled", labelIndex: label >= 0 ? label : undefined, fallback: h.replace(/\s*-\s*value$/i, "").trim().toLowerCase() };
+      return {
+        kind: "labelled",
+        labelIndex: label >= 0 ? label : undefined,
+        fallback: h
+          .replace(/\s*-\s*value$/i, "")
+          .trim()
+          .toLowerCase(),
+      };
     }
     if (hasFormattedAddress && /^address\d+(street|city|pobox|region|postalcode|country|extendedaddress)$/.test(keys[i]!)) return { kind: "ignore" };
     return roleOf(h, hasJobTitle) ?? { kind: "field", key: h.trim() };
@@ -135,7 +232,11 @@ function columnRoles(header: readonly string[], file: string, mapSpecs: string[]
 }
 
 /** Google puts several values in one cell separated by " ::: ". */
-const multi = (value: string) => value.split(/\s+:::\s+/).map((v) => v.trim()).filter(Boolean);
+const multi = (value: string) =>
+  value
+    .split(/\s+:::\s+/)
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** Tags from "a;b", "a, b" or Google's "* myContacts ::: Friends" (system groups, "* …", dropped). */
 function splitTags(value: string): string[] {
@@ -224,7 +325,8 @@ function validateContact(raw: RawContact, defaultSource: string | undefined): Co
     } catch {
       throw new InvalidRow(`the fields column is not a JSON object: ${quote(raw.fieldsJson)}`);
     }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new InvalidRow(`the fields column is not a JSON object: ${quote(raw.fieldsJson)}`);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+      throw new InvalidRow(`the fields column is not a JSON object: ${quote(raw.fieldsJson)}`);
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
       if (v === null || v === undefined || String(v).trim() === "") continue;
       if (!k.trim()) throw new InvalidRow("the fields column has an empty field name");
@@ -274,12 +376,23 @@ function validateContact(raw: RawContact, defaultSource: string | undefined): Co
   let createdAt: string | null = null;
   if (raw.createdAt) {
     const d = new Date(raw.createdAt);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(raw.createdAt) || Number.isNaN(d.getTime())) throw new InvalidRow(`invalid createdAt ${quote(raw.createdAt)}: use an ISO 8601 timestamp`);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(raw.createdAt) || Number.isNaN(d.getTime()))
+      throw new InvalidRow(`invalid createdAt ${quote(raw.createdAt)}: use an ISO 8601 timestamp`);
     createdAt = d.toISOString();
   }
   return {
-    name, nameIsFallback: !realName, email, phone: phone ?? null, company: raw.company ?? null, title: raw.title ?? null,
-    note: raw.note ?? null, cadence, source: raw.source ?? defaultSource ?? null, tags, fields, createdAt,
+    name,
+    nameIsFallback: !realName,
+    email,
+    phone: phone ?? null,
+    company: raw.company ?? null,
+    title: raw.title ?? null,
+    note: raw.note ?? null,
+    cadence,
+    source: raw.source ?? defaultSource ?? null,
+    tags,
+    fields,
+    createdAt,
   };
 }
 
@@ -287,7 +400,13 @@ interface Validated {
   row: ContactRow;
 }
 
-function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defaultSource: string | undefined, toRaw: (cells: string[]) => RawContact): Importer<Validated> {
+function contactImporter(
+  store: Store,
+  now: Date,
+  onDuplicate: OnDuplicate,
+  defaultSource: string | undefined,
+  toRaw: (cells: string[]) => RawContact,
+): Importer<Validated> {
   const s = store.sqlite;
   const stamp = now.toISOString();
   // Without an email, the same name and phone (and no email on record) is the same person.
@@ -303,7 +422,11 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
     loaded = true;
     for (const r of s.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
       byEmail.set(r.email.toLowerCase(), r.id);
-    for (const r of s.prepare("select id, name, phone from contacts where email is null order by id desc").iterate() as Iterable<{ id: number; name: string; phone: string | null }>)
+    for (const r of s.prepare("select id, name, phone from contacts where email is null order by id desc").iterate() as Iterable<{
+      id: number;
+      name: string;
+      phone: string | null;
+    }>)
       byNamePhone.set(noEmailKey(r.name, r.phone), r.id);
     for (const r of s.prepare("select id, name from tags").iterate() as Iterable<{ id: number; name: string }>) tagIds.set(r.name.toLowerCase(), r.id);
   };
@@ -317,7 +440,9 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
   const insertTag = s.prepare("insert into tags(name) values (?) on conflict do nothing returning id");
   const findTag = s.prepare("select id from tags where name = ? collate nocase");
   const linkTag = s.prepare("insert or ignore into contact_tags(contact_id, tag_id) values (?, ?)");
-  const setField = s.prepare("insert into contact_fields(contact_id, key, value) values (?, ?, ?) on conflict(contact_id, key) do update set value = excluded.value");
+  const setField = s.prepare(
+    "insert into contact_fields(contact_id, key, value) values (?, ?, ?) on conflict(contact_id, key) do update set value = excluded.value",
+  );
   const getContact = s.prepare("select name, phone, company, title, note, cadence, source from contacts where id = ?");
   const getTags = s.prepare("select lower(t.name) as name from contact_tags ct join tags t on t.id = ct.tag_id where ct.contact_id = ?").pluck();
   const getFields = s.prepare("select key, value from contact_fields where contact_id = ?");
@@ -349,7 +474,10 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
       const earlier = seen.get(key);
       if (earlier === undefined) seen.set(key, line);
       if (onDuplicate === "error") {
-        const what = row.email !== null ? `email ${quote(row.email)}` : `name ${quote(row.name)}${row.phone ? ` and phone ${quote(row.phone)}` : " and no email or phone"}`;
+        const what =
+          row.email !== null
+            ? `email ${quote(row.email)}`
+            : `name ${quote(row.name)}${row.phone ? ` and phone ${quote(row.phone)}` : " and no email or phone"}`;
         const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(key);
         if (existing !== undefined && earlier === undefined) throw new InvalidRow(`a contact with ${what} already exists (#${existing})`, true);
         if (earlier !== undefined) throw new InvalidRow(`the ${what} ${row.email !== null ? "is" : "are"} also on line ${earlier}`, true);
@@ -361,8 +489,16 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
       const existing = row.email !== null ? byEmail.get(row.email) : byNamePhone.get(noEmailKey(row.name, row.phone));
       if (existing === undefined) {
         const { id } = insertContact.get({
-          name: row.name, email: row.email, phone: row.phone, company: row.company, title: row.title, note: row.note,
-          cadence: row.cadence, source: row.source, createdAt: row.createdAt ?? stamp, updatedAt: stamp,
+          name: row.name,
+          email: row.email,
+          phone: row.phone,
+          company: row.company,
+          title: row.title,
+          note: row.note,
+          cadence: row.cadence,
+          source: row.source,
+          createdAt: row.createdAt ?? stamp,
+          updatedAt: stamp,
         }) as { id: number };
         link(id, row);
         if (row.email !== null) byEmail.set(row.email, id);
@@ -374,8 +510,12 @@ function contactImporter(store: Store, now: Date, onDuplicate: OnDuplicate, defa
       const old = getContact.get(existing) as Record<string, string | null>;
       const next: Record<string, string | null> = {
         name: row.nameIsFallback ? old.name! : row.name,
-        phone: row.phone ?? old.phone!, company: row.company ?? old.company!, title: row.title ?? old.title!, note: row.note ?? old.note!,
-        cadence: row.cadence ?? old.cadence!, source: old.source ?? row.source,
+        phone: row.phone ?? old.phone!,
+        company: row.company ?? old.company!,
+        title: row.title ?? old.title!,
+        note: row.note ?? old.note!,
+        cadence: row.cadence ?? old.cadence!,
+        source: old.source ?? row.source,
       };
       const oldTags = new Set(getTags.all(existing) as string[]);
       const oldFields = new Map((getFields.all(existing) as { key: string; value: string }[]).map((f) => [f.key, f.value]));
@@ -409,7 +549,15 @@ function detectFormat(file: string, requested: string | undefined): "csv" | "vcf
     const head = Buffer.alloc(512);
     const n = fs.readSync(fd, head, 0, 512, 0);
     fs.closeSync(fd);
-    if (/^\s*BEGIN:VCARD/i.test(head.subarray(0, n).toString("utf8").replace(/^\ufeff/, ""))) return "vcf";
+    if (
+      /^\s*BEGIN:VCARD/i.test(
+        head
+          .subarray(0, n)
+          .toString("utf8")
+          .replace(/^\ufeff/, ""),
+      )
+    )
+      return "vcf";
   } catch {
     // openCsv reports a missing or unreadable file with the right message.
   }
@@ -444,7 +592,12 @@ function vcardSource(file: string): { source: RecordSource; header: string[] } {
   };
 }
 
-export async function importContacts(store: Store, file: string, now: Date, opts: ContactImportOptions = {}): Promise<{ report: ImportReport; header: string[] }> {
+export async function importContacts(
+  store: Store,
+  file: string,
+  now: Date,
+  opts: ContactImportOptions = {},
+): Promise<{ report: ImportReport; header: string[] }> {
   const onDuplicate = (opts.onDuplicate ?? "skip").toLowerCase() as OnDuplicate;
   if (!ON_DUPLICATE.includes(onDuplicate)) throw usageError(`unknown --on-duplicate ${quote(opts.onDuplicate)}`, `use one of: ${ON_DUPLICATE.join(", ")}`);
   const source = opts.source?.trim() || undefined;

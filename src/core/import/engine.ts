@@ -104,8 +104,15 @@ const reasonOf = (err: unknown): string | undefined => {
  */
 export async function runImport<T>(store: Store, source: RecordSource, importer: Importer<T>, opts: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = {
-    file: source.file, dryRun: Boolean(opts.dryRun), committed: false,
-    rows: 0, added: 0, updated: 0, skipped: 0, invalid: [], createdContacts: 0,
+    file: source.file,
+    dryRun: Boolean(opts.dryRun),
+    committed: false,
+    rows: 0,
+    added: 0,
+    updated: 0,
+    skipped: 0,
+    invalid: [],
+    createdContacts: 0,
   };
   const sqlite = store.sqlite;
   const signal = opts.signal;
@@ -120,34 +127,35 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     const searchIndex = importer.searchIndexed ? bulkSearchIndex(sqlite, importer.searchIndexed) : undefined;
     let writing = true;
     const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
-    for await (const batch of batches) for (const record of batch) {
-      stopIfInterrupted();
-      report.rows++;
-      if ((report.rows & 4095) === 0) {
-        opts.onProgress?.(source.bytesRead(), source.size);
-        // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
-        if (signal) await new Promise((resolve) => setImmediate(resolve));
+    for await (const batch of batches)
+      for (const record of batch) {
+        stopIfInterrupted();
+        report.rows++;
+        if ((report.rows & 4095) === 0) {
+          opts.onProgress?.(source.bytesRead(), source.size);
+          // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
+          if (signal) await new Promise((resolve) => setImmediate(resolve));
+        }
+        let value: T;
+        try {
+          value = importer.validate(record);
+        } catch (err) {
+          const reason = reasonOf(err);
+          if (reason === undefined) throw err;
+          report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
+          if (!opts.skipInvalid) writing = false;
+          continue;
+        }
+        if (!writing) continue;
+        try {
+          report[importer.write(value, record)]++;
+        } catch (err) {
+          const reason = reasonOf(err);
+          if (reason === undefined) throw err;
+          report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
+          if (!opts.skipInvalid) writing = false;
+        }
       }
-      let value: T;
-      try {
-        value = importer.validate(record);
-      } catch (err) {
-        const reason = reasonOf(err);
-        if (reason === undefined) throw err;
-        report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
-        if (!opts.skipInvalid) writing = false;
-        continue;
-      }
-      if (!writing) continue;
-      try {
-        report[importer.write(value, record)]++;
-      } catch (err) {
-        const reason = reasonOf(err);
-        if (reason === undefined) throw err;
-        report.invalid.push({ line: record.line, reason, cells: record.cells, duplicate: err instanceof InvalidRow && err.duplicate });
-        if (!opts.skipInvalid) writing = false;
-      }
-    }
     opts.onProgress?.(source.size, source.size);
     stopIfInterrupted();
     report.createdContacts = importer.createdContacts?.() ?? 0;
@@ -260,8 +268,7 @@ export function resolveColumns(
       continue;
     }
     const field = [...fields].find((f) => f.toLowerCase() === t.toLowerCase()) ?? (opts.extraTarget?.(t) ? t : undefined);
-    if (!field)
-      throw usageError(`--map target ${quote(target)} is not a field this import knows`, `use one of: ${[...fields].join(", ")}, ignore`);
+    if (!field) throw usageError(`--map target ${quote(target)} is not a field this import knows`, `use one of: ${[...fields].join(", ")}, ignore`);
     claimed.add(index);
     mapped.set(index, field);
     if (fields.has(field)) columns.set(field, index);
@@ -317,8 +324,7 @@ const SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
  * Ambiguous forms (`03/05/2024`) are refused.
  */
 export function parseImportDate(text: string, what = "date"): string {
-  const fail = () =>
-    new InvalidRow(`cannot read the ${what} ${quote(text)}: use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z`);
+  const fail = () => new InvalidRow(`cannot read the ${what} ${quote(text)}: use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z`);
   let t = text.trim();
   let m = YYYYMMDD.exec(t);
   if (m) t = `${m[1]}-${m[2]}-${m[3]}`;
@@ -435,7 +441,10 @@ export class ContactDirectory {
     if (!this.emails) {
       this.emails = new Map();
       // Lowest id wins when (with --allow-duplicate) several contacts share an address.
-      for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{ id: number; email: string }>)
+      for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{
+        id: number;
+        email: string;
+      }>)
         this.emails.set(r.email.toLowerCase(), r.id);
     }
     return this.emails;
@@ -455,7 +464,8 @@ export class ContactDirectory {
   private idMap(): Map<number, string> {
     if (!this.ids) {
       this.ids = new Map();
-      for (const r of this.store.sqlite.prepare("select id, name from contacts").iterate() as Iterable<{ id: number; name: string }>) this.ids.set(r.id, r.name);
+      for (const r of this.store.sqlite.prepare("select id, name from contacts").iterate() as Iterable<{ id: number; name: string }>)
+        this.ids.set(r.id, r.name);
     }
     return this.ids;
   }
@@ -509,17 +519,25 @@ export class ContactDirectory {
       const matches = this.nameMap().get(key.name.trim().toLowerCase()) ?? [];
       if (matches.length === 1) return { id: matches[0]!.id };
       if (matches.length > 1)
-        throw new InvalidRow(`the name ${quote(key.name)} matches several contacts (${matches.slice(0, 5).map((m) => `#${m.id}`).join(", ")}); give an email or a contact id`);
+        throw new InvalidRow(
+          `the name ${quote(key.name)} matches several contacts (${matches
+            .slice(0, 5)
+            .map((m) => `#${m.id}`)
+            .join(", ")}); give an email or a contact id`,
+        );
     }
     if (this.opts.create && (email !== undefined || key.customerId !== undefined)) {
       const name = key.name?.trim() || (key.customerId !== undefined && email === undefined ? `Customer ${key.customerId}` : email!);
       return { create: { name, email, customerId: key.customerId } };
     }
     const what =
-      email !== undefined ? `no contact with email ${quote(email)}`
-      : key.customerId !== undefined ? `no contact with customer id ${quote(key.customerId)}`
-      : key.id !== undefined ? `no contact #${key.id} named ${quote(key.name)}`
-      : `no contact named ${quote(key.name)}`;
+      email !== undefined
+        ? `no contact with email ${quote(email)}`
+        : key.customerId !== undefined
+          ? `no contact with customer id ${quote(key.customerId)}`
+          : key.id !== undefined
+            ? `no contact #${key.id} named ${quote(key.name)}`
+            : `no contact named ${quote(key.name)}`;
     const creatable = email !== undefined || key.customerId !== undefined;
     throw new InvalidRow(this.opts.create || !creatable ? what : `${what} (pass --create-contacts to create it)`);
   }
@@ -529,7 +547,8 @@ export class ContactDirectory {
     if ("id" in target) return target.id;
     const { name, email, customerId } = target.create;
     // An earlier row may have created this contact already.
-    const existing = (email !== undefined ? this.emailMap().get(email) : undefined) ?? (customerId !== undefined ? this.customerMap().get(customerId) : undefined);
+    const existing =
+      (email !== undefined ? this.emailMap().get(email) : undefined) ?? (customerId !== undefined ? this.customerMap().get(customerId) : undefined);
     if (existing !== undefined) return existing;
     const stamp = this.now.toISOString();
     const { id } = this.insertContact.get(name, email ?? null, this.opts.source ?? null, stamp, stamp) as { id: number };

@@ -6,8 +6,20 @@ import { usageError, quote } from "../../errors.js";
 import { openCsv, parseColumnMap } from "../../io/csv.js";
 import { INTERACTION_TYPES, type InteractionType } from "../contacts/interactions.js";
 import {
-  cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, parseImportDate, resolveColumns, runImport,
-  type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,
+  cachedDateParser,
+  cell,
+  ContactDirectory,
+  DerivedRefs,
+  InvalidRow,
+  missingColumn,
+  parseImportDate,
+  resolveColumns,
+  runImport,
+  type ColumnSpec,
+  type ContactTarget,
+  type ImportOptions,
+  type ImportReport,
+  type Importer,
 } from "./engine.js";
 
 export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
@@ -16,7 +28,11 @@ export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
   { field: "customer_id", description: "the source's customer id (contact field customer_id)", aliases: ["customerid", "clientid"] },
   { field: "name", description: "the contact's exact name", aliases: ["contactname", "contact", "name", "fullname", "customername"] },
   { field: "type", description: "call|email|meeting|message|note|issue", aliases: ["type", "kind", "interactiontype", "activitytype", "channel"] },
-  { field: "summary", description: "what happened", aliases: ["summary", "subject", "description", "notes", "note", "body", "text", "content", "details", "message"] },
+  {
+    field: "summary",
+    description: "what happened",
+    aliases: ["summary", "subject", "description", "notes", "note", "body", "text", "content", "details", "message"],
+  },
   { field: "date", description: "when it happened", aliases: ["at", "date", "datetime", "timestamp", "when", "occurredat", "time", "createdat"] },
   { field: "resolved_at", description: "when an issue was resolved", aliases: ["resolvedat", "resolved"] },
   { field: "external_id", description: "the activity's id in the source", aliases: ["externalref", "externalid", "activityid", "interactionid"] },
@@ -25,12 +41,26 @@ export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
 
 /** Words other tools use for the same kinds of interaction. */
 const TYPE_SYNONYMS: Record<string, InteractionType> = {
-  phone: "call", phonecall: "call", "phone call": "call", telephone: "call",
-  "e-mail": "email", mail: "email",
-  sms: "message", text: "message", chat: "message", whatsapp: "message", im: "message",
-  meet: "meeting", visit: "meeting", video: "meeting", "video call": "meeting",
-  comment: "note", memo: "note",
-  ticket: "issue", complaint: "issue", problem: "issue",
+  phone: "call",
+  phonecall: "call",
+  "phone call": "call",
+  telephone: "call",
+  "e-mail": "email",
+  mail: "email",
+  sms: "message",
+  text: "message",
+  chat: "message",
+  whatsapp: "message",
+  im: "message",
+  meet: "meeting",
+  visit: "meeting",
+  video: "meeting",
+  "video call": "meeting",
+  comment: "note",
+  memo: "note",
+  ticket: "issue",
+  complaint: "issue",
+  problem: "issue",
 };
 
 export function interactionType(text: string | undefined): InteractionType {
@@ -58,7 +88,12 @@ interface InteractionRow {
   ref: string;
 }
 
-export async function importInteractions(store: Store, file: string, now: Date, opts: InteractionImportOptions = {}): Promise<{ report: ImportReport; header: string[] }> {
+export async function importInteractions(
+  store: Store,
+  file: string,
+  now: Date,
+  opts: InteractionImportOptions = {},
+): Promise<{ report: ImportReport; header: string[] }> {
   const csv = await openCsv(file);
   const { columns } = resolveColumns(csv.header, INTERACTION_COLUMNS, parseColumnMap(opts.map), { file });
   const spec = (f: string) => INTERACTION_COLUMNS.find((s) => s.field === f);
@@ -98,7 +133,9 @@ export async function importInteractions(store: Store, file: string, now: Date, 
       const resolvedText = cell(cells, c.resolved_at);
       const resolvedAt = resolvedText === undefined ? null : parseImportDate(resolvedText, "resolved date");
       const source = flagSource ?? cell(cells, c.source) ?? "import";
-      const who = email?.toLowerCase() ?? (customerId !== undefined ? `customer:${customerId}` : contactIdText !== undefined ? `contact:${contactIdText}` : `name:${name}`);
+      const who =
+        email?.toLowerCase() ??
+        (customerId !== undefined ? `customer:${customerId}` : contactIdText !== undefined ? `contact:${contactIdText}` : `name:${name}`);
       const ref = cell(cells, c.external_id) ?? derived.ref([who, type, dateText, summary]);
       return { target, type, summary, at, resolvedAt, source, ref };
     },

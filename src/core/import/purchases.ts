@@ -7,20 +7,103 @@ import { openCsv, parseColumnMap } from "../../io/csv.js";
 import { normaliseCurrency, parseAmount } from "../../io/money.js";
 import { defaultCurrency } from "../config/settings.js";
 import {
-  cachedDateParser, cell, ContactDirectory, DerivedRefs, InvalidRow, missingColumn, resolveColumns, runImport,
-  type ColumnSpec, type ContactTarget, type ImportOptions, type ImportReport, type Importer,
+  cachedDateParser,
+  cell,
+  ContactDirectory,
+  DerivedRefs,
+  InvalidRow,
+  missingColumn,
+  resolveColumns,
+  runImport,
+  type ColumnSpec,
+  type ContactTarget,
+  type ImportOptions,
+  type ImportReport,
+  type Importer,
 } from "./engine.js";
 
 /** Recognised purchase columns. Headers are compared as lower-case letters and digits only. */
 export const PURCHASE_COLUMNS: readonly ColumnSpec[] = [
-  { field: "email", description: "the customer's email", aliases: ["email", "contactemail", "customeremail", "emailaddress", "buyeremail", "billingemail", "purchaseremail", "clientemail"] },
+  {
+    field: "email",
+    description: "the customer's email",
+    aliases: ["email", "contactemail", "customeremail", "emailaddress", "buyeremail", "billingemail", "purchaseremail", "clientemail"],
+  },
   { field: "contact_id", description: "crm's contact id", aliases: ["contactid", "crmid", "crmcontactid"] },
-  { field: "customer_id", description: "the source's customer id (kept on the contact as the field customer_id)", aliases: ["customerid", "customerno", "customernumber", "custid", "clientid", "userid", "accountid", "buyerid"] },
-  { field: "name", description: "the customer's name (for contacts created with --create-contacts)", aliases: ["contactname", "customername", "billingname", "buyername", "fullname", "clientname"] },
-  { field: "date", description: "when it was bought", aliases: ["at", "date", "purchasedat", "purchasedate", "orderdate", "transactiondate", "invoicedate", "paidat", "paymentdate", "createdutc", "createdat", "created", "timestamp", "datetime"] },
-  { field: "amount", description: "how much, in major units (12.50)", aliases: ["amount", "total", "totalamount", "amountpaid", "ordertotal", "grandtotal", "totalprice", "price", "value", "revenue", "sales", "gross", "dollarvalue"] },
+  {
+    field: "customer_id",
+    description: "the source's customer id (kept on the contact as the field customer_id)",
+    aliases: ["customerid", "customerno", "customernumber", "custid", "clientid", "userid", "accountid", "buyerid"],
+  },
+  {
+    field: "name",
+    description: "the customer's name (for contacts created with --create-contacts)",
+    aliases: ["contactname", "customername", "billingname", "buyername", "fullname", "clientname"],
+  },
+  {
+    field: "date",
+    description: "when it was bought",
+    aliases: [
+      "at",
+      "date",
+      "purchasedat",
+      "purchasedate",
+      "orderdate",
+      "transactiondate",
+      "invoicedate",
+      "paidat",
+      "paymentdate",
+      "createdutc",
+      "createdat",
+      "created",
+      "timestamp",
+      "datetime",
+    ],
+  },
+  {
+    field: "amount",
+    description: "how much, in major units (12.50)",
+    aliases: [
+      "amount",
+      "total",
+      "totalamount",
+      "amountpaid",
+      "ordertotal",
+      "grandtotal",
+      "totalprice",
+      "price",
+      "value",
+      "revenue",
+      "sales",
+      "gross",
+      "dollarvalue",
+    ],
+  },
   { field: "currency", description: "ISO 4217 code", aliases: ["currency", "currencycode", "curr", "ccy"] },
-  { field: "external_id", description: "the order/transaction id in the source", aliases: ["externalref", "externalid", "orderid", "ordernumber", "orderno", "order", "transactionid", "transaction", "invoiceid", "invoicenumber", "invoiceno", "invoice", "paymentid", "chargeid", "receiptid", "reference", "ref", "id"] },
+  {
+    field: "external_id",
+    description: "the order/transaction id in the source",
+    aliases: [
+      "externalref",
+      "externalid",
+      "orderid",
+      "ordernumber",
+      "orderno",
+      "order",
+      "transactionid",
+      "transaction",
+      "invoiceid",
+      "invoicenumber",
+      "invoiceno",
+      "invoice",
+      "paymentid",
+      "chargeid",
+      "receiptid",
+      "reference",
+      "ref",
+      "id",
+    ],
+  },
   { field: "note", description: "what was bought", aliases: ["note", "notes", "description", "product", "productname", "item", "itemname", "memo", "comment"] },
   { field: "source", description: "where the external id comes from (per row; --source overrides)", aliases: ["source"] },
 ];
@@ -51,7 +134,12 @@ function fromDecimalComma(text: string): string {
   return text.replace(/[.\s\u00a0\u202f']/g, "").replace(",", ".");
 }
 
-export async function importPurchases(store: Store, file: string, now: Date, opts: PurchaseImportOptions = {}): Promise<{ report: ImportReport; header: string[] }> {
+export async function importPurchases(
+  store: Store,
+  file: string,
+  now: Date,
+  opts: PurchaseImportOptions = {},
+): Promise<{ report: ImportReport; header: string[] }> {
   const csv = await openCsv(file);
   const { columns } = resolveColumns(csv.header, PURCHASE_COLUMNS, parseColumnMap(opts.map), { file });
   const spec = (f: string) => PURCHASE_COLUMNS.find((s) => s.field === f);
@@ -69,9 +157,16 @@ export async function importPurchases(store: Store, file: string, now: Date, opt
   const currencies = new Map<string, string>();
   const stamp = now.toISOString();
   const c = {
-    email: columns.get("email"), contactId: columns.get("contact_id"), customerId: columns.get("customer_id"), name: columns.get("name"),
-    date: columns.get("date")!, amount: columns.get("amount")!, currency: columns.get("currency"), ref: columns.get("external_id"),
-    note: columns.get("note"), source: columns.get("source"),
+    email: columns.get("email"),
+    contactId: columns.get("contact_id"),
+    customerId: columns.get("customer_id"),
+    name: columns.get("name"),
+    date: columns.get("date")!,
+    amount: columns.get("amount")!,
+    currency: columns.get("currency"),
+    ref: columns.get("external_id"),
+    note: columns.get("note"),
+    source: columns.get("source"),
   };
   const insert = store.sqlite.prepare(
     `insert into purchases(contact_id, amount_minor, currency, at, note, source, external_ref, created_at)
@@ -87,7 +182,10 @@ export async function importPurchases(store: Store, file: string, now: Date, opt
         throw new InvalidRow("no customer: the row has no email, contact id or customer id");
       if (contactIdText !== undefined && !/^\d+$/.test(contactIdText)) throw new InvalidRow(`invalid contact id ${quote(contactIdText)}`);
       const target = directory.resolve({
-        email, customerId, id: contactIdText === undefined ? undefined : Number(contactIdText), name: cell(cells, c.name),
+        email,
+        customerId,
+        id: contactIdText === undefined ? undefined : Number(contactIdText),
+        name: cell(cells, c.name),
       });
 
       const dateText = cell(cells, c.date);
@@ -115,7 +213,13 @@ export async function importPurchases(store: Store, file: string, now: Date, opt
       const ref =
         cell(cells, c.ref) ??
         // The date as written, not the instant: the same file must give the same ids in any time zone.
-        derived.ref([email?.toLowerCase() ?? (customerId !== undefined ? `customer:${customerId}` : `contact:${contactIdText}`), dateText, amount.minor, amount.currency, note]);
+        derived.ref([
+          email?.toLowerCase() ?? (customerId !== undefined ? `customer:${customerId}` : `contact:${contactIdText}`),
+          dateText,
+          amount.minor,
+          amount.currency,
+          note,
+        ]);
       return { target, minor: amount.minor, currency: amount.currency, at, note, source, ref };
     },
     write(row) {

@@ -18,8 +18,7 @@ export interface RejectsLayout {
 
 const cannotWrite = (file: string, why: string) => usageError(`cannot write the rejects file ${quote(file)}: ${why}`, "choose another path with --rejects");
 
-const why = (err: unknown) =>
-  err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+const why = (err: unknown) => (err instanceof CrmError ? err.message.replace(/^.*: /, "") : ((err as NodeJS.ErrnoException).code ?? (err as Error).message));
 
 /**
  * Checked before an import writes anything, so it never commits and then fails on its rejects file:

@@ -17,8 +17,16 @@ import { localDateTime } from "../../io/dates.js";
 import { normaliseEmail } from "../contacts/contacts.js";
 import { checkScore, type Survey } from "../surveys/surveys.js";
 import {
-  cachedDateParser, cell, InvalidRow, missingColumn, resolveColumns, runImport,
-  type ColumnSpec, type ImportOptions, type ImportReport, type Importer,
+  cachedDateParser,
+  cell,
+  InvalidRow,
+  missingColumn,
+  resolveColumns,
+  runImport,
+  type ColumnSpec,
+  type ImportOptions,
+  type ImportReport,
+  type Importer,
 } from "./engine.js";
 
 /** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */
@@ -28,7 +36,11 @@ export const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
   { field: "name", description: "the name of a contact created with --create-contacts", aliases: ["name", "fullname"] },
   { field: "score", description: "the answer: NPS 0–10, CSAT 1–5", aliases: ["score", "rating", "nps", "csat", "answer"] },
   { field: "comment", description: "what they wrote", aliases: ["comment", "comments", "feedback", "reason"] },
-  { field: "date", description: "when they answered (not after now)", aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"] },
+  {
+    field: "date",
+    description: "when they answered (not after now)",
+    aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"],
+  },
 ];
 
 const MAX_COMMENT = 10_000;
@@ -61,7 +73,10 @@ interface Answer {
 
 /** "ada.lovelace@example.com" → "Ada Lovelace": a name for a contact created from an email alone. */
 export function nameFromEmail(email: string): string {
-  const local = email.split("@")[0]!.replace(/[._+-]+/g, " ").trim();
+  const local = email
+    .split("@")[0]!
+    .replace(/[._+-]+/g, " ")
+    .trim();
   return local ? local.replace(/\b\p{L}/gu, (c) => c.toUpperCase()) : email;
 }
 
@@ -71,8 +86,7 @@ export async function importResponses(store: Store, survey: Survey, file: string
   const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, parseColumnMap(opts.map), { file });
   const spec = (f: string) => RESPONSE_COLUMNS.find((s) => s.field === f);
   if (!columns.has("score")) throw missingColumn(file, header, "score", spec("score"), "Rating=score");
-  if (!columns.has("email") && !columns.has("contact_id"))
-    throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
+  if (!columns.has("email") && !columns.has("contact_id")) throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
   const used = new Set(columns.values());
   const ignoredColumns = header.filter((_, i) => !used.has(i) && mapped.get(i) !== "ignore");
 
@@ -98,9 +112,14 @@ export async function importResponses(store: Store, survey: Survey, file: string
     for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
       (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
     seen = new Set(
-      (s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [number | null, string, number, string][]).map(
-        ([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment]),
-      ),
+      (
+        s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [
+          number | null,
+          string,
+          number,
+          string,
+        ][]
+      ).map(([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment])),
     );
   };
   let created = 0;
@@ -137,7 +156,8 @@ export async function importResponses(store: Store, survey: Survey, file: string
           if (contactId !== undefined && owners.length && !owners.includes(contactId))
             reasons.push(`contact #${contactId} does not have the email ${quote(email)}`);
         } else if (owners.length === 1) contactId = owners[0];
-        else if (owners.length > 1) reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
+        else if (owners.length > 1)
+          reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
         else if (opts.createContacts) newContact = { email, name: cell(cells, c.name) || nameFromEmail(email) };
         else reasons.push(`no contact with email ${quote(email)} (pass --create-contacts to create it)`);
       }

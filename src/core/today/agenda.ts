@@ -182,8 +182,7 @@ export const staleDeals: AgendaSectionBuilder = {
   tone: "info",
   priority: 45,
   more: "crm deal list --open",
-  build: (store, now) =>
-    dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
+  build: (store, now) => dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
 };
 
 /** At most this many at-risk customers on the agenda; `crm report churn` has the full list. */
@@ -202,16 +201,16 @@ export const valuableCustomersAtRisk: AgendaSectionBuilder = {
     // The churn report's first rows with P(alive) ≥ LIKELY_GONE, without a CLV for every customer.
     const churn = topCustomersAtRisk(store, now, { threshold, atLeast: LIKELY_GONE, limit: AT_RISK_ITEMS });
     return churn.rows.map((r, i) => ({
-        kind: "customer",
-        id: null,
-        contactId: r.contactId,
-        contactName: r.name,
-        text: `spent ${formatMoney(Math.round(r.totalSpent * 10 ** currencyDigits(churn.currency)), churn.currency)} in ${plural(r.purchases, "purchase")}`,
-        date: r.lastPurchase,
-        detail: `P(alive) ${(r.pAlive! * 100).toFixed(0)}%, last bought ${plural(r.recencyDays, "day")} ago`,
-        urgency: AT_RISK_ITEMS - i,
-        extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency },
-      }));
+      kind: "customer",
+      id: null,
+      contactId: r.contactId,
+      contactName: r.name,
+      text: `spent ${formatMoney(Math.round(r.totalSpent * 10 ** currencyDigits(churn.currency)), churn.currency)} in ${plural(r.purchases, "purchase")}`,
+      date: r.lastPurchase,
+      detail: `P(alive) ${(r.pAlive! * 100).toFixed(0)}%, last bought ${plural(r.recencyDays, "day")} ago`,
+      urgency: AT_RISK_ITEMS - i,
+      extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency },
+    }));
   },
 };
 

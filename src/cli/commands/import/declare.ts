@@ -21,7 +21,7 @@ export function registerImportCommands(program: Command): void {
     importCmd
       .command("purchases <file>")
       .description("import purchases from a CSV (shop, payment or accounting export); re-importing adds nothing twice")
-      .option("--source <name>", "where the external ids come from, e.g. shopify (default: a source column, else \"import\")")
+      .option("--source <name>", 'where the external ids come from, e.g. shopify (default: a source column, else "import")')
       .option("--currency <code>", "currency of rows that name none (default: the configured currency)")
       .option("--decimal-comma", "amounts use a decimal comma: 1.234,50")
       .option("--create-contacts", "create contacts for unknown emails or customer ids"),
@@ -51,7 +51,7 @@ Example: crm import purchases orders.csv --source shop --create-contacts --map "
     importCmd
       .command("interactions <file>")
       .description("import interactions (calls, emails, meetings...) from a CSV; re-importing adds nothing twice")
-      .option("--source <name>", "where the rows come from (default: a source column, else \"import\")")
+      .option("--source <name>", 'where the rows come from (default: a source column, else "import")')
       .option("--create-contacts", "create contacts for unknown emails"),
   ).action(lazy(load, "importInteractions"));
 
@@ -77,8 +77,8 @@ Example: crm import purchases orders.csv --source shop --create-contacts --map "
         "UTF-8 (with or without BOM), comma, semicolon or tab separated, LF or CRLF line ends.",
         "",
         "Examples:",
-        "  crm import responses \"Customer NPS 2026\" answers.csv --dry-run",
-        "  crm import responses NPS form.csv --map \"Q1=score,Why?=comment\" --skip-invalid --rejects bad.csv",
+        '  crm import responses "Customer NPS 2026" answers.csv --dry-run',
+        '  crm import responses NPS form.csv --map "Q1=score,Why?=comment" --skip-invalid --rejects bad.csv',
       ].join("\n"),
     )
     .action(lazy(load, "importResponses"));

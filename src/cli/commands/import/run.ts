@@ -84,7 +84,11 @@ function responsesWording(surveyName: string): Wording {
   return {
     stopped(report) {
       const bad = report.invalid.length;
-      const lines = report.invalid.slice(0, 10).map((p) => p.line).join(", ") + (bad > 10 ? ", ..." : "");
+      const lines =
+        report.invalid
+          .slice(0, 10)
+          .map((p) => p.line)
+          .join(", ") + (bad > 10 ? ", ..." : "");
       return {
         message: `${bad} of ${report.rows} rows ${bad === 1 ? "is" : "are"} invalid (line${bad === 1 ? "" : "s"} ${lines}); nothing was imported`,
         hint: "fix the file and import it again, or pass --skip-invalid to import the valid rows",
@@ -108,14 +112,23 @@ function responsesWording(surveyName: string): Wording {
 
 function summaryJson(r: ImportReport) {
   return {
-    file: r.file, dryRun: r.dryRun, committed: r.committed, rows: r.rows, added: r.added, updated: r.updated, skipped: r.skipped,
-    invalid: r.invalid.length, createdContacts: r.createdContacts, rejectsFile: r.rejectsFile ?? null,
+    file: r.file,
+    dryRun: r.dryRun,
+    committed: r.committed,
+    rows: r.rows,
+    added: r.added,
+    updated: r.updated,
+    skipped: r.skipped,
+    invalid: r.invalid.length,
+    createdContacts: r.createdContacts,
+    rejectsFile: r.rejectsFile ?? null,
     issues: r.invalid.map((i) => ({ line: i.line, reason: i.reason })),
   };
 }
 
 /** Where --skip-invalid writes rejected rows (nowhere on a dry run). */
-const rejectsPath = (file: string, opts: ImportFlags): string | undefined => (opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined);
+const rejectsPath = (file: string, opts: ImportFlags): string | undefined =>
+  opts.skipInvalid && !opts.dryRun ? (opts.rejects ?? `${file}.rejects.csv`) : undefined;
 
 /**
  * Checked before anything is imported: --rejects needs --skip-invalid, must not overwrite the input or
@@ -126,7 +139,10 @@ function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
     if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
     const target = path.resolve(opts.rejects);
     if (target === path.resolve(file) || target === path.resolve(ctx.dbPath))
-      throw usageError(`--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`, "choose another file for the rejects");
+      throw usageError(
+        `--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`,
+        "choose another file for the rejects",
+      );
   }
   const rejects = rejectsPath(file, opts);
   if (rejects !== undefined) checkRejectsFile(rejects);
@@ -172,8 +188,13 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Purchase
   const { importPurchases: run } = await import("../../../core/import/purchases.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
-      map: opts.map, source: opts.source, currency: opts.currency, decimalComma: opts.decimalComma, createContacts: opts.createContacts,
-      ...engineOptions(opts), ...progress,
+      map: opts.map,
+      source: opts.source,
+      currency: opts.currency,
+      decimalComma: opts.decimalComma,
+      createContacts: opts.createContacts,
+      ...engineOptions(opts),
+      ...progress,
     }),
   );
   finishImport(ctx, report, header, opts, rowsWording("purchases"));
@@ -184,8 +205,12 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFl
   const { importContacts: run } = await import("../../../core/import/contacts.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
-      format: opts.format, map: opts.map, onDuplicate: opts.onDuplicate, source: opts.source,
-      ...engineOptions(opts), ...progress,
+      format: opts.format,
+      map: opts.map,
+      onDuplicate: opts.onDuplicate,
+      source: opts.source,
+      ...engineOptions(opts),
+      ...progress,
     }),
   );
   finishImport(ctx, report, header, opts, rowsWording("contacts"));
@@ -196,8 +221,11 @@ export async function importInteractions(ctx: Ctx, [file]: string[], opts: Inter
   const { importInteractions: run } = await import("../../../core/import/interactions.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
-      map: opts.map, source: opts.source, createContacts: opts.createContacts,
-      ...engineOptions(opts), ...progress,
+      map: opts.map,
+      source: opts.source,
+      createContacts: opts.createContacts,
+      ...engineOptions(opts),
+      ...progress,
     }),
   );
   finishImport(ctx, report, header, opts, rowsWording("interactions"));
