@@ -74,13 +74,6 @@ export function crm(dbOrDir: string, args: string[], opts: RunOptions = {}): Run
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs and parses stdout as JSON, failing loudly with stderr when the command failed. */
-export function crmJson<T = any>(dbOrDir: string, args: string[], opts: RunOptions = {}): T {
-  const r = crm(dbOrDir, [...args, "--format", "json"], opts);
-  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
 export function sha256(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
@@ -218,13 +211,6 @@ export async function runSeen(dbOrDir: string, args: string[], opts: TestIoOptio
     streams.forEach(([s], i) => (s.write = originalWrites[i]!));
     fs.writeSync = writeSync;
   }
-}
-
-/** runSeen() and parse stdout as JSON, failing loudly with stderr when the command failed. */
-export async function runSeenJson<T = any>(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<T> {
-  const r = await runSeen(dbOrDir, [...args, "--format", "json"], opts);
-  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
 }
 
 const SLEEP_SYSCALLS = new Set([35, 230]); // nanosleep, clock_nanosleep (x86-64)

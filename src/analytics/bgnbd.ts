@@ -385,8 +385,14 @@ function negativeLogLikelihoodAndGradient(data: CompressedCustomers, p: ArrayLik
   }
   const invAlphaT = new Float64Array(Ts.length);
   const invAlphaTx = new Float64Array(txs.length);
-  for (let j = 0; j < Ts.length; j++) ((logAlphaT[j] = Math.log(alpha + Ts[j])), (invAlphaT[j] = 1 / (alpha + Ts[j])));
-  for (let j = 0; j < txs.length; j++) ((logAlphaTx[j] = Math.log(alpha + txs[j])), (invAlphaTx[j] = 1 / (alpha + txs[j])));
+  for (let j = 0; j < Ts.length; j++) {
+    logAlphaT[j] = Math.log(alpha + Ts[j]);
+    invAlphaT[j] = 1 / (alpha + Ts[j]);
+  }
+  for (let j = 0; j < txs.length; j++) {
+    logAlphaTx[j] = Math.log(alpha + txs[j]);
+    invAlphaTx[j] = 1 / (alpha + txs[j]);
+  }
 
   const { rowX, rowT, rowTx, rowWeight } = data;
   let total = 0;

@@ -76,7 +76,7 @@ export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options:
 }
 
 /** Above this many distinct (x, m̄) the fit samples, then polishes with gradients; else plain Nelder–Mead. */
-export const LARGE_FIT_ROWS = 20_000;
+const LARGE_FIT_ROWS = 20_000;
 const SAMPLE_ROWS = 2_500;
 
 /**

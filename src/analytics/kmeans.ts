@@ -16,7 +16,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export const DEFAULT_SEED = 20050101;
+const DEFAULT_SEED = 20050101;
 
 /** Points stored row by row in one array: point i, coordinate j is at i·dim + j. */
 export interface PointSet {

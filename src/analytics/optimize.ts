@@ -223,7 +223,10 @@ export function bfgs(f: (x: Float64Array, gradient: Float64Array) => number, sta
       // Not a descent direction (H lost positive definiteness): steepest descent, fresh H.
       resetH(1);
       slope = 0;
-      for (let i = 0; i < n; i++) ((d[i] = -g[i]), (slope -= g[i] * g[i]));
+      for (let i = 0; i < n; i++) {
+        d[i] = -g[i];
+        slope -= g[i] * g[i];
+      }
     }
     // The decrease a full quasi-Newton step promises (about −slope / 2) is below the rounding of f:
     // nothing left to gain.

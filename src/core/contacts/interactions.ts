@@ -28,10 +28,22 @@ export function logInteraction(store: Store, input: { contactId: number; summary
 export function listInteractions(store: Store, q: { contactId?: number; since?: Date; until?: Date; type?: InteractionType; limit?: number }): Interaction[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (q.contactId !== undefined) (where.push("i.contact_id = ?"), params.push(q.contactId));
-  if (q.since) (where.push("i.at >= ?"), params.push(q.since.toISOString()));
-  if (q.until) (where.push("i.at <= ?"), params.push(q.until.toISOString()));
-  if (q.type) (where.push("i.type = ?"), params.push(q.type));
+  if (q.contactId !== undefined) {
+    where.push("i.contact_id = ?");
+    params.push(q.contactId);
+  }
+  if (q.since) {
+    where.push("i.at >= ?");
+    params.push(q.since.toISOString());
+  }
+  if (q.until) {
+    where.push("i.at <= ?");
+    params.push(q.until.toISOString());
+  }
+  if (q.type) {
+    where.push("i.type = ?");
+    params.push(q.type);
+  }
   const sql = `select i.id, i.contact_id as contactId, c.name as contactName, i.type, i.summary, i.at, i.resolved_at as resolvedAt
     from interactions i join contacts c on c.id = i.contact_id
     ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit ?" : ""}`;

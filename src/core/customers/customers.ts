@@ -166,7 +166,10 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
     if (!group) byCurrency.set(currency, (group = { purchases: 0, scale: 10 ** currencyDigits(currency), customers: [] }));
     let purchases = 0;
     let totalMinor = 0;
-    for (let i = 0; i < length; i++) ((purchases += count[i]!), (totalMinor += total[i]!));
+    for (let i = 0; i < length; i++) {
+      purchases += count[i]!;
+      totalMinor += total[i]!;
+    }
     group.purchases += purchases;
     const first = day[0]!;
     const last = day[length - 1]!;

@@ -10,7 +10,7 @@ import { dayNumber } from "../../analytics/period.js";
 import { currencyDigits } from "../../io/money.js";
 
 /** Below this many repeat customers the BG/NBD parameters are not identifiable in practice. */
-export const MIN_REPEAT_CUSTOMERS = 50;
+const MIN_REPEAT_CUSTOMERS = 50;
 const DAYS_PER_WEEK = 7;
 
 export interface ClvOptions {
@@ -67,7 +67,7 @@ export interface Fitted {
 }
 
 /** Fits both models, or says in user terms why it cannot. */
-export function fitModels(data: CustomerData): Fitted | { reason: string } {
+function fitModels(data: CustomerData): Fitted | { reason: string } {
   const repeaters = data.customers.filter((c) => c.x > 0);
   if (repeaters.length < MIN_REPEAT_CUSTOMERS)
     return { reason: `only ${repeaters.length} customers bought on more than one day; the BG/NBD model needs at least ${MIN_REPEAT_CUSTOMERS}` };

@@ -12,7 +12,7 @@ export interface RfmRow extends RfmScoredCustomer {
   contactId: number;
 }
 
-export function scoreCustomers(data: CustomerData): RfmRow[] {
+function scoreCustomers(data: CustomerData): RfmRow[] {
   const scale = 10 ** currencyDigits(data.currency);
   return rfmScores(data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale }))).map(
     (s) => ({ ...s, contactId: s.id as number }),
@@ -50,7 +50,7 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
 }
 
 /** The segment name as the user typed it, matched case-insensitively; unknown names exit 2 listing the valid ones. */
-export function parseSegment(name: string): RfmSegment {
+function parseSegment(name: string): RfmSegment {
   const wanted = name.trim().toLowerCase().replace(/[’`]/g, "'");
   const found = RFM_SEGMENTS.find((s) => s.toLowerCase() === wanted);
   if (!found) throw usageError(`unknown segment ${quote(name)}`, `use one of: ${RFM_SEGMENTS.join(", ")}`);

@@ -10,7 +10,7 @@ import { conflict, storageError, usageError, quote, CrmError } from "../../error
 import { localStamp } from "../../io/dates.js";
 
 /** A name beside `dbPath` that does not exist yet: `crm-backup-20260302-090501.db` (then `-2`, `-3`…). */
-export function besideDatabase(dbPath: string, label: string, when: Date): string {
+function besideDatabase(dbPath: string, label: string, when: Date): string {
   const dir = path.dirname(dbPath);
   const base = path.basename(dbPath).replace(/\.(db|sqlite3?)$/i, "");
   for (let n = 1; ; n++) {

@@ -43,7 +43,7 @@ export function stageProbabilities(store: Store): Record<Stage, number> {
   return probs;
 }
 
-export function effectiveProbability(stage: Stage, override: number | null, probs: Record<Stage, number>): number {
+function effectiveProbability(stage: Stage, override: number | null, probs: Record<Stage, number>): number {
   return isOpenStage(stage) && override !== null ? override : probs[stage];
 }
 
@@ -71,10 +71,19 @@ export interface DealQuery {
 export function listDeals(store: Store, q: DealQuery = {}): Deal[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (q.stage) (where.push("d.stage = ?"), params.push(q.stage));
+  if (q.stage) {
+    where.push("d.stage = ?");
+    params.push(q.stage);
+  }
   if (q.status === "open") where.push(`d.stage in (${OPEN_STAGES.map((s) => `'${s}'`).join(", ")})`);
-  else if (q.status) (where.push("d.stage = ?"), params.push(q.status));
-  if (q.contactId !== undefined) (where.push("d.contact_id = ?"), params.push(q.contactId));
+  else if (q.status) {
+    where.push("d.stage = ?");
+    params.push(q.status);
+  }
+  if (q.contactId !== undefined) {
+    where.push("d.contact_id = ?");
+    params.push(q.contactId);
+  }
   const rows = store.sqlite
     .prepare<(string | number)[], StoredDeal>(
       `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by ${STAGE_ORDER}, coalesce(d.close_on, '9999-12-31'), d.id`,
@@ -259,7 +268,10 @@ export function editDeal(store: Store, id: number, changes: DealChanges, now: Da
   const params: (string | number | null)[] = [];
   const set = (column: string, value: string | number | null) => (sets.push(`${column} = ?`), params.push(value));
   if (changes.title !== undefined) set("title", cleanTitle(changes.title));
-  if (changes.amountMinor !== undefined) (checkAmount(changes.amountMinor), set("amount_minor", changes.amountMinor));
+  if (changes.amountMinor !== undefined) {
+    checkAmount(changes.amountMinor);
+    set("amount_minor", changes.amountMinor);
+  }
   if (changes.currency !== undefined) set("currency", changes.currency);
   if (changes.contactId !== undefined) set("contact_id", changes.contactId);
   if (changes.probability !== undefined) set("probability", changes.probability);

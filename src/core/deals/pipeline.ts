@@ -36,7 +36,7 @@ export function weightedMinor(deals: readonly { amountMinor: number; probability
   return weightedForecast(deals.map((d) => ({ amountMinor: d.amountMinor, probability: d.probability, status: "open" as const }))).totalWeightedMinor;
 }
 
-export function totalMinor(deals: readonly { amountMinor: number }[]): number {
+function totalMinor(deals: readonly { amountMinor: number }[]): number {
   let sum = 0n;
   for (const d of deals) sum += BigInt(d.amountMinor);
   return Number(sum);

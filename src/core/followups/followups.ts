@@ -192,8 +192,14 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
   const where: string[] = [];
   const params: (string | number)[] = [];
   const status = q.status ?? "open";
-  if (status !== "all") (where.push("f.status = ?"), params.push(status));
-  if (q.contactId !== undefined) (where.push("f.contact_id = ?"), params.push(q.contactId));
+  if (status !== "all") {
+    where.push("f.status = ?");
+    params.push(status);
+  }
+  if (q.contactId !== undefined) {
+    where.push("f.contact_id = ?");
+    params.push(q.contactId);
+  }
   const due = q.due ?? "all";
   let dueBy = q.dueBy;
   if (due === "today" || due === "week") {
@@ -202,8 +208,14 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
   }
   // A cheap superset in SQL: stored days and instants both sort as text, a day's text sorts before any
   // instant of that day, and a local day is at most a day away from its UTC date. The exact rule follows.
-  if (due === "overdue") (where.push("f.due_at <= ?"), params.push(now.toISOString()));
-  if (dueBy) (where.push("f.due_at < ?"), params.push(localDate(addInterval(dueBy, { count: 2, unit: "day" }))));
+  if (due === "overdue") {
+    where.push("f.due_at <= ?");
+    params.push(now.toISOString());
+  }
+  if (dueBy) {
+    where.push("f.due_at < ?");
+    params.push(localDate(addInterval(dueBy, { count: 2, unit: "day" })));
+  }
   const rows = store.sqlite.prepare<(string | number)[], Followup>(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""}`).all(...params);
   const kept = rows.filter((f) => (due !== "overdue" || isOverdue(f.dueAt, now)) && (!dueBy || isDueBy(f.dueAt, dueBy))).sort(byDue);
   return q.limit !== undefined ? kept.slice(0, q.limit) : kept;
@@ -349,7 +361,7 @@ export interface Reminder {
   lastContactAt: string | null;
 }
 
-export function followupWhat(f: { id: number; note: string | null; every: string | null }): string {
+function followupWhat(f: { id: number; note: string | null; every: string | null }): string {
   return `follow-up #${f.id}${f.every ? ` (every ${f.every})` : ""}${f.note ? `: ${f.note}` : ""}`;
 }
 
@@ -358,7 +370,7 @@ export function cadenceSummary(k: KeepInTouchDue): string {
   return `every ${k.cadence}; ${k.lastContactAt ? `last contact ${localDate(new Date(k.lastContactAt))}` : "never contacted"}`;
 }
 
-export function keepInTouchWhat(k: KeepInTouchDue): string {
+function keepInTouchWhat(k: KeepInTouchDue): string {
   return `keep in touch (${cadenceSummary(k)})`;
 }
 

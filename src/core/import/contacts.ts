@@ -11,7 +11,7 @@ import { normaliseEmail, normaliseTag } from "../contacts/contacts.js";
 import { InvalidRow, rejectsColumns, runImport, type ImportOptions, type ImportReport, type Importer, type RecordSource } from "./engine.js";
 
 export type OnDuplicate = "skip" | "update" | "error";
-export const ON_DUPLICATE: readonly OnDuplicate[] = ["skip", "update", "error"];
+const ON_DUPLICATE: readonly OnDuplicate[] = ["skip", "update", "error"];
 
 export interface ContactImportOptions extends ImportOptions {
   format?: string;

@@ -23,7 +23,7 @@ export interface NewPurchase {
   dealId?: number | null;
 }
 
-export const MANUAL_SOURCE = "manual";
+const MANUAL_SOURCE = "manual";
 
 const SELECT = `select p.id, p.contact_id as contactId, c.name as contactName, p.amount_minor as amountMinor, p.currency, p.at,
   p.note, p.source, p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt
@@ -82,10 +82,19 @@ export interface PurchaseQuery {
 export function listPurchases(store: Store, q: PurchaseQuery): Purchase[] {
   const where = ["p.at <= ?"];
   const params: (string | number)[] = [q.until.toISOString()];
-  if (q.contactId !== undefined) (where.push("p.contact_id = ?"), params.push(q.contactId));
-  if (q.since) (where.push("p.at >= ?"), params.push(q.since.toISOString()));
+  if (q.contactId !== undefined) {
+    where.push("p.contact_id = ?");
+    params.push(q.contactId);
+  }
+  if (q.since) {
+    where.push("p.at >= ?");
+    params.push(q.since.toISOString());
+  }
   let sql = `${SELECT} where ${where.join(" and ")} order by p.at desc, p.id desc`;
-  if (q.limit !== undefined) ((sql += " limit ?"), params.push(q.limit));
+  if (q.limit !== undefined) {
+    sql += " limit ?";
+    params.push(q.limit);
+  }
   return store.sqlite.prepare<(string | number)[], Purchase>(sql).all(...params);
 }
 

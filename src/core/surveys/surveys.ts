@@ -27,7 +27,7 @@ export interface Survey extends Omit<SurveyRow, "type"> {
 const MAX_COMMENT = 10_000;
 
 /** "NPS answers are whole numbers from 0 to 10": the rule, for error messages and help. */
-export function scoreRule(type: SurveyType): string {
+function scoreRule(type: SurveyType): string {
   const { min, max } = SCORE_RANGES[type];
   return `${type.toUpperCase()} answers are whole numbers from ${min} to ${max}`;
 }
