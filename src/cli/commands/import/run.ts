@@ -10,6 +10,7 @@ import { checkRejectsFile, writeRejects, type RejectsLayout } from "../../../cor
 import { interruptible } from "../../interrupt.js";
 import { progressBar } from "../../render/progress.js";
 import { localDateTime } from "../../../io/dates.js";
+import { plural } from "../../render/words.js";
 
 /** The flags every import takes. */
 interface ImportFlags {
@@ -41,8 +42,6 @@ interface InteractionFlags extends ImportFlags {
 interface ResponseFlags extends ImportFlags {
   createContacts?: boolean;
 }
-
-const plural = (n: number, word: string, many = word + "s") => `${n.toLocaleString("en")} ${n === 1 ? word : many}`;
 
 /** How an import's outcome is told: the words differ between kinds, the rest is shared. */
 interface Wording {
