@@ -2,6 +2,7 @@
 // address books (folded lines, several EMAIL/TEL, N/FN, ORG, TITLE, NOTE, BDAY, CATEGORIES), and
 // writing vCard 4.0 that other apps read and that crm reads back without loss (X-CRM-* properties).
 import ICAL from "ical.js";
+import type { ContactRow } from "../db/rows.js";
 
 /** A contact as a vCard describes it, before crm's validation. Emails and phones in preference order. */
 export interface VcardContact {
@@ -176,21 +177,12 @@ export function parseVcard(text: string): VcardContact {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-export interface VcardInput {
-  id: number;
+/** A stored contact as a card is written from: its row, its tags and fields, and a stable UID. */
+export type VcardInput = Omit<ContactRow, "createdAt"> & {
   uid: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  title: string | null;
-  note: string | null;
-  cadence: string | null;
-  source: string | null;
   tags: string[];
   fields: Record<string, string>;
-  updatedAt: string;
-}
+};
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
