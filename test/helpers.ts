@@ -60,17 +60,18 @@ export interface RunOptions {
 /** Spawns `crm` with a database in `dir` (unless args or env name another). stdin is a pipe: no TTY. */
 export function crm(dbOrDir: string, args: string[], opts: RunOptions = {}): RunResult {
   const db = dbOrDir.endsWith(".db") ? dbOrDir : path.join(dbOrDir, "crm.db");
-  const env: Record<string, string | undefined> = { ...process.env, CRM_DB: db, CRM_NOW: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TZ: process.env.TZ ?? "UTC", ...opts.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CRM_DB: db,
+    CRM_NOW: undefined,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    TZ: process.env.TZ ?? "UTC",
+    ...opts.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, input: opts.input ?? "", encoding: "utf8", cwd: opts.cwd });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs and parses stdout as JSON, failing loudly with stderr when the command failed. */
-export function crmJson<T = any>(dbOrDir: string, args: string[], opts: RunOptions = {}): T {
-  const r = crm(dbOrDir, [...args, "--format", "json"], opts);
-  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
 }
 
 export function sha256(file: string): string {
@@ -210,13 +211,6 @@ export async function runSeen(dbOrDir: string, args: string[], opts: TestIoOptio
     streams.forEach(([s], i) => (s.write = originalWrites[i]!));
     fs.writeSync = writeSync;
   }
-}
-
-/** runSeen() and parse stdout as JSON, failing loudly with stderr when the command failed. */
-export async function runSeenJson<T = any>(dbOrDir: string, args: string[], opts: TestIoOptions = {}): Promise<T> {
-  const r = await runSeen(dbOrDir, [...args, "--format", "json"], opts);
-  if (r.code !== 0) throw new Error(`crm ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
 }
 
 const SLEEP_SYSCALLS = new Set([35, 230]); // nanosleep, clock_nanosleep (x86-64)

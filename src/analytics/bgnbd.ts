@@ -46,8 +46,7 @@ export function bgnbdLogLikelihood(params: BgNbdParams, customer: BgNbdCustomer)
   const { r, alpha, a, b } = params;
   const { x, tx, T } = customer;
   // A1 + A2: log[Γ(r + x) α^r / Γ(r)] + log[B(a, b + x) / B(a, b)].
-  const head =
-    lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+  const head = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
   // Bracket: (α + T)^−(r+x) + δ(x>0) · a/(b + x − 1) · (α + t_x)^−(r+x), summed in log space.
   const stillAlive = -(r + x) * Math.log(alpha + T);
   if (x === 0) return head + stillAlive;
@@ -157,8 +156,7 @@ export function bgnbdConditionalExpectedAt(params: BgNbdParams, ts: readonly num
   for (let i = 0; i < ts.length; i++) expected[i] = ts[i]! / (alpha + T + ts[i]!);
   const logHyps = logHyp2f1Many(r + x, b + x, a + b + x - 1, expected);
   const logAlphaT = Math.log(alpha + T);
-  const alive =
-    x === 0 ? 1 : Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (logAlphaT - Math.log(alpha + tx))));
+  const alive = x === 0 ? 1 : Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (logAlphaT - Math.log(alpha + tx))));
   for (let i = 0; i < ts.length; i++) {
     const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!));
     const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[i]! + logDiscount);
@@ -387,8 +385,14 @@ function negativeLogLikelihoodAndGradient(data: CompressedCustomers, p: ArrayLik
   }
   const invAlphaT = new Float64Array(Ts.length);
   const invAlphaTx = new Float64Array(txs.length);
-  for (let j = 0; j < Ts.length; j++) (logAlphaT[j] = Math.log(alpha + Ts[j])), (invAlphaT[j] = 1 / (alpha + Ts[j]));
-  for (let j = 0; j < txs.length; j++) (logAlphaTx[j] = Math.log(alpha + txs[j])), (invAlphaTx[j] = 1 / (alpha + txs[j]));
+  for (let j = 0; j < Ts.length; j++) {
+    logAlphaT[j] = Math.log(alpha + Ts[j]);
+    invAlphaT[j] = 1 / (alpha + Ts[j]);
+  }
+  for (let j = 0; j < txs.length; j++) {
+    logAlphaTx[j] = Math.log(alpha + txs[j]);
+    invAlphaTx[j] = 1 / (alpha + txs[j]);
+  }
 
   const { rowX, rowT, rowTx, rowWeight } = data;
   let total = 0;

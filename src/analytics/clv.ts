@@ -50,12 +50,7 @@ export function monthlyDiscountRate(annualRate: number): number {
  * fitting unit computed from days rather than the approximate 4.345 weeks it uses, and with a yearly
  * rate converted to monthly by monthlyDiscountRate.
  */
-export function predictiveClv(
-  bgnbd: BgNbdParams,
-  gammaGamma: GammaGammaParams,
-  customer: ClvCustomer,
-  options: PredictiveClvOptions,
-): number {
+export function predictiveClv(bgnbd: BgNbdParams, gammaGamma: GammaGammaParams, customer: ClvCustomer, options: PredictiveClvOptions): number {
   const { months, annualDiscountRate } = options;
   const daysPerTimeUnit = options.daysPerTimeUnit ?? 7;
   const daysPerMonth = options.daysPerMonth ?? 30;
@@ -117,9 +112,7 @@ export function simpleClv(margin: number, retentionRate: number, discountRate: n
   }
   checkDiscountRate(discountRate, "discount rate");
   if (!(retentionRate < 1 + discountRate)) {
-    throw new RangeError(
-      `simple CLV: retention rate (${retentionRate}) must be below 1 + discount rate (${1 + discountRate}), else the value is unbounded`,
-    );
+    throw new RangeError(`simple CLV: retention rate (${retentionRate}) must be below 1 + discount rate (${1 + discountRate}), else the value is unbounded`);
   }
   return (margin * retentionRate) / (1 + discountRate - retentionRate);
 }

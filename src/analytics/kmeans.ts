@@ -16,7 +16,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export const DEFAULT_SEED = 20050101;
+const DEFAULT_SEED = 20050101;
 
 /** Points stored row by row in one array: point i, coordinate j is at i·dim + j. */
 export interface PointSet {
@@ -189,14 +189,7 @@ function updateCentroids(points: PointSet, labels: Int32Array, centroids: Float6
 
 /** Drops clusters left empty (only possible when there are fewer distinct points than k) and
  * renumbers the rest. */
-function compactClusters(
-  labels: Int32Array,
-  distances: Float64Array,
-  centroids: Float64Array,
-  k: number,
-  dim: number,
-  iterations: number,
-): KMeansResult {
+function compactClusters(labels: Int32Array, distances: Float64Array, centroids: Float64Array, k: number, dim: number, iterations: number): KMeansResult {
   const sizes = new Int32Array(k);
   for (let i = 0; i < labels.length; i++) sizes[labels[i]]++;
   const renumber = new Int32Array(k).fill(-1);
@@ -406,14 +399,7 @@ export function kmeansSegments(customers: readonly RfmCustomer[], options: RfmCl
   };
 }
 
-function describeCluster(
-  customers: readonly RfmValues[],
-  labels: Int32Array,
-  cluster: number,
-  centroid: number[],
-  mean: number[],
-  sd: number[],
-): RfmCluster {
+function describeCluster(customers: readonly RfmValues[], labels: Int32Array, cluster: number, centroid: number[], mean: number[], sd: number[]): RfmCluster {
   const back = centroid.map((z, j) => Math.expm1(z * sd[j] + mean[j]));
   const sums = { recencyDays: 0, frequency: 0, monetary: 0 };
   let size = 0;

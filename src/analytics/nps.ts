@@ -10,7 +10,7 @@
 // CSAT: answers 1–5; CSAT = share of 4 and 5 in percent, with the mean of the answers beside it; its
 // margin is the normal approximation for a proportion, 1.96·100·sqrt(s·(1 − s)/n).
 
-export const Z95 = 1.96;
+const Z95 = 1.96;
 
 export type SurveyType = "nps" | "csat";
 export const SCORE_RANGES: Record<SurveyType, { min: number; max: number }> = {

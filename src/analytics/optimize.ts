@@ -45,11 +45,7 @@ interface Vertex {
  * improves the value by more than fTolerance. Non-finite values of f (e.g. overflow far from the
  * optimum) are treated as +Infinity, so the simplex simply moves away from them.
  */
-export function nelderMead(
-  f: (x: Float64Array) => number,
-  start: readonly number[],
-  options: NelderMeadOptions = {},
-): NelderMeadResult {
+export function nelderMead(f: (x: Float64Array) => number, start: readonly number[], options: NelderMeadOptions = {}): NelderMeadResult {
   const dim = start.length;
   if (dim === 0) throw new RangeError("nelderMead: start point must have at least one coordinate");
   const steps = stepVector(options.initialStep ?? 0.1, dim);
@@ -227,7 +223,10 @@ export function bfgs(f: (x: Float64Array, gradient: Float64Array) => number, sta
       // Not a descent direction (H lost positive definiteness): steepest descent, fresh H.
       resetH(1);
       slope = 0;
-      for (let i = 0; i < n; i++) (d[i] = -g[i]), (slope -= g[i] * g[i]);
+      for (let i = 0; i < n; i++) {
+        d[i] = -g[i];
+        slope -= g[i] * g[i];
+      }
     }
     // The decrease a full quasi-Newton step promises (about −slope / 2) is below the rounding of f:
     // nothing left to gain.
@@ -270,9 +269,7 @@ export function bfgs(f: (x: Float64Array, gradient: Float64Array) => number, sta
         Hy[i] = v;
         yHy += y[i] * v;
       }
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++)
-          H[i * n + j] += rho * ((1 + rho * yHy) * s[i] * s[j] - Hy[i] * s[j] - s[i] * Hy[j]);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] += rho * ((1 + rho * yHy) * s[i] * s[j] - Hy[i] * s[j] - s[i] * Hy[j]);
     }
   }
   return result(maxIterations, false);

@@ -69,12 +69,7 @@ interface PurchaseLog {
 }
 
 /** Retention per period, from the first period up to the one containing `now`. */
-export function retentionByPeriod(
-  purchases: readonly Purchase[],
-  kind: PeriodKind,
-  now: string,
-  options: RetentionOptions = {},
-): RetentionPeriod[] {
+export function retentionByPeriod(purchases: readonly Purchase[], kind: PeriodKind, now: string, options: RetentionOptions = {}): RetentionPeriod[] {
   const nowDate = parseIsoDate(now);
   const lastIndex = periodIndexOf(nowDate, kind);
   const log = readPurchaseLog(purchases, kind, dayNumberOf(nowDate));

@@ -5,16 +5,7 @@
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 // Coefficients B_2k / (2k (2k − 1)) of the Stirling series for log Γ, k = 1..8.
-const STIRLING = [
-  1 / 12,
-  -1 / 360,
-  1 / 1260,
-  -1 / 1680,
-  1 / 1188,
-  -691 / 360360,
-  1 / 156,
-  -3617 / 122400,
-];
+const STIRLING = [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156, -3617 / 122400];
 
 /**
  * log Γ(x) for real x (log |Γ(x)| for negative non-integers).

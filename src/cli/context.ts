@@ -63,7 +63,8 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
   const now = asOf ? await parseAsOf(asOf, new Date(), opts.asOf !== undefined ? "--as-of date" : "CRM_NOW date") : new Date();
   // The one colour decision, for each stream; -o files never get colour.
   const level = opts.output ? 0 : colorLevel(io.stdout, env, opts.color);
-  const errColor = makeColors(colorLevel(io.stderr, env, opts.color));
+  const errColor = await makeColors(colorLevel(io.stderr, env, opts.color));
+  const color = await makeColors(level);
   const dbPath = resolveDbPath(opts.db, env);
   let store: Store | undefined;
   const ctx: Ctx = {
@@ -73,7 +74,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     outputFile: opts.output,
     tableStyle: io.stdout.isTTY && !opts.output ? "box" : "plain",
     useColor: level > 0,
-    color: makeColors(level),
+    color,
     stdout: io.stdout,
     errColor,
     interactive: Boolean(io.stdin.isTTY),

@@ -12,7 +12,7 @@ export async function printError(err: unknown, io: Io, argv: readonly string[]):
   if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.ok;
   // The colours load here, on failure only: the entry chunk that every command loads stays small.
   const { makeColors } = await import("./render/colors.js");
-  const label = makeColors(colorLevel(io.stderr, io.env, argv.includes("--no-color") ? false : undefined)).red("crm:");
+  const label = (await makeColors(colorLevel(io.stderr, io.env, argv.includes("--no-color") ? false : undefined))).red("crm:");
   if (err instanceof CrmError) {
     io.stderr.write(`${label} ${oneSafeLine(err.message)}${err.hint ? ` — ${oneSafeLine(err.hint)}` : ""}\n`);
     return err.exitCode;

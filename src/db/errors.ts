@@ -31,10 +31,7 @@ export function translateSqliteError(err: unknown, file: string, busyTimeoutMs =
       "try again when the other crm command has finished, or wait longer with CRM_BUSY_TIMEOUT_MS=<milliseconds>",
     );
   if (code.startsWith("SQLITE_READONLY") || code === "SQLITE_CANTOPEN" || code === "SQLITE_PERM" || code === "SQLITE_AUTH")
-    return storageError(
-      `cannot write the database ${quote(file)}: permission denied or read-only`,
-      "check the permissions of the file and its directory",
-    );
+    return storageError(`cannot write the database ${quote(file)}: permission denied or read-only`, "check the permissions of the file and its directory");
   if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT"))
     return storageError(`${quote(file)} is corrupt or not a crm database`, "restore it from a backup with `crm restore`");
   if (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR"))

@@ -31,7 +31,7 @@ export interface OpenOptions {
 }
 
 /** "CRM1": marks a SQLite file as a crm database (PRAGMA application_id). */
-export const CRM_APPLICATION_ID = 0x43524d31;
+const CRM_APPLICATION_ID = 0x43524d31;
 /** The schema version this binary writes: one per migration in drizzle/. Kept in PRAGMA user_version. */
 export const SCHEMA_VERSION = journal.entries.length;
 

@@ -3,15 +3,7 @@
 // calendar dates (a follow-up due "on friday", a deal's expected close) are "YYYY-MM-DD" local dates;
 // money is integer minor units next to an ISO 4217 currency code — never a float.
 import { sql } from "drizzle-orm";
-import {
-  sqliteTable,
-  integer,
-  text,
-  index,
-  uniqueIndex,
-  primaryKey,
-  type AnySQLiteColumn,
-} from "drizzle-orm/sqlite-core";
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 export const contacts = sqliteTable(
   "contacts",
@@ -117,10 +109,7 @@ export const deals = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [
-    index("deals_contact_idx").on(t.contactId),
-    index("deals_stage_idx").on(t.stage, t.closeOn),
-  ],
+  (t) => [index("deals_contact_idx").on(t.contactId), index("deals_stage_idx").on(t.stage, t.closeOn)],
 );
 
 export const dealStageChanges = sqliteTable(
@@ -162,7 +151,9 @@ export const purchases = sqliteTable(
     uniqueIndex("purchases_source_ref_idx")
       .on(t.source, t.externalRef)
       .where(sql`${t.externalRef} is not null`),
-    uniqueIndex("purchases_deal_idx").on(t.dealId).where(sql`${t.dealId} is not null`),
+    uniqueIndex("purchases_deal_idx")
+      .on(t.dealId)
+      .where(sql`${t.dealId} is not null`),
   ],
 );
 
@@ -185,10 +176,7 @@ export const followups = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [
-    index("followups_status_due_idx").on(t.status, t.dueAt),
-    index("followups_contact_idx").on(t.contactId),
-  ],
+  (t) => [index("followups_status_due_idx").on(t.status, t.dueAt), index("followups_contact_idx").on(t.contactId)],
 );
 
 export const surveys = sqliteTable(
@@ -220,10 +208,7 @@ export const responses = sqliteTable(
     at: text("at").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [
-    index("responses_survey_at_idx").on(t.surveyId, t.at),
-    index("responses_contact_idx").on(t.contactId),
-  ],
+  (t) => [index("responses_survey_at_idx").on(t.surveyId, t.at), index("responses_contact_idx").on(t.contactId)],
 );
 
 export const settings = sqliteTable("settings", {

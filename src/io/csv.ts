@@ -18,11 +18,11 @@ export function neutraliseCsvCell(value: string): string {
 }
 
 /** The reverse of `neutraliseCsvCell` for reading our own exports back: `'=x` → `=x`, `'+44…` → `+44…`. */
-export function restoreCsvCell(value: string): string {
+function restoreCsvCell(value: string): string {
   return value.length > 1 && value.charCodeAt(0) === 39 /* ' */ && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return neutraliseCsvCell(value.join(";"));
@@ -202,7 +202,7 @@ function readSample(file: string): { sample: Buffer; size: number } {
 }
 
 /** Which text encoding the bytes are in: UTF-16 only with its BOM; otherwise UTF-8, which must be valid. */
-export function detectEncoding(sample: Buffer, file: string): "utf8" | "utf16le" {
+function detectEncoding(sample: Buffer, file: string): "utf8" | "utf16le" {
   if (sample[0] === 0xff && sample[1] === 0xfe) return "utf16le";
   if (sample[0] === 0xfe && sample[1] === 0xff)
     throw usageError(`${quote(file)} is UTF-16 big-endian`, 'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again');
@@ -250,7 +250,7 @@ function csvReadError(file: string, err: unknown) {
   const why = (e.message ?? String(err))
     .replace(/^Invalid Record Length: /, "")
     .split("\n")[0]!
-    // eslint-disable-next-line no-control-regex -- control characters are what this spells out
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped here
     .replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return usageError(
     `cannot read ${quote(file)} as CSV${where}: ${why}`,

@@ -20,7 +20,7 @@ import { startOfMonth } from "date-fns/startOfMonth";
 import { startOfQuarter } from "date-fns/startOfQuarter";
 import { usageError, quote } from "../errors.js";
 
-export { addDays, addMonths, endOfDay, startOfDay, startOfMonth };
+export { addMonths, endOfDay, startOfDay, startOfMonth };
 
 export interface When {
   /** The instant; for a bare date, local midnight at its start. */

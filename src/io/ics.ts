@@ -19,7 +19,7 @@ export interface FollowupEvent {
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export const followupUid = (id: number) => `followup-${id}@crm.local`;
+const followupUid = (id: number) => `followup-${id}@crm.local`;
 
 export function followupsCalendar(events: readonly FollowupEvent[], now: Date): string {
   const cal = ical({ name: "crm follow-ups", prodId: { company: "crm", product: "follow-ups", language: "EN" } });

@@ -3,7 +3,7 @@
 import { usageError, quote } from "../errors.js";
 
 const CURRENCY_HINT = "use a three-letter ISO 4217 code such as EUR, USD, GBP";
-const AMOUNT_HINT = "use a positive decimal such as 1200, 1200.50, 1,200.50, €1200 or \"1200 EUR\"";
+const AMOUNT_HINT = 'use a positive decimal such as 1200, 1200.50, 1,200.50, €1200 or "1200 EUR"';
 
 const digitsCache = new Map<string, number>();
 let knownCurrencies: Set<string> | undefined;
@@ -70,14 +70,16 @@ export function parseAmount(text: string, defaultCurrency: string, flag = "amoun
   const sign = sign1 ?? sign2;
   if (sign === "-" || sign === "−") throw fail("amounts cannot be negative");
 
-  const named = [before, after].filter((x): x is string => x !== undefined).map((unit) => {
-    if (SYMBOLS[unit]) return SYMBOLS[unit]!;
-    try {
-      return normaliseCurrency(unit);
-    } catch {
-      throw fail(`unknown currency ${quote(unit)}`);
-    }
-  });
+  const named = [before, after]
+    .filter((x): x is string => x !== undefined)
+    .map((unit) => {
+      if (SYMBOLS[unit]) return SYMBOLS[unit]!;
+      try {
+        return normaliseCurrency(unit);
+      } catch {
+        throw fail(`unknown currency ${quote(unit)}`);
+      }
+    });
   if (named.length === 2 && named[0] !== named[1]) throw fail(`it names two currencies, ${named[0]} and ${named[1]}`);
   const currency = named[0] ?? defaultCurrency;
 
@@ -98,10 +100,7 @@ export function parseAmount(text: string, defaultCurrency: string, flag = "amoun
  * An amount with an optional explicit `--currency`: the text may name a currency itself (`€1200`), and
  * if both are given they must agree. Without either, the default currency applies.
  */
-export function parseMoney(
-  text: string,
-  opts: { currency?: string; defaultCurrency: string; flag?: string },
-): { minor: number; currency: string } {
+export function parseMoney(text: string, opts: { currency?: string; defaultCurrency: string; flag?: string }): { minor: number; currency: string } {
   const explicit = opts.currency !== undefined ? normaliseCurrency(opts.currency) : undefined;
   const parsed = parseAmount(text, explicit ?? opts.defaultCurrency, opts.flag);
   if (explicit && parsed.currency !== explicit)

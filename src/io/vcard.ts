@@ -2,6 +2,7 @@
 // address books (folded lines, several EMAIL/TEL, N/FN, ORG, TITLE, NOTE, BDAY, CATEGORIES), and
 // writing vCard 4.0 that other apps read and that crm reads back without loss (X-CRM-* properties).
 import ICAL from "ical.js";
+import type { ContactRow } from "../db/rows.js";
 
 /** A contact as a vCard describes it, before crm's validation. Emails and phones in preference order. */
 export interface VcardContact {
@@ -75,7 +76,10 @@ function byPreference(props: ICAL.Property[]): ICAL.Property[] {
     if (Number.isFinite(pref) && pref > 0) return pref;
     return params(p, "type").includes("pref") ? 1 : 101;
   };
-  return props.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
+  return props
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /** Reads one card. Throws an Error with a one-line reason when it cannot be read. */
@@ -104,7 +108,9 @@ export function parseVcard(text: string): VcardContact {
     out.suffix = part(4);
   } else if (typeof n === "string") out.last = str(n);
 
-  out.emails = byPreference(card.getAllProperties("email")).map(textOf).filter((v): v is string => v !== undefined);
+  out.emails = byPreference(card.getAllProperties("email"))
+    .map(textOf)
+    .filter((v): v is string => v !== undefined);
   out.phones = byPreference(card.getAllProperties("tel"))
     .map((p) => textOf(p)?.replace(/^tel:/i, ""))
     .filter((v): v is string => v !== undefined);
@@ -133,9 +139,16 @@ export function parseVcard(text: string): VcardContact {
     const a = str(v && typeof v === "object" ? v.toString() : v);
     if (a) out.fields.push(["anniversary", a]);
   }
-  const nickname = card.getAllProperties("nickname").flatMap((p) => p.getValues().map(str)).filter(Boolean).join(", ");
+  const nickname = card
+    .getAllProperties("nickname")
+    .flatMap((p) => p.getValues().map(str))
+    .filter(Boolean)
+    .join(", ");
   if (nickname) out.fields.push(["nickname", nickname]);
-  const urls = card.getAllProperties("url").map(textOf).filter((v): v is string => v !== undefined);
+  const urls = card
+    .getAllProperties("url")
+    .map(textOf)
+    .filter((v): v is string => v !== undefined);
   urls.forEach((u, i) => out.fields.push([i === 0 ? "website" : `website ${i + 1}`, u]));
   card.getAllProperties("adr").forEach((p, i) => {
     const v = p.getFirstValue();
@@ -164,21 +177,12 @@ export function parseVcard(text: string): VcardContact {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-export interface VcardInput {
-  id: number;
+/** A stored contact as a card is written from: its row, its tags and fields, and a stable UID. */
+export type VcardInput = Omit<ContactRow, "createdAt"> & {
   uid: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  title: string | null;
-  note: string | null;
-  cadence: string | null;
-  source: string | null;
   tags: string[];
   fields: Record<string, string>;
-  updatedAt: string;
-}
+};
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -62,26 +62,39 @@ export const NOW = "2026-01-02T09:00:00";
 const DAY = 86_400_000;
 const SPAN_DAYS = (END - START) / DAY;
 
-const FIRST = ("Ada Alan Grace Linus Margaret Dennis Barbara Ken Frances Edsger Radia Tim Hedy Claude Katherine John Mary " +
+const FIRST = (
+  "Ada Alan Grace Linus Margaret Dennis Barbara Ken Frances Edsger Radia Tim Hedy Claude Katherine John Mary " +
   "Donald Sophie Niklaus Anita Guido Lynn Bjarne Karen Brian Shafi Vint Ivan Jean Ruth Leslie Fran Judea Ole Yukihiro " +
-  "Rasmus Larry Joan Carol Evelyn Dorothy Annie Hal Rob Ward Sandy Mitchell Wendy Marian Irma Lois Adele Ellen Butler").split(" ");
-const LAST = ("Lovelace Turing Hopper Torvalds Hamilton Ritchie Liskov Thompson Allen Dijkstra Perlman Berners-Lee Lamarr " +
+  "Rasmus Larry Joan Carol Evelyn Dorothy Annie Hal Rob Ward Sandy Mitchell Wendy Marian Irma Lois Adele Ellen Butler"
+).split(" ");
+const LAST = (
+  "Lovelace Turing Hopper Torvalds Hamilton Ritchie Liskov Thompson Allen Dijkstra Perlman Berners-Lee Lamarr " +
   "Shannon Johnson McCarthy Keller Knuth Wilson Wirth Borg Rossum Conway Stroustrup Jones Kernighan Goldwasser Cerf " +
   "Sutherland Sammet Teitelman Lamport Bilas Pearl Dahl Matsumoto Lerdorf Wall Clarke Shaw Berners Booth Easley Abelson " +
-  "Cunningham Pike Lerner Kapor Hall Croft Wexelblat Goldberg Harris Estrin Spertus Ross Graham Meyer Kay Hoare Milner").split(" ");
-const COMPANIES = ("Acme Globex Initech Umbrella Hooli Vandelay Stark Wayne Wonka Tyrell Cyberdyne Soylent Oscorp Gringotts " +
-  "Monarch Nakatomi Massive Dynamic Aperture Black Mesa Blue Sun Rekall Weyland Yutani Duff Prestige").split(" ");
+  "Cunningham Pike Lerner Kapor Hall Croft Wexelblat Goldberg Harris Estrin Spertus Ross Graham Meyer Kay Hoare Milner"
+).split(" ");
+const COMPANIES = (
+  "Acme Globex Initech Umbrella Hooli Vandelay Stark Wayne Wonka Tyrell Cyberdyne Soylent Oscorp Gringotts " +
+  "Monarch Nakatomi Massive Dynamic Aperture Black Mesa Blue Sun Rekall Weyland Yutani Duff Prestige"
+).split(" ");
 const TITLES = ["Founder", "CEO", "CTO", "Head of Sales", "Buyer", "Office Manager", "Designer", "Engineer", "Consultant", ""];
 const DOMAINS = ["example.com", "example.org", "example.net", "mail.example", "shop.example"];
-const PRODUCTS = ("espresso grinder kettle subscription beans filter mug tamper scale dripper roaster voucher workshop " +
-  "maintenance warranty cleaning descaler capsule milk frother teapot").split(" ");
-const TOPICS = ("renewal invoice delivery refund upgrade onboarding pricing proposal contract feedback training " +
-  "integration complaint discount quote shipment").split(" ");
-const NOTE_WORDS = ("prefers calls in the morning, asked about bulk pricing, met at the trade fair, referred by a friend, " +
-  "interested in the workshop, wants the newsletter, long-time customer, pays by invoice").split(", ");
-const COMMENTS = ("fast delivery|great coffee, will order again|support was friendly and quick|the grinder broke after a month|" +
+const PRODUCTS = (
+  "espresso grinder kettle subscription beans filter mug tamper scale dripper roaster voucher workshop " +
+  "maintenance warranty cleaning descaler capsule milk frother teapot"
+).split(" ");
+const TOPICS = (
+  "renewal invoice delivery refund upgrade onboarding pricing proposal contract feedback training " + "integration complaint discount quote shipment"
+).split(" ");
+const NOTE_WORDS = (
+  "prefers calls in the morning, asked about bulk pricing, met at the trade fair, referred by a friend, " +
+  "interested in the workshop, wants the newsletter, long-time customer, pays by invoice"
+).split(", ");
+const COMMENTS = (
+  "fast delivery|great coffee, will order again|support was friendly and quick|the grinder broke after a month|" +
   "too expensive for what it is|packaging could be better|excellent workshop|the subscription is convenient|" +
-  "late shipment and no update|would recommend to colleagues|the descaler smells odd|refund took too long").split("|");
+  "late shipment and no update|would recommend to colleagues|the descaler smells odd|refund took too long"
+).split("|");
 
 const pad = (n, w = 2) => String(n).padStart(w, "0");
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
@@ -174,7 +187,13 @@ export function writePurchases(file, total, contacts, seed = 2) {
   w.row(["email", "date", "amount", "currency", "order_id"]);
   for (let k = 0; k < total; k++) {
     const i = order[k];
-    w.row([contactEmail(who[i]), isoInstant(Math.floor(when[i] / 1000) * 1000), `${Math.floor(cents[i] / 100)}.${pad(cents[i] % 100)}`, "EUR", `ORD-${100000 + k}`]);
+    w.row([
+      contactEmail(who[i]),
+      isoInstant(Math.floor(when[i] / 1000) * 1000),
+      `${Math.floor(cents[i] / 100)}.${pad(cents[i] % 100)}`,
+      "EUR",
+      `ORD-${100000 + k}`,
+    ]);
   }
   w.close();
 }
@@ -193,11 +212,15 @@ export function writeInteractions(file, total, contacts, seed = 3) {
     const topic = rnd.pick(TOPICS);
     const product = rnd.pick(PRODUCTS);
     const summary =
-      type === "issue" ? `Problem with the ${product}: ${rnd.pick(["broken", "late", "wrong item", "charged twice", "missing part"])}`
-      : type === "meeting" ? `Met ${contactName(c).split(" ")[0]} about the ${topic} of the ${product}`
-      : type === "call" ? `Called about ${topic}; ${rnd.pick(["will call back", "sent details", "left a voicemail", "agreed next steps"])}`
-      : type === "email" ? `Emailed the ${topic} for the ${product}`
-      : `${rnd.pick(NOTE_WORDS)}; ${topic} ${product}`;
+      type === "issue"
+        ? `Problem with the ${product}: ${rnd.pick(["broken", "late", "wrong item", "charged twice", "missing part"])}`
+        : type === "meeting"
+          ? `Met ${contactName(c).split(" ")[0]} about the ${topic} of the ${product}`
+          : type === "call"
+            ? `Called about ${topic}; ${rnd.pick(["will call back", "sent details", "left a voicemail", "agreed next steps"])}`
+            : type === "email"
+              ? `Emailed the ${topic} for the ${product}`
+              : `${rnd.pick(NOTE_WORDS)}; ${topic} ${product}`;
     const resolved = type === "issue" && rnd.chance(0.95) ? isoInstant(at[i] + rnd.int(1, 20) * DAY) : "";
     w.row([contactEmail(c), type, summary, isoInstant(Math.floor(at[i] / 1000) * 1000), resolved, `ACT-${i + 1}`]);
   }
@@ -214,7 +237,8 @@ export function writeResponses(file, total, contacts, kind, seed) {
   w.row(["email", "score", "comment", "date"]);
   for (let i = 0; i < total; i++) {
     const c = rnd.int(1, contacts);
-    const score = kind === "nps" ? Math.min(10, Math.max(0, Math.round(7.6 + 2.2 * rnd.normal()))) : Math.min(5, Math.max(1, Math.round(3.9 + 1.1 * rnd.normal())));
+    const score =
+      kind === "nps" ? Math.min(10, Math.max(0, Math.round(7.6 + 2.2 * rnd.normal()))) : Math.min(5, Math.max(1, Math.round(3.9 + 1.1 * rnd.normal())));
     w.row([contactEmail(c), score, rnd.chance(0.25) ? rnd.pick(COMMENTS) : "", isoInstant(Math.floor(at[i] / 1000) * 1000)]);
   }
   w.close();
@@ -292,7 +316,19 @@ export function insertDealsAndFollowups(db, rows) {
   );
   db.transaction(() => {
     for (const d of rows.deals) {
-      const id = insertDeal.run(d.contactId, d.title, d.amountMinor, d.currency, d.stage, d.probability, d.closeOn, d.lostReason, d.closedAt, d.createdAt, d.updatedAt).lastInsertRowid;
+      const id = insertDeal.run(
+        d.contactId,
+        d.title,
+        d.amountMinor,
+        d.currency,
+        d.stage,
+        d.probability,
+        d.closeOn,
+        d.lostReason,
+        d.closedAt,
+        d.createdAt,
+        d.updatedAt,
+      ).lastInsertRowid;
       let from = null;
       for (const s of d.steps) {
         insertChange.run(id, from, s.to, s.at);

@@ -22,9 +22,16 @@ if (what === "find") {
 } else if (what === "cdnow") {
   const dir = rest[0];
   const rows = (file) =>
-    fs.readFileSync(path.join(dir, file), "utf8").split(/\r?\n/).slice(1).filter((l) => l.trim()).map((l) => l.split(",").map(Number));
+    fs
+      .readFileSync(path.join(dir, file), "utf8")
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((l) => l.trim())
+      .map((l) => l.split(",").map(Number));
   const summary = rows("cdnow_customers_summary.csv").map(([, x, tx, T]) => ({ x, tx, T }));
-  const spend = rows("cdnow_customers_summary_with_transactions.csv").filter((r) => r[1] > 0).map(([, x, , , zbar]) => ({ x, mbar: zbar }));
+  const spend = rows("cdnow_customers_summary_with_transactions.csv")
+    .filter((r) => r[1] > 0)
+    .map(([, x, , , zbar]) => ({ x, mbar: zbar }));
   let t0 = process.hrtime.bigint();
   const bg = lib.fitBgNbd(summary);
   const bgMs = ms(t0);
@@ -33,7 +40,8 @@ if (what === "find") {
   const ggMs = ms(t0);
   process.stdout.write(
     JSON.stringify({
-      bgnbdMs: bgMs, gammaGammaMs: ggMs,
+      bgnbdMs: bgMs,
+      gammaGammaMs: ggMs,
       bgnbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, customers: bg.customers },
       gammaGamma: { p: gg.p, q: gg.q, gamma: gg.gamma, customers: gg.customers },
     }) + "\n",

@@ -81,7 +81,11 @@ const started = Date.now();
 log(`crm benchmark — data in ${dir}${full ? "" : ` (scale ${scale})`}`);
 let t = Date.now();
 const files = writeAll(dir, counts);
-log(`generated ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")} in ${secs(Date.now() - t)} s`);
+log(
+  `generated ${Object.entries(counts)
+    .map(([k, v]) => `${v.toLocaleString("en")} ${k}`)
+    .join(", ")} in ${secs(Date.now() - t)} s`,
+);
 
 // For the in-process probes: the product's own functions, bundled from src/ like the CLI is.
 // Written under test/bench/out/ (git-ignored), from where better-sqlite3 resolves in node_modules.
@@ -141,8 +145,15 @@ await build({
   subjects.slice(1).forEach((s, i) => {
     const m = median(samples[i + 1]);
     figures.push({
-      group: "start-up", name: s.name, unit: "ms", measured: m, baseline: { name: "node -e 0", ms: base }, ratio: m / base,
-      target: "≤ 1.5× node -e 0", pass: m / base <= 1.5, runs: STARTUP_ROUNDS,
+      group: "start-up",
+      name: s.name,
+      unit: "ms",
+      measured: m,
+      baseline: { name: "node -e 0", ms: base },
+      ratio: m / base,
+      target: "≤ 1.5× node -e 0",
+      pass: m / base <= 1.5,
+      runs: STARTUP_ROUNDS,
     });
   });
 }
@@ -187,9 +198,16 @@ const importTimes = {};
   const m = median(imports);
   const base = median(bare);
   figures.push({
-    group: "import", name: `crm import purchases (${counts.purchases.toLocaleString("en")} rows)`, unit: "ms", measured: m,
-    baseline: { name: "bare better-sqlite3 insert loop", ms: base }, ratio: m / base, peakRssMb: rss / 1024,
-    target: "≤ 2× bare insert loop", pass: m / base <= 2, runs: IMPORT_ROUNDS,
+    group: "import",
+    name: `crm import purchases (${counts.purchases.toLocaleString("en")} rows)`,
+    unit: "ms",
+    measured: m,
+    baseline: { name: "bare better-sqlite3 insert loop", ms: base },
+    ratio: m / base,
+    peakRssMb: rss / 1024,
+    target: "≤ 2× bare insert loop",
+    pass: m / base <= 2,
+    runs: IMPORT_ROUNDS,
   });
   fs.rmSync(contactsDb, { force: true });
 }
@@ -249,8 +267,14 @@ const SCALE_COMMANDS = [
     const m = median(samples[i].ms);
     const rssMb = Math.max(...samples[i].rss) / 1024;
     figures.push({
-      group: "scale", name: `crm ${args.join(" ")}`, unit: "ms", measured: m, peakRssMb: rssMb,
-      target: "< 3 s, < 300 MB", pass: m < 3000 && rssMb < 300, runs: SCALE_ROUNDS,
+      group: "scale",
+      name: `crm ${args.join(" ")}`,
+      unit: "ms",
+      measured: m,
+      peakRssMb: rssMb,
+      target: "< 3 s, < 300 MB",
+      pass: m < 3000 && rssMb < 300,
+      runs: SCALE_ROUNDS,
     });
   });
 }
@@ -278,12 +302,24 @@ const SCALE_COMMANDS = [
     const q = median(query);
     const w = median(whole);
     figures.push({
-      group: "find", name: `crm find ${word} (${what}): search, open + query in-process`, unit: "ms", measured: q,
-      target: "< 100 ms", pass: q < 100, runs: FIND_ROUNDS, hits,
+      group: "find",
+      name: `crm find ${word} (${what}): search, open + query in-process`,
+      unit: "ms",
+      measured: q,
+      target: "< 100 ms",
+      pass: q < 100,
+      runs: FIND_ROUNDS,
+      hits,
     });
     figures.push({
-      group: "find", name: `crm find ${word} (${what}): whole command`, unit: "ms", measured: w,
-      target: "< 100 ms", pass: w < 100, runs: FIND_ROUNDS, hits,
+      group: "find",
+      name: `crm find ${word} (${what}): whole command`,
+      unit: "ms",
+      measured: w,
+      target: "< 100 ms",
+      pass: w < 100,
+      runs: FIND_ROUNDS,
+      hits,
     });
   }
 }
@@ -298,7 +334,9 @@ const SCALE_COMMANDS = [
   const gg = [];
   let params;
   for (let round = 0; round < CDNOW_ROUNDS; round++) {
-    const p = JSON.parse(check(run(NODE, [path.join(HERE, "probe.mjs"), probeLib, "cdnow", path.join(ROOT, "test", "fixtures", "cdnow")], { env }), "cdnow probe").stdout);
+    const p = JSON.parse(
+      check(run(NODE, [path.join(HERE, "probe.mjs"), probeLib, "cdnow", path.join(ROOT, "test", "fixtures", "cdnow")], { env }), "cdnow probe").stdout,
+    );
     bg.push(p.bgnbdMs);
     gg.push(p.gammaGammaMs);
     params = { bgnbd: p.bgnbd, gammaGamma: p.gammaGamma };
@@ -307,10 +345,17 @@ const SCALE_COMMANDS = [
   const m = median(sum);
   const base = LIFETIMES.bgnbd + LIFETIMES.gammaGamma;
   figures.push({
-    group: "cdnow", name: "BG/NBD + Gamma-Gamma fit on CDNOW (2,357 customers)", unit: "ms", measured: m,
-    baseline: { name: "lifetimes (published: 0.065 s + 0.03 s)", ms: base }, ratio: m / base,
-    parts: { bgnbdMs: median(bg), gammaGammaMs: median(gg) }, params,
-    target: "≤ 1× lifetimes", pass: m <= base, runs: CDNOW_ROUNDS,
+    group: "cdnow",
+    name: "BG/NBD + Gamma-Gamma fit on CDNOW (2,357 customers)",
+    unit: "ms",
+    measured: m,
+    baseline: { name: "lifetimes (published: 0.065 s + 0.03 s)", ms: base },
+    ratio: m / base,
+    parts: { bgnbdMs: median(bg), gammaGammaMs: median(gg) },
+    params,
+    target: "≤ 1× lifetimes",
+    pass: m <= base,
+    runs: CDNOW_ROUNDS,
   });
 }
 
@@ -342,14 +387,19 @@ const rows = figures.map((f) => [
 ]);
 const header = ["figure", "median", "ratio (baseline)", "peak RSS", "target", ""];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
-const line = (r) => r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("  ").trimEnd();
+const line = (r) =>
+  r
+    .map((c, i) => c + " ".repeat(widths[i] - [...c].length))
+    .join("  ")
+    .trimEnd();
 process.stdout.write(
   [
     "",
     `crm benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, SQLite ${machine.sqlite}, TZ ${TZ}`,
     `load average at start ${loadAtStart.join(" ")}, at end ${loadAtEnd.join(" ")}; peak memory: ${memoryMethod}`,
-    `scale set: ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")}` +
-      ` (deals and follow-ups inserted directly: they have no import command)`,
+    `scale set: ${Object.entries(counts)
+      .map(([k, v]) => `${v.toLocaleString("en")} ${k}`)
+      .join(", ")}` + ` (deals and follow-ups inserted directly: they have no import command)`,
     "",
     line(header),
     line(widths.map((w) => "-".repeat(w))),

@@ -208,7 +208,9 @@ describe("crm forget", () => {
       reader.close();
     }
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("warning: another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");
+    expect(r.stderr).toContain(
+      "warning: another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends",
+    );
     // The last connection to close checkpoints the WAL and removes it.
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     const after = bytesOf(dir);

@@ -11,7 +11,10 @@ beforeAll(async () => {
   dir = freshDbDir();
   // The log is whitespace-separated (customer, sample id, YYYYMMDD, CDs, dollars); turn it into the kind
   // of CSV a shop exports. Each line is one order.
-  const log = fs.readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8").split(/\r?\n/).filter((l) => l.trim());
+  const log = fs
+    .readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const rows = log.map((line, i) => {
     const [, id, day, , dollars] = line.trim().split(/\s+/);
     return `${i + 1},${id},${day},${dollars},USD`;

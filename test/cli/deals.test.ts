@@ -33,9 +33,22 @@ describe("crm deal add", () => {
     expect(r.stderr).toContain("added deal #1");
     const [d] = await json(dir, ["deal", "list"]);
     expect(d).toEqual({
-      id: 1, contactId: 1, contactName: "Ada Lovelace", title: "Website redesign", amount: "1200.50", amountMinor: 120050, currency: "EUR",
-      stage: "lead", probability: 10, probabilityOverride: null, closeOn: "2026-03-13", lostReason: null, closedAt: null,
-      createdAt: "2026-03-02T10:00:00.000Z", updatedAt: "2026-03-02T10:00:00.000Z", purchaseId: null,
+      id: 1,
+      contactId: 1,
+      contactName: "Ada Lovelace",
+      title: "Website redesign",
+      amount: "1200.50",
+      amountMinor: 120050,
+      currency: "EUR",
+      stage: "lead",
+      probability: 10,
+      probabilityOverride: null,
+      closeOn: "2026-03-13",
+      lostReason: null,
+      closedAt: null,
+      createdAt: "2026-03-02T10:00:00.000Z",
+      updatedAt: "2026-03-02T10:00:00.000Z",
+      purchaseId: null,
     });
   });
 
@@ -47,7 +60,10 @@ describe("crm deal add", () => {
     ok(await run(dir, ["config", "set", "currency", "JPY"]));
     ok(await run(dir, ["deal", "add", "ada", "D", "--amount", "5000"]));
     expect((await json(dir, ["deal", "list"])).map((d: any) => `${d.title} ${d.amountMinor} ${d.currency}`)).toEqual([
-      "A 120000 EUR", "B 120000 USD", "C 9900 GBP", "D 5000 JPY",
+      "A 120000 EUR",
+      "B 120000 USD",
+      "C 9900 GBP",
+      "D 5000 JPY",
     ]);
   });
 
@@ -107,7 +123,9 @@ describe("crm pipeline", () => {
     ]);
     expect(board.totals).toEqual([{ stage: "total", currency: "EUR", probability: null, deals: 3, total: "7000.00", weighted: "3500.00" }]);
 
-    const csv = ok(await run(dir, ["pipeline", "--format", "csv"])).stdout.trim().split("\n");
+    const csv = ok(await run(dir, ["pipeline", "--format", "csv"]))
+      .stdout.trim()
+      .split("\n");
     expect(csv[0]).toBe("stage,currency,probability,deals,total,weighted");
     expect(csv).toContain("negotiation,EUR,75,1,4000.00,2400.00");
     expect(csv[csv.length - 1]).toBe("total,EUR,,3,7000.00,3500.00");
@@ -117,7 +135,18 @@ describe("crm pipeline", () => {
     const dir = await threeDeals();
     const board = await json(dir, ["pipeline"]);
     expect(board.closingSoon).toEqual([
-      { id: 2, title: "Website redesign", contactId: 1, contactName: "Ada Lovelace", stage: "proposal", amount: "2000.00", currency: "EUR", probability: 50, closeOn: "2026-03-06", daysToClose: 4 },
+      {
+        id: 2,
+        title: "Website redesign",
+        contactId: 1,
+        contactName: "Ada Lovelace",
+        stage: "proposal",
+        amount: "2000.00",
+        currency: "EUR",
+        probability: 50,
+        closeOn: "2026-03-06",
+        daysToClose: 4,
+      },
     ]);
     expect(ok(await run(dir, ["pipeline"])).stdout).toMatch(/Closing within 14 days\n.*\n\s*2\s+2026-03-06\s+in 4d\s+Ada Lovelace\s+Website redesign/);
     expect((await json(dir, ["pipeline", "--within", "2m"])).closingSoon.map((d: any) => d.id)).toEqual([2, 3]);
@@ -151,7 +180,9 @@ describe("crm deal won, lost and move", () => {
     const r = await run(dir, ["deal", "won", "3"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("recorded purchase #1 of 4,000.00 EUR for #2 Bob Boole");
-    const csv = ok(await run(dir, ["purchase", "list", "--format", "csv"])).stdout.trim().split("\n");
+    const csv = ok(await run(dir, ["purchase", "list", "--format", "csv"]))
+      .stdout.trim()
+      .split("\n");
     expect(csv).toHaveLength(2);
     expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,currency,at,note,source,externalRef,dealId,createdAt");
     expect(csv[1]).toBe("1,2,Bob Boole,4000.00,400000,EUR,2026-03-02T10:00:00.000Z,deal #3: Annual retainer,deal,,3,2026-03-02T10:00:00.000Z");
@@ -215,7 +246,12 @@ describe("crm deal won, lost and move", () => {
   it("lost keeps the reason, closes the deal at probability 0", async () => {
     const dir = await threeDeals();
     ok(await run(dir, ["deal", "lost", "1", "--reason", "Budget cut"]));
-    expect(await json(dir, ["deal", "show", "1"])).toMatchObject({ stage: "lost", lostReason: "Budget cut", probability: 0, closedAt: "2026-03-02T10:00:00.000Z" });
+    expect(await json(dir, ["deal", "show", "1"])).toMatchObject({
+      stage: "lost",
+      lostReason: "Budget cut",
+      probability: 0,
+      closedAt: "2026-03-02T10:00:00.000Z",
+    });
   });
 
   it("losing a lost deal again exits 4", async () => {
@@ -273,7 +309,9 @@ describe("crm deal list, show, edit and rm", () => {
     expect(table.split("\n")[0]).toMatch(/^ID\s+CONTACT\s+TITLE\s+STAGE\s+AMOUNT\s+PROB\s+CLOSE$/);
     expect(table).toMatch(/3\s+Bob Boole\s+Annual retainer\s+negotiation\s+4,000\.00 EUR\s+60%\*\s+2026-04-15/);
     const csv = ok(await run(dir, ["deal", "list", "--format", "csv"])).stdout.split("\n")[0];
-    expect(csv).toBe("id,contactId,contactName,title,amount,amountMinor,currency,stage,probability,probabilityOverride,closeOn,lostReason,closedAt,createdAt,updatedAt,purchaseId");
+    expect(csv).toBe(
+      "id,contactId,contactName,title,amount,amountMinor,currency,stage,probability,probabilityOverride,closeOn,lostReason,closedAt,createdAt,updatedAt,purchaseId",
+    );
   });
 
   it("show prints the deal with its history", async () => {
@@ -287,14 +325,23 @@ describe("crm deal list, show, edit and rm", () => {
     expect(text).toContain("2026-03-02 10:00  opened in negotiation");
     expect(text).toContain("2026-03-03 11:00  negotiation → proposal");
     expect((await run(dir, ["deal", "show", "42"])).code).toBe(3);
-    expect(ok(await run(dir, ["deal", "show", "3", "--format", "csv"])).stdout.trim().split("\n")).toHaveLength(2);
+    expect(
+      ok(await run(dir, ["deal", "show", "3", "--format", "csv"]))
+        .stdout.trim()
+        .split("\n"),
+    ).toHaveLength(2);
   });
 
   it("edit changes details and clears the close date and the probability override", async () => {
     const dir = await threeDeals();
     ok(await run(dir, ["deal", "edit", "3", "--title", "Retainer 2026", "--amount", "4,500", "--close", "", "--probability", "default", "--contact", "ada"]));
     expect(await json(dir, ["deal", "show", "3"])).toMatchObject({
-      title: "Retainer 2026", amountMinor: 450000, closeOn: null, probability: 75, probabilityOverride: null, contactName: "Ada Lovelace",
+      title: "Retainer 2026",
+      amountMinor: 450000,
+      closeOn: null,
+      probability: 75,
+      probabilityOverride: null,
+      contactName: "Ada Lovelace",
     });
   });
 
@@ -359,18 +406,64 @@ describe("crm report pipeline", () => {
     const r = await json(dir, ["report", "pipeline"]);
     expect(r).toMatchObject({ asOf: "2026-03-02T10:00:00.000Z", by: "month", won: 2, lost: 1, winRate: 66.7, averageDaysToWin: 14.5 });
     expect(r.periods).toEqual([
-      { period: "2026-02", currency: "EUR", openDeals: 0, openAmount: "0.00", weighted: "0.00", wonDeals: 1, wonAmount: "3000.00", lostDeals: 1, winRate: 50, averageDaysToWin: 20 },
-      { period: "2026-03", currency: "EUR", openDeals: 1, openAmount: "1000.00", weighted: "100.00", wonDeals: 1, wonAmount: "1000.00", lostDeals: 0, winRate: 100, averageDaysToWin: 9 },
-      { period: "2026-04", currency: "EUR", openDeals: 2, openAmount: "6000.00", weighted: "3400.00", wonDeals: 0, wonAmount: "0.00", lostDeals: 0, winRate: null, averageDaysToWin: null },
+      {
+        period: "2026-02",
+        currency: "EUR",
+        openDeals: 0,
+        openAmount: "0.00",
+        weighted: "0.00",
+        wonDeals: 1,
+        wonAmount: "3000.00",
+        lostDeals: 1,
+        winRate: 50,
+        averageDaysToWin: 20,
+      },
+      {
+        period: "2026-03",
+        currency: "EUR",
+        openDeals: 1,
+        openAmount: "1000.00",
+        weighted: "100.00",
+        wonDeals: 1,
+        wonAmount: "1000.00",
+        lostDeals: 0,
+        winRate: 100,
+        averageDaysToWin: 9,
+      },
+      {
+        period: "2026-04",
+        currency: "EUR",
+        openDeals: 2,
+        openAmount: "6000.00",
+        weighted: "3400.00",
+        wonDeals: 0,
+        wonAmount: "0.00",
+        lostDeals: 0,
+        winRate: null,
+        averageDaysToWin: null,
+      },
     ]);
     expect(r.totals).toEqual([
-      { period: "total", currency: "EUR", openDeals: 3, openAmount: "7000.00", weighted: "3500.00", wonDeals: 2, wonAmount: "4000.00", lostDeals: 1, winRate: 66.7, averageDaysToWin: 14.5 },
+      {
+        period: "total",
+        currency: "EUR",
+        openDeals: 3,
+        openAmount: "7000.00",
+        weighted: "3500.00",
+        wonDeals: 2,
+        wonAmount: "4000.00",
+        lostDeals: 1,
+        winRate: 66.7,
+        averageDaysToWin: 14.5,
+      },
     ]);
   });
 
   it("prints the same in CSV and as a table with the summary", async () => {
     const dir = await history();
-    const csv = ok(await run(dir, ["report", "pipeline", "--format", "csv"])).stdout.trim().split("\n");
+    const csv = ok(await run(dir, ["report", "pipeline", "--format", "csv"]))
+      .stdout.trim()
+      .split("\n");
     expect(csv[0]).toBe("period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRate,averageDaysToWin");
     expect(csv).toContain("2026-04,EUR,2,6000.00,3400.00,0,0.00,0,,");
     expect(csv[csv.length - 1]).toBe("total,EUR,3,7000.00,3500.00,2,4000.00,1,66.7,14.5");
@@ -395,7 +488,9 @@ describe("crm report pipeline", () => {
     const out = path.join(dir, "pipeline.csv");
     const w = ok(await run(dir, ["report", "pipeline", "--format", "csv", "-o", out]));
     expect(w.stdout).toBe("");
-    expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe("period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRate,averageDaysToWin");
+    expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe(
+      "period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRate,averageDaysToWin",
+    );
   });
 
   it("respects --as-of: only what was won, lost and open then", async () => {
@@ -428,8 +523,13 @@ describe("deals elsewhere", () => {
     ok(await run(dir, ["deal", "won", "1"]));
     ok(await run(dir, ["purchase", "add", "ada", "19.99"]));
     const profile = await json(dir, ["contact", "show", "ada"]);
-    expect(profile.deals.map((d: any) => [d.id, d.stage, d.amountMinor])).toEqual([[2, "proposal", 200000], [1, "won", 100000]]);
-    expect(profile.purchases).toEqual([{ currency: "EUR", count: 2, totalMinor: 101999, firstAt: "2026-03-02T10:00:00.000Z", lastAt: "2026-03-02T10:00:00.000Z" }]);
+    expect(profile.deals.map((d: any) => [d.id, d.stage, d.amountMinor])).toEqual([
+      [2, "proposal", 200000],
+      [1, "won", 100000],
+    ]);
+    expect(profile.purchases).toEqual([
+      { currency: "EUR", count: 2, totalMinor: 101999, firstAt: "2026-03-02T10:00:00.000Z", lastAt: "2026-03-02T10:00:00.000Z" },
+    ]);
     const text = ok(await run(dir, ["contact", "show", "ada"])).stdout;
     expect(text).toContain("1,019.99 EUR in 2");
     expect(text).toMatch(/#2 Website redesign\s+proposal\s+2,000\.00 EUR\s+close 2026-03-06/);

@@ -20,13 +20,39 @@ function sql(dir: string, statements: string): void {
 
 /** A small database with one of everything for two people, built once and copied per test. */
 const populated = fixtureDir(async (dir) => {
-  await runOk(dir, ["add", "Ada Lovelace", "--email", "ada@example.com", "--phone", "+44 20 7946 0001", "--company", "Analytical Engines", "--title", "Founder",
-    "--tag", "client", "--tag", "vip", "--field", "birthday=1815-12-10", "--field", "notes, with comma=a \"quoted\" value", "--note", "Line one\nLine two, with comma", "--cadence", "30d", "--source", "Royal Society"]);
+  await runOk(dir, [
+    "add",
+    "Ada Lovelace",
+    "--email",
+    "ada@example.com",
+    "--phone",
+    "+44 20 7946 0001",
+    "--company",
+    "Analytical Engines",
+    "--title",
+    "Founder",
+    "--tag",
+    "client",
+    "--tag",
+    "vip",
+    "--field",
+    "birthday=1815-12-10",
+    "--field",
+    'notes, with comma=a "quoted" value',
+    "--note",
+    "Line one\nLine two, with comma",
+    "--cadence",
+    "30d",
+    "--source",
+    "Royal Society",
+  ]);
   await runOk(dir, ["add", "Bob Stone", "--tag", "prospect"]);
   await runOk(dir, ["log", "ada@example.com", "Called about the Q3 proposal", "--type", "call", "--at", "2026-01-05 10:00"]);
   await runOk(dir, ["log", "Bob Stone", "Coffee, then a walk", "--type", "meeting", "--at", "2026-01-06"]);
   await runOk(dir, ["log", "ada@example.com", "Invoice was wrong", "--type", "issue", "--at", "2026-01-07 09:30"]);
-  sql(dir, `
+  sql(
+    dir,
+    `
     update interactions set resolved_at = '2026-01-08T12:00:00.000Z' where type = 'issue';
     insert into deals(id, contact_id, title, amount_minor, currency, stage, close_on, created_at, updated_at)
       values (1, 1, 'Website rebuild', 1200050, 'EUR', 'proposal', '2026-03-31', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
@@ -42,7 +68,8 @@ const populated = fixtureDir(async (dir) => {
     insert into responses(survey_id, contact_id, score, comment, at, created_at) values
       (1, 1, 9, 'Great work', '2026-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'),
       (1, 2, 6, 'Slow replies', '2026-02-02T00:00:00.000Z', '2026-02-02T00:00:00.000Z');
-  `);
+  `,
+  );
 });
 
 describe("crm export as CSV", () => {
@@ -64,7 +91,20 @@ describe("crm export as CSV", () => {
   it("exports each entity with documented columns and amounts as decimal strings", async () => {
     const dir = await populated();
     const purchases = parseCsv(await runOk(dir, ["export", "purchases"]), { columns: true }) as Record<string, string>[];
-    expect(Object.keys(purchases[0]!)).toEqual(["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"]);
+    expect(Object.keys(purchases[0]!)).toEqual([
+      "id",
+      "contactId",
+      "contactName",
+      "contactEmail",
+      "amount",
+      "currency",
+      "at",
+      "note",
+      "source",
+      "externalRef",
+      "dealId",
+      "createdAt",
+    ]);
     expect(purchases.map((p) => [p.contactName, p.amount, p.currency, p.externalRef])).toEqual([
       ["Ada Lovelace", "199.99", "EUR", "A-1"],
       ["Bob Stone", "5.00", "GBP", ""],
@@ -72,7 +112,12 @@ describe("crm export as CSV", () => {
     const deals = await runJson(dir, ["export", "deals"]);
     expect(deals).toEqual([
       expect.objectContaining({
-        id: 1, contactName: "Ada Lovelace", title: "Website rebuild", amount: "12000.50", currency: "EUR", stage: "proposal",
+        id: 1,
+        contactName: "Ada Lovelace",
+        title: "Website rebuild",
+        amount: "12000.50",
+        currency: "EUR",
+        stage: "proposal",
         stageChanges: [
           { fromStage: null, toStage: "lead", at: "2026-01-02T00:00:00.000Z" },
           { fromStage: "lead", toStage: "proposal", at: "2026-01-10T00:00:00.000Z" },
@@ -83,7 +128,11 @@ describe("crm export as CSV", () => {
       ["NPS 2026", "Ada Lovelace", 9, "Great work"],
       ["NPS 2026", "Bob Stone", 6, "Slow replies"],
     ]);
-    expect((await runJson(dir, ["export", "followups"])).map((f: any) => [f.id, f.status])).toEqual([[3, "done"], [1, "open"], [2, "open"]]);
+    expect((await runJson(dir, ["export", "followups"])).map((f: any) => [f.id, f.status])).toEqual([
+      [3, "done"],
+      [1, "open"],
+      [2, "open"],
+    ]);
     expect((await runJson(dir, ["export", "interactions", "--contact", "Bob Stone"])).map((i: any) => i.summary)).toEqual(["Coffee, then a walk"]);
   });
 
@@ -164,8 +213,27 @@ describe("crm export all and --contact", () => {
   it("all --format json is one document with every entity", async () => {
     const dir = await populated();
     const doc = JSON.parse(await runOk(dir, ["export", "all"]));
-    expect(Object.keys(doc)).toEqual(["exportedAt", "schemaVersion", "settings", "surveys", "contacts", "interactions", "followups", "deals", "purchases", "responses"]);
-    expect([doc.contacts.length, doc.interactions.length, doc.followups.length, doc.deals.length, doc.purchases.length, doc.responses.length, doc.surveys.length]).toEqual([2, 3, 3, 1, 2, 2, 1]);
+    expect(Object.keys(doc)).toEqual([
+      "exportedAt",
+      "schemaVersion",
+      "settings",
+      "surveys",
+      "contacts",
+      "interactions",
+      "followups",
+      "deals",
+      "purchases",
+      "responses",
+    ]);
+    expect([
+      doc.contacts.length,
+      doc.interactions.length,
+      doc.followups.length,
+      doc.deals.length,
+      doc.purchases.length,
+      doc.responses.length,
+      doc.surveys.length,
+    ]).toEqual([2, 3, 3, 1, 2, 2, 1]);
     expect(doc.contacts[0]).toMatchObject({ name: "Ada Lovelace", tags: ["client", "vip"], fields: { birthday: "1815-12-10" } });
   });
 
@@ -174,7 +242,15 @@ describe("crm export all and --contact", () => {
     const target = path.join(dir, "export");
     const r = await run(dir, ["export", "all", "--format", "csv", "-o", target]);
     expect(r.code, r.stderr).toBe(0);
-    expect(fs.readdirSync(target).sort()).toEqual(["contacts.csv", "deals.csv", "followups.csv", "interactions.csv", "purchases.csv", "responses.csv", "surveys.csv"]);
+    expect(fs.readdirSync(target).sort()).toEqual([
+      "contacts.csv",
+      "deals.csv",
+      "followups.csv",
+      "interactions.csv",
+      "purchases.csv",
+      "responses.csv",
+      "surveys.csv",
+    ]);
     expect((parseCsv(fs.readFileSync(path.join(target, "interactions.csv"), "utf8"), { columns: true }) as unknown[]).length).toBe(3);
   });
 
@@ -244,7 +320,11 @@ describe("export → import round trip", () => {
     await runOk(fresh, ["import", "contacts", contactsCsv]);
     const r = await run(fresh, ["import", "purchases", purchasesCsv]);
     expect(r.code, r.stderr).toBe(0);
-    const rows = async (d: string) => (await runJson(d, ["export", "purchases"])).map(({ id: _i, contactId: _c, createdAt: _t, externalRef, ...rest }: any) => ({ ...rest, hasRef: Boolean(externalRef) }));
+    const rows = async (d: string) =>
+      (await runJson(d, ["export", "purchases"])).map(({ id: _i, contactId: _c, createdAt: _t, externalRef, ...rest }: any) => ({
+        ...rest,
+        hasRef: Boolean(externalRef),
+      }));
     expect(await rows(fresh)).toEqual((await rows(dir)).map((p: any) => ({ ...p, hasRef: true })));
     expect((await run(fresh, ["import", "purchases", purchasesCsv])).stderr).toMatch(/0 new, 2 already imported/);
   });

@@ -219,7 +219,22 @@ describe("list, snooze, rm", () => {
   it("prints stable JSON fields", async () => {
     const dir = await populated();
     const [f] = await runJson(dir, ["followup", "list", "--overdue"], MONDAY);
-    expect(Object.keys(f)).toEqual(["id", "contactId", "contactName", "dueAt", "allDay", "note", "every", "dealId", "dealTitle", "status", "overdue", "doneAt", "createdAt", "updatedAt"]);
+    expect(Object.keys(f)).toEqual([
+      "id",
+      "contactId",
+      "contactName",
+      "dueAt",
+      "allDay",
+      "note",
+      "every",
+      "dealId",
+      "dealTitle",
+      "status",
+      "overdue",
+      "doneAt",
+      "createdAt",
+      "updatedAt",
+    ]);
     expect(f).toMatchObject({ id: 1, contactId: 1, contactName: "Ada Lovelace", dueAt: "2026-02-20", overdue: true, status: "open" });
   });
 
@@ -332,9 +347,30 @@ describe("crm remind", () => {
     const items = await runJson(dir, ["remind"], MONDAY);
     expect(items.map((i: any) => i.kind)).toEqual(["keep-in-touch", "followup", "followup"]);
     expect(Object.keys(items[1])).toEqual([
-      "kind", "followupId", "contactId", "contactName", "contactEmail", "dueAt", "allDay", "daysOverdue", "what", "due", "note", "every", "dealId", "lastContactAt",
+      "kind",
+      "followupId",
+      "contactId",
+      "contactName",
+      "contactEmail",
+      "dueAt",
+      "allDay",
+      "daysOverdue",
+      "what",
+      "due",
+      "note",
+      "every",
+      "dealId",
+      "lastContactAt",
     ]);
-    expect(items[1]).toMatchObject({ followupId: 1, contactName: "Ada Lovelace", contactEmail: "ada@example.com", dueAt: "2026-02-20", daysOverdue: 10, due: "10 days overdue", note: "Send the proposal" });
+    expect(items[1]).toMatchObject({
+      followupId: 1,
+      contactName: "Ada Lovelace",
+      contactEmail: "ada@example.com",
+      dueAt: "2026-02-20",
+      daysOverdue: 10,
+      due: "10 days overdue",
+      note: "Send the proposal",
+    });
     expect(items[0]).toMatchObject({ followupId: null, contactName: "Katherine Johnson", dueAt: "2026-01-31", every: "30d", lastContactAt: null });
   });
 

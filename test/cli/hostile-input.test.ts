@@ -16,7 +16,7 @@ const NAMES = [
   "שלום עולם",
   "مرحبا بالعالم",
   "Zoë Ñúñez-Ærøskøbing",
-  "=HYPERLINK(\"http://evil\",\"click\")",
+  '=HYPERLINK("http://evil","click")',
   "x".repeat(10_000),
 ];
 
@@ -74,7 +74,11 @@ describe("NUL bytes and terminal escapes in an imported file", () => {
     expect(stored.name).toBe(NAME);
     expect(stored.note).toBe(NOTE.replace("\r", "\n"));
 
-    for (const args of [["contact", "list"], ["contact", "show", "1"], ["find", "evil"]]) {
+    for (const args of [
+      ["contact", "list"],
+      ["contact", "show", "1"],
+      ["find", "evil"],
+    ]) {
       const out = await run(dir, args);
       expect(out.code, out.stderr).toBe(0);
       expect(out.stdout, args.join(" ")).not.toMatch(TERMINAL_CONTROLS);
@@ -103,8 +107,24 @@ describe("SQL metacharacters", () => {
     const dir = freshDbDir();
     const email = "o'brien%_x@example.com";
     const add = await run(dir, [
-      "add", `Name ${EVIL}`, "--email", email, "--phone", `+1 ${EVIL}`, "--company", `Co ${EVIL}`, "--title", `T ${EVIL}`,
-      "--note", `Note ${EVIL}`, "--source", `Src ${EVIL}`, "--tag", `tag '%_"`, "--field", `${KEY}=value ${EVIL}`,
+      "add",
+      `Name ${EVIL}`,
+      "--email",
+      email,
+      "--phone",
+      `+1 ${EVIL}`,
+      "--company",
+      `Co ${EVIL}`,
+      "--title",
+      `T ${EVIL}`,
+      "--note",
+      `Note ${EVIL}`,
+      "--source",
+      `Src ${EVIL}`,
+      "--tag",
+      `tag '%_"`,
+      "--field",
+      `${KEY}=value ${EVIL}`,
     ]);
     expect(add.code, add.stderr).toBe(0);
     expect((await run(dir, ["add", "Innocent Bystander"])).code).toBe(0);
@@ -119,8 +139,15 @@ describe("SQL metacharacters", () => {
 
     const profile = await runJson(dir, ["contact", "show", id]);
     expect(profile.contact).toMatchObject({
-      name: `Name ${EVIL}`, email, phone: `+1 ${EVIL}`, company: `Co ${EVIL}`, title: `T ${EVIL}`, note: `Note ${EVIL}`, source: `Src ${EVIL}`,
-      tags: [`tag '%_"`], fields: { [KEY]: `value ${EVIL}` },
+      name: `Name ${EVIL}`,
+      email,
+      phone: `+1 ${EVIL}`,
+      company: `Co ${EVIL}`,
+      title: `T ${EVIL}`,
+      note: `Note ${EVIL}`,
+      source: `Src ${EVIL}`,
+      tags: [`tag '%_"`],
+      fields: { [KEY]: `value ${EVIL}` },
     });
     expect((await runJson(dir, ["log", "list"]))[0].summary).toBe(`Summary ${EVIL}`);
     expect((await runJson(dir, ["followup", "list"]))[0].note).toBe(`Follow ${EVIL}`);

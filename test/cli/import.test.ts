@@ -42,7 +42,12 @@ describe("crm import purchases", () => {
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ rows: 4, added: 4, skipped: 0, invalid: 0, createdContacts: 2, committed: true });
     // Two identical rows are two purchases (the derived id counts occurrences).
-    expect(query(dir, "select c.name, f.value as customerId, count(*) n, sum(p.amount_minor) total, p.currency from purchases p join contacts c on c.id = p.contact_id join contact_fields f on f.contact_id = c.id and f.key = 'customer_id' group by c.id order by c.id")).toEqual([
+    expect(
+      query(
+        dir,
+        "select c.name, f.value as customerId, count(*) n, sum(p.amount_minor) total, p.currency from purchases p join contacts c on c.id = p.contact_id join contact_fields f on f.contact_id = c.id and f.key = 'customer_id' group by c.id order by c.id",
+      ),
+    ).toEqual([
       { name: "Customer 00004", customerId: "00004", n: 2, total: 5906, currency: "USD" },
       { name: "Customer 00021", customerId: "00021", n: 2, total: 12668, currency: "USD" },
     ]);
@@ -63,17 +68,34 @@ describe("crm import purchases", () => {
 
   it("imports the real CDNOW sample: 6,919 purchases of 2,357 customers, and nothing twice", async () => {
     const dir = freshDbDir();
-    const lines = fs.readFileSync(path.join(FIXTURES, "cdnow", "CDNOW_sample.txt"), "utf8").trim().split("\n");
-    const csv = ["customer_id,date,quantity,amount", ...lines.map((l) => { const [id, , date, qty, amount] = l.trim().split(/\s+/); return `${id},${date},${qty},${amount}`; })].join("\n");
+    const lines = fs
+      .readFileSync(path.join(FIXTURES, "cdnow", "CDNOW_sample.txt"), "utf8")
+      .trim()
+      .split("\n");
+    const csv = [
+      "customer_id,date,quantity,amount",
+      ...lines.map((l) => {
+        const [id, , date, qty, amount] = l.trim().split(/\s+/);
+        return `${id},${date},${qty},${amount}`;
+      }),
+    ].join("\n");
     const file = write(dir, "cdnow.csv", csv);
     const r = await run(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 6919, added: 6919, createdContacts: 2357 });
-    expect(query(dir, "select count(*) n, sum(amount_minor) total, count(distinct contact_id) customers from purchases")[0]).toEqual({ n: 6919, total: 24409194, customers: 2357 });
-    expect(JSON.parse((await run(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--json"])).stdout)).toMatchObject({ added: 0, skipped: 6919 });
+    expect(query(dir, "select count(*) n, sum(amount_minor) total, count(distinct contact_id) customers from purchases")[0]).toEqual({
+      n: 6919,
+      total: 24409194,
+      customers: 2357,
+    });
+    expect(JSON.parse((await run(dir, ["import", "purchases", file, "--create-contacts", "--currency", "USD", "--json"])).stdout)).toMatchObject({
+      added: 0,
+      skipped: 6919,
+    });
   });
 
-  const ORDERS = "Order ID,Customer Email,Order Date,Total,Currency,Product\nA-1,ADA@example.com,2024-03-05,1200.50,EUR,Website\nA-2,ada@example.com,2024-03-06T14:30:00Z,\"1,000.00\",GBP,Logo\n";
+  const ORDERS =
+    'Order ID,Customer Email,Order Date,Total,Currency,Product\nA-1,ADA@example.com,2024-03-05,1200.50,EUR,Website\nA-2,ada@example.com,2024-03-06T14:30:00Z,"1,000.00",GBP,Logo\n';
 
   it("matches contacts by email (any case) and keeps the order ids as external refs", async () => {
     const dir = freshDbDir();
@@ -121,7 +143,8 @@ describe("crm import purchases", () => {
     ]);
   });
 
-  const BAD_ROWS = 'email,date,amount,note\nada@example.com,2024-01-01,10,ok\nada@example.com,01/02/2024,10,bad date\nada@example.com,2024-01-03,-5,negative\n"ada@example.com",2024-01-04,"12,50",decimal comma\nada@example.com,2024-01-05,7.5,"multi\nline note"\nnot-an-email,2024-01-06,1,bad email\n';
+  const BAD_ROWS =
+    'email,date,amount,note\nada@example.com,2024-01-01,10,ok\nada@example.com,01/02/2024,10,bad date\nada@example.com,2024-01-03,-5,negative\n"ada@example.com",2024-01-04,"12,50",decimal comma\nada@example.com,2024-01-05,7.5,"multi\nline note"\nnot-an-email,2024-01-06,1,bad email\n';
 
   it("lists every bad row by line number and reason, exits 2 and writes nothing", async () => {
     const dir = await withAda();
@@ -267,7 +290,7 @@ describe("crm import contacts from address-book exports", () => {
     const r = await run(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "google-contacts.csv")]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/4 new/);
-    const ada = (await byName(dir, "Ada Lovelace"));
+    const ada = await byName(dir, "Ada Lovelace");
     expect(ada).toMatchObject({
       email: "ada@analytical.example",
       phone: "+44 20 7946 0001",
@@ -288,17 +311,17 @@ describe("crm import contacts from address-book exports", () => {
       "phone 2": "+44 20 7946 0002",
       website: "https://analytical.example",
     });
-    expect((await byName(dir, "José Núñez"))).toMatchObject({ email: "jose@panaderia.example", company: "Panadería Núñez", tags: ["Suppliers"] });
+    expect(await byName(dir, "José Núñez")).toMatchObject({ email: "jose@panaderia.example", company: "Panadería Núñez", tags: ["Suppliers"] });
     expect((await byName(dir, "Grace Brewster Hopper")).fields).toEqual({ birthday: "--12-09" });
     // No name at all: the company names the contact.
-    expect((await byName(dir, "Harbour Bakery"))).toMatchObject({ company: "Harbour Bakery", phone: "+44 1632 960000", email: null });
+    expect(await byName(dir, "Harbour Bakery")).toMatchObject({ company: "Harbour Bakery", phone: "+44 1632 960000", email: null });
   });
 
   it("reads an Outlook CSV (BOM, CRLF, Title = prefix, 0/0/00 dates and Normal/SMTP noise dropped)", async () => {
     const dir = freshDbDir();
     const r = await run(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "outlook.csv")]);
     expect(r.code, r.stderr).toBe(0);
-    const soren = (await byName(dir, "Søren Kierkegaard"));
+    const soren = await byName(dir, "Søren Kierkegaard");
     expect(soren).toMatchObject({
       email: "soren@filosofi.example",
       phone: "+45 20 12 34 56",
@@ -316,17 +339,17 @@ describe("crm import contacts from address-book exports", () => {
       "phone 2": "+45 33 12 34 56",
       website: "https://filosofi.example",
     });
-    const mei = (await byName(dir, "Mei Chen"));
+    const mei = await byName(dir, "Mei Chen");
     expect(mei).toMatchObject({ email: "mei@pixelorchard.example", title: "Designer", tags: ["Prospects"], fields: {} });
   });
 
   it("reads a HubSpot export, keeping its other columns as fields", async () => {
     const dir = freshDbDir();
     expect((await run(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "hubspot.csv")])).code).toBe(0);
-    const kofi = (await byName(dir, "Kofi Mensah"));
+    const kofi = await byName(dir, "Kofi Mensah");
     expect(kofi).toMatchObject({ email: "kofi@mensah.example", phone: "+233 30 000 0000", company: "Mensah Logistics", title: "COO" });
     expect(kofi.fields).toMatchObject({ "Record ID": "51", "Lifecycle Stage": "Lead", "Lead Status": "Open", City: "Accra" });
-    expect((await byName(dir, "Priya Raman"))).toMatchObject({ phone: "+91 98 0000 0000", company: "Raman Textiles", title: "Owner" });
+    expect(await byName(dir, "Priya Raman")).toMatchObject({ phone: "+91 98 0000 0000", company: "Raman Textiles", title: "Owner" });
   });
 
   it("reads a multi-contact vCard 3.0 from a phone: folded lines, non-ASCII names, preferred email first", async () => {
@@ -334,7 +357,7 @@ describe("crm import contacts from address-book exports", () => {
     const r = await run(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "phone-contacts.vcf")]);
     expect(r.code, r.stderr).toBe(0);
     expect((await contacts(dir)).map((c) => c.name).sort()).toEqual(["Antonín Leopold Dvořák", "Plumber (emergency)", "Ελένη Ζαχαρίου", "山田 太郎"].sort());
-    const dvorak = (await byName(dir, "Antonín Leopold Dvořák"));
+    const dvorak = await byName(dir, "Antonín Leopold Dvořák");
     expect(dvorak).toMatchObject({
       email: "antonin@dvorak.example",
       phone: "+420 601 234 567",
@@ -351,15 +374,15 @@ describe("crm import contacts from address-book exports", () => {
       "phone 2": "+420 2 1234 5678",
     });
     // TYPE=PREF on the second EMAIL makes it the contact's email.
-    expect((await byName(dir, "Ελένη Ζαχαρίου"))).toMatchObject({ email: "eleni@zachariou.example", fields: { "email 2": "eleni.home@example.gr" } });
-    expect((await byName(dir, "山田 太郎"))).toMatchObject({ email: "taro@yamada.example", company: "山田商店", tags: ["supplier"] });
-    expect((await byName(dir, "Plumber (emergency)"))).toMatchObject({ email: null, phone: "+44 7700 900123" });
+    expect(await byName(dir, "Ελένη Ζαχαρίου")).toMatchObject({ email: "eleni@zachariou.example", fields: { "email 2": "eleni.home@example.gr" } });
+    expect(await byName(dir, "山田 太郎")).toMatchObject({ email: "taro@yamada.example", company: "山田商店", tags: ["supplier"] });
+    expect(await byName(dir, "Plumber (emergency)")).toMatchObject({ email: null, phone: "+44 7700 900123" });
   });
 
   it("reads a vCard 4.0: PREF=1, tel: URIs, BDAY in basic format", async () => {
     const dir = freshDbDir();
     expect((await run(dir, ["import", "contacts", path.join(FIXTURES, "contacts", "contacts-v4.vcf")])).code).toBe(0);
-    const [grace] = (await contacts(dir));
+    const [grace] = await contacts(dir);
     expect(grace).toMatchObject({
       name: "Grace Brewster Hopper",
       email: "grace@navy.example",
@@ -382,18 +405,23 @@ describe("crm import contacts from address-book exports", () => {
 
   it("refuses a vCard 2.1 card with the reason, by line", async () => {
     const dir = freshDbDir();
-    const file = write(dir, "old.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ok\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=89mile\r\nEND:VCARD\r\n");
+    const file = write(
+      dir,
+      "old.vcf",
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ok\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=89mile\r\nEND:VCARD\r\n",
+    );
     const r = await run(dir, ["import", "contacts", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("line 5: vCard 2.1 is not supported: export the contacts as vCard 3.0 or 4.0");
-    expect(fs.existsSync(path.join(dir, "crm.db")) ? (await contacts(dir)) : []).toEqual([]);
+    expect(fs.existsSync(path.join(dir, "crm.db")) ? await contacts(dir) : []).toEqual([]);
   });
 });
 
 describe("crm import contacts: validation, duplicates, dry runs", () => {
   const thousand = (badLine?: number) => {
     const rows = ["name,email,phone"];
-    for (let i = 1; i <= 1000; i++) rows.push(`Person ${i},${i + 1 === badLine ? "person.at.example.com" : `person${i}@example.com`},+1 555 ${String(i).padStart(4, "0")}`);
+    for (let i = 1; i <= 1000; i++)
+      rows.push(`Person ${i},${i + 1 === badLine ? "person.at.example.com" : `person${i}@example.com`},+1 555 ${String(i).padStart(4, "0")}`);
     return rows.join("\n") + "\n";
   };
 
@@ -408,7 +436,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
       'line 501: invalid email "person.at.example.com"',
       "crm: 1 row of 1,000 rows is invalid: nothing was imported — fix it, or pass --skip-invalid to import the 999 valid rows and get the rejects in a file",
     ]);
-    expect((await contacts(dir))).toHaveLength(1);
+    expect(await contacts(dir)).toHaveLength(1);
     expect(sha256(path.join(dir, "crm.db"))).toBe(before);
     expect(fs.existsSync(`${file}.rejects.csv`)).toBe(false);
   });
@@ -419,7 +447,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     const r = await run(dir, ["import", "contacts", file, "--skip-invalid", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 1000, added: 999, invalid: 1, rejectsFile: `${file}.rejects.csv` });
-    expect((await contacts(dir))).toHaveLength(999);
+    expect(await contacts(dir)).toHaveLength(999);
     const rejects = fs.readFileSync(`${file}.rejects.csv`, "utf8").trim().split("\n");
     // Formula-safe: the phone "+1 555 0500" gets a leading ' (a spreadsheet would run it), which the
     // import drops again, so the fixed rejects file imports back as it was.
@@ -434,7 +462,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     fs.writeFileSync(`${file}.rejects.csv`, rejects.join("\n").replace("person.at.example.com,", "person500@example.com,") + "\n");
     expect((await run(dir, ["import", "contacts", `${file}.rejects.csv`, "--json"])).code).toBe(0);
     // Its line and reason columns are bookkeeping, not custom fields.
-    expect((await byName(dir, "Person 500"))).toMatchObject({ email: "person500@example.com", phone: "+1 555 0500", fields: {} });
+    expect(await byName(dir, "Person 500")).toMatchObject({ email: "person500@example.com", phone: "+1 555 0500", fields: {} });
   });
 
   /** Ada already there (phone, tag), and a file with Ada in other letter case and Bob. */
@@ -449,7 +477,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     const { dir, file } = await adaAndFile();
     const skip = await run(dir, ["import", "contacts", file, "--json"]);
     expect(JSON.parse(skip.stdout)).toMatchObject({ added: 1, skipped: 1, updated: 0 });
-    expect((await byName(dir, "Ada Lovelace"))).toMatchObject({ phone: "+44 1", company: null, tags: ["client"] });
+    expect(await byName(dir, "Ada Lovelace")).toMatchObject({ phone: "+44 1", company: null, tags: ["client"] });
   });
 
   it("--on-duplicate update: the file's values win, empty cells keep what is there, tags are added", async () => {
@@ -460,7 +488,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     // Ada changes; Bob is already exactly as in the file, so he counts as skipped.
     expect(JSON.parse(update.stdout)).toMatchObject({ added: 0, updated: 1, skipped: 1 });
     // The file's values win, empty cells keep what is there, tags are added.
-    expect((await byName(dir, "Ada King"))).toMatchObject({ email: "ada@example.com", phone: "+44 1", company: "Engines", tags: ["client", "vip"] });
+    expect(await byName(dir, "Ada King")).toMatchObject({ email: "ada@example.com", phone: "+44 1", company: "Engines", tags: ["client", "vip"] });
   });
 
   it("--on-duplicate error: exit 4 naming each duplicate by line and id, nothing added", async () => {
@@ -470,7 +498,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(error.code).toBe(4);
     expect(error.stderr).toContain('line 2: a contact with email "ada@example.com" already exists (#1)');
     expect(error.stderr).toContain('line 3: a contact with email "bob@example.com" already exists (#2)');
-    expect((await contacts(dir))).toHaveLength(2);
+    expect(await contacts(dir)).toHaveLength(2);
   });
 
   it("re-importing the same export adds nobody twice (contacts without email match on name and phone)", async () => {
@@ -481,7 +509,7 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     const vcf = path.join(FIXTURES, "contacts", "phone-contacts.vcf");
     expect(JSON.parse((await run(dir, ["import", "contacts", vcf, "--json"])).stdout)).toMatchObject({ added: 4 });
     expect(JSON.parse((await run(dir, ["import", "contacts", vcf, "--json"])).stdout)).toMatchObject({ added: 0, skipped: 4 });
-    expect((await contacts(dir))).toHaveLength(8);
+    expect(await contacts(dir)).toHaveLength(8);
   });
 
   it("a contact without email and with the same name but another phone is another person", async () => {
@@ -521,17 +549,22 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect(r.stderr).toMatch(/dry run, nothing written: c\.csv would import 4 rows of contacts — 1 new, 1 updated, 1 skipped/);
     expect(sha256(db)).toBe(before);
     expect(fs.existsSync(`${file}.rejects.csv`)).toBe(false);
-    expect((await contacts(dir))).toHaveLength(2);
+    expect(await contacts(dir)).toHaveLength(2);
   });
 
   it("reads ;-separated files with a BOM, CRLF and quoted line breaks; --map names columns and custom fields", async () => {
     const dir = freshDbDir();
-    const text = '\ufeffVollständiger Name;Mail;Kundennummer;Notiz\r\n"Zoë Müller";zoe@example.de;K-17;"Zeile 1\r\nZeile 2; mit Semikolon"\r\nJürgen Groß;jurgen@example.de;K-18;\r\n';
+    const text =
+      '\ufeffVollständiger Name;Mail;Kundennummer;Notiz\r\n"Zoë Müller";zoe@example.de;K-17;"Zeile 1\r\nZeile 2; mit Semikolon"\r\nJürgen Groß;jurgen@example.de;K-18;\r\n';
     const file = write(dir, "kunden.csv", Buffer.from(text, "utf8"));
     const r = await run(dir, ["import", "contacts", file, "--map", "Vollständiger Name=name,Mail=email,Kundennummer=field:customer number,Notiz=note"]);
     expect(r.code, r.stderr).toBe(0);
-    expect((await byName(dir, "Zoë Müller"))).toMatchObject({ email: "zoe@example.de", note: "Zeile 1\nZeile 2; mit Semikolon", fields: { "customer number": "K-17" } });
-    expect((await byName(dir, "Jürgen Groß"))).toMatchObject({ email: "jurgen@example.de", fields: { "customer number": "K-18" } });
+    expect(await byName(dir, "Zoë Müller")).toMatchObject({
+      email: "zoe@example.de",
+      note: "Zeile 1\nZeile 2; mit Semikolon",
+      fields: { "customer number": "K-17" },
+    });
+    expect(await byName(dir, "Jürgen Groß")).toMatchObject({ email: "jurgen@example.de", fields: { "customer number": "K-18" } });
   });
 
   const NO_NAME = "foo,bar\n1,2\n";
@@ -605,7 +638,11 @@ describe("crm import interactions", () => {
   it("reports unknown types and unknown contacts by line, and writes nothing", async () => {
     const dir = freshDbDir();
     await run(dir, ["add", "Bob"]);
-    const file = write(dir, "i.csv", "name,email,type,summary,date\nBob,,fax,Sent a fax,2024-01-01\nNobody,,note,x,2024-01-01\n,new@example.com,email,Hello,2024-01-02\nBob,,note,,2024-01-02\n");
+    const file = write(
+      dir,
+      "i.csv",
+      "name,email,type,summary,date\nBob,,fax,Sent a fax,2024-01-01\nNobody,,note,x,2024-01-01\n,new@example.com,email,Hello,2024-01-02\nBob,,note,,2024-01-02\n",
+    );
     const r = await run(dir, ["import", "interactions", file]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n").slice(0, 4)).toEqual([

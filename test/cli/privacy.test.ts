@@ -58,7 +58,20 @@ describe("files crm writes are owner-only", () => {
       } finally {
         reader.close();
       }
-      const written = ["backup.db", "contacts.csv", "contacts.json", "contacts.vcf", "followups.ics", "all.json", "person.json", "report.csv", "list.json", "rejects.csv", "answer-rejects.csv", "demo.db"];
+      const written = [
+        "backup.db",
+        "contacts.csv",
+        "contacts.json",
+        "contacts.vcf",
+        "followups.ics",
+        "all.json",
+        "person.json",
+        "report.csv",
+        "list.json",
+        "rejects.csv",
+        "answer-rejects.csv",
+        "demo.db",
+      ];
       for (const f of written) expect(mode(out(f)), f).toBe("600");
       const csvDir = out("all-csv");
       expect(fs.readdirSync(csvDir).length).toBeGreaterThan(3);
@@ -103,7 +116,8 @@ describe("stderr carries no personal data", () => {
     for (const args of commands) {
       const r = await runSeen(db, args, { env: NOW });
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-      for (const secret of [...CONTENT, ...NAME_PARTS]) expect(r.stderr, `crm ${args.join(" ")} printed ${JSON.stringify(secret)} to stderr`).not.toContain(secret);
+      for (const secret of [...CONTENT, ...NAME_PARTS])
+        expect(r.stderr, `crm ${args.join(" ")} printed ${JSON.stringify(secret)} to stderr`).not.toContain(secret);
     }
   });
 

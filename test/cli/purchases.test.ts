@@ -25,8 +25,18 @@ describe("crm purchase add", () => {
     expect(r.stderr).toContain("recorded purchase #1: 1,200.50 EUR for #1 Ada Lovelace on 2026-03-01");
     expect(await json(dir, ["purchase", "list"])).toEqual([
       {
-        id: 1, contactId: 1, contactName: "Ada Lovelace", amount: "1200.50", amountMinor: 120050, currency: "EUR", at: "2026-03-01T00:00:00.000Z",
-        note: "Workshop", source: "manual", externalRef: "INV-1", dealId: null, createdAt: "2026-03-02T10:00:00.000Z",
+        id: 1,
+        contactId: 1,
+        contactName: "Ada Lovelace",
+        amount: "1200.50",
+        amountMinor: 120050,
+        currency: "EUR",
+        at: "2026-03-01T00:00:00.000Z",
+        note: "Workshop",
+        source: "manual",
+        externalRef: "INV-1",
+        dealId: null,
+        createdAt: "2026-03-02T10:00:00.000Z",
       },
     ]);
   });
@@ -83,7 +93,14 @@ describe("crm purchase add", () => {
     ok(await run(dir, ["purchase", "add", "ada", "1"]));
     const db = path.join(dir, "crm.db");
     const before = sha256(db);
-    for (const [amount, why] of [["-5", "negative"], ["0", "above zero"], ["ten", "not a number"], ["12,50", "decimal comma"], ["1.999", "decimal places"], ["€5 GBP", "two currencies"]]) {
+    for (const [amount, why] of [
+      ["-5", "negative"],
+      ["0", "above zero"],
+      ["ten", "not a number"],
+      ["12,50", "decimal comma"],
+      ["1.999", "decimal places"],
+      ["€5 GBP", "two currencies"],
+    ]) {
       const r = await run(dir, ["purchase", "add", "ada", amount!]);
       expect([amount, r.code]).toEqual([amount, 2]);
       expect(r.stderr).toContain(JSON.stringify(amount));
@@ -130,7 +147,9 @@ describe("crm purchase list", () => {
 
   it("prints CSV with the documented header", async () => {
     const dir = await history();
-    const csv = ok(await run(dir, ["purchase", "list", "--format", "csv"])).stdout.trim().split("\n");
+    const csv = ok(await run(dir, ["purchase", "list", "--format", "csv"]))
+      .stdout.trim()
+      .split("\n");
     expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,currency,at,note,source,externalRef,dealId,createdAt");
     expect(csv).toHaveLength(4);
   });

@@ -56,7 +56,13 @@ describe("a truncated database", () => {
     const full = fs.readFileSync(path.join(ROOT, "test", "fixtures", "db", `schema-${version}.db`));
     fs.writeFileSync(db, full.subarray(0, Math.floor(full.length / 2)), { mode: 0o600 });
     const before = sha256(db);
-    for (const args of [["contact", "list"], ["add", "Bob"], ["find", "platypus"], ["report", "segments"], ["backup", path.join(dir, "copy.db")]]) {
+    for (const args of [
+      ["contact", "list"],
+      ["add", "Bob"],
+      ["find", "platypus"],
+      ["report", "segments"],
+      ["backup", path.join(dir, "copy.db")],
+    ]) {
       expectRefused(await run(db, args), /^crm: ".*crm\.db" is corrupt or not a crm database — restore it from a backup/);
       expect(sha256(db), args.join(" ")).toBe(before);
     }
@@ -86,7 +92,10 @@ describe("a database locked by another connection", () => {
     const before = sha256(db);
     const release = holdLock(db);
     try {
-      for (const args of [["add", "Bob"], ["import", "purchases", purchases, "--create-contacts"]]) {
+      for (const args of [
+        ["add", "Bob"],
+        ["import", "purchases", purchases, "--create-contacts"],
+      ]) {
         const started = Date.now();
         const r = await run(db, args, { env: { CRM_BUSY_TIMEOUT_MS: "300" } });
         expectRefused(r, /^crm: the database ".*crm\.db" is locked by another process \(waited 300 ms\) — .*CRM_BUSY_TIMEOUT_MS/);
@@ -100,7 +109,6 @@ describe("a database locked by another connection", () => {
     }
     expect((await run(db, ["contact", "list", "--format", "json"])).stdout).not.toContain("Bob");
   });
-
 
   it("rejects an unreadable CRM_BUSY_TIMEOUT_MS with exit 2", async () => {
     const r = await run(tempDir(), ["contact", "list"], { env: { CRM_BUSY_TIMEOUT_MS: "soon" } });

@@ -79,7 +79,15 @@ describe("crm survey create and list", () => {
     await crm(dir, ["survey", "create", "Support", "--type", "csat", "--question", "How did we do?"]);
     const list = await json(dir, ["survey", "list"]);
     expect(list).toEqual([
-      expect.objectContaining({ id: 1, name: "Pulse", type: "nps", responses: 3, superseded: 0, score: 33.33, lastResponseAt: expect.stringMatching(/^2026-03-01T/) }),
+      expect.objectContaining({
+        id: 1,
+        name: "Pulse",
+        type: "nps",
+        responses: 3,
+        superseded: 0,
+        score: 33.33,
+        lastResponseAt: expect.stringMatching(/^2026-03-01T/),
+      }),
       expect.objectContaining({ id: 2, name: "Support", type: "csat", question: "How did we do?", responses: 0, score: null, lastResponseAt: null }),
     ]);
     expect(list[0].question).toMatch(/recommend/);
@@ -131,8 +139,13 @@ describe("crm survey respond", () => {
     const db = path.join(dir, "crm.db");
     const before = sha256(db);
     for (const [survey, score, range] of [
-      ["NPS", "11", "0 to 10"], ["NPS", "-1", "0 to 10"], ["NPS", "7.5", "0 to 10"], ["NPS", "ten", "0 to 10"],
-      ["CSAT", "0", "1 to 5"], ["CSAT", "6", "1 to 5"], ["CSAT", "4.0", "1 to 5"],
+      ["NPS", "11", "0 to 10"],
+      ["NPS", "-1", "0 to 10"],
+      ["NPS", "7.5", "0 to 10"],
+      ["NPS", "ten", "0 to 10"],
+      ["CSAT", "0", "1 to 5"],
+      ["CSAT", "6", "1 to 5"],
+      ["CSAT", "4.0", "1 to 5"],
     ]) {
       const r = await crm(dir, ["survey", "respond", survey!, "ada", score!]);
       expect(r.code, `${survey} ${score}`).toBe(2);
@@ -217,7 +230,10 @@ describe("crm survey results", () => {
     const r = await json(dir, ["survey", "results", "support"]);
     expect(r).toMatchObject({ survey: { id: 1, name: "Support", type: "csat" }, csat: 50, satisfied: 1, responses: 2, mean: 3.5, superseded: 0 });
     expect(r.distribution).toEqual([1, 2, 3, 4, 5].map((score) => ({ score, count: score === 2 || score === 5 ? 1 : 0 })));
-    expect(r.comments.map((c: any) => [c.contactName, c.comment])).toEqual([["Alan", "Waited three days"], ["Ada", "Sorted within the hour"]]);
+    expect(r.comments.map((c: any) => [c.contactName, c.comment])).toEqual([
+      ["Alan", "Waited three days"],
+      ["Ada", "Sorted within the hour"],
+    ]);
   });
 
   it("gives the score, the mean and the comments in a table", async () => {
@@ -246,12 +262,32 @@ describe("crm report nps", () => {
     const dir = await surveyWith("nps", npsScores(30, 50, 20));
     const r = await json(dir, ["report", "nps"]);
     expect(r).toMatchObject({
-      type: "nps", surveys: [{ id: 1, name: "Pulse" }],
-      nps: 10, promoters: 30, passives: 50, detractors: 20, responses: 100,
-      promoterShare: 30, passiveShare: 50, detractorShare: 20, marginOfError: 13.72, by: "month",
+      type: "nps",
+      surveys: [{ id: 1, name: "Pulse" }],
+      nps: 10,
+      promoters: 30,
+      passives: 50,
+      detractors: 20,
+      responses: 100,
+      promoterShare: 30,
+      passiveShare: 50,
+      detractorShare: 20,
+      marginOfError: 13.72,
+      by: "month",
     });
     expect(r.trend).toEqual([
-      { period: "2026-03", nps: 10, promoters: 30, passives: 50, detractors: 20, responses: 100, promoterShare: 30, passiveShare: 50, detractorShare: 20, marginOfError: 13.72 },
+      {
+        period: "2026-03",
+        nps: 10,
+        promoters: 30,
+        passives: 50,
+        detractors: 20,
+        responses: 100,
+        promoterShare: 30,
+        passiveShare: 50,
+        detractorShare: 20,
+        marginOfError: 13.72,
+      },
     ]);
   });
 
@@ -282,7 +318,10 @@ describe("crm report nps", () => {
     const dir = await surveyWith("nps", [10, 3, 9, 10, 8, 9], dates);
     const month = await json(dir, ["report", "nps", "--by", "month"]);
     expect(month.trend.map((t: any) => [t.period, t.responses, t.nps])).toEqual([
-      ["2025-11", 2, 100], ["2025-12", 0, null], ["2026-01", 2, -50], ["2026-02", 2, 100],
+      ["2025-11", 2, 100],
+      ["2025-12", 0, null],
+      ["2026-01", 2, -50],
+      ["2026-02", 2, 100],
     ]);
   });
 
@@ -291,7 +330,8 @@ describe("crm report nps", () => {
     const dir = await surveyWith("nps", [10, 3, 9, 10, 8, 9], dates);
     const quarter = await json(dir, ["report", "nps", "--by", "quarter"]);
     expect(quarter.trend.map((t: any) => [t.period, t.responses, t.promoters, t.passives, t.detractors])).toEqual([
-      ["2025-Q4", 2, 2, 0, 0], ["2026-Q1", 4, 2, 1, 1],
+      ["2025-Q4", 2, 2, 0, 0],
+      ["2026-Q1", 4, 2, 1, 1],
     ]);
   });
 
@@ -339,11 +379,14 @@ describe("crm report nps", () => {
     expect(by.stderr).toContain('"week"');
   });
 
-  it("breaks the score down by the respondents' RFM segments, non-customers under \"none\"", async () => {
+  it('breaks the score down by the respondents\' RFM segments, non-customers under "none"', async () => {
     const dir = await surveyWith("nps", [9, 3]);
     // person1 is a customer (one purchase); person2 never bought anything.
     const db = new Database(path.join(dir, "crm.db"));
-    db.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (1, 5000, 'EUR', ?, ?)").run("2026-03-01T10:00:00.000Z", "2026-03-01T10:00:00.000Z");
+    db.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (1, 5000, 'EUR', ?, ?)").run(
+      "2026-03-01T10:00:00.000Z",
+      "2026-03-01T10:00:00.000Z",
+    );
     db.close();
     const segment = (await json(dir, ["report", "segments", "--detail"]))[0].segment;
     const report = await json(dir, ["report", "nps", "--by", "segment"]);
@@ -443,7 +486,10 @@ describe("crm survey recipients", () => {
     await crm(dir, ["add", "Ada", "--email", "ada@example.com"]);
     await crm(dir, ["add", "Alan", "--email", "alan@example.com"]);
     const db = new Database(path.join(dir, "crm.db"));
-    db.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (1, 5000, 'EUR', ?, ?)").run("2026-03-01T10:00:00.000Z", "2026-03-01T10:00:00.000Z");
+    db.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (1, 5000, 'EUR', ?, ?)").run(
+      "2026-03-01T10:00:00.000Z",
+      "2026-03-01T10:00:00.000Z",
+    );
     db.close();
     const segment = (await json(dir, ["report", "segments", "--detail"]))[0].segment;
     expect((await json(dir, ["survey", "recipients", "NPS", "--segment", segment])).map((r: any) => r.email)).toEqual(["ada@example.com"]);
@@ -459,16 +505,23 @@ describe("crm survey recipients", () => {
 });
 
 describe("crm import responses", () => {
-  const BAD_SUPPORT_ANSWERS = "contact id,email,score,date\n,ada@example.com,5,2026-03-01\n42,,4,2026-03-01\n,new@example.com,0,2026-03-01\n,ghost@example.com,3,2026-13-01\n,,4,2026-03-01\n";
-  const EDITOR_EXPORT = '\uFEFFE-Mail;Rating;Feedback;Submitted At\r\nzoe@example.com;9;"Très bien;\r\nmerci";2026-02-01 10:00\r\n\r\nzoe@example.com;x;;2026-02-02\r\n';
-  const TWO_NEW_RESPONDENTS = "email,name,score,comment,date\nada@example.com,Ada Lovelace,10,Superb,2026-03-01\ngrace.hopper@example.com,,8,,2026-03-02T09:30:00Z\n";
+  const BAD_SUPPORT_ANSWERS =
+    "contact id,email,score,date\n,ada@example.com,5,2026-03-01\n42,,4,2026-03-01\n,new@example.com,0,2026-03-01\n,ghost@example.com,3,2026-13-01\n,,4,2026-03-01\n";
+  const EDITOR_EXPORT =
+    '\uFEFFE-Mail;Rating;Feedback;Submitted At\r\nzoe@example.com;9;"Très bien;\r\nmerci";2026-02-01 10:00\r\n\r\nzoe@example.com;x;;2026-02-02\r\n';
+  const TWO_NEW_RESPONDENTS =
+    "email,name,score,comment,date\nada@example.com,Ada Lovelace,10,Superb,2026-03-01\ngrace.hopper@example.com,,8,,2026-03-02T09:30:00Z\n";
 
   it("imports nothing when one row is bad, and names its line and reason on stderr", async () => {
     const dir = freshDbDir();
     await crm(dir, ["add", "Ada", "--email", "ada@example.com"]);
     await crm(dir, ["add", "Alan", "--email", "alan@example.com"]);
     await crm(dir, ["survey", "create", "NPS"]);
-    const file = writeFile(dir, "answers.csv", "email,score,comment,date\nada@example.com,9,Great,2026-03-01\nalan@example.com,7,,2026-03-02\nada@example.com,11,Typo,2026-03-03\n");
+    const file = writeFile(
+      dir,
+      "answers.csv",
+      "email,score,comment,date\nada@example.com,9,Great,2026-03-01\nalan@example.com,7,,2026-03-02\nada@example.com,11,Typo,2026-03-03\n",
+    );
     const db = path.join(dir, "crm.db");
     const before = sha256(db);
     const r = await crm(dir, ["import", "responses", "NPS", file]);
@@ -616,7 +669,9 @@ describe("crm import responses on the shared import engine", () => {
     const r = await crm(dir, ["import", "responses", "NPS", file, "--map", "Respondent=email,Q1=score", "--map", "Why=comment,Sent=date,Browser=ignore"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('imported 1 answer into "NPS"\n');
-    expect((await json(dir, ["survey", "results", "NPS"])).comments.map((c: any) => [c.score, c.comment, c.at])).toEqual([[9, "Fast", "2026-03-01T00:00:00.000Z"]]);
+    expect((await json(dir, ["survey", "results", "NPS"])).comments.map((c: any) => [c.score, c.comment, c.at])).toEqual([
+      [9, "Fast", "2026-03-01T00:00:00.000Z"],
+    ]);
   });
 
   it("rejects an unknown --map target (exit 2)", async () => {
@@ -634,7 +689,17 @@ describe("crm import responses on the shared import engine", () => {
     const r = await crm(dir, ["import", "responses", "NPS", file, "--create-contacts", "--dry-run", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      file, dryRun: true, committed: false, rows: 3, added: 2, updated: 0, skipped: 1, invalid: 0, createdContacts: 1, rejectsFile: null, issues: [],
+      file,
+      dryRun: true,
+      committed: false,
+      rows: 3,
+      added: 2,
+      updated: 0,
+      skipped: 1,
+      invalid: 0,
+      createdContacts: 1,
+      rejectsFile: null,
+      issues: [],
     });
     expect(r.stderr).toBe('dry run: would import 2 answers into "NPS" (1 new contact; 1 row already imported, skipped); nothing was written\n');
     expect(sha256(path.join(dir, "crm.db"))).toBe(before);
@@ -725,7 +790,10 @@ describe("the demo database", () => {
     const made = await run(dir, ["--db", db, "demo"], { env: NOW });
     expect(made.code, made.stderr).toBe(0);
     const surveys = await runJson(db, ["survey", "list"], { env: NOW });
-    expect(surveys.map((s: any) => [s.name, s.type])).toEqual([["Customer NPS", "nps"], ["Support CSAT", "csat"]]);
+    expect(surveys.map((s: any) => [s.name, s.type])).toEqual([
+      ["Customer NPS", "nps"],
+      ["Support CSAT", "csat"],
+    ]);
     const report = await runJson(db, ["report", "nps"], { env: NOW });
     expect(report.trend).toHaveLength(18);
     const avg = (rows: any[]) => rows.reduce((a, r) => a + r.nps, 0) / rows.length;

@@ -37,7 +37,11 @@ describe.each(older)("a database of schema %i", (version) => {
     expect(r.code, r.stderr).toBe(0);
     const backup = `${db}.schema-${version}.bak`;
     expect(r.stderr).toBe(`crm: upgrading the database schema ${version} → ${CURRENT}; a copy of the old one is at ${backup}\n`);
-    expect(JSON.parse(r.stdout).map((c: { name: string }) => c.name).sort()).toEqual(["Ada Lovelace", "Grace Hopper", "Émile Zola"]);
+    expect(
+      JSON.parse(r.stdout)
+        .map((c: { name: string }) => c.name)
+        .sort(),
+    ).toEqual(["Ada Lovelace", "Grace Hopper", "Émile Zola"]);
 
     // The copy is the old database as it was, owner-only.
     expect((fs.statSync(backup).mode & 0o777).toString(8)).toBe("600");
@@ -64,7 +68,10 @@ describe.each(older)("a database of schema %i", (version) => {
     const { dir } = copyOf(version);
     for (const [word, kind] of SEARCHABLE) {
       const hits = await runJson(dir, ["find", word]);
-      expect(hits.map((h: { kind: string }) => h.kind), word).toEqual([kind]);
+      expect(
+        hits.map((h: { kind: string }) => h.kind),
+        word,
+      ).toEqual([kind]);
     }
     expect((await run(dir, ["add", "Zed Newcomer", "--note", "met at the wombat fair"])).code).toBe(0);
     expect((await runJson(dir, ["find", "wombat"])).map((h: { contactName: string }) => h.contactName)).toEqual(["Zed Newcomer"]);
@@ -80,9 +87,15 @@ describe.each(older)("a database of schema %i", (version) => {
     const r = await run(dir, ["contact", "list"]);
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readFileSync(earlier, "utf8")).toBe("an earlier copy the user kept");
-    const copies = fs.readdirSync(dir).filter((f) => f.endsWith(".bak")).sort();
+    const copies = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".bak"))
+      .sort();
     expect(copies).toHaveLength(2);
-    const second = path.join(dir, copies.find((f) => f !== path.basename(earlier))!);
+    const second = path.join(
+      dir,
+      copies.find((f) => f !== path.basename(earlier))!,
+    );
     expect(r.stderr).toContain(`a copy of the old one is at ${second}`);
     expect(pragmas(second).version).toBe(version);
   });

@@ -64,7 +64,10 @@ async function runAll(db: string, lanes: Job[][]): Promise<string[]> {
   const failures: string[] = [];
   await Promise.all(
     lanes.map(async (jobs) => {
-      const results = await lane(db, jobs.map((job) => job.args));
+      const results = await lane(
+        db,
+        jobs.map((job) => job.args),
+      );
       results.forEach((r, i) => {
         const label = jobs[i]!.label;
         if (r.code !== 0) failures.push(`${label} exited ${r.code}: ${r.stderr.trim()}`);
@@ -94,23 +97,41 @@ describe("adds, logs and imports at once", () => {
     const dir = freshDbDir();
     const db = path.join(dir, "crm.db");
     // 20 customers the logs and imports refer to.
-    const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 20 }, (_, i) => `Customer ${i},c${i}@example.com`));
+    const seed = writeCsv(
+      path.join(dir, "seed.csv"),
+      "name,email",
+      Array.from({ length: 20 }, (_, i) => `Customer ${i},c${i}@example.com`),
+    );
     await runOk(db, ["import", "contacts", seed]);
 
     const purchaseFiles = [0, 1, 2].map((f) =>
-      writeCsv(path.join(dir, `purchases-${f}.csv`), "email,date,amount,order id",
-        Array.from({ length: 1000 }, (_, i) => `c${(i + f) % 20}@example.com,2025-0${1 + (i % 9)}-1${i % 10},${10 + (i % 90)}.00,f${f}-o${i}`)),
+      writeCsv(
+        path.join(dir, `purchases-${f}.csv`),
+        "email,date,amount,order id",
+        Array.from({ length: 1000 }, (_, i) => `c${(i + f) % 20}@example.com,2025-0${1 + (i % 9)}-1${i % 10},${10 + (i % 90)}.00,f${f}-o${i}`),
+      ),
     );
     const contactFiles = [0, 1, 2].map((f) =>
-      writeCsv(path.join(dir, `contacts-${f}.csv`), "First Name,Last Name,E-mail 1 - Value,Labels",
-        Array.from({ length: 300 }, (_, i) => `Imported${f},Person ${i},imp${f}.${i}@example.com,* myContacts ::: batch${f}`)),
+      writeCsv(
+        path.join(dir, `contacts-${f}.csv`),
+        "First Name,Last Name,E-mail 1 - Value,Labels",
+        Array.from({ length: 300 }, (_, i) => `Imported${f},Person ${i},imp${f}.${i}@example.com,* myContacts ::: batch${f}`),
+      ),
     );
     const interactionFiles = [0, 1, 2].map((f) =>
-      writeCsv(path.join(dir, `interactions-${f}.csv`), "email,date,type,summary",
-        Array.from({ length: 200 }, (_, i) => `c${i % 20}@example.com,2026-01-${String(1 + (i % 28)).padStart(2, "0")},call,batch ${f} call ${i}`)),
+      writeCsv(
+        path.join(dir, `interactions-${f}.csv`),
+        "email,date,type,summary",
+        Array.from({ length: 200 }, (_, i) => `c${i % 20}@example.com,2026-01-${String(1 + (i % 28)).padStart(2, "0")},call,batch ${f} call ${i}`),
+      ),
     );
     const lanes: Job[][] = [
-      ...[0, 1].map((w) => Array.from({ length: 8 }, (_, i) => ({ label: `add ${w}/${i}`, args: ["add", `Adder ${w} ${i}`, "--email", `add${w}.${i}@example.com`, "--tag", "added"] }))),
+      ...[0, 1].map((w) =>
+        Array.from({ length: 8 }, (_, i) => ({
+          label: `add ${w}/${i}`,
+          args: ["add", `Adder ${w} ${i}`, "--email", `add${w}.${i}@example.com`, "--tag", "added"],
+        })),
+      ),
       Array.from({ length: 8 }, (_, i) => ({ label: `log ${i}`, args: ["log", `c${i}@example.com`, `live call ${i}`, "--type", "call"] })),
       purchaseFiles.map((f) => ({ label: `import ${path.basename(f)}`, args: ["import", "purchases", f] })),
       contactFiles.map((f) => ({ label: `import ${path.basename(f)}`, args: ["import", "contacts", f] })),
@@ -134,7 +155,11 @@ describe("adds, logs and imports at once", () => {
 describe("the same file imported by two processes at once", () => {
   /** Five customers (c0…c4@example.com) and an NPS survey, built once. */
   const fiveCustomersAndASurvey = fixtureDir(async (dir) => {
-    const seed = writeCsv(path.join(dir, "seed.csv"), "name,email", Array.from({ length: 5 }, (_, i) => `Customer ${i},c${i}@example.com`));
+    const seed = writeCsv(
+      path.join(dir, "seed.csv"),
+      "name,email",
+      Array.from({ length: 5 }, (_, i) => `Customer ${i},c${i}@example.com`),
+    );
     await runOk(dir, ["import", "contacts", seed]);
     await runOk(dir, ["survey", "create", "NPS", "--type", "nps"]);
   });
@@ -164,14 +189,34 @@ describe("the same file imported by two processes at once", () => {
 
   it.each([
     ["contacts", "name,email", (i: number) => `Twin ${i},twin${i}@example.com`, "select count(*) from contacts where email like 'twin%'", []],
-    ["purchases", "email,date,amount", (i: number) => `c${i % 5}@example.com,2025-03-${String(1 + (i % 28)).padStart(2, "0")},${i + 1}.00`, "select count(*) from purchases", []],
+    [
+      "purchases",
+      "email,date,amount",
+      (i: number) => `c${i % 5}@example.com,2025-03-${String(1 + (i % 28)).padStart(2, "0")},${i + 1}.00`,
+      "select count(*) from purchases",
+      [],
+    ],
     ["interactions", "email,date,type,summary", (i: number) => `c${i % 5}@example.com,2026-01-02,note,twin note ${i}`, "select count(*) from interactions", []],
-    ["responses", "email,score,date", (i: number) => `c${i % 5}@example.com,${i % 11},2026-01-${String(1 + (i % 28)).padStart(2, "0")}`, "select count(*) from responses", ["NPS"]],
-  ] as const)("%s: every row once", async (what, header, row, sql, extra) => {
-    const dir = await fiveCustomersAndASurvey();
-    const db = path.join(dir, "crm.db");
-    const file = writeCsv(path.join(dir, `${what}.csv`), header, Array.from({ length: 200 }, (_, i) => row(i)));
-    expect(await twiceAtOnce(db, ["import", what, ...extra, file])).toEqual([]);
-    expect(count(db, sql)).toBe(200);
-  }, 60_000);
+    [
+      "responses",
+      "email,score,date",
+      (i: number) => `c${i % 5}@example.com,${i % 11},2026-01-${String(1 + (i % 28)).padStart(2, "0")}`,
+      "select count(*) from responses",
+      ["NPS"],
+    ],
+  ] as const)(
+    "%s: every row once",
+    async (what, header, row, sql, extra) => {
+      const dir = await fiveCustomersAndASurvey();
+      const db = path.join(dir, "crm.db");
+      const file = writeCsv(
+        path.join(dir, `${what}.csv`),
+        header,
+        Array.from({ length: 200 }, (_, i) => row(i)),
+      );
+      expect(await twiceAtOnce(db, ["import", what, ...extra, file])).toEqual([]);
+      expect(count(db, sql)).toBe(200);
+    },
+    60_000,
+  );
 });

@@ -38,14 +38,20 @@ describe("crm import responses interrupted", () => {
   it.skipIf(!hasProc)("Ctrl-C rolls the import back: exit 130, one line, nothing imported", async () => {
     const dir = await withAda();
     const db = path.join(dir, "crm.db");
-    const rows = Array.from({ length: 10_000 }, (_, i) => `ada@example.com,${i % 11},2026-02-${String(1 + (i % 28)).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`);
+    const rows = Array.from(
+      { length: 10_000 },
+      (_, i) => `ada@example.com,${i % 11},2026-02-${String(1 + (i % 28)).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`,
+    );
     const file = path.join(dir, "big.csv");
     fs.writeFileSync(file, ["email,score,date", ...rows].join("\n") + "\n");
     // The write lock is held here, so the import waits for it with the file open: that is when Ctrl-C
     // comes. The poll watches for that state of the child (its open file), not for time to pass.
     const holder = new Database(db);
     holder.exec("BEGIN IMMEDIATE");
-    const child = spawn(process.execPath, [BIN, "import", "responses", "NPS", file], { env: { ...process.env, CRM_DB: db, ...NOW }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "import", "responses", "NPS", file], {
+      env: { ...process.env, CRM_DB: db, ...NOW },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));

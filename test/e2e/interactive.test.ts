@@ -39,14 +39,18 @@ describe.skipIf(!hasScript)("interactive crm add", () => {
   it("asks for name, email, phone, company and tags on a terminal and stores the answers", async () => {
     const dir = tempDir();
     const db = path.join(dir, "crm.db");
-    const { code, screen } = await runOnTty(db, ["add"], [
-      [/Name/, "Ada Lovelace\r"],
-      [/Email/, "not-an-email\r"],
-      [/not an email address/, "\x15ADA@Example.com\r"],
-      [/Phone/, "+44 20 7946 0000\r"],
-      [/Company/, "Analytical Engines\r"],
-      [/Tags/, "client, vip\r"],
-    ]);
+    const { code, screen } = await runOnTty(
+      db,
+      ["add"],
+      [
+        [/Name/, "Ada Lovelace\r"],
+        [/Email/, "not-an-email\r"],
+        [/not an email address/, "\x15ADA@Example.com\r"],
+        [/Phone/, "+44 20 7946 0000\r"],
+        [/Company/, "Analytical Engines\r"],
+        [/Tags/, "client, vip\r"],
+      ],
+    );
     expect(code, screen).toBe(0);
     const [ada] = await runJson(db, ["contact", "list"]);
     expect(ada).toMatchObject({

@@ -41,7 +41,13 @@ describe("crm export to a pipe", () => {
 describe("a reader that goes away", () => {
   it("(crm … | head -1) ends crm quietly with exit 0, for every way of writing stdout", async () => {
     const db = path.join(await people(), "crm.db");
-    for (const args of [["contact", "list"], ["contact", "list", "--format", "json"], ["export", "contacts", "--format", "csv"], ["export", "all"], ["export", "contacts", "--format", "vcf"]]) {
+    for (const args of [
+      ["contact", "list"],
+      ["contact", "list", "--format", "json"],
+      ["export", "contacts", "--format", "csv"],
+      ["export", "all"],
+      ["export", "contacts", "--format", "vcf"],
+    ]) {
       const r = intoHead(db, args);
       expect(r.stderr, args.join(" ")).toBe("");
       expect(r.status, args.join(" ")).toBe("0");

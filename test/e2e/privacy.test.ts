@@ -18,7 +18,8 @@ describe("the stderr of a real crm process", () => {
     for (const args of [["import", "purchases", purchases], ["export", "all", "-o", path.join(dir, "all.json")], ["backup"], ["remind"]]) {
       const r = crm(db, args, { env: { CRM_NOW: "2026-03-02T10:00:00Z" } });
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-      for (const secret of [...CONTENT, ...NAME_PARTS]) expect(r.stderr, `crm ${args.join(" ")} printed ${JSON.stringify(secret)} to stderr`).not.toContain(secret);
+      for (const secret of [...CONTENT, ...NAME_PARTS])
+        expect(r.stderr, `crm ${args.join(" ")} printed ${JSON.stringify(secret)} to stderr`).not.toContain(secret);
     }
   });
 });

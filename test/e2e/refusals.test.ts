@@ -52,9 +52,16 @@ describe.skipIf(!canTestPermissions)("read-only databases (run as an unprivilege
     fs.chmodSync(db, 0o444);
     const before = sha256(db);
     const listing = fs.readdirSync(dir).sort();
-    for (const args of [["contact", "list"], ["add", "Bob"], ["import", "purchases", path.join(dir, "none.csv")]]) {
+    for (const args of [
+      ["contact", "list"],
+      ["add", "Bob"],
+      ["import", "purchases", path.join(dir, "none.csv")],
+    ]) {
       const r = crmUnprivileged(db, args);
-      expectRefused(r, /^crm: cannot write the database ".*crm\.db": permission denied \(the file is read-only\) — crm needs to write the file and its directory/);
+      expectRefused(
+        r,
+        /^crm: cannot write the database ".*crm\.db": permission denied \(the file is read-only\) — crm needs to write the file and its directory/,
+      );
     }
     expect(sha256(db)).toBe(before);
     expect(fs.readdirSync(dir).sort()).toEqual(listing);
@@ -65,7 +72,10 @@ describe.skipIf(!canTestPermissions)("read-only databases (run as an unprivilege
     fs.chmodSync(dir, 0o555);
     try {
       const before = sha256(db);
-      for (const args of [["contact", "list"], ["add", "Bob"]]) {
+      for (const args of [
+        ["contact", "list"],
+        ["add", "Bob"],
+      ]) {
         expectRefused(crmUnprivileged(db, args), /permission denied \(its directory is read-only\)/);
       }
       expect(sha256(db)).toBe(before);
@@ -101,7 +111,10 @@ describe("a database locked by another process", () => {
     const db = path.join(freshDbDir(), "crm.db");
     await runOk(db, ["add", "Ada"]);
     const release = holdLock(db);
-    const child = spawn(process.execPath, [BIN, "add", "Bob"], { env: { ...process.env, CRM_DB: db, CRM_BUSY_TIMEOUT_MS: "10000" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "add", "Bob"], {
+      env: { ...process.env, CRM_DB: db, CRM_BUSY_TIMEOUT_MS: "10000" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const done = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));

@@ -29,6 +29,11 @@ describe.each(older)("a database of schema %i", (version) => {
     const copies = fs.readdirSync(dir).filter((f) => f.endsWith(".bak"));
     expect(copies).toHaveLength(1);
     expect(pragmas(path.join(dir, copies[0]!)).version).toBe(version);
-    expect(results.map((r) => r.stderr).join("").match(/upgrading the database/g)).toHaveLength(1);
+    expect(
+      results
+        .map((r) => r.stderr)
+        .join("")
+        .match(/upgrading the database/g),
+    ).toHaveLength(1);
   });
 });

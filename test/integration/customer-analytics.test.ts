@@ -15,7 +15,10 @@ let store: Store;
 
 beforeAll(() => {
   store = openStore(path.join(tempDir(), "crm.db"));
-  const log = fs.readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8").split(/\r?\n/).filter((l) => l.trim());
+  const log = fs
+    .readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const contact = store.sqlite.prepare("insert or ignore into contacts(id, name, created_at, updated_at) values (?, ?, ?, ?)");
   const purchase = store.sqlite.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, ?, 'USD', ?, ?)");
   store.sqlite.transaction(() => {

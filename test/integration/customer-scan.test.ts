@@ -60,18 +60,27 @@ function expected(currency: string): CustomerSummary[] {
     d.total += r.minor;
     d.n++;
   }
-  return [...byContact.keys()].sort((a, b) => a - b).map((contactId) => {
-    const days = [...byContact.get(contactId)!].sort(([a], [b]) => (a < b ? -1 : 1));
-    const [firstDay, first] = days[0]!;
-    const lastDay = days[days.length - 1]![0];
-    const totalMinor = days.reduce((s, [, d]) => s + d.total, 0);
-    const x = days.length - 1;
-    return {
-      contactId, purchases: days.reduce((s, [, d]) => s + d.n, 0), totalMinor, firstDay, lastDay,
-      recencyDays: today - dayNumber(lastDay), x, txDays: dayNumber(lastDay) - dayNumber(firstDay), ageDays: today - dayNumber(firstDay),
-      repeatMean: x > 0 ? (totalMinor - first.total) / x / 100 : 0,
-    };
-  });
+  return [...byContact.keys()]
+    .sort((a, b) => a - b)
+    .map((contactId) => {
+      const days = [...byContact.get(contactId)!].sort(([a], [b]) => (a < b ? -1 : 1));
+      const [firstDay, first] = days[0]!;
+      const lastDay = days[days.length - 1]![0];
+      const totalMinor = days.reduce((s, [, d]) => s + d.total, 0);
+      const x = days.length - 1;
+      return {
+        contactId,
+        purchases: days.reduce((s, [, d]) => s + d.n, 0),
+        totalMinor,
+        firstDay,
+        lastDay,
+        recencyDays: today - dayNumber(lastDay),
+        x,
+        txDays: dayNumber(lastDay) - dayNumber(firstDay),
+        ageDays: today - dayNumber(firstDay),
+        repeatMean: x > 0 ? (totalMinor - first.total) / x / 100 : 0,
+      };
+    });
 }
 
 describe("loadCustomers", () => {
@@ -102,10 +111,7 @@ describe("loadCustomers", () => {
 
 describe("retentionReport", () => {
   it("counts the same (customer, local day) pairs as a plain reading of the rows", () => {
-    const pairs = rows
-      .filter((r) => r.at <= NOW.toISOString())
-      .map((r) => ({ customerId: r.contactId, date: localDate(new Date(r.at)) }));
-    for (const kind of ["month", "quarter"] as const)
-      expect(retentionReport(store, NOW, kind)).toEqual(retentionByPeriod(pairs, kind, localDate(NOW)));
+    const pairs = rows.filter((r) => r.at <= NOW.toISOString()).map((r) => ({ customerId: r.contactId, date: localDate(new Date(r.at)) }));
+    for (const kind of ["month", "quarter"] as const) expect(retentionReport(store, NOW, kind)).toEqual(retentionByPeriod(pairs, kind, localDate(NOW)));
   });
 });

@@ -28,12 +28,22 @@ function fresh(): { store: Store; ada: number; bob: number } {
   return { store, ada, bob };
 }
 
-const newDeal = (s: Store, contactId: number, title: string, opts: { stage?: "lead" | "proposal" | "won"; closeIn?: number; openedDaysAgo?: number; amount?: number } = {}) =>
+const newDeal = (
+  s: Store,
+  contactId: number,
+  title: string,
+  opts: { stage?: "lead" | "proposal" | "won"; closeIn?: number; openedDaysAgo?: number; amount?: number } = {},
+) =>
   addDeal(
     s,
     {
-      contactId, title, currency: "EUR", amountMinor: opts.amount ?? 100000, stage: opts.stage ?? "lead",
-      closeOn: opts.closeIn === undefined ? null : dateIn(opts.closeIn), at: daysFromNow(-(opts.openedDaysAgo ?? 1)),
+      contactId,
+      title,
+      currency: "EUR",
+      amountMinor: opts.amount ?? 100000,
+      stage: opts.stage ?? "lead",
+      closeOn: opts.closeIn === undefined ? null : dateIn(opts.closeIn),
+      at: daysFromNow(-(opts.openedDaysAgo ?? 1)),
     },
     daysFromNow(-(opts.openedDaysAgo ?? 1)),
   ).id;
@@ -53,7 +63,14 @@ describe("dealsForAgenda", () => {
       [inThree, 3],
       [inSeven, 7],
     ]);
-    expect(closingSoon[0]).toMatchObject({ title: "two days late", contactName: "Ada Lovelace", stage: "lead", amountMinor: 100000, currency: "EUR", probability: 10 });
+    expect(closingSoon[0]).toMatchObject({
+      title: "two days late",
+      contactName: "Ada Lovelace",
+      stage: "lead",
+      amountMinor: 100000,
+      currency: "EUR",
+      probability: 10,
+    });
   });
 
   it("lists open deals with no stage change and no interaction with the contact for 14 days, longest idle first", () => {

@@ -48,9 +48,9 @@ describe("bulk follow-ups", () => {
     const s = fresh();
     const a = addContact(s, { name: "A" }, now);
     const b = addContact(s, { name: "B" }, now);
-    expect(() => addFollowupsForMany(s, { contactIds: [a, b, 999]}, { due: day("2026-03-06"), note: "hi" }, now)).toThrow();
+    expect(() => addFollowupsForMany(s, { contactIds: [a, b, 999] }, { due: day("2026-03-06"), note: "hi" }, now)).toThrow();
     expect(listFollowups(s, now, { status: "all" })).toEqual([]);
-    expect(addFollowupsForMany(s, { contactIds: [a, b]}, { due: day("2026-03-06"), note: "hi" }, now)).toHaveLength(2);
+    expect(addFollowupsForMany(s, { contactIds: [a, b] }, { due: day("2026-03-06"), note: "hi" }, now)).toHaveLength(2);
   });
 });
 

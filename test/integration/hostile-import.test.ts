@@ -73,7 +73,24 @@ function clearRefusal(err: unknown): void {
 describe(`resolveContact (${RUNS} references per property)`, () => {
   const refs = fc.oneof(
     nastyText,
-    fc.constantFrom(...TRICKY_NAMES.map((n) => n.slice(0, 40)), "%", "_", "%%", "\\", "'", "ada", "ADA", "a", "@", "person0@EXAMPLE.com", "1", "0", "-1", "99999999999999999999", " 2 "),
+    fc.constantFrom(
+      ...TRICKY_NAMES.map((n) => n.slice(0, 40)),
+      "%",
+      "_",
+      "%%",
+      "\\",
+      "'",
+      "ada",
+      "ADA",
+      "a",
+      "@",
+      "person0@EXAMPLE.com",
+      "1",
+      "0",
+      "-1",
+      "99999999999999999999",
+      " 2 ",
+    ),
     fc.tuple(fc.constantFrom(...TRICKY_NAMES), fc.nat(), fc.nat()).map(([n, a, b]) => n.slice(Math.min(a, b) % n.length, Math.max(a, b) % (n.length + 1))),
   );
 
@@ -128,20 +145,46 @@ describe(`resolveContact (${RUNS} references per property)`, () => {
 const EMAILS = ["person0@example.com", "PERSON2@Example.com", "new@example.com", "new2@example.com", "not-an-email", "a@b", ""];
 const DATES = ["2025-03-05", "20250305", "2025/3/5", "03/05/2025", "2025-03-05T10:00:00Z", "2025-03-05 14:30", "2025-02-30", "0001-01-01", "+99999y", ""];
 const PLAUSIBLE: Record<string, readonly string[]> = {
-  email: EMAILS, "E-mail 1 - Value": EMAILS,
-  date: DATES, "Order Date": DATES, "resolved at": DATES, createdAt: ["2025-01-01T00:00:00Z", "yesterday", ""],
+  email: EMAILS,
+  "E-mail 1 - Value": EMAILS,
+  date: DATES,
+  "Order Date": DATES,
+  "resolved at": DATES,
+  createdAt: ["2025-01-01T00:00:00Z", "yesterday", ""],
   amount: ["12.50", "1,200.00", "€9", "9 USD", "-3", "1e5", "0", "12,5", "99999999999999999", ""],
   Total: ["7", "0.001", "JPY 5", "abc"],
   currency: ["EUR", "usd", "JPY", "XXX", "E", ""],
-  "contact id": ["1", "2", "999", "x", ""], "customer id": ["C-1", "C-2", ""], "order id": ["o-1", "o-2", "o-1", ""], "external id": ["a-1", "a-2", ""],
-  name: ["Ada Lovelace", "Ada Byron", "Ada", "New Person", ""], "First Name": ["Grace", ""], "Last Name": ["Hopper", ""],
-  type: ["call", "email", "issue", "phone", "gossip", ""], summary: ["Called about the invoice", ""], note: ["Punch cards", ""],
-  phone: ["+44 20 7946 0001", ""], company: ["Acme", ""], Labels: ["* myContacts ::: Friends", "a,b", "x".repeat(70)],
-  tags: ["client;vip", "bad\ntag", ""], fields: ['{"k":"v"}', "{not json", "[1]", '{"":"x"}'], cadence: ["30d", "2w", "sometimes", ""],
-  birthday: ["1815-12-10", "0/0/00"], source: ["shop", ""],
+  "contact id": ["1", "2", "999", "x", ""],
+  "customer id": ["C-1", "C-2", ""],
+  "order id": ["o-1", "o-2", "o-1", ""],
+  "external id": ["a-1", "a-2", ""],
+  name: ["Ada Lovelace", "Ada Byron", "Ada", "New Person", ""],
+  "First Name": ["Grace", ""],
+  "Last Name": ["Hopper", ""],
+  type: ["call", "email", "issue", "phone", "gossip", ""],
+  summary: ["Called about the invoice", ""],
+  note: ["Punch cards", ""],
+  phone: ["+44 20 7946 0001", ""],
+  company: ["Acme", ""],
+  Labels: ["* myContacts ::: Friends", "a,b", "x".repeat(70)],
+  tags: ["client;vip", "bad\ntag", ""],
+  fields: ['{"k":"v"}', "{not json", "[1]", '{"":"x"}'],
+  cadence: ["30d", "2w", "sometimes", ""],
+  birthday: ["1815-12-10", "0/0/00"],
+  source: ["shop", ""],
 };
-const PURCHASE_COLUMNS = { required: [["email", "contact id", "customer id"], ["date", "Order Date"], ["amount", "Total"]], optional: ["currency", "order id", "note", "name", "source"] };
-const CONTACT_COLUMNS = { required: [["name", "First Name", "email", "E-mail 1 - Value", "company", "phone"]], optional: ["Last Name", "email", "phone", "company", "Labels", "tags", "fields", "cadence", "note", "birthday", "createdAt", "source"] };
+const PURCHASE_COLUMNS = {
+  required: [
+    ["email", "contact id", "customer id"],
+    ["date", "Order Date"],
+    ["amount", "Total"],
+  ],
+  optional: ["currency", "order id", "note", "name", "source"],
+};
+const CONTACT_COLUMNS = {
+  required: [["name", "First Name", "email", "E-mail 1 - Value", "company", "phone"]],
+  optional: ["Last Name", "email", "phone", "company", "Labels", "tags", "fields", "cadence", "note", "birthday", "createdAt", "source"],
+};
 const INTERACTION_COLUMNS = { required: [["email", "name", "contact id"], ["summary"], ["date"]], optional: ["type", "resolved at", "external id", "source"] };
 
 const cellFor = (column: string) =>
@@ -187,7 +230,10 @@ function csvFile(spec: { required: string[][]; optional: string[] }) {
 
 const counts = () =>
   Object.fromEntries(
-    ["contacts", "contact_tags", "contact_fields", "purchases", "interactions"].map((t) => [t, store.sqlite.prepare(`select count(*) from ${t}`).pluck().get() as number]),
+    ["contacts", "contact_tags", "contact_fields", "purchases", "interactions"].map((t) => [
+      t,
+      store.sqlite.prepare(`select count(*) from ${t}`).pluck().get() as number,
+    ]),
   ) as Record<"contacts" | "contact_tags" | "contact_fields" | "purchases" | "interactions", number>;
 
 let fileNo = 0;
@@ -198,7 +244,11 @@ function writeInput(bytes: Buffer, ext: string): string {
 }
 
 /** Runs an import and checks the all-or-nothing contract against the counts before and after. */
-async function checkImport(table: "purchases" | "contacts" | "interactions", run: () => Promise<{ report: ImportReport }>, opts: { skipInvalid: boolean; dryRun: boolean }) {
+async function checkImport(
+  table: "purchases" | "contacts" | "interactions",
+  run: () => Promise<{ report: ImportReport }>,
+  opts: { skipInvalid: boolean; dryRun: boolean },
+) {
   const before = counts();
   let report: ImportReport;
   try {
@@ -246,12 +296,26 @@ describe(`importers on hostile files (${FILE_RUNS} files per property)`, () => {
   });
 
   it("contacts from vCard", async () => {
-    const value = fc.oneof(nastyText, fc.constantFrom(...EMAILS, "Ada Lovelace", "a;b;c;;", "tel:+15550001", "1985-04-12", "x=y", "30d", "client,vip", "\\n\\,\\;"));
-    const prop = fc.tuple(fc.constantFrom("FN", "N", "EMAIL", "TEL", "ORG", "NOTE", "CATEGORIES", "BDAY", "X-CRM-FIELD", "X-CRM-CADENCE", "ADR", "URL", "NICKNAME", "TITLE"), fc.constantFrom("", ";TYPE=work", ";PREF=1", ";VALUE=date", ";;"), value);
-    const card = fc.tuple(fc.constantFrom("3.0", "4.0", "2.1"), fc.array(prop, { maxLength: 7 }), fc.boolean()).map(([v, props, closed]) =>
-      ["BEGIN:VCARD", `VERSION:${v}`, ...props.map(([n, p, val]) => `${n}${p}:${val.replace(/\r?\n/g, "\\n")}`), ...(closed ? ["END:VCARD"] : [])].join("\r\n"),
+    const value = fc.oneof(
+      nastyText,
+      fc.constantFrom(...EMAILS, "Ada Lovelace", "a;b;c;;", "tel:+15550001", "1985-04-12", "x=y", "30d", "client,vip", "\\n\\,\\;"),
     );
-    const vcf = fc.oneof({ weight: 9, arbitrary: fc.array(card, { minLength: 1, maxLength: 5 }).map((cards) => Buffer.from(cards.join("\r\n") + "\r\n")) }, { weight: 1, arbitrary: nastyText.map((t) => Buffer.from(t)) });
+    const prop = fc.tuple(
+      fc.constantFrom("FN", "N", "EMAIL", "TEL", "ORG", "NOTE", "CATEGORIES", "BDAY", "X-CRM-FIELD", "X-CRM-CADENCE", "ADR", "URL", "NICKNAME", "TITLE"),
+      fc.constantFrom("", ";TYPE=work", ";PREF=1", ";VALUE=date", ";;"),
+      value,
+    );
+    const card = fc
+      .tuple(fc.constantFrom("3.0", "4.0", "2.1"), fc.array(prop, { maxLength: 7 }), fc.boolean())
+      .map(([v, props, closed]) =>
+        ["BEGIN:VCARD", `VERSION:${v}`, ...props.map(([n, p, val]) => `${n}${p}:${val.replace(/\r?\n/g, "\\n")}`), ...(closed ? ["END:VCARD"] : [])].join(
+          "\r\n",
+        ),
+      );
+    const vcf = fc.oneof(
+      { weight: 9, arbitrary: fc.array(card, { minLength: 1, maxLength: 5 }).map((cards) => Buffer.from(cards.join("\r\n") + "\r\n")) },
+      { weight: 1, arbitrary: nastyText.map((t) => Buffer.from(t)) },
+    );
     await fc.assert(
       fc.asyncProperty(vcf, flags, async (bytes, opts) => {
         const file = writeInput(bytes, "vcf");

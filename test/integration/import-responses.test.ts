@@ -27,7 +27,11 @@ const count = (store: Store, table: string) => store.sqlite.prepare(`select coun
 describe("importResponses", () => {
   it("creates each new respondent once, named from the email, and a second run adds nothing", async () => {
     const { dir, store, survey } = setup();
-    const file = write(dir, "a.csv", "email,score,date\ngrace.hopper@example.com,9,2026-03-01\ngrace.hopper@example.com,7,2026-03-02\ngrace.hopper@example.com,7,2026-03-02\n");
+    const file = write(
+      dir,
+      "a.csv",
+      "email,score,date\ngrace.hopper@example.com,9,2026-03-01\ngrace.hopper@example.com,7,2026-03-02\ngrace.hopper@example.com,7,2026-03-02\n",
+    );
     const first = await importResponses(store, survey, file, NOW, { createContacts: true });
     expect(first.report).toMatchObject({ committed: true, rows: 3, added: 2, skipped: 1, createdContacts: 1, invalid: [] });
     expect(first).toMatchObject({ header: ["email", "score", "date"], ignoredColumns: [], datedNow: false });
@@ -48,7 +52,9 @@ describe("importResponses", () => {
 
   it("reports progress through the callback, never on stderr", async () => {
     const { dir, store, survey } = setup();
-    store.sqlite.prepare("insert into contacts(name, email, created_at, updated_at) values ('Ada', 'ada@example.com', ?, ?)").run(NOW.toISOString(), NOW.toISOString());
+    store.sqlite
+      .prepare("insert into contacts(name, email, created_at, updated_at) values ('Ada', 'ada@example.com', ?, ?)")
+      .run(NOW.toISOString(), NOW.toISOString());
     const rows = Array.from({ length: 5000 }, (_, i) => `ada@example.com,${i % 11},2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z,note ${i}`);
     const file = write(dir, "big.csv", ["email,score,date,comment", ...rows].join("\n") + "\n");
     const calls: [number, number][] = [];

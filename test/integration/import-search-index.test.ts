@@ -30,7 +30,9 @@ function indexByTriggers(rows: { name: string; email: string; company: string }[
   const { store } = setup();
   const contact = store.sqlite.prepare("insert into contacts(name, email, company, created_at, updated_at) values (?, ?, ?, ?, ?)");
   for (const r of rows) contact.run(r.name, r.email, r.company || null, NOW.toISOString(), NOW.toISOString());
-  const interaction = store.sqlite.prepare("insert into interactions(contact_id, type, summary, at, source, external_ref, created_at) values (?, ?, ?, ?, 'import', ?, ?)");
+  const interaction = store.sqlite.prepare(
+    "insert into interactions(contact_id, type, summary, at, source, external_ref, created_at) values (?, ?, ?, ?, 'import', ?, ?)",
+  );
   interactions.forEach(([contactId, type, summary], i) => interaction.run(contactId, type, summary, NOW.toISOString(), `a${i}`, NOW.toISOString()));
   const index = store.sqlite.prepare(INDEX).raw().all();
   store.sqlite.close();
@@ -46,7 +48,11 @@ describe("imports and the search index", () => {
     const acts: [number, string, string][] = people.map((_, i) => [i + 1, i % 2 ? "call" : "email", `Talked about the refund ${i}`]);
     await importInteractions(
       store,
-      write(dir, "i.csv", "contact id,type,summary,date,activity id\n" + acts.map(([id, type, s], i) => `${id},${type},${s},2026-03-01,a${i}`).join("\n") + "\n"),
+      write(
+        dir,
+        "i.csv",
+        "contact id,type,summary,date,activity id\n" + acts.map(([id, type, s], i) => `${id},${type},${s},2026-03-01,a${i}`).join("\n") + "\n",
+      ),
       NOW,
       { source: "import" },
     );
@@ -60,7 +66,9 @@ describe("imports and the search index", () => {
 
   it("keep one, current entry for a contact added and then updated by the same file", async () => {
     const { dir, store } = setup();
-    await importContacts(store, write(dir, "c.csv", "name,email,company\nAda,ada@example.com,Analytical\nAda Lovelace,ada@example.com,Engines Ltd\n"), NOW, { onDuplicate: "update" });
+    await importContacts(store, write(dir, "c.csv", "name,email,company\nAda,ada@example.com,Analytical\nAda Lovelace,ada@example.com,Engines Ltd\n"), NOW, {
+      onDuplicate: "update",
+    });
     expect(store.sqlite.prepare("select title, body from search_index").raw().all()).toEqual([["Ada Lovelace", "ada@example.com Engines Ltd"]]);
     expect(search(store, "engines")).toHaveLength(1);
     expect(search(store, "analytical")).toHaveLength(0);

@@ -2,6 +2,7 @@
 // terminal basic ANSI, and plain text whenever colour is not allowed.
 import { describe, expect, it } from "vitest";
 import { colorLevel, type OutStream } from "../../src/cli/io.js";
+import { Chalk } from "chalk";
 import { makeColors, styleMarks } from "../../src/cli/render/colors.js";
 
 const tty = { isTTY: true } as OutStream;
@@ -25,17 +26,26 @@ describe("makeColors", () => {
   const SAMPLES: unknown[] = ["plain", "", "two\nlines", "\u001B[1mbold inside\u001B[22m", 42, "unicode ✓ 😀"];
   const STYLES = ["bold", "dim", "red", "green", "yellow", "cyan", "gray"] as const;
 
-  it("writes the basic ANSI escapes at level 1", () => {
-    const c = makeColors(1);
+  it("writes the basic ANSI escapes at level 1", async () => {
+    const c = await makeColors(1);
     expect(c.red("x")).toBe("\u001B[31mx\u001B[39m");
     expect(c.bold("a", "b")).toBe("\u001B[1ma b\u001B[22m");
     expect(c.cyan("a\nb")).toBe("\u001B[36ma\u001B[39m\n\u001B[36mb\u001B[39m");
     expect(styleMarks(c.bold.yellow)).toEqual(["\u001B[1m\u001B[33m", "\u001B[39m\u001B[22m"]);
   });
 
-  it("returns the text unchanged at level 0", () => {
-    const c = makeColors(0);
+  it("returns the text unchanged at level 0", async () => {
+    const c = await makeColors(0);
     for (const style of STYLES) for (const text of SAMPLES) expect(c[style](text)).toBe(text === 42 ? "42" : text);
     expect(styleMarks(c.bold)).toEqual(["", ""]);
+  });
+
+  it("writes at level 0 exactly what chalk writes at level 0, chained styles and several arguments included", async () => {
+    const plain = await makeColors(0);
+    const chalk = new Chalk({ level: 0 });
+    for (const text of SAMPLES) {
+      expect(plain.bold.yellow(text)).toBe(chalk.bold.yellow(text));
+      expect(plain.red(text, "and", text)).toBe(chalk.red(text, "and", text));
+    }
   });
 });

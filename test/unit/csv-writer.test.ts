@@ -4,7 +4,7 @@ import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import { csvLines, toCsv } from "../../src/io/csv.js";
 
-const ALPHABET = ['a', 'Z', ' ', ',', '"', "\n", "\r", "\r\n", ";", "'", "=", "\t", "é", "😀", ""];
+const ALPHABET = ["a", "Z", " ", ",", '"', "\n", "\r", "\r\n", ";", "'", "=", "\t", "é", "😀", ""];
 
 function randomRows(seed: number, count: number): string[][] {
   let s = seed;

@@ -17,9 +17,37 @@ const RUNS = Number(process.env.CRM_FUZZ_RUNS ?? 1000);
 const NOW = new Date(2026, 2, 2, 9, 30);
 
 /** Text as hostile input comes: any code points (lone surrogates too), controls, NUL, RTL, emoji. */
-const NASTY = ["\u0000", "\u001b[2J", "\u202e", "\u2066", "\u200f", "🙂", "👩‍👩‍👧", "ש", "مرحبا", "١٢", "\ufeff", "\r\n", "\t", "'", '"', "\\", "%", "_", ";", ",", ":", "=", "\ud800"];
+const NASTY = [
+  "\u0000",
+  "\u001b[2J",
+  "\u202e",
+  "\u2066",
+  "\u200f",
+  "🙂",
+  "👩‍👩‍👧",
+  "ש",
+  "مرحبا",
+  "١٢",
+  "\ufeff",
+  "\r\n",
+  "\t",
+  "'",
+  '"',
+  "\\",
+  "%",
+  "_",
+  ";",
+  ",",
+  ":",
+  "=",
+  "\ud800",
+];
 const fragments = (words: readonly string[]) =>
-  fc.array(fc.oneof(fc.constantFrom(...words, ...NASTY, " "), fc.string({ maxLength: 4 }), fc.integer({ min: -99999, max: 99999 }).map(String)), { maxLength: 8 }).map((parts) => parts.join(""));
+  fc
+    .array(fc.oneof(fc.constantFrom(...words, ...NASTY, " "), fc.string({ maxLength: 4 }), fc.integer({ min: -99999, max: 99999 }).map(String)), {
+      maxLength: 8,
+    })
+    .map((parts) => parts.join(""));
 const anyText = (words: readonly string[] = []) =>
   fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 40 }), fragments(words));
 
@@ -47,14 +75,54 @@ const soundDate = (d: Date) => {
   expect(d.getFullYear()).toBeLessThanOrEqual(9999);
 };
 
-const DATE_WORDS = ["today", "tomorrow", "yesterday", "now", "next", "last", "this", "in", "ago", "friday", "monday", "days", "weeks", "d", "w", "m", "y",
-  "+", "-", "2026", "-03-", "12", "T", "14:00", ":59", ".5", "Z", "+02:00", "eow", "eom", "noon", "at", "pm", "january", "the", "of", "1e9"];
+const DATE_WORDS = [
+  "today",
+  "tomorrow",
+  "yesterday",
+  "now",
+  "next",
+  "last",
+  "this",
+  "in",
+  "ago",
+  "friday",
+  "monday",
+  "days",
+  "weeks",
+  "d",
+  "w",
+  "m",
+  "y",
+  "+",
+  "-",
+  "2026",
+  "-03-",
+  "12",
+  "T",
+  "14:00",
+  ":59",
+  ".5",
+  "Z",
+  "+02:00",
+  "eow",
+  "eom",
+  "noon",
+  "at",
+  "pm",
+  "january",
+  "the",
+  "of",
+  "1e9",
+];
 
 describe(`dates (${RUNS} inputs per property)`, () => {
   it("parseWhen: a real instant in the years 1000–9999, or exit 2 naming the flag and the value", async () => {
     await fc.assert(
       fc.asyncProperty(anyText(DATE_WORDS), async (input) => {
-        const r = await parseWhen(input, NOW, "--due date").then((value) => ({ value }), (error) => ({ error }));
+        const r = await parseWhen(input, NOW, "--due date").then(
+          (value) => ({ value }),
+          (error) => ({ error }),
+        );
         if ("value" in r) {
           soundDate(r.value.date);
           expect(typeof r.value.hasTime).toBe("boolean");
@@ -70,7 +138,10 @@ describe(`dates (${RUNS} inputs per property)`, () => {
   it("parseAsOf: the same, for --as-of and CRM_NOW", async () => {
     await fc.assert(
       fc.asyncProperty(anyText(DATE_WORDS), async (input) => {
-        const r = await parseAsOf(input, NOW).then((value) => ({ value }), (error) => ({ error }));
+        const r = await parseAsOf(input, NOW).then(
+          (value) => ({ value }),
+          (error) => ({ error }),
+        );
         if ("value" in r) soundDate(r.value);
         else expectClearRefusal(r.error);
       }),
@@ -80,7 +151,10 @@ describe(`dates (${RUNS} inputs per property)`, () => {
 
   it("relative dates far in the future or the past are refused, not turned into year 102026", async () => {
     for (const input of ["+99999y", "-2000y", "+9000y", "in 99999 years", "99999 days ago", "9999-12-31T23:59:60", "0999-01-01", "10000-01-01"]) {
-      const r = await parseWhen(input, NOW, "--due date").then((value) => ({ value }), (error) => ({ error }));
+      const r = await parseWhen(input, NOW, "--due date").then(
+        (value) => ({ value }),
+        (error) => ({ error }),
+      );
       if ("value" in r) soundDate(r.value.date);
       else expectClearRefusal(r.error);
     }
@@ -90,7 +164,10 @@ describe(`dates (${RUNS} inputs per property)`, () => {
   it("a 10,000-character value is answered at once", async () => {
     for (const input of ["next friday ".repeat(900), "1".repeat(10_000), "in 3 days".padEnd(10_000, " x"), "+".repeat(10_000), "🙂".repeat(5000)]) {
       const started = Date.now();
-      const r = await parseWhen(input, NOW, "--due date").then(() => undefined, (error) => error);
+      const r = await parseWhen(input, NOW, "--due date").then(
+        () => undefined,
+        (error) => error,
+      );
       if (r !== undefined) expectClearRefusal(r);
       expect(Date.now() - started).toBeLessThan(1000);
     }
@@ -127,7 +204,30 @@ describe(`dates (${RUNS} inputs per property)`, () => {
   });
 });
 
-const AMOUNT_WORDS = ["€", "$", "£", "¥", "EUR", "usd", "JPY", "BHD", "XYZ", "1", "0", "12", "1,200", ".", ",", "50", "-", "+", "−", " ", "e5", "999999999999999999"];
+const AMOUNT_WORDS = [
+  "€",
+  "$",
+  "£",
+  "¥",
+  "EUR",
+  "usd",
+  "JPY",
+  "BHD",
+  "XYZ",
+  "1",
+  "0",
+  "12",
+  "1,200",
+  ".",
+  ",",
+  "50",
+  "-",
+  "+",
+  "−",
+  " ",
+  "e5",
+  "999999999999999999",
+];
 
 describe(`amounts (${RUNS} inputs per property)`, () => {
   it("parseAmount: integer minor units of a real currency, or exit 2 naming the value", () => {
@@ -150,10 +250,14 @@ describe(`amounts (${RUNS} inputs per property)`, () => {
 
   it("every amount up to 2^53 − 1 minor units survives formatting and parsing exactly", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) }), fc.constantFrom("EUR", "USD", "JPY", "BHD", "GBP", "CHF"), (minor, currency) => {
-        const m = Number(minor);
-        expect(parseAmount(formatMinor(m, currency), currency)).toEqual({ minor: m, currency });
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) }),
+        fc.constantFrom("EUR", "USD", "JPY", "BHD", "GBP", "CHF"),
+        (minor, currency) => {
+          const m = Number(minor);
+          expect(parseAmount(formatMinor(m, currency), currency)).toEqual({ minor: m, currency });
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -189,10 +293,53 @@ describe(`contact fields (${RUNS} inputs per property)`, () => {
 // ---------------------------------------------------------------------------------------------
 // vCards and CSV helpers
 
-const PROPS = ["FN", "N", "EMAIL", "TEL", "ORG", "TITLE", "NOTE", "CATEGORIES", "BDAY", "ANNIVERSARY", "NICKNAME", "URL", "ADR", "ROLE", "X-CRM-FIELD", "X-CRM-CADENCE", "UID", "REV", "PHOTO", "item1.EMAIL", "BEGIN", "END", "VERSION"];
-const PARAMS = ["", ";TYPE=work", ";TYPE=pref", ";PREF=1", ";PREF=x", ";VALUE=uri", ";VALUE=date", ";CHARSET=UTF-8", ";ENCODING=b", ";ENCODING=QUOTED-PRINTABLE", ";;", ";=", ';TYPE="a,b"', ";X-Y"];
+const PROPS = [
+  "FN",
+  "N",
+  "EMAIL",
+  "TEL",
+  "ORG",
+  "TITLE",
+  "NOTE",
+  "CATEGORIES",
+  "BDAY",
+  "ANNIVERSARY",
+  "NICKNAME",
+  "URL",
+  "ADR",
+  "ROLE",
+  "X-CRM-FIELD",
+  "X-CRM-CADENCE",
+  "UID",
+  "REV",
+  "PHOTO",
+  "item1.EMAIL",
+  "BEGIN",
+  "END",
+  "VERSION",
+];
+const PARAMS = [
+  "",
+  ";TYPE=work",
+  ";TYPE=pref",
+  ";PREF=1",
+  ";PREF=x",
+  ";VALUE=uri",
+  ";VALUE=date",
+  ";CHARSET=UTF-8",
+  ";ENCODING=b",
+  ";ENCODING=QUOTED-PRINTABLE",
+  ";;",
+  ";=",
+  ';TYPE="a,b"',
+  ";X-Y",
+];
 const vcardLine = fc
-  .tuple(fc.oneof(fc.constantFrom(...PROPS), fc.string({ maxLength: 6 })), fc.constantFrom(...PARAMS), anyText(["a;b;c", "\\n", "\\,", "1985-04-12", "--0412", "tel:+1", ":", ";;;;"]))
+  .tuple(
+    fc.oneof(fc.constantFrom(...PROPS), fc.string({ maxLength: 6 })),
+    fc.constantFrom(...PARAMS),
+    anyText(["a;b;c", "\\n", "\\,", "1985-04-12", "--0412", "tel:+1", ":", ";;;;"]),
+  )
   .map(([name, params, value]) => `${name}${params}:${value}`);
 /** Card-shaped text: a BEGIN/VERSION/END frame around random properties, lines folded anywhere. */
 const vcardText = fc
@@ -225,10 +372,13 @@ describe(`vCards (${RUNS} inputs per property)`, () => {
 
   it("splitVcards: every card starts on the line it says", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(vcardText, anyText()), { maxLength: 4 }).map((parts) => parts.join("\n")), (text) => {
-        const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
-        for (const card of splitVcards(text)) expect(lines[card.line - 1]!.trim().toUpperCase()).toBe("BEGIN:VCARD");
-      }),
+      fc.property(
+        fc.array(fc.oneof(vcardText, anyText()), { maxLength: 4 }).map((parts) => parts.join("\n")),
+        (text) => {
+          const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
+          for (const card of splitVcards(text)) expect(lines[card.line - 1]!.trim().toUpperCase()).toBe("BEGIN:VCARD");
+        },
+      ),
       { numRuns: RUNS },
     );
   });

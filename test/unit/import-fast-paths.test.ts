@@ -11,7 +11,13 @@ describe("utcInstant", () => {
     for (const y of [50, 100, 1999, 2000, 2023, 2024, 2100, 9999])
       for (let mo = 0; mo <= 13; mo++)
         for (const d of [0, 1, 28, 29, 30, 31, 32])
-          for (const [h, mi, s] of [[0, 0, 0], [23, 59, 59], [24, 0, 0], [12, 60, 0], [12, 0, 60]])
+          for (const [h, mi, s] of [
+            [0, 0, 0],
+            [23, 59, 59],
+            [24, 0, 0],
+            [12, 60, 0],
+            [12, 0, 60],
+          ])
             for (const ms of ["", ".000", ".123"]) {
               const text = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h!)}:${pad(mi!)}:${pad(s!)}${ms}Z`;
               const fast = utcInstant(text);
@@ -23,7 +29,15 @@ describe("utcInstant", () => {
   });
 
   it("leaves other forms to the general parser", () => {
-    for (const text of ["2024-02-30T10:00:00Z", "2023-02-29T10:00:00Z", "0050-01-01T00:00:00Z", "2024-03-05", "2024-03-05T10:00:00+01:00", "2024-03-05 10:00:00Z", " 2024-03-05T10:00:00Z"])
+    for (const text of [
+      "2024-02-30T10:00:00Z",
+      "2023-02-29T10:00:00Z",
+      "0050-01-01T00:00:00Z",
+      "2024-03-05",
+      "2024-03-05T10:00:00+01:00",
+      "2024-03-05 10:00:00Z",
+      " 2024-03-05T10:00:00Z",
+    ])
       expect(utcInstant(text)).toBeUndefined();
     expect(utcInstant("2024-02-29T23:59:59Z")).toBe("2024-02-29T23:59:59.000Z");
   });

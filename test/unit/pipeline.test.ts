@@ -2,8 +2,15 @@
 // the board, closing-soon windows, the forecast by period, win rate and cycle time.
 import { describe, expect, it } from "vitest";
 import {
-  averageDaysToWin, closingWithin, periodOf, pipelineBoard, pipelineReport, weightedMinor, winRate,
-  type PipelineDeal, type Stage,
+  averageDaysToWin,
+  closingWithin,
+  periodOf,
+  pipelineBoard,
+  pipelineReport,
+  weightedMinor,
+  winRate,
+  type PipelineDeal,
+  type Stage,
 } from "../../src/core/deals/pipeline.js";
 import { divRoundHalfUp } from "../../src/analytics/forecast.js";
 import { daysFromTo } from "../../src/io/dates.js";
@@ -12,8 +19,18 @@ import { STAGE_DEFAULT_PROBABILITIES } from "../../src/core/config/settings.js";
 let nextId = 1;
 function deal(stage: Stage, amountMinor: number, extra: Partial<PipelineDeal> = {}): PipelineDeal {
   return {
-    id: nextId++, title: `deal ${nextId}`, contactId: 1, contactName: "Ada", stage, amountMinor, currency: "EUR",
-    probability: STAGE_DEFAULT_PROBABILITIES[stage], closeOn: null, createdOn: "2026-01-01", closedOn: null, ...extra,
+    id: nextId++,
+    title: `deal ${nextId}`,
+    contactId: 1,
+    contactName: "Ada",
+    stage,
+    amountMinor,
+    currency: "EUR",
+    probability: STAGE_DEFAULT_PROBABILITIES[stage],
+    closeOn: null,
+    createdOn: "2026-01-01",
+    closedOn: null,
+    ...extra,
   };
 }
 const boardOpts = { today: "2026-03-02", withinDays: 14, stageProbabilities: { ...STAGE_DEFAULT_PROBABILITIES }, defaultCurrency: "EUR" };
@@ -66,7 +83,14 @@ describe("the board", () => {
   it("groups by currency when several are present, never adding EUR to USD", () => {
     const board = pipelineBoard([deal("lead", 100000), deal("lead", 50000, { currency: "USD" }), deal("proposal", 1000, { currency: "USD" })], boardOpts);
     expect(board.stages.map((s) => `${s.currency} ${s.stage}`)).toEqual([
-      "EUR lead", "EUR qualified", "EUR proposal", "EUR negotiation", "USD lead", "USD qualified", "USD proposal", "USD negotiation",
+      "EUR lead",
+      "EUR qualified",
+      "EUR proposal",
+      "EUR negotiation",
+      "USD lead",
+      "USD qualified",
+      "USD proposal",
+      "USD negotiation",
     ]);
     expect(board.totals).toEqual([
       { currency: "EUR", deals: 1, totalMinor: 100000, weightedMinor: 10000 },
@@ -165,7 +189,12 @@ describe("the forecast report", () => {
 
   it("groups by quarter", () => {
     const r = pipelineReport(deals, "quarter");
-    expect(r.rows.map((x) => `${x.period} ${x.currency} ${x.weightedMinor}`)).toEqual(["2026-Q1 EUR 10000", "2026-Q1 USD 5000", "2026-Q2 EUR 340000", "null EUR 20000"]);
+    expect(r.rows.map((x) => `${x.period} ${x.currency} ${x.weightedMinor}`)).toEqual([
+      "2026-Q1 EUR 10000",
+      "2026-Q1 USD 5000",
+      "2026-Q2 EUR 340000",
+      "null EUR 20000",
+    ]);
   });
 
   it("is empty for no deals", () => {

@@ -33,20 +33,17 @@ describe("nextDue", () => {
   it("is always after today, within one interval of it, and a whole number of intervals from the due date", () => {
     const units = ["day", "week", "month", "year"] as const;
     fc.assert(
-      fc.property(
-        fc.integer({ min: -800, max: 60 }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.constantFrom(...units),
-        (offset, count, unit) => {
-          const due = localDate(addInterval(new Date(2026, 2, 2), { count: Math.abs(offset), unit: "day" }, offset < 0 ? -1 : 1));
-          const every = { count, unit };
-          const next = nextDue(due, every, monday9);
-          expect(next > localDate(monday9)).toBe(true);
-          const k = Array.from({ length: 2000 }, (_, i) => i + 1).find((i) => localDate(addInterval(new Date(due + "T00:00"), { count: count * i, unit })) === next);
-          expect(k).toBeDefined();
-          if (k! > 1) expect(localDate(addInterval(new Date(due + "T00:00"), { count: count * (k! - 1), unit })) <= localDate(monday9)).toBe(true);
-        },
-      ),
+      fc.property(fc.integer({ min: -800, max: 60 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(...units), (offset, count, unit) => {
+        const due = localDate(addInterval(new Date(2026, 2, 2), { count: Math.abs(offset), unit: "day" }, offset < 0 ? -1 : 1));
+        const every = { count, unit };
+        const next = nextDue(due, every, monday9);
+        expect(next > localDate(monday9)).toBe(true);
+        const k = Array.from({ length: 2000 }, (_, i) => i + 1).find(
+          (i) => localDate(addInterval(new Date(due + "T00:00"), { count: count * i, unit })) === next,
+        );
+        expect(k).toBeDefined();
+        if (k! > 1) expect(localDate(addInterval(new Date(due + "T00:00"), { count: count * (k! - 1), unit })) <= localDate(monday9)).toBe(true);
+      }),
       { numRuns: 200 },
     );
   });

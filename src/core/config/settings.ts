@@ -23,7 +23,7 @@ const fraction = (key: string) => (v: string) => {
 
 export const STAGE_DEFAULT_PROBABILITIES = { lead: 10, qualified: 25, proposal: 50, negotiation: 75, won: 100, lost: 0 } as const;
 
-export const SETTINGS: Record<string, SettingSpec> = {
+const SETTINGS: Record<string, SettingSpec> = {
   currency: { description: "default currency (ISO 4217)", default: "EUR", validate: normaliseCurrency },
   ...Object.fromEntries(
     Object.entries(STAGE_DEFAULT_PROBABILITIES).map(([stage, p]) => [

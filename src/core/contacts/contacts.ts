@@ -104,7 +104,7 @@ function tagIds(store: Store, names: string[]): number[] {
   });
 }
 
-export function addTags(store: Store, contactId: number, names: string[]): void {
+function addTags(store: Store, contactId: number, names: string[]): void {
   const link = store.sqlite.prepare("insert or ignore into contact_tags(contact_id, tag_id) values (?, ?)");
   for (const tagId of tagIds(store, names.map(normaliseTag))) link.run(contactId, tagId);
 }
@@ -166,7 +166,7 @@ export function editContact(
   });
 }
 
-export function removeTags(store: Store, contactId: number, names: string[]): number {
+function removeTags(store: Store, contactId: number, names: string[]): number {
   const remove = store.sqlite.prepare("delete from contact_tags where contact_id = ? and tag_id = (select id from tags where name = ? collate nocase)");
   let removed = 0;
   for (const name of new Set(names.map((t) => t.trim()))) removed += remove.run(contactId, name).changes;

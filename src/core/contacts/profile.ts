@@ -24,7 +24,9 @@ export function contactProfile(store: Store, id: number, now: Date): ContactProf
     contact,
     recentInteractions: listInteractions(store, { contactId: id, until: now, limit: 10 }),
     openFollowups: s
-      .prepare<[number], ContactProfile["openFollowups"][number]>("select id, due_at as dueAt, note, every from followups where contact_id = ? and status = 'open' order by due_at, id")
+      .prepare<[number], ContactProfile["openFollowups"][number]>(
+        "select id, due_at as dueAt, note, every from followups where contact_id = ? and status = 'open' order by due_at, id",
+      )
       .all(id),
     deals: s
       .prepare<[number], ContactProfile["deals"][number]>(

@@ -14,7 +14,7 @@ export interface SearchHit {
 }
 
 /** Turns what the user typed into an FTS5 query: every word must match, as a prefix, taken literally. */
-export function toFtsQuery(query: string): string {
+function toFtsQuery(query: string): string {
   const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
   if (!words.length) throw usageError("the search needs at least one letter or digit", "e.g. crm find proposal");
   return words.map((w) => `"${w}"*`).join(" ");

@@ -47,8 +47,7 @@ function chooseCurrency(store: Store, present: readonly string[], requested?: st
   let currency: string;
   if (requested) {
     currency = normaliseCurrency(requested);
-    if (present.length && !present.includes(currency))
-      throw usageError(`no purchases in ${quote(currency)}`, `purchases exist in: ${present.join(", ")}`);
+    if (present.length && !present.includes(currency)) throw usageError(`no purchases in ${quote(currency)}`, `purchases exist in: ${present.join(", ")}`);
   } else {
     const preferred = getSetting(store, "currency");
     currency = present.includes(preferred) || !present.length ? preferred : present[0]!;
@@ -167,14 +166,24 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
     if (!group) byCurrency.set(currency, (group = { purchases: 0, scale: 10 ** currencyDigits(currency), customers: [] }));
     let purchases = 0;
     let totalMinor = 0;
-    for (let i = 0; i < length; i++) (purchases += count[i]!), (totalMinor += total[i]!);
+    for (let i = 0; i < length; i++) {
+      purchases += count[i]!;
+      totalMinor += total[i]!;
+    }
     group.purchases += purchases;
     const first = day[0]!;
     const last = day[length - 1]!;
     const x = length - 1;
     group.customers.push({
-      contactId, purchases, totalMinor, firstDay: local.date(first), lastDay: local.date(last),
-      recencyDays: todayNumber - last, x, txDays: last - first, ageDays: todayNumber - first,
+      contactId,
+      purchases,
+      totalMinor,
+      firstDay: local.date(first),
+      lastDay: local.date(last),
+      recencyDays: todayNumber - last,
+      x,
+      txDays: last - first,
+      ageDays: todayNumber - first,
       // Mean spend of the repeat days (every day after the first), in major units.
       repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
     });

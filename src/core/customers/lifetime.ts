@@ -10,7 +10,7 @@ import { dayNumber } from "../../analytics/period.js";
 import { currencyDigits } from "../../io/money.js";
 
 /** Below this many repeat customers the BG/NBD parameters are not identifiable in practice. */
-export const MIN_REPEAT_CUSTOMERS = 50;
+const MIN_REPEAT_CUSTOMERS = 50;
 const DAYS_PER_WEEK = 7;
 
 export interface ClvOptions {
@@ -67,7 +67,7 @@ export interface Fitted {
 }
 
 /** Fits both models, or says in user terms why it cannot. */
-export function fitModels(data: CustomerData): Fitted | { reason: string } {
+function fitModels(data: CustomerData): Fitted | { reason: string } {
   const repeaters = data.customers.filter((c) => c.x > 0);
   if (repeaters.length < MIN_REPEAT_CUSTOMERS)
     return { reason: `only ${repeaters.length} customers bought on more than one day; the BG/NBD model needs at least ${MIN_REPEAT_CUSTOMERS}` };
@@ -87,18 +87,21 @@ type Described = Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderVal
 /** The descriptive part of report rows, with the names of just these customers looked up. */
 function describer(store: Store, data: CustomerData, customers: readonly Customer[]): (c: Customer) => Described {
   const scale = 10 ** currencyDigits(data.currency);
-  const names = contactNames(store, customers.map((c) => c.contactId));
+  const names = contactNames(
+    store,
+    customers.map((c) => c.contactId),
+  );
   return (c) => {
     const known = names.get(c.contactId);
     return {
       contactId: c.contactId,
       name: known?.name ?? "",
       email: known?.email ?? null,
-    purchases: c.purchases,
-    repeatPurchases: c.x,
-    firstPurchase: c.firstDay,
-    lastPurchase: c.lastDay,
-    recencyDays: c.recencyDays,
+      purchases: c.purchases,
+      repeatPurchases: c.x,
+      firstPurchase: c.firstDay,
+      lastPurchase: c.lastDay,
+      recencyDays: c.recencyDays,
       ageDays: c.ageDays,
       totalSpent: round(c.totalMinor / scale),
     };
@@ -133,7 +136,12 @@ function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Cus
     atLastEnd = expected[expected.length - 1];
     return expected;
   };
-  const clv = predictiveClv(bgnbd, gammaGamma, { x: c.x, tx, T, mbar: c.repeatMean }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate, toMonthEnd });
+  const clv = predictiveClv(
+    bgnbd,
+    gammaGamma,
+    { x: c.x, tx, T, mbar: c.repeatMean },
+    { months: opts.horizonMonths, annualDiscountRate: opts.discountRate, toMonthEnd },
+  );
   const row = described as ClvRow;
   row.pAlive = round4(bgnbdPAlive(bgnbd, c.x, tx, T));
   // The last month end is the horizon itself (12 · 30/7 = 360/7 exactly): the same value, already computed.
@@ -144,11 +152,17 @@ function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Cus
 }
 
 export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted | { reason: string }): ClvReport {
-  if (!(opts.discountRate > -1 && opts.discountRate < 10)) throw usageError(`invalid discount rate ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
+  if (!(opts.discountRate > -1 && opts.discountRate < 10))
+    throw usageError(`invalid discount rate ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
   const data = preloaded ?? loadCustomers(store, now, opts.currency);
   const base = {
-    currency: data.currency, asOf: data.today, horizonMonths: opts.horizonMonths, discountRate: opts.discountRate,
-    margin: opts.margin, otherCurrencies: data.otherCurrencies, customers: data.customers.length,
+    currency: data.currency,
+    asOf: data.today,
+    horizonMonths: opts.horizonMonths,
+    discountRate: opts.discountRate,
+    margin: opts.margin,
+    otherCurrencies: data.otherCurrencies,
+    customers: data.customers.length,
   };
   const describe = describer(store, data, data.customers);
 
@@ -159,14 +173,15 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
       const { bgnbd, gammaGamma } = fitted;
       const cache: MonthEndCache = new Map();
       const rows = predictRows(data, (c) => bgnbdRow(fitted, opts, describe(c), c, cache));
-      if (rows) return {
-        model: "bgnbd",
-        ...base,
-        bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
-        gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
-        totalClv: round(rows.reduce((s, r) => s + r.clv, 0)),
-        rows,
-      };
+      if (rows)
+        return {
+          model: "bgnbd",
+          ...base,
+          bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
+          gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
+          totalClv: round(rows.reduce((s, r) => s + r.clv, 0)),
+          rows,
+        };
       fallbackReason = "the fitted BG/NBD model cannot be evaluated for every customer on this data (too little history?)";
     } else fallbackReason = fitted.reason;
   }
@@ -244,7 +259,15 @@ export function churnReport(store: Store, now: Date, opts: { threshold: number; 
   const data = loadCustomers(store, now, opts.currency);
   const fitted = fitModels(data);
   if (!("bgnbd" in fitted))
-    return { model: null, fallbackReason: fitted.reason, currency: data.currency, asOf: data.today, customers: data.customers.length, threshold: opts.threshold, rows: [] as ChurnRow[] };
+    return {
+      model: null,
+      fallbackReason: fitted.reason,
+      currency: data.currency,
+      asOf: data.today,
+      customers: data.customers.length,
+      threshold: opts.threshold,
+      rows: [] as ChurnRow[],
+    };
   if (opts.withTotalClv === false) {
     // Without the total CLV of all customers (the table and CSV show only the rows): a CLV for the
     // customers at risk only. If the model cannot be evaluated for one of them, the full path below
@@ -262,8 +285,13 @@ export function churnReport(store: Store, now: Date, opts: { threshold: number; 
       const { bgnbd, gammaGamma } = fitted;
       return {
         model: "bgnbd" as const,
-        currency: data.currency, asOf: data.today, horizonMonths: CHURN_CLV.horizonMonths, discountRate: CHURN_CLV.discountRate,
-        margin: CHURN_CLV.margin, otherCurrencies: data.otherCurrencies, customers: data.customers.length,
+        currency: data.currency,
+        asOf: data.today,
+        horizonMonths: CHURN_CLV.horizonMonths,
+        discountRate: CHURN_CLV.discountRate,
+        margin: CHURN_CLV.margin,
+        otherCurrencies: data.otherCurrencies,
+        customers: data.customers.length,
         bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
         gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
         threshold: opts.threshold,
@@ -298,7 +326,11 @@ const byValueAtRisk = (p: ChurnRow, q: ChurnRow) => q.valueAtRisk - p.valueAtRis
  * (ties included) get one. Unlike the churn report, a model that cannot be evaluated for some other
  * customer does not empty the list.
  */
-export function topCustomersAtRisk(store: Store, now: Date, opts: { threshold: number; atLeast: number; limit: number }): { currency: string; rows: ChurnRow[] } {
+export function topCustomersAtRisk(
+  store: Store,
+  now: Date,
+  opts: { threshold: number; atLeast: number; limit: number },
+): { currency: string; rows: ChurnRow[] } {
   if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid churn threshold ${opts.threshold}`, "use a probability such as 0.5");
   const data = loadCustomers(store, now);
   const fitted = fitModels(data);
@@ -329,7 +361,12 @@ export function topCustomersAtRisk(store: Store, now: Date, opts: { threshold: n
  * show`: only when the BG/NBD model cannot be evaluated for this customer is the whole simple report
  * computed.
  */
-export function customerClv(store: Store, now: Date, contactId: number, data: CustomerData = loadCustomers(store, now)): { model: "bgnbd" | "simple"; currency: string; row?: ClvRow } {
+export function customerClv(
+  store: Store,
+  now: Date,
+  contactId: number,
+  data: CustomerData = loadCustomers(store, now),
+): { model: "bgnbd" | "simple"; currency: string; row?: ClvRow } {
   const opts: ClvOptions = { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 };
   const c = data.customers.find((k) => k.contactId === contactId);
   const fitted = fitModels(data);

@@ -12,11 +12,11 @@ export interface RfmRow extends RfmScoredCustomer {
   contactId: number;
 }
 
-export function scoreCustomers(data: CustomerData): RfmRow[] {
+function scoreCustomers(data: CustomerData): RfmRow[] {
   const scale = 10 ** currencyDigits(data.currency);
-  return rfmScores(
-    data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
-  ).map((s) => ({ ...s, contactId: s.id as number }));
+  return rfmScores(data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale }))).map(
+    (s) => ({ ...s, contactId: s.id as number }),
+  );
 }
 
 export function rfmReport(store: Store, now: Date, currency?: string) {
@@ -39,12 +39,18 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
     asOf: data.today,
     otherCurrencies: data.otherCurrencies,
     ...clustering,
-    customers: data.customers.map((c, i) => ({ contactId: c.contactId, cluster: clustering.assignment[i]!, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
+    customers: data.customers.map((c, i) => ({
+      contactId: c.contactId,
+      cluster: clustering.assignment[i]!,
+      recencyDays: c.recencyDays,
+      frequency: c.purchases,
+      monetary: c.totalMinor / scale,
+    })),
   };
 }
 
 /** The segment name as the user typed it, matched case-insensitively; unknown names exit 2 listing the valid ones. */
-export function parseSegment(name: string): RfmSegment {
+function parseSegment(name: string): RfmSegment {
   const wanted = name.trim().toLowerCase().replace(/[’`]/g, "'");
   const found = RFM_SEGMENTS.find((s) => s.toLowerCase() === wanted);
   if (!found) throw usageError(`unknown segment ${quote(name)}`, `use one of: ${RFM_SEGMENTS.join(", ")}`);
@@ -58,7 +64,9 @@ export function segmentOfEachCustomer(store: Store, now: Date): Map<number, RfmS
 
 export function contactIdsInSegment(store: Store, segment: string, now: Date): number[] {
   const wanted = parseSegment(segment);
-  return scoreCustomers(loadCustomers(store, now)).filter((c) => c.segment === wanted).map((c) => c.contactId);
+  return scoreCustomers(loadCustomers(store, now))
+    .filter((c) => c.segment === wanted)
+    .map((c) => c.contactId);
 }
 
 /** RFM segment, P(alive) and CLV of one person, when they are a customer (undefined otherwise). */

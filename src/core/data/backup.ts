@@ -9,9 +9,8 @@ import { DEFAULT_BUSY_TIMEOUT_MS } from "../../db/errors.js";
 import { conflict, storageError, usageError, quote, CrmError } from "../../errors.js";
 import { localStamp } from "../../io/dates.js";
 
-
 /** A name beside `dbPath` that does not exist yet: `crm-backup-20260302-090501.db` (then `-2`, `-3`…). */
-export function besideDatabase(dbPath: string, label: string, when: Date): string {
+function besideDatabase(dbPath: string, label: string, when: Date): string {
   const dir = path.dirname(dbPath);
   const base = path.basename(dbPath).replace(/\.(db|sqlite3?)$/i, "");
   for (let n = 1; ; n++) {
@@ -220,4 +219,3 @@ export async function restoreDatabase(dbPath: string, candidate: RestoreCandidat
     store.sqlite.close();
   }
 }
-

@@ -18,7 +18,22 @@ export const EXPORT_FIELDS: Record<Entity | "surveys", readonly string[]> = {
   contacts: ["id", "name", "email", "phone", "company", "title", "tags", "fields", "note", "cadence", "source", "lastInteractionAt", "createdAt", "updatedAt"],
   interactions: ["id", "contactId", "contactName", "contactEmail", "type", "summary", "at", "resolvedAt", "source", "externalRef", "createdAt"],
   followups: ["id", "contactId", "contactName", "contactEmail", "dealId", "dueAt", "note", "every", "status", "doneAt", "createdAt", "updatedAt"],
-  deals: ["id", "contactId", "contactName", "contactEmail", "title", "amount", "currency", "stage", "probability", "closeOn", "lostReason", "closedAt", "createdAt", "updatedAt"],
+  deals: [
+    "id",
+    "contactId",
+    "contactName",
+    "contactEmail",
+    "title",
+    "amount",
+    "currency",
+    "stage",
+    "probability",
+    "closeOn",
+    "lostReason",
+    "closedAt",
+    "createdAt",
+    "updatedAt",
+  ],
   purchases: ["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"],
   responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "createdAt"],
   surveys: ["id", "name", "type", "question", "createdAt"],
@@ -160,8 +175,19 @@ function contactUid(id: number, createdAt: string): string {
 export function* vcardInputs(store: Store, contactId?: number): Generator<VcardInput> {
   for (const c of contactRecords(store, contactId))
     yield {
-      id: c.id, uid: contactUid(c.id, c.createdAt), name: c.name, email: c.email, phone: c.phone, company: c.company,
-      title: c.title, note: c.note, cadence: c.cadence, source: c.source, tags: c.tags, fields: c.fields, updatedAt: c.updatedAt,
+      id: c.id,
+      uid: contactUid(c.id, c.createdAt),
+      name: c.name,
+      email: c.email,
+      phone: c.phone,
+      company: c.company,
+      title: c.title,
+      note: c.note,
+      cadence: c.cadence,
+      source: c.source,
+      tags: c.tags,
+      fields: c.fields,
+      updatedAt: c.updatedAt,
     };
 }
 

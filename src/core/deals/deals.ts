@@ -43,7 +43,7 @@ export function stageProbabilities(store: Store): Record<Stage, number> {
   return probs;
 }
 
-export function effectiveProbability(stage: Stage, override: number | null, probs: Record<Stage, number>): number {
+function effectiveProbability(stage: Stage, override: number | null, probs: Record<Stage, number>): number {
   return isOpenStage(stage) && override !== null ? override : probs[stage];
 }
 
@@ -71,12 +71,23 @@ export interface DealQuery {
 export function listDeals(store: Store, q: DealQuery = {}): Deal[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (q.stage) (where.push("d.stage = ?"), params.push(q.stage));
+  if (q.stage) {
+    where.push("d.stage = ?");
+    params.push(q.stage);
+  }
   if (q.status === "open") where.push(`d.stage in (${OPEN_STAGES.map((s) => `'${s}'`).join(", ")})`);
-  else if (q.status) (where.push("d.stage = ?"), params.push(q.status));
-  if (q.contactId !== undefined) (where.push("d.contact_id = ?"), params.push(q.contactId));
+  else if (q.status) {
+    where.push("d.stage = ?");
+    params.push(q.status);
+  }
+  if (q.contactId !== undefined) {
+    where.push("d.contact_id = ?");
+    params.push(q.contactId);
+  }
   const rows = store.sqlite
-    .prepare<(string | number)[], StoredDeal>(`${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by ${STAGE_ORDER}, coalesce(d.close_on, '9999-12-31'), d.id`)
+    .prepare<(string | number)[], StoredDeal>(
+      `${SELECT} ${where.length ? "where " + where.join(" and ") : ""} order by ${STAGE_ORDER}, coalesce(d.close_on, '9999-12-31'), d.id`,
+    )
     .all(...params);
   return withProbability(rows, stageProbabilities(store));
 }
@@ -134,12 +145,23 @@ export function addDeal(store: Store, input: NewDeal, now: Date): { id: number; 
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
       )
       .get(
-        input.contactId, title, amountMinor, input.currency, stage, input.probability ?? null, input.closeOn ?? null,
-        stage === "lost" ? (input.lostReason?.trim() || null) : null, closed ? at : null, at, now.toISOString(),
+        input.contactId,
+        title,
+        amountMinor,
+        input.currency,
+        stage,
+        input.probability ?? null,
+        input.closeOn ?? null,
+        stage === "lost" ? input.lostReason?.trim() || null : null,
+        closed ? at : null,
+        at,
+        now.toISOString(),
       )!;
     store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, null, ?, ?)").run(id, stage, at);
     const purchaseId =
-      stage === "won" && amountMinor > 0 ? recordWinPurchase(store, { id, contactId: input.contactId, title, amountMinor, currency: input.currency }, new Date(at), now) : null;
+      stage === "won" && amountMinor > 0
+        ? recordWinPurchase(store, { id, contactId: input.contactId, title, amountMinor, currency: input.currency }, new Date(at), now)
+        : null;
     return { id, purchaseId };
   });
 }
@@ -152,7 +174,15 @@ export function recordWinPurchase(
 ): number {
   return insertPurchase(
     store,
-    { contactId: deal.contactId, amountMinor: deal.amountMinor, currency: deal.currency, at, note: `deal #${deal.id}: ${deal.title}`, source: "deal", dealId: deal.id },
+    {
+      contactId: deal.contactId,
+      amountMinor: deal.amountMinor,
+      currency: deal.currency,
+      at,
+      note: `deal #${deal.id}: ${deal.title}`,
+      source: "deal",
+      dealId: deal.id,
+    },
     now,
   );
 }
@@ -188,11 +218,11 @@ function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts:
     throw conflict(`deal #${id} is already in ${to}`, `see crm deal show ${id}`);
   }
   const at = (opts.at ?? now).toISOString();
-  const last = store.sqlite.prepare<[number], { at: DealStageChangeRow["at"] | null }>("select max(at) as at from deal_stage_changes where deal_id = ?").get(id)!;
+  const last = store.sqlite
+    .prepare<[number], { at: DealStageChangeRow["at"] | null }>("select max(at) as at from deal_stage_changes where deal_id = ?")
+    .get(id)!;
   if (last.at && at < last.at)
-    throw usageError(
-      `the date ${quote(localDateTime(new Date(at)))} is before deal #${id}'s last stage change (${localDateTime(new Date(last.at))})`,
-    );
+    throw usageError(`the date ${quote(localDateTime(new Date(at)))} is before deal #${id}'s last stage change (${localDateTime(new Date(last.at))})`);
   let removedPurchaseId: number | null = null;
   if (deal.stage === "won") {
     const removed = store.sqlite.prepare<[number], IdRow>("delete from purchases where deal_id = ? returning id").get(id);
@@ -202,7 +232,7 @@ function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts:
   const closed = !isOpenStage(to);
   store.sqlite
     .prepare("update deals set stage = ?, closed_at = ?, lost_reason = ?, updated_at = ? where id = ?")
-    .run(to, closed ? at : null, to === "lost" ? (opts.reason?.trim() || null) : null, now.toISOString(), id);
+    .run(to, closed ? at : null, to === "lost" ? opts.reason?.trim() || null : null, now.toISOString(), id);
   const purchaseId = to === "won" && deal.amountMinor > 0 && opts.recordPurchase !== false ? recordWinPurchase(store, deal, new Date(at), now) : null;
   return { id, from: deal.stage, to, at, purchaseId, removedPurchaseId };
 }
@@ -238,7 +268,10 @@ export function editDeal(store: Store, id: number, changes: DealChanges, now: Da
   const params: (string | number | null)[] = [];
   const set = (column: string, value: string | number | null) => (sets.push(`${column} = ?`), params.push(value));
   if (changes.title !== undefined) set("title", cleanTitle(changes.title));
-  if (changes.amountMinor !== undefined) (checkAmount(changes.amountMinor), set("amount_minor", changes.amountMinor));
+  if (changes.amountMinor !== undefined) {
+    checkAmount(changes.amountMinor);
+    set("amount_minor", changes.amountMinor);
+  }
   if (changes.currency !== undefined) set("currency", changes.currency);
   if (changes.contactId !== undefined) set("contact_id", changes.contactId);
   if (changes.probability !== undefined) set("probability", changes.probability);
@@ -249,7 +282,9 @@ export function editDeal(store: Store, id: number, changes: DealChanges, now: Da
       store.sqlite.prepare(`update deals set ${sets.join(", ")}, updated_at = ? where id = ?`).run(...params, now.toISOString(), id);
       if (deal.purchaseId !== null)
         store.sqlite
-          .prepare("update purchases set amount_minor = d.amount_minor, currency = d.currency, contact_id = d.contact_id from deals d where d.id = ? and purchases.id = ?")
+          .prepare(
+            "update purchases set amount_minor = d.amount_minor, currency = d.currency, contact_id = d.contact_id from deals d where d.id = ? and purchases.id = ?",
+          )
           .run(id, deal.purchaseId);
     }
     const move = changes.stage !== undefined && changes.stage !== deal.stage ? moveInTransaction(store, id, changes.stage, now, {}) : undefined;
@@ -277,11 +312,14 @@ export function dealsAsOf(store: Store, now: Date): DealAsOf[] {
   const probs = stageProbabilities(store);
   const iso = now.toISOString();
   const rows = store.sqlite
-    .prepare<{ now: string }, Pick<DealAsOf, "id" | "title" | "contactId" | "contactName" | "stage" | "amountMinor" | "currency" | "closeOn" | "lastActivityAt"> & {
-      override: DealRow["probability"];
-      createdAt: DealRow["createdAt"];
-      stageAt: DealStageChangeRow["at"] | null;
-    }>(
+    .prepare<
+      { now: string },
+      Pick<DealAsOf, "id" | "title" | "contactId" | "contactName" | "stage" | "amountMinor" | "currency" | "closeOn" | "lastActivityAt"> & {
+        override: DealRow["probability"];
+        createdAt: DealRow["createdAt"];
+        stageAt: DealStageChangeRow["at"] | null;
+      }
+    >(
       `with last as (
          select deal_id, to_stage, at, row_number() over (partition by deal_id order by at desc, id desc) as rn
          from deal_stage_changes where at <= @now
@@ -325,20 +363,23 @@ export function dealsForAgenda(store: Store, now: Date): { closingSoon: AgendaDe
   const today = localDate(now);
   const open = dealsAsOf(store, now)
     .filter((d) => isOpenStage(d.stage))
-    .map(
-      (d): AgendaDeal => ({
-        id: d.id, title: d.title, contactId: d.contactId, contactName: d.contactName, stage: d.stage,
-        amountMinor: d.amountMinor, currency: d.currency, probability: d.probability, closeOn: d.closeOn,
-        daysToClose: d.closeOn ? daysFromTo(today, d.closeOn) : null,
-        lastActivityAt: d.lastActivityAt,
-        daysSinceActivity: daysBetween(new Date(d.lastActivityAt), now),
-      }),
-    );
+    .map((d): AgendaDeal => ({
+      id: d.id,
+      title: d.title,
+      contactId: d.contactId,
+      contactName: d.contactName,
+      stage: d.stage,
+      amountMinor: d.amountMinor,
+      currency: d.currency,
+      probability: d.probability,
+      closeOn: d.closeOn,
+      daysToClose: d.closeOn ? daysFromTo(today, d.closeOn) : null,
+      lastActivityAt: d.lastActivityAt,
+      daysSinceActivity: daysBetween(new Date(d.lastActivityAt), now),
+    }));
   const closingSoon = open
     .filter((d) => d.daysToClose !== null && d.daysToClose <= AGENDA_CLOSING_DAYS)
     .sort((a, b) => a.closeOn!.localeCompare(b.closeOn!) || a.id - b.id);
-  const stale = open
-    .filter((d) => d.daysSinceActivity >= AGENDA_STALE_DAYS)
-    .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt) || a.id - b.id);
+  const stale = open.filter((d) => d.daysSinceActivity >= AGENDA_STALE_DAYS).sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt) || a.id - b.id);
   return { closingSoon, stale };
 }

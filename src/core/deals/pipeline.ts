@@ -36,7 +36,7 @@ export function weightedMinor(deals: readonly { amountMinor: number; probability
   return weightedForecast(deals.map((d) => ({ amountMinor: d.amountMinor, probability: d.probability, status: "open" as const }))).totalWeightedMinor;
 }
 
-export function totalMinor(deals: readonly { amountMinor: number }[]): number {
+function totalMinor(deals: readonly { amountMinor: number }[]): number {
   let sum = 0n;
   for (const d of deals) sum += BigInt(d.amountMinor);
   return Number(sum);
@@ -122,7 +122,13 @@ export const winRate = (won: number, lost: number): number | null => oneDecimal(
 /** Mean calendar days from opening to winning, one decimal; null when nothing was won. */
 export function averageDaysToWin(deals: readonly PipelineDeal[]): number | null {
   const cycle = averageCycleDays(
-    deals.map((d) => ({ amountMinor: d.amountMinor, probability: d.probability, status: d.stage === "won" ? "won" : isOpenStage(d.stage) ? "open" : "lost", createdAt: d.createdOn, closedAt: d.closedOn })),
+    deals.map((d) => ({
+      amountMinor: d.amountMinor,
+      probability: d.probability,
+      status: d.stage === "won" ? "won" : isOpenStage(d.stage) ? "open" : "lost",
+      createdAt: d.createdOn,
+      closedAt: d.closedOn,
+    })),
   );
   return oneDecimal(cycle.averageDays);
 }
@@ -185,10 +191,16 @@ export function pipelineReport(deals: readonly PipelineDeal[], by: PeriodUnit): 
     const group = groups.get(key) ?? groups.set(key, { period, currency: d.currency, deals: [] }).get(key)!;
     group.deals.push(d);
   }
-  const rows = [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, g]) => forecastRow(g.period, g.currency, g.deals));
-  const totals = currencies(deals, "").filter(Boolean).map((c) => forecastRow("total", c, deals.filter((d) => d.currency === c)));
+  const rows = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => forecastRow(g.period, g.currency, g.deals));
+  const totals = currencies(deals, "")
+    .filter(Boolean)
+    .map((c) =>
+      forecastRow(
+        "total",
+        c,
+        deals.filter((d) => d.currency === c),
+      ),
+    );
   const won = deals.filter((d) => d.stage === "won").length;
   const lost = deals.filter((d) => d.stage === "lost").length;
   return { rows, totals, won, lost, winRate: winRate(won, lost), averageDaysToWin: averageDaysToWin(deals) };

@@ -10,10 +10,22 @@ import type { DemoRandom, Seeder } from "./random.js";
 
 const DAY = 86_400_000;
 const DEAL_TITLES = [
-  "Website redesign", "Annual maintenance contract", "Brand workshop", "SEO audit", "Photography package",
-  "Consulting retainer", "Logo refresh", "Team training day", "E-commerce setup", "Newsletter templates",
-  "Quarterly strategy review", "Summer party catering", "Bookkeeping support", "Corporate yoga sessions",
-  "Product launch campaign", "Office fit-out advice",
+  "Website redesign",
+  "Annual maintenance contract",
+  "Brand workshop",
+  "SEO audit",
+  "Photography package",
+  "Consulting retainer",
+  "Logo refresh",
+  "Team training day",
+  "E-commerce setup",
+  "Newsletter templates",
+  "Quarterly strategy review",
+  "Summer party catering",
+  "Bookkeeping support",
+  "Corporate yoga sessions",
+  "Product launch campaign",
+  "Office fit-out advice",
 ];
 const LOST_REASONS = ["Went with a cheaper offer", "Budget cut", "No response after the proposal", "Timing: maybe next year", null];
 const EVERYDAY_PRICES = [1999, 2900, 4990, 7900, 12000, 14900, 25000, 39900];
@@ -43,8 +55,13 @@ function seedPurchases(store: Store, rnd: DemoRandom, now: Date, contacts: { id:
       insertPurchase(
         store,
         {
-          contactId: c.id, amountMinor: price, currency, at: new Date(t), note: rnd.chance(0.5) ? rnd.pick(PURCHASE_NOTES) : null,
-          source: shop ? "shop" : "manual", externalRef: shop ? `ORD-${order++}` : null,
+          contactId: c.id,
+          amountMinor: price,
+          currency,
+          at: new Date(t),
+          note: rnd.chance(0.5) ? rnd.pick(PURCHASE_NOTES) : null,
+          source: shop ? "shop" : "manual",
+          externalRef: shop ? `ORD-${order++}` : null,
         },
         new Date(Math.min(t + DAY, now.getTime())),
       );
@@ -57,8 +74,12 @@ function seedPurchases(store: Store, rnd: DemoRandom, now: Date, contacts: { id:
 /** Demo deals in every stage with their history; won ones carry their purchase. */
 function seedDealRecords(store: Store, rnd: DemoRandom, now: Date, contacts: { id: number; createdAt: number }[]): void {
   const finals: Stage[] = [
-    ...Array<Stage>(8).fill("lead"), ...Array<Stage>(7).fill("qualified"), ...Array<Stage>(7).fill("proposal"),
-    ...Array<Stage>(6).fill("negotiation"), ...Array<Stage>(12).fill("won"), ...Array<Stage>(8).fill("lost"),
+    ...Array<Stage>(8).fill("lead"),
+    ...Array<Stage>(7).fill("qualified"),
+    ...Array<Stage>(7).fill("proposal"),
+    ...Array<Stage>(6).fill("negotiation"),
+    ...Array<Stage>(12).fill("won"),
+    ...Array<Stage>(8).fill("lost"),
   ];
   const insertDeal = store.sqlite.prepare<unknown[], IdRow>(
     `insert into deals(contact_id, title, amount_minor, currency, stage, probability, close_on, lost_reason, closed_at, created_at, updated_at)
@@ -83,13 +104,19 @@ function seedDealRecords(store: Store, rnd: DemoRandom, now: Date, contacts: { i
     const currency = rnd.chance(0.9) ? "EUR" : "USD";
     const amount = rnd.int(10, 300) * 5000;
     const lastAt = new Date(moments[moments.length - 1]!);
-    const closeOn = open
-      ? localDate(new Date(now.getTime() + (i % 4 === 0 ? rnd.int(0, 7) : rnd.int(-5, 80)) * DAY))
-      : localDate(lastAt);
+    const closeOn = open ? localDate(new Date(now.getTime() + (i % 4 === 0 ? rnd.int(0, 7) : rnd.int(-5, 80)) * DAY)) : localDate(lastAt);
     const { id } = insertDeal.get(
-      contact.id, title, amount, currency, final, open && rnd.chance(0.15) ? rnd.int(5, 19) * 5 : null, closeOn,
-      final === "lost" ? rnd.pick(LOST_REASONS) : null, open ? null : lastAt.toISOString(),
-      new Date(created).toISOString(), lastAt.toISOString(),
+      contact.id,
+      title,
+      amount,
+      currency,
+      final,
+      open && rnd.chance(0.15) ? rnd.int(5, 19) * 5 : null,
+      closeOn,
+      final === "lost" ? rnd.pick(LOST_REASONS) : null,
+      open ? null : lastAt.toISOString(),
+      new Date(created).toISOString(),
+      lastAt.toISOString(),
     )!;
     path.forEach((stage, k) => insertChange.run(id, k === 0 ? null : path[k - 1], stage, new Date(moments[k]!).toISOString()));
     if (final === "won") recordWinPurchase(store, { id, contactId: contact.id, title, amountMinor: amount, currency }, lastAt, lastAt);

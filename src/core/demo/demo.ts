@@ -134,7 +134,7 @@ const slug = (s: string) =>
     .replace(/[^a-z0-9]+/g, ".");
 
 /** People, tags and interactions: the foundation every other part of the demo links to. */
-export function seedContacts(store: Store, rnd: DemoRandom, now: Date, count = 300): number[] {
+function seedContacts(store: Store, rnd: DemoRandom, now: Date, count = 300): number[] {
   const ids: number[] = [];
   const insert = store.sqlite.prepare<unknown[], IdRow>(
     `insert into contacts(name, email, phone, company, title, note, cadence, source, created_at, updated_at)
@@ -188,7 +188,7 @@ export interface DemoSummary {
 }
 
 /** Every part of the product that has demo data has a seeder here, in dependency order. */
-export const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
+const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
 
 /**
  * Creates the demo database at `file`, replacing an earlier demo there, but never a database that

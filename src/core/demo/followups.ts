@@ -37,8 +37,27 @@ export function seedFollowups(store: Store, rnd: DemoRandom, now: Date, contactI
     .all();
   const someone = () => rnd.pick(contactIds);
   const ago = (days: number) => new Date(now.getTime() - days * day).toISOString();
-  const add = (o: { contactId?: number; dealId?: number | null; dueAt: string; every?: string; status?: FollowupStatus; doneAt?: string; created: string; updated?: string }) =>
-    insert.run(o.contactId ?? someone(), o.dealId ?? null, o.dueAt, rnd.pick(DEMO_NOTES), o.every ?? null, o.status ?? "open", o.doneAt ?? null, o.created, o.updated ?? o.created);
+  const add = (o: {
+    contactId?: number;
+    dealId?: number | null;
+    dueAt: string;
+    every?: string;
+    status?: FollowupStatus;
+    doneAt?: string;
+    created: string;
+    updated?: string;
+  }) =>
+    insert.run(
+      o.contactId ?? someone(),
+      o.dealId ?? null,
+      o.dueAt,
+      rnd.pick(DEMO_NOTES),
+      o.every ?? null,
+      o.status ?? "open",
+      o.doneAt ?? null,
+      o.created,
+      o.updated ?? o.created,
+    );
 
   for (let i = 0; i < 5; i++) add({ dueAt: dayOffset(-rnd.int(1, 20)), created: ago(rnd.int(25, 60)) }); // overdue
   for (let i = 0; i < 3; i++) add({ dueAt: dayOffset(0), created: ago(rnd.int(3, 20)) }); // due today
@@ -60,7 +79,9 @@ export function seedFollowups(store: Store, rnd: DemoRandom, now: Date, contactI
   // make a handful due by a few days to a few weeks (last contact 5–9 weeks ago, a 30-day cadence).
   const lastContact = `coalesce((select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?), c.created_at)`;
   const cadenced = store.sqlite
-    .prepare<[string], Pick<ContactRow, "id"> & { cadence: string; last: string }>(`select c.id, c.cadence, ${lastContact} as last from contacts c where c.cadence is not null`)
+    .prepare<[string], Pick<ContactRow, "id"> & { cadence: string; last: string }>(
+      `select c.id, c.cadence, ${lastContact} as last from contacts c where c.cadence is not null`,
+    )
     .all(now.toISOString());
   const setCadence = store.sqlite.prepare("update contacts set cadence = ? where id = ?");
   for (const c of cadenced) {

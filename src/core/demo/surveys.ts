@@ -5,9 +5,25 @@ import type { ContactRow, IdRow } from "../../db/rows.js";
 import type { DemoRandom, Seeder } from "./random.js";
 
 const NPS_COMMENTS = {
-  promoter: ["Always quick to reply and the work is excellent", "Recommended you to two colleagues already", "Great value, and the new onboarding is much smoother", "Reliable, friendly and on time", "The workshop was worth every penny"],
-  passive: ["Good work, but invoices are sometimes late", "Fine overall; the onboarding was a bit confusing", "Solid, if a little pricey", "Happy enough, communication could be faster"],
-  detractor: ["Deadline slipped twice this quarter", "Hard to reach by phone", "The last invoice was wrong and took weeks to fix", "Too expensive for what we got"],
+  promoter: [
+    "Always quick to reply and the work is excellent",
+    "Recommended you to two colleagues already",
+    "Great value, and the new onboarding is much smoother",
+    "Reliable, friendly and on time",
+    "The workshop was worth every penny",
+  ],
+  passive: [
+    "Good work, but invoices are sometimes late",
+    "Fine overall; the onboarding was a bit confusing",
+    "Solid, if a little pricey",
+    "Happy enough, communication could be faster",
+  ],
+  detractor: [
+    "Deadline slipped twice this quarter",
+    "Hard to reach by phone",
+    "The last invoice was wrong and took weeks to fix",
+    "Too expensive for what we got",
+  ],
 };
 const CSAT_COMMENTS = {
   happy: ["Sorted within the hour, thank you", "Very helpful and patient", "Quick fix, clear explanation"],
@@ -21,12 +37,22 @@ export const seedSurveys: Seeder = (store, rnd, now, contactIds) => {
   const s = store.sqlite;
   const months = 18;
   const start = addMonths(startOfMonth(now), 1 - months);
-  const insertSurvey = s.prepare<[string, string, string, string], IdRow>("insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id");
-  const npsId = (insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString())!).id;
-  const csatId = (insertSurvey.get("Support CSAT", "csat", "How satisfied were you with how we handled your request?", new Date(start.getTime() - 86_400_000).toISOString())!).id;
+  const insertSurvey = s.prepare<[string, string, string, string], IdRow>(
+    "insert into surveys(name, type, question, created_at) values (?, ?, ?, ?) returning id",
+  );
+  const npsId = insertSurvey.get("Customer NPS", "nps", DEFAULT_QUESTIONS.nps, new Date(start.getTime() - 86_400_000).toISOString())!.id;
+  const csatId = insertSurvey.get(
+    "Support CSAT",
+    "csat",
+    "How satisfied were you with how we handled your request?",
+    new Date(start.getTime() - 86_400_000).toISOString(),
+  )!.id;
   const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
   const created = new Map(
-    s.prepare<[], Pick<ContactRow, "id" | "createdAt">>("select id, created_at as createdAt from contacts").all().map((c) => [c.id, c.createdAt]),
+    s
+      .prepare<[], Pick<ContactRow, "id" | "createdAt">>("select id, created_at as createdAt from contacts")
+      .all()
+      .map((c) => [c.id, c.createdAt]),
   );
   const answerAt = (month: number, rndDay: DemoRandom) => {
     const monthStart = addMonths(start, month);

@@ -356,7 +356,7 @@ export interface Reminder {
   lastContactAt: string | null;
 }
 
-export function followupWhat(f: { id: number; note: string | null; every: string | null }): string {
+function followupWhat(f: { id: number; note: string | null; every: string | null }): string {
   return `follow-up #${f.id}${f.every ? ` (every ${f.every})` : ""}${f.note ? `: ${f.note}` : ""}`;
 }
 
@@ -365,7 +365,7 @@ export function cadenceSummary(k: KeepInTouchDue): string {
   return `every ${k.cadence}; ${k.lastContactAt ? `last contact ${localDate(new Date(k.lastContactAt))}` : "never contacted"}`;
 }
 
-export function keepInTouchWhat(k: KeepInTouchDue): string {
+function keepInTouchWhat(k: KeepInTouchDue): string {
   return `keep in touch (${cadenceSummary(k)})`;
 }
 

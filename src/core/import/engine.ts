@@ -203,7 +203,7 @@ const INSERT_TRIGGER =
  * transaction, the drop is undone by a rollback. Undefined (triggers left alone) when the trigger is
  * not of the expected shape.
  */
-export function bulkSearchIndex(sqlite: Store["sqlite"], table: "contacts" | "interactions" | "responses"): { finish(): void } | undefined {
+function bulkSearchIndex(sqlite: Store["sqlite"], table: "contacts" | "interactions" | "responses"): { finish(): void } | undefined {
   const trigger = `${table}_ai`;
   const definition = sqlite.prepare("select sql from sqlite_master where type = 'trigger' and name = ?").pluck().get(trigger) as string | undefined;
   const shape = definition === undefined ? null : INSERT_TRIGGER.exec(definition.trim());

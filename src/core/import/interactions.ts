@@ -22,7 +22,7 @@ import {
   type Importer,
 } from "./engine.js";
 
-export const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
+const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
   { field: "email", description: "the contact's email", aliases: ["email", "contactemail", "customeremail", "emailaddress"] },
   { field: "contact_id", description: "crm's contact id", aliases: ["contactid", "crmid"] },
   { field: "customer_id", description: "the source's customer id (contact field customer_id)", aliases: ["customerid", "clientid"] },
@@ -63,7 +63,7 @@ const TYPE_SYNONYMS: Record<string, InteractionType> = {
   problem: "issue",
 };
 
-export function interactionType(text: string | undefined): InteractionType {
+function interactionType(text: string | undefined): InteractionType {
   if (text === undefined) return "note";
   const t = text.trim().toLowerCase();
   if ((INTERACTION_TYPES as readonly string[]).includes(t)) return t as InteractionType;

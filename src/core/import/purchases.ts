@@ -23,7 +23,7 @@ import {
 } from "./engine.js";
 
 /** Recognised purchase columns. Headers are compared as lower-case letters and digits only. */
-export const PURCHASE_COLUMNS: readonly ColumnSpec[] = [
+const PURCHASE_COLUMNS: readonly ColumnSpec[] = [
   {
     field: "email",
     description: "the customer's email",

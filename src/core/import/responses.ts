@@ -31,7 +31,7 @@ import {
 } from "./engine.js";
 
 /** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */
-export const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
+const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
   { field: "email", description: "the respondent's email", aliases: ["email", "emailaddress", "mail"] },
   { field: "contact_id", description: "the respondent's crm contact id (or an email)", aliases: ["contactid", "contact"] },
   { field: "name", description: "the name of a contact the import creates", aliases: ["name", "fullname"] },
@@ -74,7 +74,7 @@ interface Answer {
 }
 
 /** "ada.lovelace@example.com" → "Ada Lovelace": a name for a contact created from an email alone. */
-export function nameFromEmail(email: string): string {
+function nameFromEmail(email: string): string {
   const local = email
     .split("@")[0]!
     .replace(/[._+-]+/g, " ")

@@ -23,7 +23,7 @@ export interface NewPurchase {
   dealId?: number | null;
 }
 
-export const MANUAL_SOURCE = "manual";
+const MANUAL_SOURCE = "manual";
 
 const SELECT = `select p.id, p.contact_id as contactId, c.name as contactName, p.amount_minor as amountMinor, p.currency, p.at,
   p.note, p.source, p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt
@@ -39,16 +39,22 @@ export function insertPurchase(store: Store, p: NewPurchase, now: Date): number 
        values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
     )
     .get(
-      p.contactId, p.amountMinor, p.currency, p.at.toISOString(), clean(p.note), p.source ?? MANUAL_SOURCE,
-      clean(p.externalRef), p.dealId ?? null, now.toISOString(),
+      p.contactId,
+      p.amountMinor,
+      p.currency,
+      p.at.toISOString(),
+      clean(p.note),
+      p.source ?? MANUAL_SOURCE,
+      clean(p.externalRef),
+      p.dealId ?? null,
+      now.toISOString(),
     )!;
   return row.id;
 }
 
 /** Records a purchase. The amount must be above zero; an external id already used in its source exits 4. */
 export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
-  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0)
-    throw usageError("a purchase needs an amount above zero");
+  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0) throw usageError("a purchase needs an amount above zero");
   const source = clean(p.source) ?? MANUAL_SOURCE;
   const ref = clean(p.externalRef);
   return inTransaction(store, () => {
@@ -76,10 +82,19 @@ export interface PurchaseQuery {
 export function listPurchases(store: Store, q: PurchaseQuery): Purchase[] {
   const where = ["p.at <= ?"];
   const params: (string | number)[] = [q.until.toISOString()];
-  if (q.contactId !== undefined) (where.push("p.contact_id = ?"), params.push(q.contactId));
-  if (q.since) (where.push("p.at >= ?"), params.push(q.since.toISOString()));
+  if (q.contactId !== undefined) {
+    where.push("p.contact_id = ?");
+    params.push(q.contactId);
+  }
+  if (q.since) {
+    where.push("p.at >= ?");
+    params.push(q.since.toISOString());
+  }
   let sql = `${SELECT} where ${where.join(" and ")} order by p.at desc, p.id desc`;
-  if (q.limit !== undefined) (sql += " limit ?"), params.push(q.limit);
+  if (q.limit !== undefined) {
+    sql += " limit ?";
+    params.push(q.limit);
+  }
   return store.sqlite.prepare<(string | number)[], Purchase>(sql).all(...params);
 }
 

@@ -27,7 +27,7 @@ export interface Survey extends Omit<SurveyRow, "type"> {
 const MAX_COMMENT = 10_000;
 
 /** "NPS answers are whole numbers from 0 to 10": the rule, for error messages and help. */
-export function scoreRule(type: SurveyType): string {
+function scoreRule(type: SurveyType): string {
   const { min, max } = SCORE_RANGES[type];
   return `${type.toUpperCase()} answers are whole numbers from ${min} to ${max}`;
 }
@@ -84,8 +84,7 @@ export function resolveSurvey(store: Store, ref: string): Survey {
 }
 
 function assertNotFuture(at: Date, now: Date, what = "the answer's date"): void {
-  if (at.getTime() > now.getTime())
-    throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, "answers are dated now or earlier");
+  if (at.getTime() > now.getTime()) throw usageError(`${what} ${localDateTime(at)} is after now (${localDateTime(now)})`, "answers are dated now or earlier");
 }
 
 export interface RecordedResponse {
@@ -106,7 +105,9 @@ export function recordResponse(
   const at = input.at.toISOString();
   return inTransaction(store, () => {
     const previous = store.sqlite
-      .prepare<[number, number, string], Pick<ResponseRow, "id" | "score" | "at">>("select id, score, at from responses where survey_id = ? and contact_id = ? and at <= ? order by at desc, id desc limit 1")
+      .prepare<[number, number, string], Pick<ResponseRow, "id" | "score" | "at">>(
+        "select id, score, at from responses where survey_id = ? and contact_id = ? and at <= ? order by at desc, id desc limit 1",
+      )
       .get(input.surveyId, input.contactId, now.toISOString());
     const { id } = store.sqlite
       .prepare<unknown[], IdRow>("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?) returning id")
@@ -156,7 +157,11 @@ export interface SurveySummary extends Survey {
 
 export function listSurveys(store: Store, now: Date): SurveySummary[] {
   const surveys = allSurveys(store);
-  const answers = answersOf(store, surveys.map((s) => s.id), now);
+  const answers = answersOf(
+    store,
+    surveys.map((s) => s.id),
+    now,
+  );
   const bySurvey = new Map<number, Answer[]>();
   for (const a of answers) (bySurvey.get(a.surveyId) ?? bySurvey.set(a.surveyId, []).get(a.surveyId)!).push(a);
   return surveys.map((s) => {
@@ -166,7 +171,10 @@ export function listSurveys(store: Store, now: Date): SurveySummary[] {
       ...s,
       responses: current.length,
       superseded: all.length - current.length,
-      score: headlineScore(s.type, current.map((a) => a.score)),
+      score: headlineScore(
+        s.type,
+        current.map((a) => a.score),
+      ),
       lastResponseAt: all.length ? all[all.length - 1]!.at : null,
     };
   });
@@ -203,7 +211,10 @@ export function surveyResults(store: Store, survey: Survey, now: Date): SurveyRe
     .all(survey.id, now.toISOString());
   return {
     survey,
-    score: stats(survey.type, current.map((a) => a.score)),
+    score: stats(
+      survey.type,
+      current.map((a) => a.score),
+    ),
     superseded: all.length - current.length,
     distribution: Array.from({ length: max - min + 1 }, (_, i) => ({ score: min + i, count: counts.get(min + i) ?? 0 })),
     comments,
@@ -248,19 +259,19 @@ export function surveyRecipients(store: Store, survey: Survey, q: RecipientQuery
   // (or scan for it) once per contact.
   const last = new Map<number, { score: number; at: string }>();
   for (const [contactId, score, at] of store.sqlite
-    .prepare<[number, string], [number, number, string]>("select contact_id, score, at from responses where survey_id = ? and at <= ? and contact_id is not null order by at, id")
+    .prepare<[number, string], [number, number, string]>(
+      "select contact_id, score, at from responses where survey_id = ? and at <= ? and contact_id is not null order by at, id",
+    )
     .raw()
     .all(survey.id, now.toISOString()))
     last.set(contactId, { score, at });
   const since = q.notRespondedSince?.toISOString();
-  const rows = (
-    store.sqlite
-      .prepare<(string | number)[], Pick<ContactRow, "id" | "name" | "email" | "company">>(
-        `select c.id, c.name, c.email, c.company from contacts c ${where.length ? "where " + where.join(" and ") : ""}
+  const rows = store.sqlite
+    .prepare<(string | number)[], Pick<ContactRow, "id" | "name" | "email" | "company">>(
+      `select c.id, c.name, c.email, c.company from contacts c ${where.length ? "where " + where.join(" and ") : ""}
          order by c.name collate nocase, c.id`,
-      )
-      .all(...params)
-  )
+    )
+    .all(...params)
     .map((c) => ({ ...c, lastScore: last.get(c.id)?.score ?? null, lastResponseAt: last.get(c.id)?.at ?? null }))
     .filter((c) => !since || c.lastResponseAt === null || c.lastResponseAt < since);
   const withEmail = rows.filter((r) => r.email);
@@ -297,16 +308,22 @@ export function surveyReport(
   q: { type: SurveyType; survey?: Survey; by: ReportBy; segmentOf?: Map<number, string>; segmentOrder?: readonly string[] },
   now: Date,
 ): SurveyReport {
-  if (q.survey && q.survey.type !== q.type)
-    throw usageError(wrongTypeMessage(q.survey), `its score is in the ${q.survey.type.toUpperCase()} report`);
+  if (q.survey && q.survey.type !== q.type) throw usageError(wrongTypeMessage(q.survey), `its score is in the ${q.survey.type.toUpperCase()} report`);
   const surveys = q.survey ? [q.survey] : allSurveys(store).filter((s) => s.type === q.type);
-  const answers = answersOf(store, surveys.map((s) => s.id), now);
+  const answers = answersOf(
+    store,
+    surveys.map((s) => s.id),
+    now,
+  );
   const current = currentAnswers(answers);
   const report: SurveyReport = {
     type: q.type,
     surveys: surveys.map(({ id, name }) => ({ id, name })),
     by: q.by,
-    current: stats(q.type, current.map((a) => a.score)),
+    current: stats(
+      q.type,
+      current.map((a) => a.score),
+    ),
     trend: [],
     segments: [],
   };

@@ -79,7 +79,7 @@ function followupItem(f: Followup, now: Date): AgendaItem {
   };
 }
 
-export const overdueFollowups: AgendaSectionBuilder = {
+const overdueFollowups: AgendaSectionBuilder = {
   key: "overdue",
   title: "Overdue follow-ups",
   tone: "alert",
@@ -87,7 +87,7 @@ export const overdueFollowups: AgendaSectionBuilder = {
   build: (store, now) => listFollowups(store, now, { status: "open", due: "overdue" }).map((f) => followupItem(f, now)),
 };
 
-export const followupsDueToday: AgendaSectionBuilder = {
+const followupsDueToday: AgendaSectionBuilder = {
   key: "today",
   title: "Due today",
   tone: "warning",
@@ -98,7 +98,7 @@ export const followupsDueToday: AgendaSectionBuilder = {
       .map((f) => followupItem(f, now)),
 };
 
-export const openIssues: AgendaSectionBuilder = {
+const openIssues: AgendaSectionBuilder = {
   key: "issues",
   title: "Open issues",
   tone: "alert",
@@ -120,7 +120,7 @@ export const openIssues: AgendaSectionBuilder = {
   },
 };
 
-export const keepInTouch: AgendaSectionBuilder = {
+const keepInTouch: AgendaSectionBuilder = {
   key: "keep-in-touch",
   title: "Keep in touch",
   tone: "info",
@@ -155,7 +155,7 @@ function dealItem(d: AgendaDeal, detail: string, urgency: number): AgendaItem {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export const dealsClosingSoon: AgendaSectionBuilder = {
+const dealsClosingSoon: AgendaSectionBuilder = {
   key: "deals-closing",
   title: `Deals closing within ${AGENDA_CLOSING_DAYS} days`,
   tone: "warning",
@@ -168,7 +168,7 @@ export const dealsClosingSoon: AgendaSectionBuilder = {
     }),
 };
 
-export const staleDeals: AgendaSectionBuilder = {
+const staleDeals: AgendaSectionBuilder = {
   key: "deals-stale",
   title: `Deals with no activity for ${AGENDA_STALE_DAYS} days`,
   tone: "info",

@@ -19,13 +19,7 @@ describe("CDNOW summary derived from the transaction log", () => {
     expect(published).toHaveLength(2357);
     const mismatches = published.filter((row) => {
       const d = derived.get(row.id);
-      return (
-        !d ||
-        d.x !== row.x ||
-        d.txHundredths !== hundredths(row.tx) ||
-        d.THundredths !== hundredths(row.T) ||
-        d.zbarCents !== hundredths(row.zbar)
-      );
+      return !d || d.x !== row.x || d.txHundredths !== hundredths(row.tx) || d.THundredths !== hundredths(row.T) || d.zbarCents !== hundredths(row.zbar);
     });
     expect(mismatches).toEqual([]);
   });

@@ -65,10 +65,15 @@ describe("predictive CLV (BG/NBD × Gamma-Gamma, monthly, discounted)", () => {
     const newcomer = predictiveClv(BGNBD, GG, { x: 0, tx: 0, T: 38.86, mbar: 0 }, base);
     expect(newcomer).toBeGreaterThan(0);
     // Fitting in days instead of weeks: same customer, times × 7, same answer if parameters scale.
-    const inDays = predictiveClv({ ...BGNBD, alpha: BGNBD.alpha * 7 }, GG, { ...CUSTOMER, tx: CUSTOMER.tx * 7, T: CUSTOMER.T * 7 }, {
-      ...base,
-      daysPerTimeUnit: 1,
-    });
+    const inDays = predictiveClv(
+      { ...BGNBD, alpha: BGNBD.alpha * 7 },
+      GG,
+      { ...CUSTOMER, tx: CUSTOMER.tx * 7, T: CUSTOMER.T * 7 },
+      {
+        ...base,
+        daysPerTimeUnit: 1,
+      },
+    );
     expect(inDays).toBeCloseTo(clv, 9);
   });
 

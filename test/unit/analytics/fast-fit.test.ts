@@ -85,12 +85,15 @@ describe("digamma", () => {
 
 describe("bfgs", () => {
   it("finds the minimum of the Rosenbrock function from the usual start", () => {
-    const result = bfgs((p, g) => {
-      const [x, y] = [p[0]!, p[1]!];
-      g[0] = -2 * (1 - x) - 400 * x * (y - x * x);
-      g[1] = 200 * (y - x * x);
-      return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
-    }, [-1.2, 1]);
+    const result = bfgs(
+      (p, g) => {
+        const [x, y] = [p[0]!, p[1]!];
+        g[0] = -2 * (1 - x) - 400 * x * (y - x * x);
+        g[1] = 200 * (y - x * x);
+        return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+      },
+      [-1.2, 1],
+    );
     expect(result.converged).toBe(true);
     expect(result.x[0]).toBeCloseTo(1, 6);
     expect(result.x[1]).toBeCloseTo(1, 6);
@@ -99,10 +102,13 @@ describe("bfgs", () => {
 
   it("backs off from regions where f is not finite", () => {
     // log barrier: f = x − log(x) is infinite (NaN) for x ≤ 0; minimum at x = 1.
-    const result = bfgs((p, g) => {
-      g[0] = 1 - 1 / p[0]!;
-      return p[0]! - Math.log(p[0]!);
-    }, [0.05]);
+    const result = bfgs(
+      (p, g) => {
+        g[0] = 1 - 1 / p[0]!;
+        return p[0]! - Math.log(p[0]!);
+      },
+      [0.05],
+    );
     expect(result.converged).toBe(true);
     expect(result.x[0]).toBeCloseTo(1, 6);
   });

@@ -53,7 +53,12 @@ describe("weighted pipeline forecast", () => {
     expect(() => weightedForecast([open(-1, 10)])).toThrow(RangeError);
     expect(() => weightedForecast([open(100, 101)])).toThrow(/probability/);
     expect(() => weightedForecast([open(100, 12.5)])).toThrow(/probability/);
-    expect(() => weightedForecast([{ ...open(1, 1), currency: "EUR" }, { ...open(1, 1), currency: "USD" }])).toThrow(/currencies/);
+    expect(() =>
+      weightedForecast([
+        { ...open(1, 1), currency: "EUR" },
+        { ...open(1, 1), currency: "USD" },
+      ]),
+    ).toThrow(/currencies/);
     expect(weightedForecast([])).toEqual({ months: [], deals: 0, totalAmountMinor: 0, totalWeightedMinor: 0 });
   });
 });
@@ -75,8 +80,6 @@ describe("win rate and sales cycle", () => {
   it("average cycle over won deals with both dates: (30 + 10)/2 = 20 days", () => {
     expect(averageCycleDays(deals)).toEqual({ deals: 2, averageDays: 20 });
     expect(averageCycleDays([]).averageDays).toBeNull();
-    expect(() =>
-      averageCycleDays([{ amountMinor: 1, probability: 100, status: "won", createdAt: "2024-02-01", closedAt: "2024-01-01" }]),
-    ).toThrow(/before/);
+    expect(() => averageCycleDays([{ amountMinor: 1, probability: 100, status: "won", createdAt: "2024-02-01", closedAt: "2024-01-01" }])).toThrow(/before/);
   });
 });

@@ -42,9 +42,7 @@ describe("Gamma-Gamma on the CDNOW repeat customers", () => {
   });
 
   it("the total log-likelihood is the sum of the per-customer ones", () => {
-    const sum = rows
-      .filter((row) => row.x > 0)
-      .reduce((s, row) => s + gammaGammaLogLikelihood(fit, { x: row.x, mbar: row.zbar }), 0);
+    const sum = rows.filter((row) => row.x > 0).reduce((s, row) => s + gammaGammaLogLikelihood(fit, { x: row.x, mbar: row.zbar }), 0);
     expect(sum).toBeCloseTo(fit.logLikelihood, 6);
   });
 });

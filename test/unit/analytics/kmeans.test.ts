@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  chooseK,
-  deterministicSample,
-  kmeans,
-  kmeansSegments,
-  mulberry32,
-  rfmFeatures,
-  silhouetteScore,
-  toPointSet,
-} from "../../../src/analytics/kmeans.js";
+import { chooseK, deterministicSample, kmeans, kmeansSegments, mulberry32, rfmFeatures, silhouetteScore, toPointSet } from "../../../src/analytics/kmeans.js";
 import type { RfmCustomer } from "../../../src/analytics/rfm.js";
 
 /** Three well-separated groups of customers: recent big spenders, occasional mid, lapsed small. */

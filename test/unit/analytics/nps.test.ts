@@ -21,9 +21,7 @@ describe("NPS (Reichheld 2003)", () => {
   });
 
   it("classes answers 9–10 as promoters, 7–8 as passives, 0–6 as detractors", () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(npsCategory)).toEqual([
-      ...repeat(0, 7).map(() => "detractor"), "passive", "passive", "promoter", "promoter",
-    ]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(npsCategory)).toEqual([...repeat(0, 7).map(() => "detractor"), "passive", "passive", "promoter", "promoter"]);
   });
 
   it("computes the score from raw answers", () => {
@@ -41,8 +39,15 @@ describe("NPS (Reichheld 2003)", () => {
 
   it("has no score and no margin without answers", () => {
     expect(nps([])).toEqual({
-      nps: null, promoters: 0, passives: 0, detractors: 0, responses: 0,
-      promoterShare: null, passiveShare: null, detractorShare: null, marginOfError: null,
+      nps: null,
+      promoters: 0,
+      passives: 0,
+      detractors: 0,
+      responses: 0,
+      promoterShare: null,
+      passiveShare: null,
+      detractorShare: null,
+      marginOfError: null,
     });
   });
 

@@ -70,8 +70,8 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
     );
 
   // Format adapters load only when their format is asked for.
-  const { contactToVcard } = format === "vcf" ? await import("../../../io/vcard.js") : { contactToVcard: undefined };
-  const { followupsCalendar } = format === "ics" ? await import("../../../io/ics.js") : { followupsCalendar: undefined };
+  const contactToVcard = format === "vcf" ? (await import("../../../io/vcard.js")).contactToVcard : undefined;
+  const followupsCalendar = format === "ics" ? (await import("../../../io/ics.js")).followupsCalendar : undefined;
 
   // One read transaction: every part of an export comes from the same moment, even while crm writes.
   store.sqlite.exec("BEGIN");

@@ -12,6 +12,7 @@ import { interruptible } from "../../interrupt.js";
 import { progressBar } from "../../render/progress.js";
 import { localDateTime } from "../../../io/dates.js";
 import { oneOf, read, withFlagHint } from "../../flags.js";
+import { plural } from "../../render/words.js";
 
 /** The flags every import takes. */
 interface ImportFlags {
@@ -43,8 +44,6 @@ interface InteractionFlags extends ImportFlags {
 interface ResponseFlags extends ImportFlags {
   createContacts?: boolean;
 }
-
-const plural = (n: number, word: string, many = word + "s") => `${n.toLocaleString("en")} ${n === 1 ? word : many}`;
 
 /** How an import's outcome is told: the words differ between kinds, the rest is shared. */
 interface Wording {
