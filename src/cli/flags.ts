@@ -10,7 +10,8 @@
 import { InvalidArgumentError } from "commander";
 import { CrmError, quote, usageError, type ExitCode } from "../errors.js";
 import { parseMoney } from "../io/money.js";
-import { parseWhen, tryParseInterval, type Interval, type When } from "../io/dates.js";
+import { tryParseInterval, type Interval } from "../io/interval.js";
+import type { When } from "../io/dates.js";
 import { parseColumnPair } from "../io/csv.js";
 
 /** A parser for commander: the text given, and the value so far (repeatable options, variadic arguments). */
@@ -119,7 +120,9 @@ export function read<T>(flag: string, value: string, parser: FlagParser<T, undef
 }
 
 /** A date or time as users type it (`friday`, `+2w`, `2026-03-06 14:00`), relative to `now`. */
-export function when(value: string, now: Date, flag: string): Promise<When> {
+export async function when(value: string, now: Date, flag: string): Promise<When> {
+  // The calendar (and date-fns with it) loads when a date is read, not when the program starts.
+  const { parseWhen } = await import("../io/dates.js");
   return parseWhen(value, now, `${flag} date`);
 }
 

@@ -19,6 +19,9 @@ import { startOfDay } from "date-fns/startOfDay";
 import { startOfMonth } from "date-fns/startOfMonth";
 import { startOfQuarter } from "date-fns/startOfQuarter";
 import { usageError, quote } from "../errors.js";
+import { tryParseInterval, type Interval, type IntervalUnit } from "./interval.js";
+
+export { formatInterval, parseInterval, tryParseInterval, type Interval, type IntervalUnit } from "./interval.js";
 
 export { addMonths, endOfDay, startOfDay, startOfMonth };
 
@@ -29,59 +32,10 @@ export interface When {
   hasTime: boolean;
 }
 
-export type IntervalUnit = "day" | "week" | "month" | "year";
-export interface Interval {
-  count: number;
-  unit: IntervalUnit;
-}
-
 const DATE_EXAMPLES = 'e.g. 2026-12-01, "2026-12-01 14:00", today, tomorrow, friday, "next monday", "in 3 days", +2w';
-const INTERVAL_EXAMPLES = 'e.g. 3d, 2w, 1m, 1y, "30 days"';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-const UNITS: Record<string, IntervalUnit> = {
-  d: "day",
-  day: "day",
-  days: "day",
-  w: "week",
-  wk: "week",
-  wks: "week",
-  week: "week",
-  weeks: "week",
-  m: "month",
-  mo: "month",
-  mon: "month",
-  month: "month",
-  months: "month",
-  y: "year",
-  yr: "year",
-  yrs: "year",
-  year: "year",
-  years: "year",
-};
-
-/** Parses "3d", "2w", "1m", "1y", "30 days", "2 weeks". Returns undefined when it is not an interval. */
-export function tryParseInterval(input: string): Interval | undefined {
-  const m = /^\s*(\d{1,5})\s*([a-z]+)\s*$/i.exec(input);
-  if (!m) return undefined;
-  const unit = UNITS[m[2]!.toLowerCase()];
-  const count = Number(m[1]);
-  if (!unit || count <= 0) return undefined;
-  return { count, unit };
-}
-
-export function parseInterval(input: string, flag = "interval"): Interval {
-  const interval = tryParseInterval(input);
-  if (!interval) throw usageError(`invalid ${flag} ${quote(input)}`, `use a positive interval, ${INTERVAL_EXAMPLES}`);
-  return interval;
-}
-
-/** Normalised spelling of an interval for storage: "30d", "2w", "1m", "1y". */
-export function formatInterval(interval: Interval): string {
-  return `${interval.count}${interval.unit[0]}`;
-}
 
 const ADD: Record<IntervalUnit, (date: Date, amount: number) => Date> = { day: addDays, week: addWeeks, month: addMonths, year: addYears };
 
