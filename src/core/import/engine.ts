@@ -130,6 +130,19 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
   try {
     const searchIndex = importer.searchIndexed ? bulkSearchIndex(sqlite, importer.searchIndexed) : undefined;
     let writing = true;
+    /** A row the importer refused: reported by line; without skip-invalid, nothing more is written. */
+    const reject = (record: SourceRecord, err: unknown) => {
+      const reason = reasonOf(err);
+      if (reason === undefined) throw err;
+      report.invalid.push({
+        line: record.line,
+        reason,
+        cells: record.cells,
+        duplicate: err instanceof InvalidRow && err.duplicate,
+        unknownContact: err instanceof InvalidRow ? err.unknownContact : undefined,
+      });
+      if (!opts.skipInvalid) writing = false;
+    };
     const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
     for await (const batch of batches)
       for (const record of batch) {
@@ -144,32 +157,14 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
         try {
           value = importer.validate(record);
         } catch (err) {
-          const reason = reasonOf(err);
-          if (reason === undefined) throw err;
-          report.invalid.push({
-            line: record.line,
-            reason,
-            cells: record.cells,
-            duplicate: err instanceof InvalidRow && err.duplicate,
-            unknownContact: err instanceof InvalidRow ? err.unknownContact : undefined,
-          });
-          if (!opts.skipInvalid) writing = false;
+          reject(record, err);
           continue;
         }
         if (!writing) continue;
         try {
           report[importer.write(value, record)]++;
         } catch (err) {
-          const reason = reasonOf(err);
-          if (reason === undefined) throw err;
-          report.invalid.push({
-            line: record.line,
-            reason,
-            cells: record.cells,
-            duplicate: err instanceof InvalidRow && err.duplicate,
-            unknownContact: err instanceof InvalidRow ? err.unknownContact : undefined,
-          });
-          if (!opts.skipInvalid) writing = false;
+          reject(record, err);
         }
       }
     opts.onProgress?.(source.size, source.size);
