@@ -4,14 +4,33 @@ import type { Out } from "./out.js";
 import { chunked } from "./sink.js";
 import { terminalSafe } from "./safe-text.js";
 
+/**
+ * A cell crm styles itself: `text` is made terminal-safe first (it may hold data), then `style` (a
+ * colour of ours) is put around it — so our escape codes reach the terminal and the data's never do.
+ */
+export interface Styled {
+  text: string;
+  style: (text: string) => string;
+}
+
+export type Cell = string | number | null | undefined | Styled;
+
 export interface Column<R> {
   header: string;
-  /** The cell for tables (formatted for people). */
-  cell: (row: R) => string | number | null | undefined;
+  /** The cell for tables (formatted for people); colour it by returning `styled(text, style)`, never a coloured string. */
+  cell: (row: R) => Cell;
   align?: "left" | "right";
 }
 
-const oneLine = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "number" ? String(v) : terminalSafe(String(v).replace(/[\t\r\n]+/g, " ")));
+/** A cell whose text (data or words) is escaped before `style` colours it. */
+export const styled = (text: string, style: (text: string) => string): Styled => ({ text, style });
+
+const oneLine = (v: Cell): string => {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "object") return v.style(oneLine(v.text));
+  return terminalSafe(v.replace(/[\t\r\n]+/g, " "));
+};
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 /** Length in code points, which the padding counts; no array is built for text without surrogates. */

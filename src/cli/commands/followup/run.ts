@@ -24,7 +24,7 @@ import { localDate, type Interval, type When } from "../../../io/dates.js";
 import { ExitCode, usageError, quote } from "../../../errors.js";
 import { when, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
-import type { Column } from "../../render/table.js";
+import { styled, type Column } from "../../render/table.js";
 import { plural } from "../../render/words.js";
 
 export interface FollowupAddOptions {
@@ -155,9 +155,9 @@ export async function list(ctx: Ctx, _args: [], opts: FollowupListOptions): Prom
     {
       header: "status",
       cell: (f) => {
-        if (f.status === "done") return c.dim(`done ${f.doneAt ? localDate(new Date(f.doneAt)) : ""}`.trim());
+        if (f.status === "done") return styled(`done ${f.doneAt ? localDate(new Date(f.doneAt)) : ""}`.trim(), c.dim);
         const text = describeDue(f.dueAt, ctx.now);
-        return isOverdue(f.dueAt, ctx.now) ? c.red(text) : text.startsWith("due today") ? c.yellow(text) : text;
+        return isOverdue(f.dueAt, ctx.now) ? styled(text, c.red) : text.startsWith("due today") ? styled(text, c.yellow) : text;
       },
     },
   ];

@@ -8,7 +8,7 @@ import { addInterval, daysFromTo, localDate } from "../../../io/dates.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
-import { plainTable, boxTable, type Column } from "../../render/table.js";
+import { plainTable, boxTable, styled, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
 import type { PipelineOptions } from "./declare.js";
 
@@ -70,12 +70,12 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
   const chart = ctx.tableStyle === "box";
   const max = Math.max(0, ...rows.filter((r) => r.stage !== "total").map((r) => r.weightedMinor));
   const columns: Column<BoardRow>[] = [
-    { header: "stage", cell: (r) => (r.stage === "total" ? c.bold("total") : r.stage) },
+    { header: "stage", cell: (r) => (r.stage === "total" ? styled("total", c.bold) : r.stage) },
     { header: "deals", cell: (r) => r.deals, align: "right" },
     { header: "total", cell: (r) => formatMoney(r.totalMinor, r.currency), align: "right" },
     {
       header: "weighted",
-      cell: (r) => (r.stage === "total" ? c.bold(formatMoney(r.weightedMinor, r.currency)) : formatMoney(r.weightedMinor, r.currency)),
+      cell: (r) => (r.stage === "total" ? styled(formatMoney(r.weightedMinor, r.currency), c.bold) : formatMoney(r.weightedMinor, r.currency)),
       align: "right",
     },
   ];
@@ -87,7 +87,7 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
         if (r.stage === "total") return "";
         const top =
           board.totals.length > 1 ? Math.max(...rows.filter((x) => x.currency === r.currency && x.stage !== "total").map((x) => x.weightedMinor)) : max;
-        return c.cyan(bar(r.weightedMinor, top, 20));
+        return styled(bar(r.weightedMinor, top, 20), c.cyan);
       },
     });
   const out = [(ctx.tableStyle === "box" ? await boxTable(ctx, columns, rows) : plainTable(columns, rows)).trimEnd()];
@@ -99,7 +99,8 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
       { header: "close", cell: (d) => d.closeOn },
       {
         header: "when",
-        cell: (d) => (d.daysToClose < 0 ? c.red(`${-d.daysToClose}d overdue`) : d.daysToClose === 0 ? c.yellow("today") : `in ${d.daysToClose}d`),
+        cell: (d) =>
+          d.daysToClose < 0 ? styled(`${-d.daysToClose}d overdue`, c.red) : d.daysToClose === 0 ? styled("today", c.yellow) : `in ${d.daysToClose}d`,
       },
       { header: "contact", cell: (d) => d.contactName },
       { header: "title", cell: (d) => d.title },

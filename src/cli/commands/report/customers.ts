@@ -8,7 +8,7 @@ import { getSetting } from "../../../core/config/settings.js";
 import { printRecords } from "../../render/output.js";
 import { emit, emitChunks } from "../../render/sink.js";
 import { toJson, toJsonChunks } from "../../render/json.js";
-import { type Column } from "../../render/table.js";
+import { styled, type Column } from "../../render/table.js";
 import type { RfmCluster } from "../../../analytics/kmeans.js";
 import { bar } from "../../render/chart.js";
 import type { ReportChurnOptions, ReportClvOptions, ReportRetentionOptions, ReportSegmentsOptions } from "./declare.js";
@@ -115,7 +115,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** A share (0–1) as a bar of up to 30 whole cells. */
-const shareBar = (ctx: Ctx, share: number) => ctx.color.cyan(bar(share, 1, 30, { step: "cell" }));
+const shareBar = (ctx: Ctx, share: number) => styled(bar(share, 1, 30, { step: "cell" }), ctx.color.cyan);
 
 function clvColumns(report: ClvReport): Column<ClvRow>[] {
   const bg = report.model === "bgnbd";

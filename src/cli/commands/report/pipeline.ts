@@ -7,7 +7,7 @@ import { formatMinor, formatMoney } from "../../../io/money.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
-import { plainTable, boxTable, type Column } from "../../render/table.js";
+import { plainTable, boxTable, styled, type Cell, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
 import type { ReportPipelineOptions } from "./declare.js";
 
@@ -60,7 +60,7 @@ export async function pipeline(ctx: Ctx, _args: [], opts: ReportPipelineOptions)
   const c = ctx.color;
   const rows = [...report.rows, ...report.totals];
   const pct = (v: number | null) => (v === null ? "" : `${v.toFixed(1)}%`);
-  const bold = (r: ForecastRow, text: string) => (r.period === "total" ? c.bold(text) : text);
+  const bold = (r: ForecastRow, text: string): Cell => (r.period === "total" ? styled(text, c.bold) : text);
   const columns: Column<ForecastRow>[] = [
     { header: by, cell: (r) => bold(r, r.period ?? "(no date)") },
     { header: "open", cell: (r) => r.openDeals, align: "right" },
@@ -76,7 +76,7 @@ export async function pipeline(ctx: Ctx, _args: [], opts: ReportPipelineOptions)
     // Weighted forecast as bars, each currency scaled to its own largest period.
     const top = new Map<string, number>();
     for (const r of report.rows) top.set(r.currency, Math.max(top.get(r.currency) ?? 0, r.weightedMinor));
-    columns.push({ header: "", cell: (r) => (r.period === "total" ? "" : c.cyan(bar(r.weightedMinor, top.get(r.currency) ?? 0, 16))) });
+    columns.push({ header: "", cell: (r) => (r.period === "total" ? "" : styled(bar(r.weightedMinor, top.get(r.currency) ?? 0, 16), c.cyan)) });
   }
   const table = ctx.tableStyle === "box" ? await boxTable(ctx, columns, rows) : plainTable(columns, rows);
   const closed = report.won + report.lost;
