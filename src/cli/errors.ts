@@ -1,5 +1,5 @@
-// The one printer of errors: a CrmError becomes one line on stderr and its exit code; anything else is
-// an unexpected failure (exit 1), with the stack only when CRM_DEBUG is set.
+// The one printer of errors: a CrmError becomes one line on stderr and its exit code; Ctrl-C at a prompt
+// is exit 130; anything else is an unexpected failure (exit 1), with the stack only when CRM_DEBUG is set.
 import { CrmError, ExitCode } from "../errors.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { colorLevel, type Io } from "./io.js";
@@ -16,6 +16,12 @@ export async function printError(err: unknown, io: Io, argv: readonly string[]):
   if (err instanceof CrmError) {
     io.stderr.write(`${label} ${oneSafeLine(err.message)}${err.hint ? ` — ${oneSafeLine(err.hint)}` : ""}\n`);
     return err.exitCode;
+  }
+  // Ctrl-C at a prompt (inquirer's ExitPromptError): the person changed their mind; nothing was written
+  // yet, since every command asks before it changes anything.
+  if (err instanceof Error && err.name === "ExitPromptError") {
+    io.stderr.write(`${label} cancelled, nothing changed\n`);
+    return ExitCode.interrupted;
   }
   const message = err instanceof Error ? err.message : String(err);
   io.stderr.write(`${label} unexpected error: ${oneSafeLine(message.split("\n")[0]!)} (set CRM_DEBUG=1 for details)\n`);

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, runJson, tempDir } from "../helpers.js";
+import { BIN, runJson, runOk, tempDir } from "../helpers.js";
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
@@ -60,5 +60,25 @@ describe.skipIf(!hasScript)("interactive crm add", () => {
       company: "Analytical Engines",
       tags: ["client", "vip"],
     });
+  });
+
+  it("Ctrl-C at a prompt ends with exit 130 and one quiet line, and adds nobody", async () => {
+    const dir = tempDir();
+    const db = path.join(dir, "crm.db");
+    const { code, screen } = await runOnTty(db, ["add"], [[/Name/, "Ada\x03"]]);
+    expect(code, screen).toBe(130);
+    expect(screen).not.toMatch(/unexpected error|force closed/);
+    expect(screen).toMatch(/crm: cancelled, nothing changed/);
+    expect(await runJson(db, ["contact", "list"])).toEqual([]);
+  });
+
+  it("Ctrl-C at the confirmation of contact rm ends with exit 130 and keeps the contact", async () => {
+    const dir = tempDir();
+    const db = path.join(dir, "crm.db");
+    await runOk(db, ["add", "Grace Hopper"]);
+    const { code, screen } = await runOnTty(db, ["contact", "rm", "grace"], [[/Delete/i, "\x03"]]);
+    expect(code, screen).toBe(130);
+    expect(screen).not.toMatch(/unexpected error|force closed/);
+    expect(await runJson(db, ["contact", "list"])).toHaveLength(1);
   });
 });
