@@ -155,6 +155,17 @@ describe("log and find", () => {
     expect((await runJson(dir, ["find", "poetry"]))[0]).toMatchObject({ kind: "contact", id: 1 });
   });
 
+  it("log list --type issue lists only issues (the option is the list's, not log's)", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada"]);
+    await run(dir, ["log", "ada", "Called", "--type", "call"]);
+    await run(dir, ["log", "ada", "The invoice is wrong", "--type", "issue"]);
+    const issues = await runJson(dir, ["log", "list", "--type", "issue"]);
+    expect(issues.map((i: { type: string; summary: string }) => [i.type, i.summary])).toEqual([["issue", "The invoice is wrong"]]);
+    const forAda = await runJson(dir, ["log", "list", "ada", "--type", "call"]);
+    expect(forAda.map((i: { type: string }) => i.type)).toEqual(["call"]);
+  });
+
   it("log refuses an unknown --type with exit 2", async () => {
     const dir = freshDbDir();
     await run(dir, ["add", "Ada"]);

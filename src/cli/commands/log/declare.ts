@@ -22,7 +22,14 @@ export function declareLog(program: Command): void {
       .option("--since <when>", "only since this date")
       .option("--type <type>", "only this type")
       .option("--limit <n>", "at most n interactions", limit),
-  ).action(lazy(load, "list"));
+  )
+    // commander hands `--type` to `log` itself (its option too) even when it comes after `list`: in
+    // `crm log list --type issue` it is the list's filter.
+    .hook("preAction", (list) => {
+      if (log.getOptionValueSource("type") === "cli" && list.getOptionValue("type") === undefined)
+        list.setOptionValueWithSource("type", log.getOptionValue("type"), "cli");
+    })
+    .action(lazy(load, "list"));
   // Resolving an issue is part of the morning agenda's loop (`crm today` lists open issues).
   log
     .command("resolve")
