@@ -9,7 +9,7 @@ import { parseFormat } from "./render/output.js";
 import type { Out } from "./render/out.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { makeColors, type Colors } from "./render/colors.js";
-import { colorLevel, type Io } from "./io.js";
+import { colorLevel, type ColorFlag, type Io } from "./io.js";
 
 /** A command's context; it is also the renderers' `Out` (format, table style, colour, where to write). */
 export interface Ctx extends Out {
@@ -35,7 +35,7 @@ export interface Ctx extends Out {
 export interface GlobalOptions {
   db?: string;
   asOf?: string;
-  color?: boolean;
+  color?: ColorFlag;
   format?: string;
   output?: string;
 }

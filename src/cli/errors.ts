@@ -2,7 +2,7 @@
 // is exit 130; anything else is an unexpected failure (exit 1), with the stack only when CRM_DEBUG is set.
 import { CrmError, ExitCode } from "../errors.js";
 import { terminalSafe } from "./render/safe-text.js";
-import { colorLevel, type Io } from "./io.js";
+import { colorFlagIn, colorLevel, type Io } from "./io.js";
 
 /** One line, nothing a terminal would act on: the message may quote a hostile file's contents. */
 const oneSafeLine = (text: string) => terminalSafe(text.replace(/[\r\n]+/g, " "));
@@ -12,7 +12,7 @@ export async function printError(err: unknown, io: Io, argv: readonly string[]):
   if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.ok;
   // The colours load here, on failure only: the entry chunk that every command loads stays small.
   const { makeColors } = await import("./render/colors.js");
-  const label = (await makeColors(colorLevel(io.stderr, io.env, argv.includes("--no-color") ? false : undefined))).red("crm:");
+  const label = (await makeColors(colorLevel(io.stderr, io.env, colorFlagIn(argv)))).red("crm:");
   if (err instanceof CrmError) {
     io.stderr.write(`${label} ${oneSafeLine(err.message)}${err.hint ? ` — ${oneSafeLine(err.hint)}` : ""}\n`);
     return err.exitCode;

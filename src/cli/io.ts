@@ -33,18 +33,41 @@ export function systemIo(): Io {
 /** chalk's colour levels: 0 none, 1 basic ANSI, 2 256 colours, 3 truecolor. */
 export type ColorLevel = 0 | 1 | 2 | 3;
 
-/**
- * Colour on `stream`, decided once for the whole command: only on a terminal, never with `--no-color`,
- * never when NO_COLOR is set (https://no-color.org).
- */
-function colorAllowed(stream: OutStream, env: Io["env"], flag: boolean | undefined): boolean {
-  return Boolean(stream.isTTY) && flag !== false && env.NO_COLOR === undefined;
+/** `--color <when>` (auto is the default rule), or false for `--no-color`. */
+export type ColorFlag = boolean | "auto" | "always" | "never" | undefined;
+
+/** FORCE_COLOR as chalk and supports-color read it: unset → undefined; "", "true", "1"–"3" → a level; "0", "false" → 0. */
+function forcedLevel(value: string | undefined): ColorLevel | undefined {
+  if (value === undefined) return undefined;
+  if (value === "" || value === "true") return 1;
+  if (value === "false") return 0;
+  const n = Number(value);
+  return n === 0 || n === 1 || n === 2 || n === 3 ? n : 1;
 }
 
 /**
- * The chalk level for `stream`: basic ANSI (crm uses only the sixteen basic colours, which every level
- * above 0 writes the same way) where colour is allowed, else 0.
+ * The chalk level for `stream`, decided once for the whole command, in this order:
+ * `--color always|never` / `--no-color`; NO_COLOR when present and not empty (https://no-color.org);
+ * FORCE_COLOR; then colour only on a terminal that is not TERM=dumb. crm uses only the sixteen basic
+ * colours, which every level above 0 writes the same way, so "on" is basic ANSI unless FORCE_COLOR asks
+ * for more.
  */
-export function colorLevel(stream: OutStream, env: Io["env"], flag: boolean | undefined): ColorLevel {
-  return colorAllowed(stream, env, flag) ? 1 : 0;
+export function colorLevel(stream: OutStream, env: Io["env"], flag: ColorFlag): ColorLevel {
+  const forced = forcedLevel(env.FORCE_COLOR);
+  if (flag === false || flag === "never") return 0;
+  if (flag === "always") return forced || 1;
+  if (env.NO_COLOR) return 0;
+  if (forced !== undefined) return forced;
+  return stream.isTTY && env.TERM !== "dumb" ? 1 : 0;
+}
+
+/** The colour flag as written in `argv`, for messages printed before (or without) the parsed options. */
+export function colorFlagIn(argv: readonly string[]): ColorFlag {
+  let flag: ColorFlag;
+  argv.forEach((arg, i) => {
+    if (arg === "--no-color") flag = false;
+    else if (arg === "--color") flag = argv[i + 1] as ColorFlag;
+    else if (arg.startsWith("--color=")) flag = arg.slice("--color=".length) as ColorFlag;
+  });
+  return flag;
 }

@@ -23,7 +23,7 @@ import { declareRestore } from "./commands/restore/declare.js";
 import { declareForget } from "./commands/forget/declare.js";
 import { declareSurvey } from "./commands/survey/declare.js";
 import { attachIo } from "./action.js";
-import { flagErrorLine } from "./flags.js";
+import { flagErrorLine, oneOf } from "./flags.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(io: Io): Command {
@@ -32,7 +32,8 @@ export function buildProgram(io: Io): Command {
     .version(pkg.version, "-V, --version")
     .option("--db <path>", "database file (default: $CRM_DB, else $XDG_DATA_HOME/crm/crm.db)")
     .option("--as-of <when>", "treat this date/time as now (also $CRM_NOW); a bare date means the end of that day")
-    .option("--no-color", "no colour (also $NO_COLOR)")
+    .option("--color <when>", "colour: auto (on a terminal, unless $NO_COLOR; $FORCE_COLOR forces it), always, never", oneOf(["auto", "always", "never"]))
+    .option("--no-color", "no colour (same as --color never; also $NO_COLOR)")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

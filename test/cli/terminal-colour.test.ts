@@ -50,3 +50,14 @@ describe("crm's own colours in bordered tables", () => {
     expect(r.stdout).not.toContain("\u0007");
   });
 });
+
+describe("--color always on a pipe", () => {
+  it("colours the plain table without moving a column: stripped of colour, it is the uncoloured table", async () => {
+    const dir = await business();
+    const coloured = await run(dir, ["pipeline", "--color", "always"], { env: NOW });
+    const plain = await run(dir, ["pipeline", "--color", "never"], { env: NOW });
+    expect(coloured.stdout).toMatch(REAL_STYLE);
+    expect(plain.stdout).not.toMatch(REAL_STYLE);
+    expect(coloured.stdout.replace(/\u001b\[\d+(;\d+)*m/g, "")).toBe(plain.stdout);
+  });
+});

@@ -14,11 +14,40 @@ describe("colorLevel", () => {
     expect(colorLevel(tty, {}, true)).toBe(1);
   });
 
-  it("is 0 when piped, with --no-color, and when NO_COLOR is set, even empty", () => {
+  it("is 0 when piped, with --no-color or --color never, and when NO_COLOR is set to anything", () => {
     expect(colorLevel(pipe, {}, undefined)).toBe(0);
     expect(colorLevel(tty, {}, false)).toBe(0);
+    expect(colorLevel(tty, {}, "never")).toBe(0);
     expect(colorLevel(tty, { NO_COLOR: "1" }, undefined)).toBe(0);
-    expect(colorLevel(tty, { NO_COLOR: "" }, undefined)).toBe(0);
+    expect(colorLevel(tty, { NO_COLOR: "0" }, undefined)).toBe(0);
+  });
+
+  it("ignores an empty NO_COLOR (no-color.org: present and not an empty string)", () => {
+    expect(colorLevel(tty, { NO_COLOR: "" }, undefined)).toBe(1);
+  });
+
+  it("is 0 on a dumb terminal", () => {
+    expect(colorLevel(tty, { TERM: "dumb" }, undefined)).toBe(0);
+    expect(colorLevel(tty, { TERM: "xterm-256color" }, undefined)).toBe(1);
+  });
+
+  it("follows FORCE_COLOR when no flag or NO_COLOR says otherwise, piped or not", () => {
+    expect(colorLevel(pipe, { FORCE_COLOR: "1" }, undefined)).toBe(1);
+    expect(colorLevel(pipe, { FORCE_COLOR: "" }, undefined)).toBe(1);
+    expect(colorLevel(pipe, { FORCE_COLOR: "true" }, undefined)).toBe(1);
+    expect(colorLevel(pipe, { FORCE_COLOR: "3" }, undefined)).toBe(3);
+    expect(colorLevel(tty, { FORCE_COLOR: "0" }, undefined)).toBe(0);
+    expect(colorLevel(tty, { FORCE_COLOR: "false" }, undefined)).toBe(0);
+    expect(colorLevel(pipe, { FORCE_COLOR: "1", NO_COLOR: "1" }, undefined)).toBe(0);
+  });
+
+  it("--color always colours even a pipe and beats NO_COLOR; --color auto is the default rule", () => {
+    expect(colorLevel(pipe, {}, "always")).toBe(1);
+    expect(colorLevel(pipe, { NO_COLOR: "1" }, "always")).toBe(1);
+    expect(colorLevel(tty, { TERM: "dumb" }, "always")).toBe(1);
+    expect(colorLevel(pipe, { FORCE_COLOR: "2" }, "always")).toBe(2);
+    expect(colorLevel(tty, {}, "auto")).toBe(1);
+    expect(colorLevel(pipe, {}, "auto")).toBe(0);
   });
 });
 

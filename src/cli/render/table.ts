@@ -35,6 +35,9 @@ const oneLine = (v: Cell): string => {
 const SURROGATE = /[\uD800-\uDFFF]/;
 /** Length in code points, which the padding counts; no array is built for text without surrogates. */
 const codePoints = (text: string) => (SURROGATE.test(text) ? [...text].length : text.length);
+/** The width a cell takes: its code points without crm's own colour codes (data's were escaped already). */
+// eslint-disable-next-line no-control-regex -- the colour codes crm itself put in the cell
+const cellWidth = (text: string) => codePoints(text.includes("\u001b") ? text.replace(/\u001b\[[0-9;]*m/g, "") : text);
 
 /** Aligned columns separated by two spaces, no borders, no truncation: for pipes and scripts. */
 export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
@@ -49,7 +52,7 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
   const widths = headers.map((h) => h.length);
   for (const row of cells)
     for (let i = 0; i < row.length; i++) {
-      const width = codePoints(row[i]!);
+      const width = cellWidth(row[i]!);
       if (width > widths[i]!) widths[i] = width;
     }
   const right = columns.map((c) => c.align === "right");
@@ -60,7 +63,7 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
     let text = "";
     for (let i = 0; i < row.length; i++) {
       const cell = row[i]!;
-      const pad = spaces[i]!.slice(0, widths[i]! - codePoints(cell));
+      const pad = spaces[i]!.slice(0, widths[i]! - cellWidth(cell));
       text += (i ? "  " : "") + (right[i] ? pad + cell : i === row.length - 1 ? cell : cell + pad);
     }
     return text.trimEnd();
