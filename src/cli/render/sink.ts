@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeTo } from "../../io/csv.js";
+import { isDatabaseFile } from "../../db/files.js";
 import { usageError, quote } from "../../errors.js";
 import type { OutStream } from "../io.js";
 import type { Out } from "./out.js";
@@ -59,8 +60,7 @@ function writeFile(out: Pick<Out, "dbPath">, file: string, chunks: Iterable<stri
 /** `-o` must never name the database (or its journal files), nor a directory (unless one is wanted). */
 export function guardOutputFile(out: Pick<Out, "dbPath">, file: string, opts: { hint?: string; directory?: boolean } = {}): void {
   const target = path.resolve(file);
-  const db = path.resolve(out.dbPath);
-  if ([db, `${db}-wal`, `${db}-shm`].includes(target)) throw usageError(`-o ${quote(file)} is the database itself`, "choose another file name");
+  if (isDatabaseFile(out.dbPath, file)) throw usageError(`-o ${quote(file)} is the database itself`, "choose another file name");
   if (!opts.directory && fs.existsSync(target) && fs.statSync(target).isDirectory())
     throw usageError(`-o ${quote(file)} is a directory`, opts.hint ?? "give a file name");
 }

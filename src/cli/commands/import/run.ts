@@ -13,6 +13,7 @@ import { progressBar } from "../../render/progress.js";
 import { localDateTime } from "../../../io/dates.js";
 import { oneOf, read, withFlagHint } from "../../flags.js";
 import { plural } from "../../render/words.js";
+import { isDatabaseFile } from "../../../db/files.js";
 
 /** The flags every import takes. */
 interface ImportFlags {
@@ -163,9 +164,10 @@ function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
   if (opts.rejects !== undefined) {
     if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
     const target = path.resolve(opts.rejects);
-    if (target === path.resolve(file) || target === path.resolve(ctx.dbPath))
+    const overDatabase = isDatabaseFile(ctx.dbPath, opts.rejects);
+    if (target === path.resolve(file) || overDatabase)
       throw usageError(
-        `--rejects ${quote(opts.rejects)} would overwrite ${target === path.resolve(file) ? "the file being imported" : "the database"}`,
+        `--rejects ${quote(opts.rejects)} would overwrite ${overDatabase ? "the database" : "the file being imported"}`,
         "choose another file for the rejects",
       );
   }
