@@ -22,4 +22,16 @@ describe("crm today and deals", () => {
     expect(plain).toContain("Deals closing within 7 days");
     expect(plain).toContain("Website");
   });
+
+  it("prints the agenda as CSV: one row per item with its section, the JSON fields but extra", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada Lovelace"], { env: NOW });
+    await run(dir, ["deal", "add", "ada", "Website", "--amount", "1000", "--close", "in 3 days"], { env: NOW });
+    const r = await run(dir, ["today", "--format", "csv"], { env: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = r.stdout.trimEnd().split("\n");
+    expect(header).toBe("section,kind,id,contactId,contactName,text,date,detail,urgency");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^deals-closing,deal,1,1,Ada Lovelace,.*Website.*,closes in 3 days,/);
+  });
 });

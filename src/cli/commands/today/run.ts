@@ -36,19 +36,8 @@ const agendaItemRecord = (i: AgendaItem) => ({
 });
 
 function agendaCsv(sections: AgendaSection[]): string {
-  const rows = sections.flatMap((s) =>
-    s.items.map((i) => ({
-      section: s.key,
-      kind: i.kind,
-      id: i.id,
-      contactId: i.contactId,
-      contactName: i.contactName,
-      text: i.text,
-      date: i.date,
-      detail: i.detail,
-      urgency: Math.round(i.urgency * 100) / 100,
-    })),
-  );
+  // The JSON record with its section; CSV leaves out `extra` (a nested object) by naming its fields.
+  const rows = sections.flatMap((s) => s.items.map((i) => ({ section: s.key, ...agendaItemRecord(i) })));
   return toCsv(rows, ["section", "kind", "id", "contactId", "contactName", "text", "date", "detail", "urgency"]);
 }
 
