@@ -12,7 +12,7 @@ import { CrmError, quote, usageError, type ExitCode } from "../errors.js";
 import { parseMoney } from "../io/money.js";
 import { tryParseInterval, type Interval } from "../io/interval.js";
 import type { When } from "../io/dates.js";
-import { parseColumnPair } from "../io/csv.js";
+import { parseColumnMap } from "../io/column-map.js";
 
 /** A parser for commander: the text given, and the value so far (repeatable options, variadic arguments). */
 export type FlagParser<T, P = T> = (value: string, previous: P) => T;
@@ -187,13 +187,10 @@ export const fieldPair: FlagParser<[string, string], unknown> = (value) => {
 
 /** `--map "Source Column=field,..."` (repeatable): source column → target field, in the order given. */
 export const columnMap: FlagParser<Map<string, string>, Map<string, string> | undefined> = (value, previous) => {
-  const map = new Map(previous);
-  for (const pair of String(value).split(",")) {
-    if (!pair.trim()) continue;
-    const entry = parseColumnPair(pair);
-    if (!entry)
-      throw new InvalidArgumentError(`invalid --map entry ${quote(pair.trim())} — use "Source Column=field", e.g. --map "Order Total=amount,Buyer=email"`);
-    map.set(...entry);
+  try {
+    return new Map([...(previous ?? []), ...parseColumnMap(String(value), "--map entry")]);
+  } catch (err) {
+    if (err instanceof CrmError) throw new InvalidArgumentError(`${err.message} — use "Source Column=field", e.g. --map "Order Total=amount,Buyer=email"`);
+    throw err;
   }
-  return map;
 };

@@ -374,32 +374,3 @@ export function headerKey(header: string): string {
     .normalize("NFKC")
     .replace(/[^\p{L}\p{N}]+/gu, "");
 }
-
-/**
- * One entry of a column mapping, "Source Column=field": [source, target], or undefined when either side
- * is empty. The split is on the LAST `=`, so a source column may itself contain `=`.
- */
-export function parseColumnPair(pair: string): [source: string, target: string] | undefined {
-  const i = pair.lastIndexOf("=");
-  const source = i > 0 ? pair.slice(0, i).trim() : "";
-  const target = i > 0 ? pair.slice(i + 1).trim() : "";
-  return source && target ? [source, target] : undefined;
-}
-
-/**
- * Parses column mappings "Source Column=field,Other=field2" (one or several). Returns source header →
- * target, in order.
- */
-export function parseColumnMap(specs: readonly string[] | string | undefined): Map<string, string> {
-  const map = new Map<string, string>();
-  const list = specs === undefined ? [] : Array.isArray(specs) ? specs : [specs as string];
-  for (const spec of list) {
-    for (const pair of spec.split(",")) {
-      if (!pair.trim()) continue;
-      const entry = parseColumnPair(pair);
-      if (!entry) throw usageError(`invalid column mapping ${quote(pair.trim())}`, 'use "Source Column=field", e.g. "Order Total=amount,Buyer=email"');
-      map.set(...entry);
-    }
-  }
-  return map;
-}

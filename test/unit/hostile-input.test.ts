@@ -9,7 +9,8 @@ import { formatMinor, parseAmount, parseMoney } from "../../src/io/money.js";
 import { normaliseEmail, normaliseTag, parseFieldPair } from "../../src/core/contacts/contacts.js";
 import { InvalidRow, parseImportDate } from "../../src/core/import/engine.js";
 import { parseVcard, splitVcards } from "../../src/io/vcard.js";
-import { detectDelimiter, headerKey, parseColumnMap } from "../../src/io/csv.js";
+import { detectDelimiter, headerKey } from "../../src/io/csv.js";
+import { parseColumnMap } from "../../src/io/column-map.js";
 import { CrmError, quote } from "../../src/errors.js";
 
 /** Inputs per property; CRM_FUZZ_RUNS=100000 for a longer hunt. */
