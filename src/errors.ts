@@ -46,3 +46,18 @@ export function quote(value: unknown): string {
   const s = String(value).replace(/[\r\n\t]+/g, " ");
   return JSON.stringify(s.length > 80 ? s.slice(0, 77) + "..." : s);
 }
+
+const DISK_FULL = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
+
+/**
+ * A failure to write `file` (a full disk, an I/O error) as exit 5 naming that file; any other error
+ * (a bug) is returned as it is.
+ */
+export function fileWriteError(err: unknown, file: string): unknown {
+  if (err instanceof CrmError) return err;
+  const code = (err as { code?: string }).code ?? "";
+  if (DISK_FULL.has(code)) return storageError(`cannot write ${quote(file)}: the disk is full`, "free some space and run the command again");
+  if (code === "EIO" || code === "EROFS" || code.startsWith("SQLITE_IOERR"))
+    return storageError(`cannot write ${quote(file)}: ${(err as Error).message}`, "check the disk");
+  return err;
+}

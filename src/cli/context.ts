@@ -43,7 +43,9 @@ export interface GlobalOptions {
 /** The database path comes from --db or CRM_DB: a path that cannot hold the database says so. */
 const DATABASE_PATH_HINTS: Record<DatabasePathError["problem"], string> = {
   directory: "pass a file path with --db",
+  "not-a-file": "pass the path of a regular file with --db or CRM_DB",
   "cannot-create": "check the directory's permissions, or choose another path with --db or CRM_DB",
+  missing: "point crm at your database with --db <file> or CRM_DB=<file> (`crm config path` shows the one in use), or add a contact to start a new one",
 };
 
 /** `run`, with core's refusal of a database path given the hint that names --db and CRM_DB. */
@@ -66,6 +68,8 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
   const errColor = await makeColors(colorLevel(io.stderr, env, opts.color));
   const color = await makeColors(level);
   const dbPath = resolveDbPath(opts.db, env);
+  // A command that prints records (it has -o) only reads: it never starts a database where there is none.
+  const onlyReads = cmd.options.some((o) => o.long === "--output");
   let store: Store | undefined;
   const ctx: Ctx = {
     io,
@@ -94,7 +98,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
       io.stdout.write(text);
     },
     openOptions() {
-      return { busyTimeoutMs: busyTimeoutMs(env), onUpgrade: (message) => ctx.info(message) };
+      return { busyTimeoutMs: busyTimeoutMs(env), onUpgrade: (message) => ctx.info(message), onWarning: (message) => ctx.warn(message), create: !onlyReads };
     },
     busyTimeoutMs() {
       try {

@@ -1,6 +1,6 @@
 // SQLite's storage failures (locked, read-only, corrupt, full) as crm errors with exit code 5.
 // Kept apart from open.ts so the error path loads without the database driver.
-import { storageError, usageError, quote, CrmError } from "../errors.js";
+import { storageError, usageError, quote, CrmError, ExitCode } from "../errors.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -13,6 +13,16 @@ export function busyTimeoutMs(env: NodeJS.ProcessEnv): number {
   if (text === undefined || text.trim() === "") return DEFAULT_BUSY_TIMEOUT_MS;
   if (!/^\s*\d{1,9}\s*$/.test(text)) throw usageError(`invalid CRM_BUSY_TIMEOUT_MS ${quote(text)}`, "give a whole number of milliseconds, e.g. 5000");
   return Number(text);
+}
+
+/**
+ * A file crm will not use as its database (not SQLite, not crm's, corrupt, from a newer crm, changed by
+ * another program): exit 5. Apart from a busy or read-only database, which may be fine a moment later.
+ */
+export class UnusableDatabaseError extends CrmError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.storage, hint);
+  }
 }
 
 const waited = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
@@ -33,8 +43,8 @@ export function translateSqliteError(err: unknown, file: string, busyTimeoutMs =
   if (code.startsWith("SQLITE_READONLY") || code === "SQLITE_CANTOPEN" || code === "SQLITE_PERM" || code === "SQLITE_AUTH")
     return storageError(`cannot write the database ${quote(file)}: permission denied or read-only`, "check the permissions of the file and its directory");
   if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT"))
-    return storageError(`${quote(file)} is corrupt or not a crm database`, "restore it from a backup with `crm restore`");
+    return new UnusableDatabaseError(`${quote(file)} is corrupt or not a crm database`, "restore it from a backup with `crm restore`");
   if (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR"))
-    return storageError(`cannot write the database ${quote(file)}: ${(err as Error).message}`, "check free disk space");
+    return storageError(`cannot write ${quote(file)}: ${code === "SQLITE_FULL" ? "the disk is full" : (err as Error).message}`, "check free disk space");
   return err;
 }

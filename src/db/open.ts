@@ -3,13 +3,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-import Database from "better-sqlite3";
-import { readMigrationFiles } from "drizzle-orm/migrator";
+import type Database from "better-sqlite3";
 import journal from "../../drizzle/meta/_journal.json" with { type: "json" };
 import { storageError, quote, CrmError, ExitCode } from "../errors.js";
-import { busyTimeoutMs, translateSqliteError, DEFAULT_BUSY_TIMEOUT_MS } from "./errors.js";
+import { busyTimeoutMs, translateSqliteError, DEFAULT_BUSY_TIMEOUT_MS, UnusableDatabaseError } from "./errors.js";
+import { openSqlite } from "./driver.js";
+import { applyMigrations, checkSchema } from "./migrations.js";
+import { finishPendingErasure } from "./erasure.js";
+import { removeLeftovers } from "./files.js";
 
 export { busyTimeoutMs, translateSqliteError };
 
@@ -28,6 +29,10 @@ export interface OpenOptions {
    * person (where the copy of the old database is). Without it the upgrade happens silently.
    */
   onUpgrade?: (message: string) => void;
+  /** False: a database that does not exist is not created (exit 3), for commands that only read. */
+  create?: boolean;
+  /** Told, once per database, when the database file can be read by other users. */
+  onWarning?: (message: string) => void;
 }
 
 /** "CRM1": marks a SQLite file as a crm database (PRAGMA application_id). */
@@ -43,35 +48,32 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv):
   return path.join(dataHome, "crm", "crm.db");
 }
 
-function migrationsFolder(): string {
-  // The bundle lives in dist/; the migrations ship beside it in drizzle/. Tests running the sources
-  // directly (src/db/) find the same folder two levels up.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, "..", "drizzle"), path.join(here, "..", "..", "drizzle")]) {
-    if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
-  }
-  throw new CrmError("the crm installation is incomplete: its drizzle/ migrations folder is missing", 1);
-}
-
 /**
- * A database path that cannot hold the database: a directory, or a file that cannot be created there.
- * `problem` says which, so the command can name the option or variable the path came from.
+ * A database path that cannot hold the database: a directory or another file that is not a regular one
+ * (exit 2), a file that cannot be created there (exit 5), or no database where a command that only
+ * reads looks for one (exit 3). `problem` says which, so the command can name the option or variable the
+ * path came from.
  */
 export class DatabasePathError extends CrmError {
   constructor(
     message: string,
     hint: string,
-    readonly problem: "directory" | "cannot-create",
+    readonly problem: "directory" | "not-a-file" | "cannot-create" | "missing",
   ) {
-    super(message, ExitCode.storage, hint);
+    super(message, problem === "missing" ? ExitCode.notFound : problem === "cannot-create" ? ExitCode.storage : ExitCode.usage, hint);
   }
 }
 
-/** Create the file (and its directory) with owner-only permissions; returns true when it was new. */
-function ensureFile(file: string): boolean {
+/**
+ * Create the file (and its directory) with owner-only permissions, unless `create` is false; returns
+ * true when it was new. A path naming a directory, a device or a pipe is refused before anything is
+ * made (SQLite would write its journal beside `/dev/null`).
+ */
+function ensureFile(file: string, create: boolean): boolean {
   try {
     const st = fs.statSync(file);
     if (st.isDirectory()) throw new DatabasePathError(`the database path ${quote(file)} is a directory`, "give the path of a file", "directory");
+    if (!st.isFile()) throw new DatabasePathError(`the database path ${quote(file)} is not a regular file`, "give the path of a file", "not-a-file");
     return st.size === 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
@@ -79,6 +81,7 @@ function ensureFile(file: string): boolean {
       throw storageError(`cannot read the database ${quote(file)}: ${(err as Error).message}`);
     }
   }
+  if (!create) throw new DatabasePathError(`there is no crm database at ${quote(file)}`, "add a contact to start one", "missing");
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.closeSync(fs.openSync(file, "wx", 0o600));
@@ -127,7 +130,7 @@ export function checkHeader(file: string): void {
     const header = Buffer.alloc(16);
     fs.readSync(fd, header, 0, 16, 0);
     if (header.toString("latin1") !== "SQLite format 3\0") {
-      throw storageError(`${quote(file)} is not a crm database (not an SQLite file)`, "check the --db path or CRM_DB");
+      throw new UnusableDatabaseError(`${quote(file)} is not a crm database (not an SQLite file)`, "check the --db path or CRM_DB");
     }
   } finally {
     fs.closeSync(fd);
@@ -137,33 +140,23 @@ export function checkHeader(file: string): void {
 /** Opens (creating or migrating as needed) the crm database at `file`. */
 export function openStore(file: string, opts: OpenOptions = {}): Store {
   const timeout = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  const isNew = ensureFile(file);
+  const isNew = ensureFile(file, opts.create ?? true);
   if (!isNew) checkHeader(file);
   checkWritable(file);
+  removeLeftovers(file);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { fileMustExist: true, timeout, nativeBinding: nativeBinding() });
+    sqlite = openSqlite(file, { timeout });
   } catch (err) {
     throw storageError(`cannot open the database ${quote(file)}: ${(err as Error).message}`);
   }
   try {
-    prepare(sqlite, file, isNew, opts.onUpgrade);
+    prepare(sqlite, file, isNew, opts);
   } catch (err) {
     sqlite.close();
     throw translateSqliteError(err, file);
   }
   return { sqlite, path: file, busyTimeoutMs: timeout };
-}
-
-/** The addon's path, given directly: better-sqlite3's own lookup probes many paths on every start-up. */
-export function nativeBinding(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const file = path.join(path.dirname(require.resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
-    return fs.existsSync(file) ? file : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -175,10 +168,10 @@ export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew 
   const version = sqlite.pragma("user_version", { simple: true }) as number;
   const blank = isNew || (appId === 0 && version === 0 && sqlite.prepare<[], number>("select count(*) from sqlite_master").pluck().get() === 0);
   if (!blank && appId !== CRM_APPLICATION_ID) {
-    throw storageError(`${quote(file)} is an SQLite database but not a crm database`, "check the --db path or CRM_DB");
+    throw new UnusableDatabaseError(`${quote(file)} is an SQLite database but not a crm database`, "check the --db path or CRM_DB");
   }
   if (version > SCHEMA_VERSION) {
-    throw storageError(
+    throw new UnusableDatabaseError(
       `${quote(file)} was made by a newer version of crm (schema ${version}; this crm knows up to ${SCHEMA_VERSION})`,
       "upgrade crm to open it",
     );
@@ -186,10 +179,14 @@ export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew 
   return { blank, version };
 }
 
-function prepare(sqlite: Database.Database, file: string, isNew: boolean, onUpgrade?: (message: string) => void): void {
+function prepare(sqlite: Database.Database, file: string, isNew: boolean, opts: OpenOptions): void {
   const { blank, version } = checkCrmDatabase(sqlite, file, isNew);
+  // Before anything runs on it: a trigger crm did not make must never fire.
+  if (!blank) checkSchema(sqlite, file, version);
   if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
+  protectSidecars(file, opts.onWarning);
+  const onUpgrade = opts.onUpgrade;
   if (version < SCHEMA_VERSION) {
     const copy = blank ? undefined : backupBeforeUpgrade(sqlite, file, version);
     const say = () => onUpgrade?.(`crm: upgrading the database schema ${version} → ${SCHEMA_VERSION}; a copy of the old one is at ${copy}`);
@@ -205,6 +202,41 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean, onUpgr
     else if (copy) fs.rmSync(copy, { force: true });
   }
   sqlite.pragma("foreign_keys = ON");
+  // An erasure whose clean-up a killed or blocked `crm forget` left to the next command.
+  finishPendingErasure(sqlite);
+}
+
+/**
+ * SQLite gives the -wal and -shm files the database's own mode: they hold the same personal data, so
+ * they are made owner-only whatever it is. The database's own mode is the person's choice; crm says,
+ * once per database (it remembers the mode it warned about beside the file's inode), when others can
+ * read it.
+ */
+function protectSidecars(file: string, onWarning?: (message: string) => void): void {
+  for (const sidecar of [`${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(sidecar).mode & 0o077) !== 0) fs.chmodSync(sidecar, 0o600);
+    } catch {
+      // not there (yet), or not ours to change: SQLite made it with the database's mode
+    }
+  }
+  if (!onWarning) return;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return;
+  }
+  if ((st.mode & 0o077) === 0) return;
+  const mode = (st.mode & 0o777).toString(8).padStart(4, "0");
+  const note = path.join(os.tmpdir(), `crm-mode-warned-${process.getuid?.() ?? 0}-${st.dev}-${st.ino}-${mode}`);
+  if (fs.existsSync(note)) return;
+  onWarning(`the database ${file} has mode ${mode}: other users can read it (chmod 600 ${file} makes it private)`);
+  try {
+    fs.closeSync(fs.openSync(note, "w", 0o600));
+  } catch {
+    // cannot remember: the warning comes again next time
+  }
 }
 
 /**
@@ -239,18 +271,15 @@ function backupBeforeUpgrade(sqlite: Database.Database, file: string, version: n
 }
 
 /** Applies the migrations the database lacks; false when another process had already applied them. */
-function migrateNow(sqlite: Database.Database): boolean {
+export function migrateNow(sqlite: Database.Database): boolean {
   // Table rebuilds in generated migrations need foreign keys off on the connection, not in the migration.
   sqlite.pragma("foreign_keys = OFF");
-  const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
   return sqlite
     .transaction(() => {
       // Read inside the write lock: a concurrent first run may have migrated while we waited.
       const current = sqlite.pragma("user_version", { simple: true }) as number;
       if (current >= SCHEMA_VERSION) return false;
-      for (const migration of migrations.slice(current)) {
-        for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
-      }
+      applyMigrations(sqlite, current, SCHEMA_VERSION);
       sqlite.pragma(`application_id = ${CRM_APPLICATION_ID}`);
       sqlite.pragma(`user_version = ${SCHEMA_VERSION}`);
       return true;

@@ -180,6 +180,11 @@ export interface CsvSource {
 
 const SAMPLE_BYTES = 64 * 1024;
 
+/** Refuses (exit 2) a file that cannot be read as an input file, before anything else is done. */
+export function checkInputFile(file: string): void {
+  readSample(file);
+}
+
 function readSample(file: string): { sample: Buffer; size: number } {
   let fd: number;
   try {

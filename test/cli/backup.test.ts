@@ -209,7 +209,7 @@ describe("crm forget", () => {
     }
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(
-      "warning: another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends",
+      "warning: another crm process has the database open: the file's clean-up (its write-ahead log may still hold old pages) is finished by the next crm command once that process ends",
     );
     // The last connection to close checkpoints the WAL and removes it.
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
@@ -223,6 +223,23 @@ describe("crm forget", () => {
     const backup = (await run(dir, ["backup"])).stdout.trim();
     const r = await run(dir, ["forget", PERSON.email, "--yes"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`warning: 1 copy beside the database may still hold their data (erase or re-make them): ${backup}`);
+    expect(r.stderr).toContain(`warning: 1 copy beside the database may still hold their data (delete them with --purge-copies, or re-make them): ${backup}`);
+  });
+
+  it("--purge-copies deletes every copy crm made beside the database: backups, before-restore and pre-upgrade copies", async () => {
+    const dir = await personToForget();
+    const backup = (await run(dir, ["backup"])).stdout.trim();
+    const before = path.join(dir, "crm-before-restore-20260101-000000.db");
+    const upgrade = path.join(dir, "crm.db.schema-3.bak");
+    fs.copyFileSync(backup, before);
+    fs.copyFileSync(backup, upgrade);
+    const mine = path.join(dir, "mine.db");
+    fs.copyFileSync(backup, mine);
+    const r = await run(dir, ["forget", PERSON.email, "--yes", "--purge-copies"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("deleted 3 copies beside the database");
+    for (const f of [backup, before, upgrade]) expect(fs.existsSync(f), f).toBe(false);
+    // A file crm did not make is not crm's to delete.
+    expect(fs.existsSync(mine)).toBe(true);
   });
 });

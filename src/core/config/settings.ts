@@ -46,8 +46,13 @@ export function getSetting(store: Store, key: string): string {
   return row?.value ?? s.default;
 }
 
+/** The value as it would be stored, or a usage error (an unknown key, a bad value); reads nothing. */
+export function checkSetting(key: string, value: string): string {
+  return spec(key).validate(value);
+}
+
 export function setSetting(store: Store, key: string, value: string): string {
-  const normalised = spec(key).validate(value);
+  const normalised = checkSetting(key, value);
   store.sqlite.prepare("insert into settings(key, value) values (?, ?) on conflict(key) do update set value = excluded.value").run(key, normalised);
   return normalised;
 }

@@ -3,10 +3,13 @@
 // is a crm database of a known schema BEFORE touching anything, keeping the replaced database aside.
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { checkCrmDatabase, checkHeader, nativeBinding, openStore, type OpenOptions, type Store } from "../../db/open.js";
-import { DEFAULT_BUSY_TIMEOUT_MS } from "../../db/errors.js";
-import { conflict, storageError, usageError, quote, CrmError } from "../../errors.js";
+import type Database from "better-sqlite3";
+import { checkCrmDatabase, checkHeader, migrateNow, openStore, SCHEMA_VERSION, type OpenOptions, type Store } from "../../db/open.js";
+import { openSqlite } from "../../db/driver.js";
+import { checkSchema } from "../../db/migrations.js";
+import { UnusableDatabaseError } from "../../db/errors.js";
+import { isDatabaseFile } from "../../db/files.js";
+import { conflict, fileWriteError, storageError, usageError, quote, CrmError } from "../../errors.js";
 import { localStamp } from "../../io/dates.js";
 
 /** A name beside `dbPath` that does not exist yet: `crm-backup-20260302-090501.db` (then `-2`, `-3`…). */
@@ -19,9 +22,12 @@ function besideDatabase(dbPath: string, label: string, when: Date): string {
   }
 }
 
-const open = (file: string, readonly = false) => new Database(file, { fileMustExist: true, readonly, nativeBinding: nativeBinding() });
+/** How many `crm-before-restore-*` copies are kept beside the database: the newest ones. */
+export const KEPT_BEFORE_RESTORE = 3;
 
-const contactCount = (db: Database.Database) => db.prepare<[], number>("select count(*) from contacts").pluck().get()!;
+const open = (file: string, readonly = false) => openSqlite(file, { readonly });
+
+const contactCount = (db: Database.Database, schema = "main") => db.prepare<[], number>(`select count(*) from ${schema}.contacts`).pluck().get()!;
 
 const removeSidecars = (file: string) => {
   for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
@@ -30,10 +36,15 @@ const removeSidecars = (file: string) => {
 /**
  * Copies a live database into `target` (created 0600) in one backup step, so the copy is one
  * consistent snapshot even while other processes write; then makes it a self-contained file
- * (rollback journal, no -wal beside it) and checks it reads back.
+ * (rollback journal, no -wal beside it) and checks it reads back as the same database. A full disk
+ * is exit 5 naming `target`, and nothing is left of it.
  */
 async function copyDatabase(source: Database.Database, target: string): Promise<void> {
-  fs.closeSync(fs.openSync(target, "wx", 0o600));
+  try {
+    fs.closeSync(fs.openSync(target, "wx", 0o600));
+  } catch (err) {
+    throw fileWriteError(err, target);
+  }
   try {
     await source.backup(target, { progress: () => 0x7fffffff });
     const copy = open(target);
@@ -41,6 +52,9 @@ async function copyDatabase(source: Database.Database, target: string): Promise<
       copy.pragma("journal_mode = DELETE");
       const check = copy.pragma("quick_check", { simple: true });
       if (check !== "ok") throw storageError(`the copy ${quote(target)} failed its integrity check: ${check}`);
+      // better-sqlite3 reports a backup whose first step found the source busy as done: an empty copy.
+      if (copy.pragma("application_id", { simple: true }) !== source.pragma("application_id", { simple: true }))
+        throw storageError(`the copy ${quote(target)} came out empty: the database was busy`, "try again in a moment");
     } finally {
       copy.close();
     }
@@ -48,7 +62,7 @@ async function copyDatabase(source: Database.Database, target: string): Promise<
   } catch (err) {
     fs.rmSync(target, { force: true });
     removeSidecars(target);
-    throw err;
+    throw fileWriteError(err, target);
   }
 }
 
@@ -58,17 +72,30 @@ export interface BackupResult {
   contacts: number;
 }
 
+/**
+ * Refuses a backup file that cannot be written (exit 2; exit 4 for an existing file without `replace`)
+ * without opening the database: the database itself under any name (a symlink, a symlinked folder, a
+ * hard link, its -wal or -shm), a directory, a device or pipe, a missing folder.
+ */
+export function checkBackupTarget(dbPath: string, file: string, opts: { replace?: boolean } = {}): void {
+  if (isDatabaseFile(dbPath, file)) throw usageError(`${quote(file)} is the database itself`, "give another file name for the backup");
+  if (fs.existsSync(file)) {
+    if (fs.statSync(file).isDirectory()) throw usageError(`${quote(file)} is a directory`, "give a file name for the backup, e.g. crm-backup.db");
+    if (!fs.statSync(file).isFile()) throw usageError(`${quote(file)} is not a regular file`, "give a file name for the backup, e.g. crm-backup.db");
+    if (!opts.replace) throw conflict(`${quote(file)} already exists`, "choose another name, or replace it");
+  }
+  if (!fs.existsSync(path.dirname(path.resolve(file))))
+    throw usageError(`the directory of ${quote(file)} does not exist`, "create it first, or choose another path");
+}
+
 /** Copies the database to `target` (default: beside it, named by `now`); an existing file only with `replace`. */
 export async function backupDatabase(store: Store, target: string | undefined, now: Date, opts: { replace?: boolean } = {}): Promise<BackupResult> {
   const file = target ? path.resolve(target) : besideDatabase(store.path, "backup", now);
-  if (file === path.resolve(store.path)) throw usageError("the backup cannot be the database itself", "give another file name");
+  checkBackupTarget(store.path, file, opts);
   if (fs.existsSync(file)) {
-    if (fs.statSync(file).isDirectory()) throw usageError(`${quote(file)} is a directory`, "give a file name for the backup, e.g. crm-backup.db");
-    if (!opts.replace) throw conflict(`${quote(file)} already exists`, "choose another name, or replace it");
     fs.rmSync(file);
     removeSidecars(file);
   }
-  if (!fs.existsSync(path.dirname(file))) throw usageError(`the directory of ${quote(file)} does not exist`, "create it first, or choose another path");
   await copyDatabase(store.sqlite, file);
   const check = open(file, true);
   try {
@@ -91,6 +118,7 @@ function asBackupError<T>(fn: () => T): T {
 
 export interface RestoreCandidate {
   file: string;
+  /** The backup's schema version (it is upgraded to this crm's on the staged copy). */
   version: number;
   contacts: number;
   /** A private, checked copy of the file (and its -wal) beside the database; removed after use. */
@@ -98,28 +126,36 @@ export interface RestoreCandidate {
 }
 
 /**
- * Checks that `file` is a crm database of a schema this crm knows, with its integrity intact, without
- * changing it: the checks run on a copy (with the file's -wal, if any) beside the database.
+ * Checks that `file` is a crm database of a schema this crm knows, holding nothing crm did not create,
+ * with its integrity intact, without changing it: the checks run on a private copy (with the file's
+ * -wal, if any) beside the database, which is then upgraded to this crm's schema.
  */
 export function stageRestore(dbPath: string, file: string): RestoreCandidate {
   const source = path.resolve(file);
   if (!fs.existsSync(source)) throw usageError(`no such file ${quote(file)}`, "give the path of a backup made by `crm backup`");
   if (fs.statSync(source).isDirectory()) throw usageError(`${quote(file)} is a directory`, "give the path of a backup file");
-  if (source === path.resolve(dbPath)) throw usageError(`${quote(file)} is the database itself`, "give the path of a backup");
+  if (isDatabaseFile(dbPath, source)) throw usageError(`${quote(file)} is the database itself`, "give the path of a backup");
   asBackupError(() => checkHeader(source));
   fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   const staged = `${dbPath}.restoring-${process.pid}`;
   removeSidecars(staged);
-  fs.copyFileSync(source, staged);
-  fs.chmodSync(staged, 0o600);
-  if (fs.existsSync(`${source}-wal`)) fs.copyFileSync(`${source}-wal`, `${staged}-wal`);
+  try {
+    fs.copyFileSync(source, staged);
+    fs.chmodSync(staged, 0o600);
+    if (fs.existsSync(`${source}-wal`)) fs.copyFileSync(`${source}-wal`, `${staged}-wal`);
+  } catch (err) {
+    discardStaged({ staged });
+    throw fileWriteError(err, staged);
+  }
   try {
     const db = open(staged);
     try {
       const { blank, version } = asBackupError(() => checkCrmDatabase(db, file));
       if (blank || version < 1) throw storageError(`${quote(file)} is an empty database, not a crm backup`, "give the path of a backup made by `crm backup`");
+      checkSchema(db, file, version);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw storageError(`${quote(file)} is damaged (integrity check: ${check})`, "use another backup");
+      if (version < SCHEMA_VERSION) migrateNow(db);
       const contacts = contactCount(db);
       db.pragma("wal_checkpoint(TRUNCATE)");
       db.pragma("journal_mode = DELETE");
@@ -132,7 +168,7 @@ export function stageRestore(dbPath: string, file: string): RestoreCandidate {
     const code = (err as { code?: string }).code ?? "";
     if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT"))
       throw storageError(`${quote(file)} is corrupt or not a crm database`, "use another backup");
-    throw err;
+    throw fileWriteError(err, staged);
   }
 }
 
@@ -161,60 +197,134 @@ export interface RestoreResult {
   keptAs?: string;
   contacts: number;
   version: number;
+  /** Older `crm-before-restore-*` copies deleted to keep only the newest few. */
+  pruned: string[];
+}
+
+/** The tables that hold records (not SQLite's own, not a virtual table or the tables behind one). */
+function recordTables(db: Database.Database): string[] {
+  const all = db.prepare<[], { name: string; sql: string }>("select name, sql from main.sqlite_master where type = 'table'").all();
+  const virtual = all.filter((t) => /^create virtual table/i.test(t.sql)).map((t) => t.name);
+  return all
+    .map((t) => t.name)
+    .filter((name) => !name.startsWith("sqlite_") && !virtual.includes(name) && !virtual.some((v) => name.startsWith(`${v}_`)))
+    .sort();
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Replaces the records of the open database with those of the attached `src`, in the caller's write
+ * transaction: every table emptied and refilled (the search index follows through its triggers), then
+ * compared with the backup row for row. A difference throws, and the caller rolls back.
+ */
+function copyRecords(db: Database.Database, file: string): void {
+  const tables = recordTables(db);
+  for (const t of tables) db.exec(`delete from main.${ident(t)}`);
+  db.exec("delete from main.search_index");
+  for (const t of tables) db.exec(`insert into main.${ident(t)} select * from src.${ident(t)}`);
+  const hasSequence = (schema: string) => db.prepare(`select 1 from ${schema}.sqlite_master where name = 'sqlite_sequence'`).get() !== undefined;
+  if (hasSequence("main")) db.exec("delete from main.sqlite_sequence");
+  if (hasSequence("main") && hasSequence("src")) db.exec("insert into main.sqlite_sequence select * from src.sqlite_sequence");
+  for (const t of tables) {
+    const count = (schema: string) => db.prepare<[], number>(`select count(*) from ${schema}.${ident(t)}`).pluck().get()!;
+    const differ = (a: string, b: string) =>
+      db.prepare<[], number>(`select count(*) from (select * from ${a}.${ident(t)} except select * from ${b}.${ident(t)})`).pluck().get()!;
+    if (count("main") !== count("src") || differ("main", "src") || differ("src", "main"))
+      throw storageError(`restoring ${quote(file)} did not reproduce its table ${quote(t)}: nothing was changed`);
+  }
+}
+
+/** Deletes all but the newest `KEPT_BEFORE_RESTORE` before-restore copies beside the database. */
+function pruneBeforeRestoreCopies(dbPath: string): string[] {
+  const dir = path.dirname(dbPath);
+  const prefix = `${path.basename(dbPath).replace(/\.(db|sqlite3?)$/i, "")}-before-restore-`;
+  const copies = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith(".db"))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs || b.localeCompare(a));
+  const old = copies.slice(KEPT_BEFORE_RESTORE);
+  for (const f of old) {
+    fs.rmSync(f, { force: true });
+    removeSidecars(f);
+  }
+  return old;
 }
 
 /**
- * Replaces the database at `dbPath` with a staged backup. The current database is first copied aside
- * (`crm-before-restore-<time>.db`). A healthy current database is overwritten through SQLite's backup
- * API (so its -wal/-shm stay coherent and other connections see the change atomically); an unusable
- * one is moved aside with its -wal/-shm and the backup moved into place.
+ * Replaces the content of the database at `dbPath` with a staged backup, through SQLite, in one write
+ * transaction of the live database: other processes that have it open wait for the lock as for any
+ * write (up to the busy timeout, then exit 5 and nothing changed) and then see the restored records;
+ * the file is never swapped under them. Inside that transaction the current database is first copied
+ * aside (`crm-before-restore-<time>.db`, the newest `KEPT_BEFORE_RESTORE` kept), and the result is
+ * compared with the backup before it is committed. Only a file crm cannot use as a database (not
+ * SQLite, corrupt, changed by another program) — which no crm process can have open — is moved aside
+ * and replaced by the backup instead.
  */
 export async function restoreDatabase(dbPath: string, candidate: RestoreCandidate, now: Date, opts: OpenOptions = {}): Promise<RestoreResult> {
-  let keptAs: string | undefined;
   try {
-    const exists = fs.existsSync(dbPath) && fs.statSync(dbPath).size > 0;
-    let replaced = false;
-    if (exists) {
-      keptAs = besideDatabase(dbPath, "before-restore", now);
-      let current: Database.Database | undefined;
-      try {
-        current = open(dbPath);
-        current.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-        await copyDatabase(current, keptAs);
-      } catch {
-        // Not readable as a database (that may be why we restore): keep its bytes as they are.
-        current?.close();
-        current = undefined;
-        fs.copyFileSync(dbPath, keptAs);
-        fs.chmodSync(keptAs, 0o600);
-      }
-      if (current) {
-        const staged = open(candidate.staged);
-        try {
-          await staged.backup(dbPath, { progress: () => 0x7fffffff });
-          replaced = true;
-        } catch {
-          // e.g. a page size the live database cannot take in WAL mode: fall back to moving files.
-        } finally {
-          staged.close();
-          current.close();
-        }
-      }
+    const existed = fs.existsSync(dbPath) && fs.statSync(dbPath).size > 0;
+    let store: Store;
+    try {
+      store = openStore(dbPath, { ...opts, create: true });
+    } catch (err) {
+      if (!(err instanceof UnusableDatabaseError)) throw err;
+      return await replaceUnusable(dbPath, candidate, now, opts);
     }
-    if (!replaced) {
-      removeSidecars(dbPath);
-      fs.renameSync(candidate.staged, dbPath);
-      fs.chmodSync(dbPath, 0o600);
+    const db = store.sqlite;
+    let keptAs: string | undefined;
+    try {
+      db.prepare("attach ? as src").run(candidate.staged);
+      db.pragma("foreign_keys = OFF");
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        if (existed) {
+          keptAs = besideDatabase(dbPath, "before-restore", now);
+          // Read by another connection: the last committed state, which this one's lock keeps final.
+          const reader = open(dbPath, true);
+          try {
+            await copyDatabase(reader, keptAs);
+          } finally {
+            reader.close();
+          }
+        }
+        copyRecords(db, candidate.file);
+        db.exec("COMMIT");
+      } catch (err) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        if (keptAs) fs.rmSync(keptAs, { force: true });
+        keptAs = undefined;
+        throw err;
+      }
+      db.exec("detach src");
+      db.pragma("foreign_keys = ON");
+      return { keptAs, contacts: contactCount(db), version: candidate.version, pruned: keptAs ? pruneBeforeRestoreCopies(dbPath) : [] };
+    } finally {
+      db.close();
     }
   } finally {
     discardStaged(candidate);
   }
-  // Open it the usual way: WAL mode, and a migration (with its own copy) if the backup is older.
+}
+
+/** A database file crm cannot open is kept aside byte for byte, and the staged backup takes its place. */
+async function replaceUnusable(dbPath: string, candidate: RestoreCandidate, now: Date, opts: OpenOptions): Promise<RestoreResult> {
+  const keptAs = besideDatabase(dbPath, "before-restore", now);
+  try {
+    fs.copyFileSync(dbPath, keptAs);
+    fs.chmodSync(keptAs, 0o600);
+  } catch (err) {
+    fs.rmSync(keptAs, { force: true });
+    throw fileWriteError(err, keptAs);
+  }
+  removeSidecars(dbPath);
+  fs.renameSync(candidate.staged, dbPath);
+  fs.chmodSync(dbPath, 0o600);
   const store = openStore(dbPath, opts);
   try {
     store.sqlite.pragma("journal_mode = WAL");
-    const contacts = contactCount(store.sqlite);
-    return { keptAs, contacts, version: candidate.version };
+    return { keptAs, contacts: contactCount(store.sqlite), version: candidate.version, pruned: pruneBeforeRestoreCopies(dbPath) };
   } finally {
     store.sqlite.close();
   }

@@ -139,7 +139,7 @@ export function surveysRows(store: Store): Row[] {
 }
 
 export function settingsObject(store: Store): Record<string, string> {
-  const rows = store.sqlite.prepare<[], SettingRow>("select key, value from settings order by key").all();
+  const rows = store.sqlite.prepare<[], SettingRow>("select key, value from settings where key not like 'crm.%' order by key").all();
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 

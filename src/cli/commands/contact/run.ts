@@ -125,6 +125,8 @@ export async function add(ctx: Ctx, [name]: [string?], opts: ContactAddOptions):
     input = await promptContact(ctx, input);
   }
   if (!input.name!.trim()) throw usageError("a contact needs a name", "give it as the first argument or with --name");
+  // Before the database is opened: a refused command creates or upgrades nothing.
+  if (input.email) normaliseEmail(input.email);
   const id = withDuplicateHint(() => addContact(ctx.store(), input, ctx.now, { allowDuplicate: opts.allowDuplicate }));
   ctx.print(`${id}\n`);
   ctx.info(`added contact #${id} ${input.name!.trim()}`);

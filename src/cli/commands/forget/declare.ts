@@ -4,6 +4,7 @@ import { lazy } from "../../action.js";
 
 export interface ForgetOptions {
   yes?: boolean;
+  purgeCopies?: boolean;
 }
 
 export function declareForget(program: Command): void {
@@ -11,5 +12,6 @@ export function declareForget(program: Command): void {
     .command("forget <ref>")
     .description("erase a person and all their personal data (right to erasure); amounts and scores stay anonymously")
     .option("-y, --yes", "do not ask for confirmation")
+    .option("--purge-copies", "also delete the copies crm made beside the database (backups, before-restore and pre-upgrade copies) that may hold them")
     .action(lazy(() => import("./run.js"), "forget"));
 }

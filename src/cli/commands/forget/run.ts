@@ -15,7 +15,7 @@ export async function forget(ctx: Ctx, [ref]: [string], opts: ForgetOptions): Pr
     `Erase #${contact.id} ${contact.name} and all their personal data (${plural(c.interactions, "interaction")}, ${plural(c.followups, "follow-up")}, ${plural(c.deals, "deal")}) for good?`,
     opts.yes,
   );
-  const { forgetContact } = await import("../../../core/data/forget.js");
+  const { forgetContact, purgeCopies } = await import("../../../core/data/forget.js");
   const r = forgetContact(store, contact.id);
   const kept = r.anonymised.purchases + r.anonymised.responses;
   ctx.info(
@@ -24,7 +24,14 @@ export async function forget(ctx: Ctx, [ref]: [string], opts: ForgetOptions): Pr
       (kept ? `; ${plural(r.anonymised.purchases, "purchase")} and ${plural(r.anonymised.responses, "survey answer")} kept anonymously` : ""),
   );
   if (!r.walTruncated)
-    ctx.warn("another crm process has the database open: its write-ahead log (which may still hold old pages) is emptied when that process ends");
-  if (r.copies.length)
-    ctx.warn(`${plural(r.copies.length, "copy", "copies")} beside the database may still hold their data (erase or re-make them): ${r.copies.join(", ")}`);
+    ctx.warn(
+      "another crm process has the database open: the file's clean-up (its write-ahead log may still hold old pages) is finished by the next crm command once that process ends",
+    );
+  if (opts.purgeCopies) {
+    const deleted = purgeCopies(store.path);
+    if (deleted.length) ctx.info(`deleted ${plural(deleted.length, "copy", "copies")} beside the database: ${deleted.join(", ")}`);
+  } else if (r.copies.length)
+    ctx.warn(
+      `${plural(r.copies.length, "copy", "copies")} beside the database may still hold their data (delete them with --purge-copies, or re-make them): ${r.copies.join(", ")}`,
+    );
 }

@@ -14,6 +14,7 @@ import { localDateTime } from "../../../io/dates.js";
 import { oneOf, read, withFlagHint } from "../../flags.js";
 import { plural } from "../../render/words.js";
 import { isDatabaseFile } from "../../../db/files.js";
+import { checkInputFile } from "../../../io/csv.js";
 
 /** The flags every import takes. */
 interface ImportFlags {
@@ -161,6 +162,8 @@ const rejectsPath = (file: string, opts: ImportFlags): string | undefined =>
  * the database, and the rejects file can be written — an import must not commit and then fail on it.
  */
 function checkFlags(ctx: Ctx, file: string, opts: ImportFlags): void {
+  // Before the database is opened: a refused command creates or upgrades nothing.
+  checkInputFile(file);
   if (opts.rejects !== undefined) {
     if (!opts.skipInvalid) throw usageError("--rejects needs --skip-invalid", "add --skip-invalid, or drop --rejects");
     const target = path.resolve(opts.rejects);
