@@ -21,6 +21,7 @@ import { declareExport } from "./commands/export/declare.js";
 import { declareBackup } from "./commands/backup/declare.js";
 import { declareRestore } from "./commands/restore/declare.js";
 import { declareForget } from "./commands/forget/declare.js";
+import { declareDoctor } from "./commands/doctor/declare.js";
 import { declareSurvey } from "./commands/survey/declare.js";
 import { attachIo } from "./action.js";
 import { flagErrorLine, oneOf } from "./flags.js";
@@ -62,6 +63,7 @@ export function buildProgram(io: Io): Command {
   declareBackup(program);
   declareRestore(program);
   declareForget(program);
+  declareDoctor(program);
   declareSurvey(program);
   return program;
 }

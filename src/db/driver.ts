@@ -25,8 +25,10 @@ export interface SqliteOptions {
 /**
  * Opens an SQLite file that must exist (or ":memory:"). A file's schema is not trusted: functions with
  * side effects cannot run from its triggers or views (`trusted_schema = OFF`); the SQL function
- * `load_extension()` is never enabled (better-sqlite3 leaves it off and crm never turns it on); deleted
- * content is overwritten with zeros (`secure_delete`), so what crm deletes does not linger in the file.
+ * `load_extension()` is never enabled (better-sqlite3 leaves it off and crm never turns it on);
+ * SQLITE_DBCONFIG_DEFENSIVE is on (better-sqlite3 sets it unless put in "unsafe mode", which crm never
+ * does), so SQL cannot write the schema table or the search index's shadow tables; deleted content is
+ * overwritten with zeros (`secure_delete`), so what crm deletes does not linger in the file.
  */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Database.Database {
   const db = new Database(file, { fileMustExist: file !== ":memory:", readonly: opts.readonly ?? false, nativeBinding: nativeBinding() });

@@ -46,6 +46,8 @@ const SQLITE_OWN = new Set(["sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "
 // Per version, for this process only: the migrations on disk do not change while it runs.
 const expectedByVersion = new Map<number, Map<string, SchemaObject>>();
 
+const an = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
 const keyOf = (o: { type: string; name: string }) => `${o.type} ${o.name}`;
 
 /** The objects crm's migrations make for schema `version`, applied to an empty in-memory database. */
@@ -85,8 +87,8 @@ export function schemaProblems(sqlite: Database.Database, version: number): stri
     const key = keyOf(o);
     seen.add(key);
     const mine = expected.get(key);
-    if (!mine) problems.push(`has a ${o.type} ${quote(o.name)} that crm does not create`);
-    else if (mine.sql !== o.sql) problems.push(`has a ${o.type} ${quote(o.name)} that differs from the one crm creates`);
+    if (!mine) problems.push(`has ${an(o.type)} ${quote(o.name)} that crm does not create`);
+    else if (mine.sql !== o.sql) problems.push(`has ${an(o.type)} ${quote(o.name)} that differs from the one crm creates`);
   }
   for (const [key, o] of expected) if (!seen.has(key)) problems.push(`lacks the ${o.type} ${quote(o.name)} that crm creates`);
   return problems;

@@ -4,7 +4,7 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it, vi } from "vitest";
-import { fixtureDir, run, runJson, tempDir, sha256, type TestIoOptions } from "../helpers.js";
+import { fixtureDir, freshDbDir, run, runJson, tempDir, sha256, type TestIoOptions } from "../helpers.js";
 
 const MONDAY = { env: { CRM_NOW: "2026-03-02T09:00" } };
 const at = (when: string, extra: TestIoOptions["env"] = {}): TestIoOptions => ({ env: { CRM_NOW: when, ...extra } });
@@ -390,7 +390,7 @@ describe("crm remind", () => {
         expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
       }
       // On an empty database too.
-      expect(await run(tempDir(), ["remind", "--quiet"], MONDAY)).toEqual({ code: 0, stdout: "", stderr: "" });
+      expect(await run(freshDbDir(), ["remind", "--quiet"], MONDAY)).toEqual({ code: 0, stdout: "", stderr: "" });
       for (const write of leaked) expect(write).not.toHaveBeenCalled();
     } finally {
       for (const write of leaked) write.mockRestore();
@@ -469,7 +469,7 @@ describe("crm today", () => {
   });
 
   it("says so when there is nothing on the agenda", async () => {
-    const out = await ok(tempDir(), ["today"]);
+    const out = await ok(freshDbDir(), ["today"]);
     expect(out).toMatch(/Nothing on the agenda/);
   });
 });
