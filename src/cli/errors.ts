@@ -4,8 +4,8 @@ import { CrmError, ExitCode } from "../errors.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { colorFlagIn, colorLevel, type Io } from "./io.js";
 
-/** One line, nothing a terminal would act on: the message may quote a hostile file's contents. */
-const oneSafeLine = (text: string) => terminalSafe(text.replace(/[\r\n]+/g, " "));
+/** One line, nothing a terminal would act on: the message may quote a hostile file's contents (or argv). */
+export const oneSafeLine = (text: string) => terminalSafe(text.replace(/[\r\n]+/g, " "));
 
 export async function printError(err: unknown, io: Io, argv: readonly string[]): Promise<number> {
   // Output written straight to a pipe whose reader has gone (`crm export contacts | head`): done.

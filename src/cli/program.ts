@@ -24,6 +24,7 @@ import { declareForget } from "./commands/forget/declare.js";
 import { declareDoctor } from "./commands/doctor/declare.js";
 import { declareSurvey } from "./commands/survey/declare.js";
 import { attachIo } from "./action.js";
+import { oneSafeLine } from "./errors.js";
 import { flagErrorLine, oneOf } from "./flags.js";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -42,7 +43,8 @@ export function buildProgram(io: Io): Command {
       writeErr: (text) => void io.stderr.write(text),
       getOutHelpWidth: () => io.stdout.columns ?? 80,
       getErrHelpWidth: () => io.stderr.columns ?? 80,
-      outputError: (message, write) => write(`crm: ${flagErrorLine(message) ?? message.replace(/^error: /, "").trimEnd()} (see --help)\n`),
+      // commander quotes what was typed ("unknown command '…'"): escaped like every other message.
+      outputError: (message, write) => write(`crm: ${oneSafeLine(flagErrorLine(message) ?? message.replace(/^error: /, "").trimEnd())} (see --help)\n`),
     });
   attachIo(program, io);
   // In the order `crm --help` lists them.

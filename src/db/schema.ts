@@ -170,6 +170,12 @@ export const followups = sqliteTable(
     note: text("note"),
     /** Recurrence interval spec ("1w", "1m"); null for a one-off. */
     every: text("every"),
+    /**
+     * A recurring series' first due date, stored like dueAt: every occurrence is a whole number of
+     * intervals from it, so month ends and the local time of day do not drift. Null for a one-off (and
+     * for series made before it was kept, whose due date serves as their start).
+     */
+    anchorAt: text("anchor_at"),
     /** open | done */
     status: text("status").notNull().default("open"),
     doneAt: text("done_at"),

@@ -9,6 +9,7 @@ import { addMonths } from "date-fns/addMonths";
 import { addWeeks } from "date-fns/addWeeks";
 import { addYears } from "date-fns/addYears";
 import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
+import { differenceInCalendarMonths } from "date-fns/differenceInCalendarMonths";
 import { endOfDay } from "date-fns/endOfDay";
 import { getQuarter } from "date-fns/getQuarter";
 import { isExists } from "date-fns/isExists";
@@ -49,8 +50,27 @@ export function addInterval(date: Date, interval: Interval, sign: 1 | -1 = 1): D
 
 /** crm stores and prints dates as YYYY-MM-DD: only four-digit years make sense (and sort) as text. */
 const FIRST_YEAR = 1000;
-const LAST_YEAR = 9999;
+export const LAST_YEAR = 9999;
 const inCalendar = (date: Date) => date.getFullYear() >= FIRST_YEAR && date.getFullYear() <= LAST_YEAR;
+
+/**
+ * The first date of a series after `after`: `start` plus a whole number (k ≥ 1) of intervals, each
+ * counted from `start` itself — so a monthly series from 31 January is on 28/29 February, 31 March,
+ * 30 April; a yearly one from 29 February on 28 February in common years and 29 February in leap
+ * years; and the local time of day is kept (a time the clocks skip once moves that once only).
+ * Undefined when that date would fall after the last year crm can store: the series ends there.
+ */
+export function nextInSeries(start: Date, every: Interval, after: Date): Date | undefined {
+  // Start a step or two short of the answer rather than at k = 1: a daily series years old (or one
+  // at the end of the calendar) must not take millions of steps.
+  const behind = every.unit === "day" || every.unit === "week" ? differenceInCalendarDays(after, start) : differenceInCalendarMonths(after, start);
+  const perStep = every.count * (every.unit === "week" ? 7 : every.unit === "year" ? 12 : 1);
+  for (let k = Math.max(1, Math.floor(behind / perStep) - 1); ; k++) {
+    const next = ADD[every.unit](start, every.count * k);
+    if (Number.isNaN(next.getTime()) || next.getFullYear() > LAST_YEAR) return undefined;
+    if (next.getTime() > after.getTime()) return next;
+  }
+}
 
 const validDate = (y: number, mo: number, d: number) => isExists(y, mo - 1, d);
 

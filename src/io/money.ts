@@ -111,17 +111,24 @@ export function parseMoney(text: string, opts: { currency?: string; defaultCurre
   return parsed;
 }
 
-/** "1234.50" for 123450 EUR: a plain decimal string for JSON/CSV. */
-export function formatMinor(minor: number, currency: string): string {
+/** "1234.50" for 123450 EUR: a plain decimal string for JSON/CSV. Exact for sums held as BigInt. */
+export function formatMinor(minor: number | bigint, currency: string): string {
   const digits = currencyDigits(currency);
   const sign = minor < 0 ? "-" : "";
-  const abs = String(Math.abs(Math.round(minor))).padStart(digits + 1, "0");
+  const magnitude = typeof minor === "bigint" ? (minor < 0n ? -minor : minor) : Math.abs(Math.round(minor));
+  const abs = String(magnitude).padStart(digits + 1, "0");
   return digits ? `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}` : `${sign}${abs}`;
 }
 
 /** "1,234.50 EUR": for people. */
-export function formatMoney(minor: number, currency: string): string {
+export function formatMoney(minor: number | bigint, currency: string): string {
   const [whole, frac] = formatMinor(minor, currency).split(".");
   const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${grouped}${frac ? "." + frac : ""} ${currency}`;
 }
+
+/**
+ * The largest total of minor units crm adds up: SQLite's integers (and its sum()) stop at 2^63 − 1.
+ * Totals are kept as BigInt up to it, and a purchase that would take one past it is refused.
+ */
+export const MAX_TOTAL_MINOR = 2n ** 63n - 1n;

@@ -510,3 +510,65 @@ describe("follow-ups elsewhere", () => {
     expect(keep).toBeLessThanOrEqual(10);
   });
 });
+
+describe("a recurring series keeps to its first date", () => {
+  /** Completes the open follow-up of the series at `asOf` and returns the next one's due value. */
+  async function completeOpen(dir: string, asOf: string, tz = "UTC"): Promise<string> {
+    const opts = at(asOf, { TZ: tz });
+    const [open] = await runJson(dir, ["followup", "list"], opts);
+    await ok(dir, ["followup", "done", String(open.id)], opts);
+    const [next] = await runJson(dir, ["followup", "list"], opts);
+    return next.dueAt;
+  }
+
+  it("monthly from 31 January falls on the last day of short months and back on the 31st", async () => {
+    const dir = await withContacts();
+    await ok(dir, ["followup", "add", "ada", "--due", "2024-01-31", "--every", "1m"], at("2024-01-02T09:00"));
+    const seen = [];
+    for (const asOf of ["2024-01-31T10:00", "2024-02-29T10:00", "2024-03-31T10:00", "2024-04-30T10:00", "2025-01-31T10:00"])
+      seen.push(await completeOpen(dir, asOf));
+    expect(seen).toEqual(["2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31", "2025-02-28"]);
+  });
+
+  it("yearly from 29 February is on 28 February in common years and 29 February in leap years", async () => {
+    const dir = await withContacts();
+    await ok(dir, ["followup", "add", "ada", "--due", "2024-02-29", "--every", "1y"], at("2024-01-02T09:00"));
+    const seen = [];
+    for (const asOf of ["2024-02-29T10:00", "2025-02-28T10:00", "2026-02-28T10:00", "2027-02-28T10:00"]) seen.push(await completeOpen(dir, asOf));
+    expect(seen).toEqual(["2025-02-28", "2026-02-28", "2027-02-28", "2028-02-29"]);
+  });
+
+  it("a weekly 02:30 in Berlin is back at 02:30 after the week the clocks skip it", async () => {
+    const dir = await withContacts();
+    const tz = "Europe/Berlin";
+    await ok(dir, ["followup", "add", "ada", "--due", "2026-03-22 02:30", "--every", "1w"], at("2026-03-20T09:00", { TZ: tz }));
+    const seen = [];
+    for (const asOf of ["2026-03-22T03:00", "2026-03-29T04:00", "2026-04-05T04:00"]) seen.push(await completeOpen(dir, asOf, tz));
+    // 29 March 02:30 does not exist (the clocks go from 02:00 to 03:00): that one is at 03:30.
+    expect(seen).toEqual(["2026-03-29T01:30:00.000Z", "2026-04-05T00:30:00.000Z", "2026-04-12T00:30:00.000Z"]);
+  });
+
+  it("a snoozed occurrence does not move the series", async () => {
+    const dir = await withContacts();
+    await ok(dir, ["followup", "add", "ada", "--due", "2026-01-31", "--every", "1m"], at("2026-01-02T09:00"));
+    const [f] = await runJson(dir, ["followup", "list"], at("2026-01-02T09:00"));
+    await ok(dir, ["followup", "snooze", String(f.id), "--until", "2026-02-03"], at("2026-01-30T09:00"));
+    expect(await completeOpen(dir, "2026-02-03T10:00")).toBe("2026-02-28");
+  });
+
+  it("a series that would leave the year 9999 ends there, quickly, with a message", async () => {
+    const dir = await withContacts();
+    for (const due of ["9999-12-31", "9999-12-31 10:00"]) {
+      await ok(dir, ["followup", "add", "ada", "--due", due, "--every", "1d"], at("9999-12-30T09:00"));
+    }
+    const ids = (await runJson(dir, ["followup", "list"], at("9999-12-31T12:00"))).map((f: any) => String(f.id));
+    const started = Date.now();
+    const r = await run(dir, ["followup", "done", ...ids], at("9999-12-31T12:00"));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/the series ends: its next date would fall after the year 9999/);
+    const all = await runJson(dir, ["followup", "list", "--status", "all"], at("9999-12-31T12:00"));
+    expect(all).toHaveLength(2);
+    expect(all.every((f: any) => f.status === "done")).toBe(true);
+  });
+});

@@ -200,3 +200,30 @@ describe("hostile arguments", () => {
     expect(r.stderr).not.toMatch(TERMINAL_CONTROLS);
   });
 });
+
+describe("invisible characters and escapes in what crm prints", () => {
+  // Direction marks, line and paragraph separators and zero-width characters: invisible, or a line
+  // break a table does not expect.
+  const INVISIBLE = ["\u200e", "\u200f", "\u061c", "\u2028", "\u2029", "\u200b", "\u2060", "\ufeff"];
+
+  it("are escaped in tables, while joiners inside emoji and words stay", async () => {
+    const dir = freshDbDir();
+    for (const [i, ch] of INVISIBLE.entries()) expect((await run(dir, ["add", `Name${i}${ch}End`])).code).toBe(0);
+    expect((await run(dir, ["add", "👩‍👩‍👧 Family \u200d"])).code).toBe(0);
+    const table = await run(dir, ["contact", "list", "--sort", "created"]);
+    for (const [i, ch] of INVISIBLE.entries()) expect(table.stdout).toContain(`Name${i}\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}End`);
+    expect(table.stdout).toContain("👩‍👩‍👧 Family \\u200d");
+    // JSON keeps the data exact.
+    expect((await runJson(dir, ["contact", "list", "--sort", "created"]))[0].name).toBe("Name0\u200eEnd");
+  });
+
+  it("unknown commands and options are quoted with their escapes shown, not obeyed", async () => {
+    const dir = freshDbDir();
+    for (const args of [["\u001b]0;pwned\u0007nope"], ["contact", "list", "--\u001b[2Jwipe"], ["\u202enope\u200f"]]) {
+      const r = await run(dir, args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^crm: .*\\u(001b|202e)/);
+      expect(r.stderr).not.toMatch(/[\u001b\u0007\u202e\u200f]/);
+    }
+  });
+});

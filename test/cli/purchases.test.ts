@@ -1,5 +1,6 @@
 // The user-facing contract of purchases, run in-process through main(argv, io): exact cents, external
 // ids unique per source, the date window and --as-of, and removal.
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixtureDir, ok, run as runCrm, runJson, sha256 } from "../helpers.js";
@@ -189,5 +190,61 @@ describe("crm purchase rm", () => {
     ok(await run(dir, ["deal", "won", "1"]));
     ok(await run(dir, ["purchase", "rm", "1", "--yes"]));
     expect(await json(dir, ["deal", "show", "1"])).toMatchObject({ stage: "won", purchaseId: null });
+  });
+});
+
+describe("money sums are exact", () => {
+  const LARGEST = "90071992547409.91"; // the largest amount in cents below 2^53
+  const csvOf = (dir: string, rows: number) => {
+    const file = path.join(dir, `big-${rows}.csv`);
+    const lines = Array.from({ length: rows }, (_, i) => `ada@example.com,2026-01-01,${LARGEST},EUR,order-${i + 1}\n`);
+    fs.writeFileSync(file, "email,date,amount,currency,external_id\n" + lines.join(""));
+    return file;
+  };
+
+  it("adds amounts past 2^53 cents to the cent, in contact show, its JSON and the purchase list", async () => {
+    const dir = await withContacts();
+    ok(await run(dir, ["purchase", "add", "ada", LARGEST, "--at", "2026-02-01"]));
+    ok(await run(dir, ["purchase", "add", "ada", "0.02", "--at", "2026-02-02"]));
+    expect(ok(await run(dir, ["contact", "show", "ada"])).stdout).toContain("90,071,992,547,409.93 EUR in 2");
+    const profile = ok(await run(dir, ["contact", "show", "ada", "--format", "json"])).stdout;
+    expect(profile).toMatch(/"totalMinor": 9007199254740993\b/);
+    expect(ok(await run(dir, ["purchase", "list", "--format", "table"])).stderr).toContain("2 purchases, 90,071,992,547,409.93 EUR");
+  });
+
+  it("totals up to what SQLite can add, and refuses with exit 2 the purchase that would pass it, writing nothing", async () => {
+    const dir = await withContacts();
+    // 1,024 × the largest amount is just below 2^63 − 1 cents.
+    ok(await run(dir, ["import", "purchases", csvOf(dir, 1024)]));
+    const show = await run(dir, ["contact", "show", "ada"]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain("92,233,720,368,547,747.84 EUR in 1024");
+    const before = sha256(path.join(dir, "crm.db"));
+    const r = await run(dir, ["purchase", "add", "ada", LARGEST]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^crm: .*would take the purchases of contact #1 in EUR past 92,233,720,368,547,758\.07 EUR/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+  });
+
+  it("a merge that would take a total past the limit is refused, writing nothing", async () => {
+    const dir = await withContacts();
+    const file = path.join(dir, "two.csv");
+    const lines = Array.from({ length: 1100 }, (_, i) => `${i < 550 ? 1 : 2},2026-01-01,${LARGEST},EUR,order-${i + 1}\n`);
+    fs.writeFileSync(file, "contact_id,date,amount,currency,external_id\n" + lines.join(""));
+    ok(await run(dir, ["import", "purchases", file]));
+    const before = sha256(path.join(dir, "crm.db"));
+    const r = await run(dir, ["contact", "merge", "1", "2", "--yes"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^crm: the merge would take the purchases of contact #1 in EUR past/);
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+  });
+
+  it("an import that would pass the limit is refused whole, naming the line", async () => {
+    const dir = await withContacts();
+    const r = await run(dir, ["import", "purchases", csvOf(dir, 1100)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 1026.*would take the purchases of contact #1 in EUR past/);
+    expect(await json(dir, ["purchase", "list"])).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
 // proof that amounts reach minor units by string arithmetic, never through floating point.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatMinor, formatMoney, normaliseCurrency, parseAmount, parseMoney } from "../../src/io/money.js";
+import { formatMinor, formatMoney, MAX_TOTAL_MINOR, normaliseCurrency, parseAmount, parseMoney } from "../../src/io/money.js";
+import { toJson, toJsonChunks } from "../../src/cli/render/json.js";
 import { CrmError } from "../../src/errors.js";
 
 function refusal(fn: () => unknown): CrmError {
@@ -150,5 +151,20 @@ describe("currencies and formatting", () => {
     expect(formatMinor(1234, "BHD")).toBe("1.234");
     expect(formatMoney(123456789, "EUR")).toBe("1,234,567.89 EUR");
     expect(formatMoney(-123456, "USD")).toBe("-1,234.56 USD");
+  });
+});
+
+describe("exact totals", () => {
+  it("formats a BigInt total to the cent, past what a JS number holds", () => {
+    expect(formatMoney(9007199254740993n, "EUR")).toBe("90,071,992,547,409.93 EUR");
+    expect(formatMinor(MAX_TOTAL_MINOR, "JPY")).toBe("9223372036854775807");
+    expect(formatMinor(-5n, "EUR")).toBe("-0.05");
+  });
+
+  it("the JSON writer writes a BigInt as a number with all its digits, streamed or not", () => {
+    const value = { totalMinor: 9007199254740993n, label: "\u0001bigint-x:1" };
+    expect(toJson(value)).toBe('{\n  "totalMinor": 9007199254740993,\n  "label": "\\u0001bigint-x:1"\n}\n');
+    const rows = Array.from({ length: 300 }, (_, i) => ({ n: BigInt(i) + 2n ** 60n }));
+    expect([...toJsonChunks(rows)].join("")).toContain('"n": 1152921504606847275');
   });
 });

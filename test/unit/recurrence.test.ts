@@ -30,13 +30,26 @@ describe("nextDue", () => {
     expect(nextDue("2026-01-31", { count: 1, unit: "month" }, new Date(2026, 2, 1, 9))).toBe("2026-03-31");
   });
 
+  it("steps from the series' first date, so a short month does not pull later ones to its last day", () => {
+    const monthly: Interval = { count: 1, unit: "month" };
+    expect(nextDue("2026-01-31", monthly, new Date(2026, 3, 1, 9))).toBe("2026-04-30");
+    expect(nextDue("2026-01-31", monthly, new Date(2026, 4, 1, 9))).toBe("2026-05-31");
+    expect(nextDue("2024-02-29", { count: 1, unit: "year" }, new Date(2027, 2, 1))).toBe("2028-02-29");
+  });
+
+  it("ends a series that would leave the year 9999, without stepping through the years after it", () => {
+    expect(nextDue("9999-12-31", { count: 1, unit: "day" }, new Date(9999, 11, 31, 12))).toBeUndefined();
+    expect(nextDue("1000-01-01", { count: 1, unit: "day" }, new Date(9999, 11, 31, 12))).toBeUndefined();
+    expect(nextDue("1000-01-01", { count: 1, unit: "day" }, new Date(9999, 11, 30, 12))).toBe("9999-12-31");
+  });
+
   it("is always after today, within one interval of it, and a whole number of intervals from the due date", () => {
     const units = ["day", "week", "month", "year"] as const;
     fc.assert(
       fc.property(fc.integer({ min: -800, max: 60 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(...units), (offset, count, unit) => {
         const due = localDate(addInterval(new Date(2026, 2, 2), { count: Math.abs(offset), unit: "day" }, offset < 0 ? -1 : 1));
         const every = { count, unit };
-        const next = nextDue(due, every, monday9);
+        const next = nextDue(due, every, monday9)!;
         expect(next > localDate(monday9)).toBe(true);
         const k = Array.from({ length: 2000 }, (_, i) => i + 1).find(
           (i) => localDate(addInterval(new Date(due + "T00:00"), { count: count * i, unit })) === next,

@@ -3,7 +3,18 @@
 import { chunked } from "./sink.js";
 
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) + "\n";
+  return stringify(value) + "\n";
+}
+
+// Exact integers beyond a JS number (money totals, held as BigInt) are written as JSON numbers with all
+// their digits: JSON.stringify writes them as marked strings, whose quotes and mark are then removed.
+const BIGINT_MARK = `\u0001bigint-${Math.random().toString(36).slice(2)}:`;
+const BIGINT_TEXT = new RegExp(`"\\\\u0001${BIGINT_MARK.slice(1)}(-?\\d+)"`, "g");
+const withBigInts = (_key: string, v: unknown) => (typeof v === "bigint" ? BIGINT_MARK + v : v);
+
+function stringify(value: unknown): string {
+  const text = JSON.stringify(value, withBigInts, 2);
+  return text !== undefined && text.includes(BIGINT_MARK.slice(1)) ? text.replace(BIGINT_TEXT, "$1") : text;
 }
 
 /**
@@ -55,7 +66,7 @@ function* jsonParts(value: unknown, key: string, indent: string): Generator<stri
     }
     yield first ? "}" : `\n${indent}}`;
   } else {
-    const text = JSON.stringify(value, null, 2);
+    const text = stringify(value);
     yield indent ? text.replaceAll("\n", `\n${indent}`) : text;
   }
 }

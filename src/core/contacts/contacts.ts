@@ -5,6 +5,7 @@ import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, CountRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { parseInterval, formatInterval, type Interval } from "../../io/dates.js";
+import { assertTotalsFit } from "../purchases/purchases.js";
 
 export interface Contact extends ContactRow {
   tags: string[];
@@ -371,6 +372,7 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
     const s = store.sqlite;
     for (const table of ["interactions", "followups", "deals", "purchases", "responses"])
       s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
+    assertTotalsFit(store, keepId);
     s.prepare("insert or ignore into contact_tags(contact_id, tag_id) select ?, tag_id from contact_tags where contact_id = ?").run(keepId, otherId);
     s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(
       keepId,

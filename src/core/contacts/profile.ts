@@ -10,7 +10,7 @@ export interface ContactProfile {
   openFollowups: Pick<FollowupRow, "id" | "dueAt" | "note" | "every">[];
   deals: Pick<DealRow, "id" | "title" | "stage" | "amountMinor" | "currency" | "closeOn">[];
   /** Per currency: how many purchases, their total, the first and the last. */
-  purchases: { currency: string; count: number; totalMinor: number; firstAt: string; lastAt: string }[];
+  purchases: { currency: string; count: number; totalMinor: bigint; firstAt: string; lastAt: string }[];
   latestScores: (Pick<ResponseRow, "score" | "comment" | "at"> & { survey: SurveyRow["name"]; type: SurveyRow["type"] })[];
   /** Filled by the customer analytics when the person is a customer (RFM segment, P(alive), CLV). */
   analytics?: Record<string, unknown>;
@@ -34,12 +34,14 @@ export function contactProfile(store: Store, id: number, now: Date): ContactProf
          order by case when stage in ('won','lost') then 1 else 0 end, coalesce(close_on, '9999'), id`,
       )
       .all(id),
+    // Summed by SQLite as integers (exact up to 2^63 − 1, the most a write lets a total reach), read as text into a BigInt.
     purchases: s
-      .prepare<[number, string], ContactProfile["purchases"][number]>(
-        `select currency, count(*) as count, sum(amount_minor) as totalMinor, min(at) as firstAt, max(at) as lastAt
+      .prepare<[number, string], Omit<ContactProfile["purchases"][number], "totalMinor"> & { totalMinor: string }>(
+        `select currency, count(*) as count, cast(sum(amount_minor) as text) as totalMinor, min(at) as firstAt, max(at) as lastAt
          from purchases where contact_id = ? and at <= ? group by currency order by currency`,
       )
-      .all(id, until),
+      .all(id, until)
+      .map((p) => ({ ...p, totalMinor: BigInt(p.totalMinor) })),
     latestScores: s
       .prepare<[number, string, string], ContactProfile["latestScores"][number]>(
         `select sv.name as survey, sv.type, r.score, r.comment, r.at from responses r join surveys sv on sv.id = r.survey_id

@@ -8,7 +8,7 @@ import type { ContactRow, DealRow, DealStageChangeRow, IdRow, SettingRow } from 
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { localDate, localDateTime, daysBetween, daysFromTo } from "../../io/dates.js";
 import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
-import { insertPurchase } from "../purchases/purchases.js";
+import { insertPurchase, PurchaseTotals } from "../purchases/purchases.js";
 import { STAGES, OPEN_STAGES, isOpenStage, type Stage, type PipelineDeal } from "./pipeline.js";
 
 export interface Deal extends Omit<DealRow, "stage" | "probability"> {
@@ -172,6 +172,7 @@ export function recordWinPurchase(
   at: Date,
   now: Date,
 ): number {
+  new PurchaseTotals(store).check(deal.contactId, deal.currency, deal.amountMinor);
   return insertPurchase(
     store,
     {

@@ -15,6 +15,7 @@ import {
   fromStored,
   localDate,
   localDateTime,
+  nextInSeries,
   tryParseInterval,
   type Interval,
   type When,
@@ -122,14 +123,23 @@ export function dealContact(store: Store, dealId: number): { contactId: number; 
   return deal;
 }
 
-const INSERT = `insert into followups(contact_id, deal_id, due_at, note, every, status, created_at, updated_at)
-  values (?, ?, ?, ?, ?, 'open', ?, ?) returning id`;
-type InsertParams = [contactId: number, dealId: number | null, dueAt: string, note: string | null, every: string | null, createdAt: string, updatedAt: string];
+const INSERT = `insert into followups(contact_id, deal_id, due_at, note, every, anchor_at, status, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, 'open', ?, ?) returning id`;
+type InsertParams = [
+  contactId: number,
+  dealId: number | null,
+  dueAt: string,
+  note: string | null,
+  every: string | null,
+  anchorAt: string | null,
+  createdAt: string,
+  updatedAt: string,
+];
 
 function insertAll(store: Store, contactIds: number[], p: Prepared, now: Date): number[] {
   const stamp = now.toISOString();
   const insert = store.sqlite.prepare<InsertParams, IdRow>(INSERT);
-  return contactIds.map((contactId) => insert.get(contactId, p.dealId, p.dueAt, p.note, p.every, stamp, stamp)!.id);
+  return contactIds.map((contactId) => insert.get(contactId, p.dealId, p.dueAt, p.note, p.every, p.every && p.dueAt, stamp, stamp)!.id);
 }
 
 /** One follow-up for one contact. A linked deal must exist (exit 3) and be that contact's (exit 2). */
@@ -163,7 +173,7 @@ export function addFollowupsForMany(store: Store, audience: Audience, input: Fol
 // Reading
 
 const SELECT = `select f.id, f.contact_id as contactId, c.name as contactName, c.email as contactEmail, f.deal_id as dealId,
-    d.title as dealTitle, f.due_at as dueAt, f.note, f.every, f.status, f.done_at as doneAt, f.created_at as createdAt,
+    d.title as dealTitle, f.due_at as dueAt, f.note, f.every, f.anchor_at as anchorAt, f.status, f.done_at as doneAt, f.created_at as createdAt,
     f.updated_at as updatedAt
   from followups f join contacts c on c.id = f.contact_id left join deals d on d.id = f.deal_id`;
 
@@ -227,19 +237,18 @@ export function getFollowup(store: Store, id: number): Followup {
 // Completing, snoozing, removing
 
 /**
- * The next due date of a recurring follow-up completed at `now`: stepped from its DUE date (not from
- * today) by whole intervals until it lies after now — for a day, after today. So a weekly follow-up
- * done late is next due on the first weekly date after now, and one done early on its next date.
- * Each step is counted from the original date (k × interval), so month ends do not drift (31st → 28th).
+ * The next due date of a recurring follow-up completed at `now`, stepped from the series' first due
+ * date (`anchor`) by whole intervals until it lies after now — for a day, after today. So a weekly
+ * follow-up done late is next due on the first weekly date after now, and one done early on its next
+ * date; month ends and the local time of day do not drift (31 January monthly: 28/29 February, then
+ * 31 March), and a snoozed occurrence does not move the series. Undefined when the series would leave
+ * the calendar crm stores (after the year 9999): it ends there.
  */
-export function nextDue(dueAt: string, every: Interval, now: Date): string {
-  const allDay = isAllDay(dueAt);
-  const base = fromStored(dueAt);
-  for (let k = 1; ; k++) {
-    const next = addInterval(base, { count: every.count * k, unit: every.unit });
-    const stored = allDay ? localDate(next) : next.toISOString();
-    if (allDay ? stored > localDate(now) : next.getTime() > now.getTime()) return stored;
-  }
+export function nextDue(anchor: string, every: Interval, now: Date): string | undefined {
+  const allDay = isAllDay(anchor);
+  const next = nextInSeries(fromStored(anchor), every, allDay ? endOfDay(now) : now);
+  if (!next) return undefined;
+  return allDay ? localDate(next) : next.toISOString();
 }
 
 export interface Completed {
@@ -247,6 +256,8 @@ export interface Completed {
   contactName: string;
   /** The follow-up scheduled in its place when it recurs. */
   next?: { id: number; dueAt: string };
+  /** True when it recurred but its series ends: the next date would fall after the year 9999. */
+  seriesEnded?: boolean;
 }
 
 /** Marks follow-ups done, all or none: unknown ids exit 3, already-done ones exit 4. Recurring ones schedule their next. */
@@ -264,9 +275,10 @@ export function completeFollowups(store: Store, ids: number[], now: Date): Compl
       const result: Completed = { id: f.id, contactName: f.contactName };
       const every = f.every ? tryParseInterval(f.every) : undefined;
       if (every) {
-        const dueAt = nextDue(f.dueAt, every, now);
-        const { id } = insert.get(f.contactId, f.dealId, dueAt, f.note, f.every, stamp, stamp)!;
-        result.next = { id, dueAt };
+        const anchor = f.anchorAt ?? f.dueAt;
+        const dueAt = nextDue(anchor, every, now);
+        if (dueAt === undefined) result.seriesEnded = true;
+        else result.next = { id: insert.get(f.contactId, f.dealId, dueAt, f.note, f.every, anchor, stamp, stamp)!.id, dueAt };
       }
       return result;
     });

@@ -6,6 +6,7 @@ import { usageError, quote } from "../../errors.js";
 import { openCsv } from "../../io/csv.js";
 import { normaliseCurrency, parseAmount } from "../../io/money.js";
 import { defaultCurrency } from "../config/settings.js";
+import { PurchaseTotals } from "../purchases/purchases.js";
 import {
   cachedDateParser,
   cell,
@@ -174,6 +175,8 @@ export async function importPurchases(
      values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
   );
 
+  const totals = new PurchaseTotals(store);
+
   const importer: Importer<PurchaseRow> = {
     validate({ cells }) {
       const email = cell(cells, c.email);
@@ -225,7 +228,9 @@ export async function importPurchases(
     },
     write(row) {
       const contactId = directory.ensure(row.target);
+      totals.check(contactId, row.currency, row.minor);
       const { changes } = insert.run(contactId, row.minor, row.currency, row.at, row.note, row.source, row.ref, stamp);
+      if (changes) totals.record(contactId, row.currency, row.minor);
       return changes ? "added" : "skipped";
     },
     createdContacts: () => directory.createdCount(),

@@ -5,6 +5,7 @@ import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
 import type { ContactRow, IdRow, PurchaseRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
+import { formatMoney, MAX_TOTAL_MINOR } from "../../io/money.js";
 
 /** A purchase row (contactId is null only after the person was erased; dealId names the deal whose win recorded it). */
 export interface Purchase extends PurchaseRow {
@@ -52,6 +53,60 @@ export function insertPurchase(store: Store, p: NewPurchase, now: Date): number 
   return row.id;
 }
 
+/**
+ * Each contact's purchases in each currency add up exactly (BigInt) to at most MAX_TOTAL_MINOR, what
+ * SQLite's sum() can hold: `check` refuses (exit 2) a purchase that would take a total past it, and
+ * `record` counts one written. Totals start from the database, read once per contact and currency.
+ */
+export class PurchaseTotals {
+  private totals = new Map<string, bigint>();
+  private read;
+
+  constructor(store: Store) {
+    this.read = store.sqlite
+      .prepare<[number, string], bigint>("select amount_minor from purchases where contact_id = ? and currency = ?")
+      .pluck()
+      .safeIntegers();
+  }
+
+  private total(contactId: number, currency: string): bigint {
+    const key = `${contactId} ${currency}`;
+    let total = this.totals.get(key);
+    if (total === undefined) {
+      total = 0n;
+      for (const minor of this.read.iterate(contactId, currency)) total += minor;
+      this.totals.set(key, total);
+    }
+    return total;
+  }
+
+  check(contactId: number, currency: string, minor: number): void {
+    if (this.total(contactId, currency) + BigInt(minor) > MAX_TOTAL_MINOR)
+      throw totalTooLarge(`contact #${contactId}`, currency, `adding ${formatMoney(minor, currency)}`);
+  }
+
+  record(contactId: number, currency: string, minor: number): void {
+    this.totals.set(`${contactId} ${currency}`, this.total(contactId, currency) + BigInt(minor));
+  }
+}
+
+const totalTooLarge = (whose: string, currency: string, doing: string) =>
+  usageError(
+    `${doing} would take the purchases of ${whose} in ${currency} past ${formatMoney(MAX_TOTAL_MINOR, currency)}, the most crm can add up`,
+    "nothing was written",
+  );
+
+/** After records moved to `contactId` (a merge): refuses (exit 2) when one of its totals passes MAX_TOTAL_MINOR. */
+export function assertTotalsFit(store: Store, contactId: number): void {
+  const rows = store.sqlite
+    .prepare<[number], { currency: string; amountMinor: bigint }>("select currency, amount_minor as amountMinor from purchases where contact_id = ?")
+    .safeIntegers()
+    .all(contactId);
+  const totals = new Map<string, bigint>();
+  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? 0n) + r.amountMinor);
+  for (const [currency, total] of totals) if (total > MAX_TOTAL_MINOR) throw totalTooLarge(`contact #${contactId}`, currency, "the merge");
+}
+
 /** Records a purchase. The amount must be above zero; an external id already used in its source exits 4. */
 export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
   if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0) throw usageError("a purchase needs an amount above zero");
@@ -66,6 +121,7 @@ export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
           "external ids are unique per source: it was recorded already",
         );
     }
+    new PurchaseTotals(store).check(p.contactId, p.currency, p.amountMinor);
     return insertPurchase(store, { ...p, source, externalRef: ref }, now);
   });
 }
@@ -112,12 +168,12 @@ export function removePurchase(store: Store, id: number): void {
 }
 
 /** Per-currency count and sum of a list of purchases (exact integer sums). */
-export function purchaseTotals(rows: readonly { amountMinor: number; currency: string }[]): { currency: string; count: number; totalMinor: number }[] {
+export function purchaseTotals(rows: readonly { amountMinor: number; currency: string }[]): { currency: string; count: number; totalMinor: bigint }[] {
   const byCurrency = new Map<string, { count: number; total: bigint }>();
   for (const r of rows) {
     const t = byCurrency.get(r.currency) ?? byCurrency.set(r.currency, { count: 0, total: 0n }).get(r.currency)!;
     t.count++;
     t.total += BigInt(r.amountMinor);
   }
-  return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({ currency, count: t.count, totalMinor: Number(t.total) }));
+  return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({ currency, count: t.count, totalMinor: t.total }));
 }

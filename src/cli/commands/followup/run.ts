@@ -20,7 +20,7 @@ import {
   type FollowupStatus,
 } from "../../../core/followups/followups.js";
 import { resolveContact } from "../../../core/contacts/contacts.js";
-import { localDate, type Interval, type When } from "../../../io/dates.js";
+import { LAST_YEAR, localDate, type Interval, type When } from "../../../io/dates.js";
 import { ExitCode, usageError, quote } from "../../../errors.js";
 import { when, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
@@ -177,7 +177,11 @@ const withListHint = <T>(run: () => T): T => withFlagHint(ExitCode.notFound, "se
 export async function done(ctx: Ctx, ids: number[]): Promise<void> {
   const results = withListHint(() => completeFollowups(ctx.store(), ids, ctx.now));
   for (const r of results)
-    ctx.info(`done: follow-up #${r.id} with ${r.contactName}${r.next ? `; next one is #${r.next.id}, due ${formatDue(r.next.dueAt)}` : ""}`);
+    ctx.info(
+      `done: follow-up #${r.id} with ${r.contactName}${r.next ? `; next one is #${r.next.id}, due ${formatDue(r.next.dueAt)}` : ""}${
+        r.seriesEnded ? `; the series ends: its next date would fall after the year ${LAST_YEAR}` : ""
+      }`,
+    );
 }
 
 export async function snooze(ctx: Ctx, [followupId]: [number], opts: FollowupSnoozeOptions): Promise<void> {

@@ -1,0 +1,1 @@
+ALTER TABLE `followups` ADD `anchor_at` text;
