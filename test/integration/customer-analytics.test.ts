@@ -12,6 +12,9 @@ import { ROOT, tempDir } from "../helpers.js";
 
 const asOf = (date: string) => new Date(`${date}T23:59:59.999`);
 let store: Store;
+// Customers of the CDNOW sample with a single purchase (row) up to 1997-09-30, counted from the log
+// (awk '$3 <= 19970930 { n[$2]++ } END { for (c in n) if (n[c] == 1) k++; print k }').
+const ONE_TIME_BUYERS = 1398;
 
 beforeAll(() => {
   store = openStore(path.join(tempDir(), "crm.db"));
@@ -102,6 +105,21 @@ describe("CDNOW through core", () => {
     const champions = contactIdsInSegment(store, "champions", asOf("1998-06-30"));
     expect(champions.length).toBe(report.summary.find((s) => s.segment === "Champions")!.customers);
     expect(() => contactIdsInSegment(store, "Royalty", asOf("1998-06-30"))).toThrow(/unknown segment/);
+  });
+
+  it("gives every one-time buyer the same F score, so none of them is a loyal customer", () => {
+    const report = rfmReport(store, asOf("1997-09-30"));
+    const once = report.customers.filter((c) => c.frequency === 1);
+    expect(once).toHaveLength(ONE_TIME_BUYERS);
+    expect(new Set(once.map((c) => c.f))).toEqual(new Set([1]));
+    expect(once.filter((c) => c.segment === "Potential Loyalist" || c.segment === "Loyal Customers")).toEqual([]);
+    // Equal values, equal scores, in every measure.
+    for (const key of ["recencyDays", "frequency", "monetary"] as const) {
+      const score = key === "recencyDays" ? "r" : key === "frequency" ? "f" : "m";
+      const byValue = new Map<number, Set<number>>();
+      for (const c of report.customers) byValue.set(c[key], (byValue.get(c[key]) ?? new Set()).add(c[score]));
+      expect([...byValue.values()].every((scores) => scores.size === 1)).toBe(true);
+    }
   });
 
   it("gives the same k-means clusters on two runs", () => {
