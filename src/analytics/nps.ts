@@ -4,11 +4,17 @@
 // NPS (Reichheld, "The One Number You Need to Grow", Harvard Business Review, December 2003): answers
 // 0–10; promoters 9–10, passives 7–8, detractors 0–6; NPS = %promoters − %detractors, from −100 to 100.
 // Passives count in the total only — they are NOT subtracted (30/50/20 gives 10, not 0).
-// Margin of error: each answer is coded +100 (promoter), 0 (passive), −100 (detractor); the NPS is
-// the mean of that code, whose variance is 100²·(p + d − (p − d)²), so the 95% margin is
-// 1.96·100·sqrt((p + d − (p − d)²)/n) with p, d the promoter and detractor shares.
-// CSAT: answers 1–5; CSAT = share of 4 and 5 in percent, with the mean of the answers beside it; its
-// margin is the normal approximation for a proportion, 1.96·100·sqrt(s·(1 − s)/n).
+// Intervals (95%), built for small samples and clipped to the scale:
+// - NPS: the adjusted Wald interval of Rocks (2016), "Interval Estimation for the 'Net Promoter Score'",
+//   The American Statistician 70(4), 365–372 — add 3 pseudo-answers, 0.75 of them promoters and 0.75
+//   detractors (so 1.5 passives): n' = n + 3, p' = (P + 0.75)/n', d' = (D + 0.75)/n'; the interval is
+//   100·[(p' − d') ± 1.96·sqrt((p' + d' − (p' − d')²)/n')], the Wald interval of the mean of answers
+//   coded +1/0/−1, on the adjusted counts.
+// - CSAT: the Wilson score interval of the satisfied share s = S/n (Wilson 1927):
+//   (s + z²/2n ± z·sqrt(s(1 − s)/n + z²/4n²)) / (1 + z²/n), z = 1.96.
+// The margin of error is half the interval's width before clipping; below MIN_ANSWERS_FOR_MARGIN answers
+// it is not given (null) and the score says `fewAnswers`.
+// CSAT: answers 1–5; CSAT = share of 4 and 5 in percent, with the mean of the answers beside it.
 
 const Z95 = 1.96;
 
@@ -38,16 +44,24 @@ export interface NpsCounts {
   detractors: number;
 }
 
+/** Below this many answers a margin of error means little: reports say so instead of printing one. */
+export const MIN_ANSWERS_FOR_MARGIN = 30;
+
 export interface NpsScore extends NpsCounts {
   /** %promoters − %detractors, −100…100; null without answers. */
   nps: number | null;
   responses: number;
   /** Shares in percent (0–100); null without answers. */
-  promoterShare: number | null;
-  passiveShare: number | null;
-  detractorShare: number | null;
-  /** Half-width of the 95% confidence interval, in NPS points; null without answers. */
+  promotersPercent: number | null;
+  passivesPercent: number | null;
+  detractorsPercent: number | null;
+  /** The 95% interval (adjusted Wald, Rocks 2016), in NPS points within −100…100; null without answers. */
+  npsLow: number | null;
+  npsHigh: number | null;
+  /** Half the interval's width, in NPS points; null without answers or below MIN_ANSWERS_FOR_MARGIN. */
   marginOfError: number | null;
+  /** Fewer than MIN_ANSWERS_FOR_MARGIN answers: too few for a margin of error. */
+  fewAnswers: boolean;
 }
 
 export function countNps(scores: Iterable<number>): NpsCounts {
@@ -61,20 +75,38 @@ export function countNps(scores: Iterable<number>): NpsCounts {
   return counts;
 }
 
-/** 1.96·100·sqrt((p + d − (p − d)²)/n), p and d the promoter and detractor shares as fractions. */
-export function npsMarginOfError(promoterShare: number, detractorShare: number, n: number): number {
-  if (!(n > 0)) throw new RangeError("the margin of error needs at least one answer");
-  const p = promoterShare;
-  const d = detractorShare;
-  // Clamp the tiny negative a rounding error can leave when everyone is in one class.
+const clip = (x: number, low: number, high: number) => Math.min(high, Math.max(low, x));
+
+/** Rocks' adjusted Wald 95% interval of the NPS, in NPS points: centre and half-width before clipping. */
+export function npsAdjustedWald({ promoters, passives, detractors }: NpsCounts): { centre: number; halfWidth: number } {
+  const n = promoters + passives + detractors + 3;
+  const p = (promoters + 0.75) / n;
+  const d = (detractors + 0.75) / n;
+  // Clamp the tiny negative a rounding error could leave.
   const variance = Math.max(0, p + d - (p - d) ** 2);
-  return Z95 * 100 * Math.sqrt(variance / n);
+  return { centre: 100 * (p - d), halfWidth: Z95 * 100 * Math.sqrt(variance / n) };
 }
 
-export function npsFromCounts({ promoters, passives, detractors }: NpsCounts): NpsScore {
+export function npsFromCounts(counts: NpsCounts): NpsScore {
+  const { promoters, passives, detractors } = counts;
   const n = promoters + passives + detractors;
   if (n === 0)
-    return { nps: null, promoters, passives, detractors, responses: 0, promoterShare: null, passiveShare: null, detractorShare: null, marginOfError: null };
+    return {
+      nps: null,
+      promoters,
+      passives,
+      detractors,
+      responses: 0,
+      promotersPercent: null,
+      passivesPercent: null,
+      detractorsPercent: null,
+      npsLow: null,
+      npsHigh: null,
+      marginOfError: null,
+      fewAnswers: true,
+    };
+  const { centre, halfWidth } = npsAdjustedWald(counts);
+  const fewAnswers = n < MIN_ANSWERS_FOR_MARGIN;
   // One division of integers, so 30/50/20 gives exactly 10.
   return {
     nps: ((promoters - detractors) * 100) / n,
@@ -82,10 +114,13 @@ export function npsFromCounts({ promoters, passives, detractors }: NpsCounts): N
     passives,
     detractors,
     responses: n,
-    promoterShare: (promoters * 100) / n,
-    passiveShare: (passives * 100) / n,
-    detractorShare: (detractors * 100) / n,
-    marginOfError: npsMarginOfError(promoters / n, detractors / n, n),
+    promotersPercent: (promoters * 100) / n,
+    passivesPercent: (passives * 100) / n,
+    detractorsPercent: (detractors * 100) / n,
+    npsLow: clip(centre - halfWidth, -100, 100),
+    npsHigh: clip(centre + halfWidth, -100, 100),
+    marginOfError: fewAnswers ? null : halfWidth,
+    fewAnswers,
   };
 }
 
@@ -96,20 +131,30 @@ export function nps(scores: Iterable<number>): NpsScore {
 
 export interface CsatScore {
   /** Share of answers 4 and 5, in percent; null without answers. */
-  csat: number | null;
+  csatPercent: number | null;
   /** Answers of 4 or 5. */
   satisfied: number;
   responses: number;
   /** Mean answer, 1–5; null without answers. */
   mean: number | null;
-  /** Half-width of the 95% confidence interval of `csat`, in percentage points; null without answers. */
+  /** The 95% Wilson score interval of `csatPercent`, in percent within 0…100; null without answers. */
+  csatLowPercent: number | null;
+  csatHighPercent: number | null;
+  /** Half the interval's width, in percentage points; null without answers or below MIN_ANSWERS_FOR_MARGIN. */
   marginOfError: number | null;
+  /** Fewer than MIN_ANSWERS_FOR_MARGIN answers: too few for a margin of error. */
+  fewAnswers: boolean;
 }
 
-/** 1.96·100·sqrt(s·(1 − s)/n), s the satisfied share as a fraction. */
-export function proportionMarginOfError(share: number, n: number): number {
-  if (!(n > 0)) throw new RangeError("the margin of error needs at least one answer");
-  return Z95 * 100 * Math.sqrt(Math.max(0, share * (1 - share)) / n);
+/** Wilson's 95% score interval of a proportion `successes` of `n`, as fractions within 0…1. */
+export function wilsonInterval(successes: number, n: number): { low: number; high: number; halfWidth: number } {
+  if (!(n > 0)) throw new RangeError("an interval needs at least one answer");
+  const s = successes / n;
+  const z2 = Z95 * Z95;
+  const denominator = 1 + z2 / n;
+  const centre = (s + z2 / (2 * n)) / denominator;
+  const halfWidth = (Z95 * Math.sqrt(Math.max(0, (s * (1 - s)) / n + z2 / (4 * n * n)))) / denominator;
+  return { low: clip(centre - halfWidth, 0, 1), high: clip(centre + halfWidth, 0, 1), halfWidth };
 }
 
 /** CSAT of answers 1–5: the share of 4 and 5 in percent, and the mean. */
@@ -123,17 +168,23 @@ export function csat(scores: Iterable<number>): CsatScore {
     sum += s;
     if (s >= 4) satisfied++;
   }
-  if (n === 0) return { csat: null, satisfied: 0, responses: 0, mean: null, marginOfError: null };
+  if (n === 0)
+    return { csatPercent: null, satisfied: 0, responses: 0, mean: null, csatLowPercent: null, csatHighPercent: null, marginOfError: null, fewAnswers: true };
+  const { low, high, halfWidth } = wilsonInterval(satisfied, n);
+  const fewAnswers = n < MIN_ANSWERS_FOR_MARGIN;
   return {
-    csat: (satisfied * 100) / n,
+    csatPercent: (satisfied * 100) / n,
     satisfied,
     responses: n,
     mean: sum / n,
-    marginOfError: proportionMarginOfError(satisfied / n, n),
+    csatLowPercent: 100 * low,
+    csatHighPercent: 100 * high,
+    marginOfError: fewAnswers ? null : 100 * halfWidth,
+    fewAnswers,
   };
 }
 
 /** The headline number of a survey type: NPS or CSAT percent (null without answers). */
 export function headlineScore(type: SurveyType, scores: number[]): number | null {
-  return type === "nps" ? nps(scores).nps : csat(scores).csat;
+  return type === "nps" ? nps(scores).nps : csat(scores).csatPercent;
 }

@@ -61,88 +61,62 @@ export function rfmSegment(r: number, f: number, m: number): RfmSegment {
 }
 
 /**
- * Quintile scores 1–5 for one measure, in input order.
+ * Quintile scores 1–5 for one measure, in input order — by value breaks, exactly as the `rfm` R
+ * package (rfm_table_customer / rfm_table_order) computes them, so equal values always get equal
+ * scores and the result does not depend on input order or on ids.
  *
- * Exact rule: customers are ordered from worst to best value (`better` says which direction is
- * best); customers with equal values are ordered by id ascending (numbers numerically and before
- * strings, strings by UTF-16 code units), so ties are broken stably and the result does not depend
- * on input order. With rank = position 0..n−1 in that order, score = floor(rank · 5 / n) + 1.
- * Every score thus covers n/5 customers (±1) even when many values are equal, and two customers with
- * the same value can land in neighbouring quintiles when their tie straddles a boundary.
+ * Exact rule: the breaks b₁…b₄ are the 20th, 40th, 60th and 80th percentiles of the values (R's
+ * default `quantile`, type 7: sorted x₀…xₙ₋₁, h = (n − 1)·p, b = x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋)).
+ * A value v passes break k when v ≥ bₖ + 1 (the package's bins are [bₖ₋₁ + 1, bₖ + 1): for whole
+ * days and counts, "more than the break"). With c the number of breaks passed, the score is 1 + c
+ * when higher is better (frequency, spend) and 5 − c when lower is better (recency). When many
+ * customers share a value, breaks coincide and some scores stay empty: on CDNOW every one-time buyer
+ * gets F = 1 however many there are.
  */
-export function quintileScores(customers: readonly { id: string | number }[], values: readonly number[], better: "higher" | "lower"): number[] {
-  return scoresByRank(values, idRanks(customers), better);
-}
-
-/** Position of each customer in id order, so that tie-breaks compare two integers. */
-function idRanks(customers: readonly { id: string | number }[]): Int32Array {
-  const order = Array.from({ length: customers.length }, (_, i) => i);
-  order.sort((i, j) => compareIds(customers[i]!.id, customers[j]!.id));
-  const ranks = new Int32Array(customers.length);
-  order.forEach((index, rank) => {
-    ranks[index] = rank;
+export function quintileScores(values: readonly number[], better: "higher" | "lower"): number[] {
+  const breaks = quintileBreaks(values);
+  return values.map((v) => {
+    let passed = 0;
+    for (const b of breaks) if (v >= b + 1) passed++;
+    return better === "higher" ? 1 + passed : 5 - passed;
   });
-  return ranks;
 }
 
-/**
- * Scores for one measure given each customer's position in id order. Sorting 100,000 indices with a
- * comparator function is slow, so the order is found with native numeric sorts of typed arrays:
- * each value is replaced by its rank among the sorted values (equal values share one), and
- * valueRank · n + idRank, unique and exact below 2^53, sorts exactly as (value, id) do.
- */
-function scoresByRank(values: readonly number[], idRank: Int32Array, better: "higher" | "lower"): number[] {
+/** The 20th, 40th, 60th and 80th percentiles by R's type 7 (empty for no values). */
+export function quintileBreaks(values: readonly number[]): number[] {
   const n = values.length;
-  // "+ 0" turns −0 into 0, which typed-array sort would otherwise put before 0.
-  const keys = new Float64Array(n);
+  if (n === 0) return [];
+  const sorted = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) throw new RangeError(`RFM: values must be finite numbers, got ${v}`);
-    keys[i] = (better === "higher" ? v : -v) + 0;
+    sorted[i] = v;
   }
-  const sortedKeys = keys.slice().sort();
-  const indexByIdRank = new Int32Array(n);
-  const composite = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    indexByIdRank[idRank[i]!] = i;
-    composite[i] = firstAtLeast(sortedKeys, keys[i]!) * n + idRank[i]!;
-  }
-  composite.sort();
-  const scores = new Array<number>(n);
-  for (let rank = 0; rank < n; rank++) scores[indexByIdRank[composite[rank]! % n]!] = Math.floor((rank * 5) / n) + 1;
-  return scores;
-}
-
-/** Index of the first element ≥ value in an ascending array. */
-function firstAtLeast(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  sorted.sort();
+  // Probabilities as R's seq(0, 1, length.out = 6) makes them (0.2 · 3 is 0.6000000000000001 there too).
+  return [1, 2, 3, 4].map((k) => {
+    const h = (n - 1) * (k * 0.2);
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, n - 1);
+    const fraction = h - lo;
+    return fraction > 0 && sorted[hi] !== sorted[lo] ? (1 - fraction) * sorted[lo]! + fraction * sorted[hi]! : sorted[lo]!;
+  });
 }
 
 /** Scores and segment of every customer, in input order (only the RFM fields are carried over).
  * Ids must be unique. */
 export function rfmScores(customers: readonly RfmCustomer[]): RfmScoredCustomer[] {
   checkCustomers(customers);
-  const ids = idRanks(customers);
-  const r = scoresByRank(
+  const r = quintileScores(
     customers.map((c) => c.recencyDays),
-    ids,
     "lower",
   );
-  const f = scoresByRank(
+  const f = quintileScores(
     customers.map((c) => c.frequency),
-    ids,
     "higher",
   );
-  const m = scoresByRank(
+  const m = quintileScores(
     customers.map((c) => c.monetary),
-    ids,
     "higher",
   );
   // Fields copied one by one rather than spread: spreading 100,000 objects is several times slower.
@@ -193,13 +167,6 @@ export function rfmSummary(scored: readonly RfmScoredCustomer[]): RfmSegmentSumm
       meanMonetary: t.monetary / t.customers,
     };
   });
-}
-
-function compareIds(a: string | number, b: string | number): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "number") return -1;
-  if (typeof b === "number") return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function checkCustomers(customers: readonly RfmCustomer[]): void {

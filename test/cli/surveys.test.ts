@@ -228,7 +228,16 @@ describe("crm survey results", () => {
   it("gives the score, the count of each answer and the comments in JSON", async () => {
     const dir = await twoSupportAnswers();
     const r = await json(dir, ["survey", "results", "support"]);
-    expect(r).toMatchObject({ survey: { id: 1, name: "Support", type: "csat" }, csat: 50, satisfied: 1, responses: 2, mean: 3.5, superseded: 0 });
+    expect(r).toMatchObject({
+      survey: { id: 1, name: "Support", type: "csat" },
+      csatPercent: 50,
+      satisfied: 1,
+      responses: 2,
+      mean: 3.5,
+      marginOfError: null,
+      fewAnswers: true,
+      superseded: 0,
+    });
     expect(r.distribution).toEqual([1, 2, 3, 4, 5].map((score) => ({ score, count: score === 2 || score === 5 ? 1 : 0 })));
     expect(r.comments.map((c: any) => [c.contactName, c.comment])).toEqual([
       ["Alan", "Waited three days"],
@@ -247,8 +256,11 @@ describe("crm survey results", () => {
   it("gives the score and the count of comments in CSV", async () => {
     const dir = await twoSupportAnswers();
     const csv = (await crm(dir, ["survey", "results", "support", "--format", "csv"])).stdout.trim().split("\n");
-    expect(csv[0]).toBe("surveyId,survey,type,csat,satisfied,responses,mean,marginOfError,superseded,comments");
-    expect(csv[1]).toMatch(/^1,Support,csat,50,1,2,3\.5,69\.3,0,2$/);
+    expect(csv[0]).toBe(
+      "surveyId,survey,type,csatPercent,satisfied,responses,mean,csatLowPercent,csatHighPercent,marginOfError,fewAnswers,superseded,comments",
+    );
+    // Wilson's interval of 1 of 2: 9.45% to 90.55%; no margin from two answers.
+    expect(csv[1]).toBe("1,Support,csat,50,1,2,3.5,9.45,90.55,,true,0,2");
   });
 
   it("exits 3 for an unknown survey", async () => {
@@ -258,7 +270,7 @@ describe("crm survey results", () => {
 });
 
 describe("crm report nps", () => {
-  it("30 promoters, 50 passives, 20 detractors: NPS 10 (not 0) and a 13.72-point margin, in JSON", async () => {
+  it("30 promoters, 50 passives, 20 detractors: NPS 10 (not 0), interval −3.82 to 23.24 (±13.53), in JSON", async () => {
     const dir = await surveyWith("nps", npsScores(30, 50, 20));
     const r = await json(dir, ["report", "nps"]);
     expect(r).toMatchObject({
@@ -269,10 +281,13 @@ describe("crm report nps", () => {
       passives: 50,
       detractors: 20,
       responses: 100,
-      promoterShare: 30,
-      passiveShare: 50,
-      detractorShare: 20,
-      marginOfError: 13.72,
+      promotersPercent: 30,
+      passivesPercent: 50,
+      detractorsPercent: 20,
+      npsLow: -3.82,
+      npsHigh: 23.24,
+      marginOfError: 13.53,
+      fewAnswers: false,
       by: "month",
     });
     expect(r.trend).toEqual([
@@ -283,10 +298,13 @@ describe("crm report nps", () => {
         passives: 50,
         detractors: 20,
         responses: 100,
-        promoterShare: 30,
-        passiveShare: 50,
-        detractorShare: 20,
-        marginOfError: 13.72,
+        promotersPercent: 30,
+        passivesPercent: 50,
+        detractorsPercent: 20,
+        npsLow: -3.82,
+        npsHigh: 23.24,
+        marginOfError: 13.53,
+        fewAnswers: false,
       },
     ]);
   });
@@ -295,9 +313,9 @@ describe("crm report nps", () => {
     const dir = await surveyWith("nps", npsScores(30, 50, 20));
     const csv = (await crm(dir, ["report", "nps", "--format", "csv"])).stdout.trim().split("\n");
     expect(csv).toEqual([
-      "period,responses,nps,promoters,passives,detractors,promoterShare,passiveShare,detractorShare,marginOfError",
-      "all,100,10,30,50,20,30,50,20,13.72",
-      "2026-03,100,10,30,50,20,30,50,20,13.72",
+      "period,responses,nps,promoters,passives,detractors,promotersPercent,passivesPercent,detractorsPercent,npsLow,npsHigh,marginOfError,fewAnswers",
+      "all,100,10,30,50,20,30,50,20,-3.82,23.24,13.53,false",
+      "2026-03,100,10,30,50,20,30,50,20,-3.82,23.24,13.53,false",
     ]);
   });
 
@@ -305,11 +323,11 @@ describe("crm report nps", () => {
     const dir = await surveyWith("nps", npsScores(30, 50, 20));
     const table = await crm(dir, ["report", "nps"]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toContain("NPS 10.0 ±13.7 (95% margin of error) from 100 respondents");
+    expect(table.stdout).toContain("NPS 10.0 from 100 respondents; 95% interval -3.8 to 23.2 (±13.5)");
     expect(table.stdout).toMatch(/promoters \(9–10\)\s+30\s+30\.0%/);
     expect(table.stdout).toMatch(/passives \(7–8\)\s+50\s+50\.0%/);
     expect(table.stdout).toMatch(/detractors \(0–6\)\s+20\s+20\.0%/);
-    expect(table.stdout).toMatch(/2026-03\s+100\s+30\s+50\s+20\s+10\.0\s+13\.7/);
+    expect(table.stdout).toMatch(/2026-03\s+100\s+30\s+50\s+20\s+10\.0\s+13\.5/);
   });
 
   it("trends by month, with every month between the first and last answer", async () => {
@@ -404,6 +422,18 @@ describe("crm report nps", () => {
     expect(r.stderr).toContain("no NPS surveys");
   });
 
+  it("says two answers are too few for a margin instead of printing ±138.6, and marks such trend rows", async () => {
+    const dir = await surveyWith("nps", [10, 10]);
+    const table = (await crm(dir, ["report", "nps"])).stdout;
+    expect(table).toContain("NPS 100.0 from 2 respondents; fewer than 30 answers: too few for a margin of error");
+    expect(table).not.toContain("138.6");
+    expect(table).toMatch(/2026-03\s+2\s+2\s+0\s+0\s+100\.0\s+few/);
+    expect(table).toContain("few: fewer than 30 answers");
+    const r = await json(dir, ["report", "nps"]);
+    expect(r).toMatchObject({ nps: 100, npsHigh: 100, marginOfError: null, fewAnswers: true });
+    expect(r.trend[0]).toMatchObject({ fewAnswers: true, marginOfError: null });
+  });
+
   it("without answers: nulls and empty lists in JSON", async () => {
     const dir = freshDbDir();
     expect(await json(dir, ["report", "nps"])).toMatchObject({ nps: null, responses: 0, marginOfError: null, surveys: [], trend: [] });
@@ -413,20 +443,31 @@ describe("crm report nps", () => {
 describe("crm report csat", () => {
   it("answers 5, 5, 4, 3, 1 give 60% satisfied and a mean of 3.6, in JSON", async () => {
     const dir = await surveyWith("csat", [5, 5, 4, 3, 1]);
-    expect(await json(dir, ["report", "csat"])).toMatchObject({ type: "csat", csat: 60, satisfied: 3, responses: 5, mean: 3.6, marginOfError: 42.94 });
+    // Wilson's interval of 3 of 5: 23.07% to 88.24%; five answers are too few for a margin.
+    expect(await json(dir, ["report", "csat"])).toMatchObject({
+      type: "csat",
+      csatPercent: 60,
+      satisfied: 3,
+      responses: 5,
+      mean: 3.6,
+      csatLowPercent: 23.07,
+      csatHighPercent: 88.24,
+      marginOfError: null,
+      fewAnswers: true,
+    });
   });
 
   it("the same 60% satisfied and mean of 3.6 in CSV", async () => {
     const dir = await surveyWith("csat", [5, 5, 4, 3, 1]);
     const csv = (await crm(dir, ["report", "csat", "--format", "csv"])).stdout.trim().split("\n");
-    expect(csv[0]).toBe("period,responses,csat,satisfied,mean,marginOfError");
-    expect(csv[1]).toBe("all,5,60,3,3.6,42.94");
+    expect(csv[0]).toBe("period,responses,csatPercent,satisfied,mean,csatLowPercent,csatHighPercent,marginOfError,fewAnswers");
+    expect(csv[1]).toBe("all,5,60,3,3.6,23.07,88.24,,true");
   });
 
   it("the same 60% satisfied and mean of 3.6 in the table", async () => {
     const dir = await surveyWith("csat", [5, 5, 4, 3, 1]);
     const table = (await crm(dir, ["report", "csat"])).stdout;
-    expect(table).toContain("CSAT 60.0% satisfied ±42.9 (95% margin of error), mean 3.60 of 5, from 5 respondents");
+    expect(table).toContain("CSAT 60.0% satisfied, mean 3.60 of 5, from 5 respondents; fewer than 30 answers: too few for a margin of error");
     expect(table).toMatch(/satisfied \(4–5\)\s+3 of 5/);
   });
 
@@ -804,7 +845,7 @@ describe("the demo database", () => {
     expect(last).toBeGreaterThan(25);
     expect(last).toBeLessThan(45);
     const support = await runJson(db, ["report", "csat"], { env: NOW });
-    expect(support.csat).toBeGreaterThan(60);
+    expect(support.csatPercent).toBeGreaterThan(60);
     expect(support.responses).toBeGreaterThan(50);
     expect((await runJson(db, ["find", "onboarding"], { env: NOW })).some((h: any) => h.kind === "response")).toBe(true);
   });

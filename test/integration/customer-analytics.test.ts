@@ -8,10 +8,14 @@ import { openStore, type Store } from "../../src/db/open.js";
 import { loadCustomers } from "../../src/core/customers/customers.js";
 import { clvReport, churnReport } from "../../src/core/customers/lifetime.js";
 import { contactIdsInSegment, rfmReport, kmeansReport, customerAnalytics } from "../../src/core/customers/segments.js";
+import { kmeansSegments, rfmFeatures } from "../../src/analytics/kmeans.js";
 import { ROOT, tempDir } from "../helpers.js";
 
 const asOf = (date: string) => new Date(`${date}T23:59:59.999`);
 let store: Store;
+// Customers of the CDNOW sample with a single purchase (row) up to 1997-09-30, counted from the log
+// (awk '$3 <= 19970930 { n[$2]++ } END { for (c in n) if (n[c] == 1) k++; print k }').
+const ONE_TIME_BUYERS = 1398;
 
 beforeAll(() => {
   store = openStore(path.join(tempDir(), "crm.db"));
@@ -102,6 +106,45 @@ describe("CDNOW through core", () => {
     const champions = contactIdsInSegment(store, "champions", asOf("1998-06-30"));
     expect(champions.length).toBe(report.summary.find((s) => s.segment === "Champions")!.customers);
     expect(() => contactIdsInSegment(store, "Royalty", asOf("1998-06-30"))).toThrow(/unknown segment/);
+  });
+
+  it("gives every one-time buyer the same F score, so none of them is a loyal customer", () => {
+    const report = rfmReport(store, asOf("1997-09-30"));
+    const once = report.customers.filter((c) => c.frequency === 1);
+    expect(once).toHaveLength(ONE_TIME_BUYERS);
+    expect(new Set(once.map((c) => c.f))).toEqual(new Set([1]));
+    expect(once.filter((c) => c.segment === "Potential Loyalist" || c.segment === "Loyal Customers")).toEqual([]);
+    // Equal values, equal scores, in every measure.
+    for (const key of ["recencyDays", "frequency", "monetary"] as const) {
+      const score = key === "recencyDays" ? "r" : key === "frequency" ? "f" : "m";
+      const byValue = new Map<number, Set<number>>();
+      for (const c of report.customers) byValue.set(c[key], (byValue.get(c[key]) ?? new Set()).add(c[score]));
+      expect([...byValue.values()].every((scores) => scores.size === 1)).toBe(true);
+    }
+  });
+
+  it("finds k-means clusters within 0.1% of scikit-learn's inertia on CDNOW with k = 4, on the same features", () => {
+    const reference = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/cdnow/kmeans/sklearn-k4.json"), "utf8"));
+    const report = kmeansReport(store, asOf(reference.asOf), { k: 4 });
+    expect(report.customers).toHaveLength(reference.customers);
+    const { mean, sd } = rfmFeatures(report.customers);
+    mean.forEach((m, j) => expect(m).toBeCloseTo(reference.featureMean[j], 9));
+    sd.forEach((s, j) => expect(s).toBeCloseTo(reference.featureSd[j], 9));
+    expect(Math.abs(report.inertia / reference.inertiaRandomState0 - 1)).toBeLessThan(0.001);
+  });
+
+  it("gives the same k-means clusters whatever order the customers come in", () => {
+    const { customers } = kmeansReport(store, asOf("1998-06-30"), { k: 4 });
+    const input = customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.frequency, monetary: c.monetary }));
+    const shuffled = [...input].sort((p, q) => ((p.id * 7919) % 2357) - ((q.id * 7919) % 2357));
+    const clusterOf = (list: typeof input) => {
+      const result = kmeansSegments(list, { k: 4 });
+      return new Map(list.map((c, i) => [c.id, result.assignment[i]]));
+    };
+    const inOrder = clusterOf(input);
+    const reversed = clusterOf([...input].reverse());
+    const mixed = clusterOf(shuffled);
+    expect(input.every((c) => reversed.get(c.id) === inOrder.get(c.id) && mixed.get(c.id) === inOrder.get(c.id))).toBe(true);
   });
 
   it("gives the same k-means clusters on two runs", () => {

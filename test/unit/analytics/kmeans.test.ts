@@ -63,7 +63,7 @@ describe("k-means segmentation", () => {
   });
 
   it("copes with tiny and degenerate input", () => {
-    expect(kmeansSegments([])).toEqual({ k: 0, silhouette: null, scores: [], clusters: [], assignment: [] });
+    expect(kmeansSegments([])).toEqual({ k: 0, silhouette: null, scores: [], inertia: 0, clusters: [], assignment: [] });
     const one = kmeansSegments([{ id: 1, recencyDays: 3, frequency: 2, monetary: 50 }]);
     expect(one.k).toBe(1);
     expect(one.assignment).toEqual([0]);

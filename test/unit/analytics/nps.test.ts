@@ -1,8 +1,8 @@
-// The satisfaction maths: Reichheld's NPS (passives in the total only), its 95% margin of error, and
-// CSAT as the share of 4–5 answers with the mean beside it.
+// The satisfaction maths: Reichheld's NPS (passives in the total only) with Rocks' adjusted Wald
+// interval, and CSAT as the share of 4–5 answers with the mean beside it and Wilson's interval.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { csat, npsCategory, npsFromCounts, nps, npsMarginOfError, proportionMarginOfError, countNps } from "../../../src/analytics/nps.js";
+import { csat, npsCategory, npsFromCounts, nps, npsAdjustedWald, wilsonInterval, countNps, MIN_ANSWERS_FOR_MARGIN } from "../../../src/analytics/nps.js";
 
 const repeat = (score: number, times: number) => Array.from({ length: times }, () => score);
 
@@ -11,13 +11,30 @@ describe("NPS (Reichheld 2003)", () => {
     const r = npsFromCounts({ promoters: 30, passives: 50, detractors: 20 });
     expect(r.nps).toBe(10);
     expect(r.nps).not.toBe(0);
-    expect(r).toMatchObject({ responses: 100, promoterShare: 30, passiveShare: 50, detractorShare: 20 });
+    expect(r).toMatchObject({ responses: 100, promotersPercent: 30, passivesPercent: 50, detractorsPercent: 20 });
   });
 
-  it("the margin of error of 30/50/20 is 1.96·100·sqrt((0.3 + 0.2 − 0.1²)/100) = 13.72", () => {
+  it("gives 30/50/20 the adjusted Wald interval −3.82 to 23.24 (±13.53), worked by hand", () => {
+    // Rocks (2016): n' = 103, p' = 30.75/103 = 0.298544, d' = 20.75/103 = 0.201456, p' − d' = 0.097087;
+    // variance (0.5 − 0.097087²)/103 = 0.0047629, SE 0.069014, 1.96 · SE = 0.135266.
     const r = npsFromCounts({ promoters: 30, passives: 50, detractors: 20 });
-    expect(r.marginOfError).toBeCloseTo(13.72, 10);
-    expect(npsMarginOfError(0.3, 0.2, 100)).toBeCloseTo(1.96 * 100 * Math.sqrt(0.49 / 100), 12);
+    expect(r.npsLow).toBeCloseTo(-3.818, 3);
+    expect(r.npsHigh).toBeCloseTo(23.235, 3);
+    expect(r.marginOfError).toBeCloseTo(13.527, 3);
+    expect(r.fewAnswers).toBe(false);
+    const { centre, halfWidth } = npsAdjustedWald({ promoters: 30, passives: 50, detractors: 20 });
+    expect(centre).toBeCloseTo((100 * 10) / 103, 12);
+    expect(halfWidth).toBeCloseTo(1.96 * 100 * Math.sqrt((51.5 / 103 - (10 / 103) ** 2) / 103), 12);
+  });
+
+  it("gives no margin below 30 answers but still an interval clipped to −100…100 (2 promoters: not ±138.6)", () => {
+    // n' = 5, p' = 2.75/5 = 0.55, d' = 0.15: centre 40, SE sqrt((0.7 − 0.16)/5) = 0.328634, ±64.41.
+    const r = npsFromCounts({ promoters: 2, passives: 0, detractors: 0 });
+    expect(r).toMatchObject({ nps: 100, responses: 2, marginOfError: null, fewAnswers: true, npsHigh: 100 });
+    expect(r.npsLow).toBeCloseTo(40 - 64.412, 2);
+    expect(npsFromCounts({ promoters: 29, passives: 0, detractors: 0 }).fewAnswers).toBe(true);
+    expect(npsFromCounts({ promoters: 30, passives: 0, detractors: 0 }).fewAnswers).toBe(false);
+    expect(MIN_ANSWERS_FOR_MARGIN).toBe(30);
   });
 
   it("classes answers 9–10 as promoters, 7–8 as passives, 0–6 as detractors", () => {
@@ -31,10 +48,14 @@ describe("NPS (Reichheld 2003)", () => {
     expect(countNps([9, 10, 7, 8, 6])).toEqual({ promoters: 2, passives: 2, detractors: 1 });
   });
 
-  it("is 100 when everyone promotes and −100 when everyone detracts, with no uncertainty", () => {
-    expect(nps(repeat(10, 12))).toMatchObject({ nps: 100, marginOfError: 0 });
-    expect(nps(repeat(3, 12))).toMatchObject({ nps: -100, marginOfError: 0 });
-    expect(nps(repeat(8, 12))).toMatchObject({ nps: 0, marginOfError: 0 });
+  it("is 100 when everyone promotes and −100 when everyone detracts, and the interval still has a width", () => {
+    // The plain Wald margin would be 0 here; the pseudo-answers keep an honest interval.
+    const all = nps(repeat(10, 40));
+    expect(all).toMatchObject({ nps: 100, npsHigh: 100 });
+    expect(all.npsLow!).toBeLessThan(100);
+    expect(all.marginOfError!).toBeGreaterThan(0);
+    expect(nps(repeat(3, 40))).toMatchObject({ nps: -100, npsLow: -100 });
+    expect(nps(repeat(8, 40))).toMatchObject({ nps: 0 });
   });
 
   it("has no score and no margin without answers", () => {
@@ -44,10 +65,13 @@ describe("NPS (Reichheld 2003)", () => {
       passives: 0,
       detractors: 0,
       responses: 0,
-      promoterShare: null,
-      passiveShare: null,
-      detractorShare: null,
+      promotersPercent: null,
+      passivesPercent: null,
+      detractorsPercent: null,
+      npsLow: null,
+      npsHigh: null,
       marginOfError: null,
+      fewAnswers: true,
     });
   });
 
@@ -61,22 +85,27 @@ describe("NPS (Reichheld 2003)", () => {
         const r = nps(scores);
         expect(r.nps!).toBeGreaterThanOrEqual(-100);
         expect(r.nps!).toBeLessThanOrEqual(100);
-        expect(r.nps!).toBeCloseTo(r.promoterShare! - r.detractorShare!, 9);
+        expect(r.nps!).toBeCloseTo(r.promotersPercent! - r.detractorsPercent!, 9);
+        expect(r.npsLow!).toBeGreaterThanOrEqual(-100);
+        expect(r.npsHigh!).toBeLessThanOrEqual(100);
+        expect(r.npsLow!).toBeLessThan(r.npsHigh!);
         expect(r.promoters + r.passives + r.detractors).toBe(scores.length);
       }),
     );
   });
 
-  it("has the margin of error of the mean of answers coded +100/0/−100 (property)", () => {
-    // Independent of the closed form: the population variance of the coded answers, 1.96·sqrt(var/n).
+  it("has the Wald interval of the mean of answers coded +100/0/−100 after adding the pseudo-answers (property)", () => {
+    // Independent of the closed form: 0.75 promoter, 1.5 passive and 0.75 detractor added as weights.
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 300 }), (scores) => {
-        const coded: number[] = scores.map((s) => (s >= 9 ? 100 : s >= 7 ? 0 : -100));
-        const mean = coded.reduce((a, b) => a + b, 0) / coded.length;
-        const variance = coded.reduce((a, b) => a + (b - mean) ** 2, 0) / coded.length;
+      fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 30, maxLength: 300 }), (scores) => {
+        const coded: [number, number][] = [...scores.map((s): [number, number] => [s >= 9 ? 100 : s >= 7 ? 0 : -100, 1]), [100, 0.75], [0, 1.5], [-100, 0.75]];
+        const n = coded.reduce((a, [, w]) => a + w, 0);
+        const mean = coded.reduce((a, [v, w]) => a + v * w, 0) / n;
+        const variance = coded.reduce((a, [v, w]) => a + w * (v - mean) ** 2, 0) / n;
         const r = nps(scores);
-        expect(r.nps!).toBeCloseTo(mean, 9);
-        expect(r.marginOfError!).toBeCloseTo(1.96 * Math.sqrt(variance / coded.length), 9);
+        expect(r.marginOfError!).toBeCloseTo(1.96 * Math.sqrt(variance / n), 9);
+        expect(r.npsLow!).toBeCloseTo(Math.max(-100, mean - r.marginOfError!), 9);
+        expect(r.npsHigh!).toBeCloseTo(Math.min(100, mean + r.marginOfError!), 9);
       }),
     );
   });
@@ -98,24 +127,53 @@ describe("NPS (Reichheld 2003)", () => {
 describe("CSAT", () => {
   it("on answers 5, 5, 4, 3, 1 is 60% satisfied with a mean of 3.6", () => {
     const r = csat([5, 5, 4, 3, 1]);
-    expect(r).toMatchObject({ csat: 60, satisfied: 3, responses: 5 });
+    expect(r).toMatchObject({ csatPercent: 60, satisfied: 3, responses: 5, fewAnswers: true, marginOfError: null });
     expect(r.mean).toBeCloseTo(3.6, 12);
-    expect(r.marginOfError).toBeCloseTo(1.96 * 100 * Math.sqrt((0.6 * 0.4) / 5), 12);
   });
 
   it("counts only 4 and 5 as satisfied", () => {
-    expect(csat([3, 3, 3]).csat).toBe(0);
-    expect(csat([4, 4, 5]).csat).toBe(100);
+    expect(csat([3, 3, 3]).csatPercent).toBe(0);
+    expect(csat([4, 4, 5]).csatPercent).toBe(100);
     expect(csat([1, 2, 3, 4]).satisfied).toBe(1);
   });
 
   it("has no score without answers, and refuses answers outside 1–5", () => {
-    expect(csat([])).toEqual({ csat: null, satisfied: 0, responses: 0, mean: null, marginOfError: null });
+    expect(csat([])).toEqual({
+      csatPercent: null,
+      satisfied: 0,
+      responses: 0,
+      mean: null,
+      csatLowPercent: null,
+      csatHighPercent: null,
+      marginOfError: null,
+      fewAnswers: true,
+    });
     for (const bad of [0, 6, 4.5]) expect(() => csat([bad])).toThrow(RangeError);
   });
 
-  it("uses the normal approximation of a proportion for its margin of error", () => {
-    expect(proportionMarginOfError(0.5, 100)).toBeCloseTo(9.8, 12);
-    expect(proportionMarginOfError(1, 10)).toBe(0);
+  it.each([
+    // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Statistics in
+    // Medicine 17, 857–872, Table I, method 3 (Wilson score, no continuity correction).
+    [81, 263, 0.2553, 0.3662],
+    [15, 148, 0.0624, 0.1605],
+    [0, 20, 0, 0.1611],
+    [1, 29, 0.0061, 0.1718],
+  ])("gives %d of %d the published Wilson interval %f to %f", (x, n, low, high) => {
+    const w = wilsonInterval(x, n);
+    expect(w.low).toBeCloseTo(low, 4);
+    expect(w.high).toBeCloseTo(high, 4);
+  });
+
+  it("gives one satisfied answer the interval 20.7% to 100%, and no margin (not 100.0% ±0.0)", () => {
+    const r = csat([5]);
+    expect(r).toMatchObject({ csatPercent: 100, csatHighPercent: 100, marginOfError: null, fewAnswers: true });
+    expect(r.csatLowPercent).toBeCloseTo(20.654, 3);
+  });
+
+  it("gives a margin from 30 answers on: 15 of 30 satisfied, 50% ± 16.8", () => {
+    // Wilson: centre (0.5 + 1.96²/60)/(1 + 1.96²/30) = 0.5; half-width 1.96·sqrt(0.25/30 + 1.96²/3600)/(1 + 1.96²/30) = 0.1685.
+    const r = csat([...repeat(5, 15), ...repeat(1, 15)]);
+    expect(r.marginOfError).toBeCloseTo(16.85, 2);
+    expect(r.csatLowPercent! + r.csatHighPercent!).toBeCloseTo(100, 9);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../../src/analytics/kmeans.js";
-import { RFM_SEGMENTS, quintileScores, rfmScores, rfmSegment, rfmSummary, type RfmCustomer } from "../../../src/analytics/rfm.js";
+import { RFM_SEGMENTS, quintileBreaks, quintileScores, rfmScores, rfmSegment, rfmSummary, type RfmCustomer } from "../../../src/analytics/rfm.js";
 
-// Ten customers, so each quintile holds two ranks: score = floor(rank / 2) + 1.
+// Ten customers with ties in every measure.
 const CUSTOMERS: RfmCustomer[] = [
   { id: "c01", recencyDays: 1, frequency: 12, monetary: 900 },
   { id: "c02", recencyDays: 10, frequency: 6, monetary: 300 },
@@ -16,59 +15,64 @@ const CUSTOMERS: RfmCustomer[] = [
   { id: "c10", recencyDays: 10, frequency: 4, monetary: 20 },
 ];
 
-// Worked by hand.
-// R, worst (oldest) first, ties by id: 365 c09, 200 c06 | 90 c07, 30 c03 | 30 c04, 30 c08 | 10 c02, 10 c10 | 1 c01, 1 c05
-//   → c03 and c04 both have 30 days but the tie straddles a boundary: c03 gets 2, c04 gets 3.
-// F, lowest first: 1 c04, 1 c05 | 1 c08, 2 c09 | 4 c03, 4 c10 | 6 c02, 6 c06 | 12 c01, 12 c07  (c08 gets 2)
-// M, lowest first: 20 c05, 20 c10 | 100 c08, 100 c09 | 250 c03, 300 c02 | 400 c04, 500 c07 | 800 c06, 900 c01
+// Worked by hand with the `rfm` package's rule: breaks at the 20/40/60/80th percentiles (R type 7,
+// h = 9p over the 10 sorted values), a value passes a break b when it is ≥ b + 1.
+// R sorted 1 1 10 10 30 30 30 90 200 365: breaks 8.2, 22, 30, 112 → pass at 9.2, 23, 31, 113;
+//   score 5 − passed: 1 → 5, 10 → 4, 30 → 3, 90 → 2, 200 and 365 → 1.
+// F sorted 1 1 1 2 4 4 6 6 12 12: breaks 1, 3.2, 4.8, 7.2 → pass at 2, 4.2, 5.8, 8.2;
+//   score 1 + passed: 1 → 1, 2 and 4 → 2, 6 → 4, 12 → 5 (no customer gets 3).
+// M sorted 20 20 100 100 250 300 400 500 800 900: breaks 84, 190, 340, 560 → pass at 85, 191, 341, 561;
+//   20 → 1, 100 → 2, 250 and 300 → 3, 400 and 500 → 4, 800 and 900 → 5.
 const EXPECTED: Record<string, [number, number, number, string]> = {
   c01: [5, 5, 5, "Champions"],
   c02: [4, 4, 3, "Potential Loyalist"],
-  c03: [2, 3, 3, "Loyal Customers"],
+  c03: [3, 2, 3, "Loyal Customers"],
   c04: [3, 1, 4, "Promising"],
   c05: [5, 1, 1, "New Customers"],
   c06: [1, 4, 5, "Can't Lose Them"],
   c07: [2, 5, 4, "At Risk"],
-  c08: [3, 2, 2, "Loyal Customers"],
+  c08: [3, 1, 2, "About To Sleep"],
   c09: [1, 2, 2, "Lost"],
-  c10: [4, 3, 1, "New Customers"],
+  c10: [4, 2, 1, "New Customers"],
 };
 
 describe("RFM scores", () => {
-  it("scores by quintile with ties broken by id, and names segments by the rules", () => {
+  it("scores by value breaks and names segments by the rules", () => {
     const scored = rfmScores(CUSTOMERS);
     expect(scored.map((c) => c.id)).toEqual(CUSTOMERS.map((c) => c.id));
     for (const c of scored) expect([c.r, c.f, c.m, c.segment]).toEqual(EXPECTED[c.id as string]);
   });
 
-  it("does not depend on input order", () => {
+  it("gives equal values equal scores (30 days: c03, c04, c08 all R3; one purchase: c04, c05, c08 all F1)", () => {
+    const scored = new Map(rfmScores(CUSTOMERS).map((c) => [c.id, c]));
+    expect(["c03", "c04", "c08"].map((id) => scored.get(id)!.r)).toEqual([3, 3, 3]);
+    expect(["c04", "c05", "c08"].map((id) => scored.get(id)!.f)).toEqual([1, 1, 1]);
+  });
+
+  it("does not depend on input order or on ids", () => {
     const reversed = rfmScores([...CUSTOMERS].reverse());
     for (const c of reversed) expect([c.r, c.f, c.m, c.segment]).toEqual(EXPECTED[c.id as string]);
+    const renamed = rfmScores(CUSTOMERS.map((c, i) => ({ ...c, id: 100 - i })));
+    expect(renamed.map((c) => [c.r, c.f, c.m])).toEqual(CUSTOMERS.map((c) => EXPECTED[c.id as string]!.slice(0, 3)));
   });
 
-  it("uses score = floor(rank · 5 / n) + 1 for any n, numeric ids numerically", () => {
-    const seven = Array.from({ length: 7 }, (_, i) => ({ id: 7 - i }));
-    // All values equal: order is by id 1..7, ranks 0..6 → 1,1,2,3,3,4,5.
-    const scores = quintileScores(seven, new Array(7).fill(5), "higher");
-    const byId = new Map(seven.map((c, i) => [c.id, scores[i]]));
-    expect([1, 2, 3, 4, 5, 6, 7].map((id) => byId.get(id))).toEqual([1, 1, 2, 3, 3, 4, 5]);
-    expect(quintileScores([{ id: 10 }, { id: 9 }], [1, 1], "higher")).toEqual([3, 1]);
-    expect(quintileScores([], [], "lower")).toEqual([]);
+  it("computes the breaks as R's quantile(type = 7)", () => {
+    // quantile(c(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), c(.2, .4, .6, .8)) is 2.8 4.6 6.4 8.2 in R.
+    expect(quintileBreaks([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]).map((b) => +b.toFixed(10))).toEqual([2.8, 4.6, 6.4, 8.2]);
+    expect(quintileBreaks([7])).toEqual([7, 7, 7, 7]);
+    expect(quintileBreaks([])).toEqual([]);
   });
 
-  it("agrees with a plain sort by (value, id) on data full of ties", () => {
-    const random = mulberry32(11);
-    const customers = Array.from({ length: 1003 }, (_, i) => ({ id: i % 3 === 0 ? i * 7 : `id-${(i * 7919) % 1003}` }));
-    const values = customers.map(() => Math.floor(random() * 12) - 3 + (random() < 0.05 ? -0 : 0));
-    for (const better of ["higher", "lower"] as const) {
-      const sign = better === "higher" ? 1 : -1;
-      const byId = (a: string | number, b: string | number) =>
-        typeof a === "number" && typeof b === "number" ? a - b : typeof a === "number" ? -1 : typeof b === "number" ? 1 : a < b ? -1 : a > b ? 1 : 0;
-      const order = customers.map((_, i) => i).sort((i, j) => sign * (values[i]! - values[j]!) || byId(customers[i]!.id, customers[j]!.id));
-      const expected = new Array<number>(customers.length);
-      order.forEach((index, rank) => (expected[index] = Math.floor((rank * 5) / customers.length) + 1));
-      expect(quintileScores(customers, values, better)).toEqual(expected);
-    }
+  it("puts everyone in the lowest frequency score when most customers bought once", () => {
+    // 60 one-time buyers and 40 who bought 2..41 times: the 20th, 40th and 60th percentiles are all 1.
+    const frequencies = [...new Array<number>(60).fill(1), ...Array.from({ length: 40 }, (_, i) => i + 2)];
+    const scores = quintileScores(frequencies, "higher");
+    expect(new Set(scores.slice(0, 60))).toEqual(new Set([1]));
+    expect(scores.slice(60).every((s) => s >= 2)).toBe(true);
+    // All values equal: nobody passes a break.
+    expect(quintileScores(new Array(7).fill(5), "higher")).toEqual(new Array(7).fill(1));
+    expect(quintileScores(new Array(7).fill(5), "lower")).toEqual(new Array(7).fill(5));
+    expect(quintileScores([], "lower")).toEqual([]);
   });
 
   it("rejects duplicate ids and invalid values", () => {
@@ -121,18 +125,19 @@ describe("RFM summary", () => {
       "New Customers",
       "Can't Lose Them",
       "At Risk",
+      "About To Sleep",
       "Lost",
     ]);
     const loyal = summary.find((s) => s.segment === "Loyal Customers")!;
-    // c03 (30 days, 4, 250) and c08 (30 days, 1, 100)
+    // c03 alone (30 days, 4 purchases, 250)
     expect(loyal).toEqual({
       segment: "Loyal Customers",
-      customers: 2,
-      share: 0.2,
-      revenue: 350,
+      customers: 1,
+      share: 0.1,
+      revenue: 250,
       meanRecencyDays: 30,
-      meanFrequency: 2.5,
-      meanMonetary: 175,
+      meanFrequency: 4,
+      meanMonetary: 250,
     });
     expect(summary.reduce((s, row) => s + row.customers, 0)).toBe(10);
     expect(summary.reduce((s, row) => s + row.revenue, 0)).toBe(3390);

@@ -3,7 +3,7 @@
 import type { Ctx } from "../../context.js";
 import { usageError } from "../../../errors.js";
 import { resolveSurvey, wrongTypeMessage, surveyReport, type SurveyReport, type SurveyType } from "../../../core/surveys/surveys.js";
-import type { CsatScore, NpsScore } from "../../../analytics/nps.js";
+import { MIN_ANSWERS_FOR_MARGIN, type CsatScore, type NpsScore } from "../../../analytics/nps.js";
 import { RFM_SEGMENTS } from "../../../analytics/rfm.js";
 import { sparkline } from "../../render/chart.js";
 import { localDateTime } from "../../../io/dates.js";
@@ -11,11 +11,24 @@ import { boxTable, plainTable, type Column } from "../../render/table.js";
 import { emit } from "../../render/sink.js";
 import { toCsv } from "../../render/csv.js";
 import { toJson } from "../../render/json.js";
-import { fixed1, scoreRecord } from "../../render/scores.js";
+import { fixed1, marginCell, scoreRecord, uncertaintyText } from "../../render/scores.js";
 import type { ReportScoreOptions } from "./declare.js";
 
-export const NPS_FIELDS = ["responses", "nps", "promoters", "passives", "detractors", "promoterShare", "passiveShare", "detractorShare", "marginOfError"];
-export const CSAT_FIELDS = ["responses", "csat", "satisfied", "mean", "marginOfError"];
+export const NPS_FIELDS = [
+  "responses",
+  "nps",
+  "promoters",
+  "passives",
+  "detractors",
+  "promotersPercent",
+  "passivesPercent",
+  "detractorsPercent",
+  "npsLow",
+  "npsHigh",
+  "marginOfError",
+  "fewAnswers",
+];
+export const CSAT_FIELDS = ["responses", "csatPercent", "satisfied", "mean", "csatLowPercent", "csatHighPercent", "marginOfError", "fewAnswers"];
 
 async function segmentMembership(ctx: Ctx): Promise<Map<number, string>> {
   const { segmentOfEachCustomer } = await import("../../../core/customers/segments.js");
@@ -71,21 +84,24 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
     );
     return "";
   }
+  const respondents = `${cur.responses} respondent${cur.responses === 1 ? "" : "s"}`;
   if (type === "nps") {
     const s = cur as NpsScore;
     lines.push(
-      `${c.bold(`NPS ${fixed1(s.nps)}`)} ±${fixed1(s.marginOfError)} (95% margin of error) from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`,
-      `  promoters (9–10)  ${String(s.promoters).padStart(6)}  ${fixed1(s.promoterShare).padStart(5)}%`,
-      `  passives (7–8)    ${String(s.passives).padStart(6)}  ${fixed1(s.passiveShare).padStart(5)}%`,
-      `  detractors (0–6)  ${String(s.detractors).padStart(6)}  ${fixed1(s.detractorShare).padStart(5)}%`,
-      c.dim("NPS = % promoters − % detractors (Reichheld 2003); each respondent's latest answer counts."),
+      `${c.bold(`NPS ${fixed1(s.nps)}`)} from ${respondents}${s.responses ? `; ${uncertaintyText(s.npsLow, s.npsHigh, s.marginOfError, s.fewAnswers)}` : ""}`,
+      `  promoters (9–10)  ${String(s.promoters).padStart(6)}  ${fixed1(s.promotersPercent).padStart(5)}%`,
+      `  passives (7–8)    ${String(s.passives).padStart(6)}  ${fixed1(s.passivesPercent).padStart(5)}%`,
+      `  detractors (0–6)  ${String(s.detractors).padStart(6)}  ${fixed1(s.detractorsPercent).padStart(5)}%`,
+      c.dim("NPS = % promoters − % detractors (Reichheld 2003); each respondent's latest answer counts; interval: adjusted Wald (Rocks 2016)."),
     );
   } else {
     const s = cur as CsatScore;
     lines.push(
-      `${c.bold(`CSAT ${fixed1(s.csat)}%`)} satisfied ±${fixed1(s.marginOfError)} (95% margin of error), mean ${s.mean === null ? "–" : s.mean.toFixed(2)} of 5, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`,
+      `${c.bold(`CSAT ${fixed1(s.csatPercent)}%`)} satisfied, mean ${s.mean === null ? "–" : s.mean.toFixed(2)} of 5, from ${respondents}${
+        s.responses ? `; ${uncertaintyText(s.csatLowPercent, s.csatHighPercent, s.marginOfError, s.fewAnswers, "%")}` : ""
+      }`,
       `  satisfied (4–5)   ${String(s.satisfied).padStart(6)} of ${s.responses}`,
-      c.dim("CSAT = share of answers that are 4 or 5, in percent; each respondent's latest answer counts."),
+      c.dim("CSAT = share of answers that are 4 or 5, in percent; each respondent's latest answer counts; interval: Wilson score."),
     );
   }
   lines.push(c.dim(`Surveys: ${report.surveys.map((s) => s.name).join(", ")}`));
@@ -105,20 +121,21 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
             npsNum("passives", (r) => r.passives),
             npsNum("detractors", (r) => r.detractors),
             npsNum("NPS", (r) => fixed1(r.nps)),
-            npsNum("±", (r) => fixed1(r.marginOfError)),
+            npsNum("±", (r) => marginCell(r)),
           ]
         : [
             first,
             csatNum("responses", (r) => r.responses),
             csatNum("satisfied", (r) => r.satisfied),
-            csatNum("CSAT %", (r) => fixed1(r.csat)),
+            csatNum("CSAT %", (r) => fixed1(r.csatPercent)),
             csatNum("mean", (r) => (r.mean === null ? "" : r.mean.toFixed(2))),
-            csatNum("±", (r) => fixed1(r.marginOfError)),
+            csatNum("±", (r) => marginCell(r)),
           ];
     lines.push("", by === "segment" ? c.bold("By RFM segment (each respondent's latest answer)") : c.bold(`By ${by} (every answer given in the ${by})`));
     lines.push((ctx.tableStyle === "box" ? await boxTable(ctx, columns, rows) : plainTable(columns, rows)).trimEnd());
+    if (rows.some((r) => r.responses && r.fewAnswers)) lines.push(c.dim(`few: fewer than ${MIN_ANSWERS_FOR_MARGIN} answers, too few for a margin of error`));
     if (ctx.tableStyle === "box" && by !== "segment" && rows.length > 1) {
-      const values = rows.map((r) => (type === "nps" ? (r as NpsScore).nps : (r as CsatScore).csat));
+      const values = rows.map((r) => (type === "nps" ? (r as NpsScore).nps : (r as CsatScore).csatPercent));
       lines.push(`${name} trend  ${c.cyan(sparkline(values, { baseline: "min" }))}  ${rows[0]!.label} → ${rows[rows.length - 1]!.label}`);
     }
   }
