@@ -43,7 +43,7 @@ function headOf(p: MbgNbdParams, x: number): number {
 }
 
 function logLikelihood(p: MbgNbdParams, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = p;
+  const { r, alpha } = p;
   const logAlphaT = Math.log(alpha + T);
   return headOf(p, x) - (r + x) * logAlphaT + logAddExp(0, logOddsDead(p, x, logAlphaT, Math.log(alpha + tx)));
 }
