@@ -5,8 +5,8 @@
 // All formulas are evaluated in log space: a customer with hundreds of purchases would otherwise
 // overflow (α + T)^(r + x) and the like.
 
-import { bfgs, nelderMead, type NelderMeadOptions } from "./optimize.js";
-import { digamma, lgamma, logAddExp, logHyp2f1, logHyp2f1Many } from "./special.js";
+import { atEdge, bfgs, insideBox, nelderMead, type NelderMeadOptions } from "./optimize.js";
+import { digamma, lgammaDelta, logAddExp, logHyp2f1, logHyp2f1Many } from "./special.js";
 
 export interface BgNbdParams {
   r: number;
@@ -31,6 +31,11 @@ export interface BgNbdFit extends BgNbdParams {
   logLikelihood: number;
   /** Number of customers fitted (sum of the counts). */
   customers: number;
+  /**
+   * Names of the parameters that ran to the edge of the parameter space (see minimisePositive in
+   * optimize.ts): the data cannot pin them down, so the fit is no result to report.
+   */
+  atEdge: string[];
 }
 
 export interface BgNbdFitOptions {
@@ -45,8 +50,9 @@ export function bgnbdLogLikelihood(params: BgNbdParams, customer: BgNbdCustomer)
   checkCustomer(customer);
   const { r, alpha, a, b } = params;
   const { x, tx, T } = customer;
-  // A1 + A2: log[Γ(r + x) α^r / Γ(r)] + log[B(a, b + x) / B(a, b)].
-  const head = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+  // A1 + A2: log[Γ(r + x) α^r / Γ(r)] + log[B(a, b + x) / B(a, b)], as log-gamma differences in steps
+  // of x, which stay exact when a and b are huge (log Γ(b + x) − log Γ(b) ≈ x log b).
+  const head = lgammaDelta(r, x) + r * Math.log(alpha) + lgammaDelta(b, x) - lgammaDelta(a + b, x);
   // Bracket: (α + T)^−(r+x) + δ(x>0) · a/(b + x − 1) · (α + t_x)^−(r+x), summed in log space.
   const stillAlive = -(r + x) * Math.log(alpha + T);
   if (x === 0) return head + stillAlive;
@@ -73,19 +79,29 @@ export function fitBgNbd(customers: readonly BgNbdCustomer[], options: BgNbdFitO
   const start = options.start ?? { r: 1, alpha: 1, a: 1, b: 1 };
   checkParams(start);
   const nelderMeadFit = (on: CompressedCustomers, from: number[]) =>
-    nelderMead((p) => negativeLogLikelihood(on, p), from, { initialStep: 0.5, xTolerance: 1e-6, fTolerance: 1e-11, ...options.optimizer });
+    nelderMead((p) => (insideBox(p) ? negativeLogLikelihood(on, p) : Infinity), from, {
+      initialStep: 0.5,
+      xTolerance: 1e-6,
+      fTolerance: 1e-11,
+      ...options.optimizer,
+    });
   let best: { x: number[]; value: number } | undefined;
   if (rows.length > LARGE_FIT_ROWS && !options.optimizer) {
     // Many distinct customers: Nelder–Mead on an evenly spread sample of them finds the neighbourhood
     // of the maximum, and BFGS with the analytic gradient polishes it on all of them — a few dozen
     // passes over the data instead of the ~500 Nelder–Mead needs. Nelder–Mead on all is the fallback.
     const sample = columns(rows.filter((_, i) => i % Math.ceil(rows.length / SAMPLE_ROWS) === 0));
-    const near = nelderMead((p) => negativeLogLikelihood(sample, p), logParams(start), { initialStep: 0.5, xTolerance: 1e-4, fTolerance: 1e-9 }).x;
+    const near = nelderMead((p) => (insideBox(p) ? negativeLogLikelihood(sample, p) : Infinity), logParams(start), {
+      initialStep: 0.5,
+      xTolerance: 1e-4,
+      fTolerance: 1e-9,
+    }).x;
     const polished = bfgs((p, gradient) => negativeLogLikelihoodAndGradient(data, p, gradient), near);
-    best = polished.converged ? polished : nelderMeadFit(data, near);
+    best = polished.converged && insideBox(polished.x) ? polished : nelderMeadFit(data, near);
   } else best = nelderMeadFit(data, logParams(start));
   const [r, alpha, a, b] = best.x.map(Math.exp) as [number, number, number, number];
-  return { r, alpha, a, b, logLikelihood: -best.value * data.totalWeight, customers: data.totalWeight };
+  const edge = atEdge([r, alpha, a, b]).map((i) => PARAM_NAMES[i]!);
+  return { r, alpha, a, b, logLikelihood: -best.value * data.totalWeight, customers: data.totalWeight, atEdge: edge };
 }
 
 /**
@@ -211,7 +227,7 @@ function checkCustomer(c: BgNbdCustomer): void {
 }
 
 /** checkCustomer without a count, and without an object to build (the predictions run per customer). */
-function checkHistory(x: number, tx: number, T: number): void {
+export function checkHistory(x: number, tx: number, T: number): void {
   if (!(Number.isInteger(x) && x >= 0)) throw new RangeError(`BG/NBD: x must be a non-negative integer, got ${x}`);
   if (!(Number.isFinite(T) && T >= 0)) throw new RangeError(`BG/NBD: T must be a non-negative number, got ${T}`);
   if (!(Number.isFinite(tx) && tx >= 0 && tx <= T)) {
@@ -219,7 +235,7 @@ function checkHistory(x: number, tx: number, T: number): void {
   }
 }
 
-function checkHorizon(t: number): void {
+export function checkHorizon(t: number): void {
   if (!(Number.isFinite(t) && t >= 0)) throw new RangeError(`BG/NBD: t must be a non-negative number, got ${t}`);
 }
 
@@ -244,15 +260,18 @@ interface CompressedCustomers {
   logAlphaTx: Float64Array;
 }
 
-interface DistinctRow {
+export interface DistinctRow {
   x: number;
   tx: number;
   T: number;
   w: number;
 }
 
-/** Distinct (x, t_x, T) with their total weight, in order of first appearance. */
-function distinctRows(customers: readonly BgNbdCustomer[]): DistinctRow[] {
+/**
+ * Distinct (x, t_x, T) with their total weight, in order of first appearance (t_x set to 0 when
+ * x = 0, where it plays no part); shared by the count models.
+ */
+export function distinctRows(customers: readonly BgNbdCustomer[]): DistinctRow[] {
   // Nested maps on the numbers themselves: no key strings to build for a hundred thousand customers.
   const byX = new Map<number, Map<number, Map<number, DistinctRow>>>();
   const rows: DistinctRow[] = [];
@@ -320,11 +339,11 @@ function negativeLogLikelihood(data: CompressedCustomers, p: ArrayLike<number>):
   const a = Math.exp(p[2]);
   const b = Math.exp(p[3]);
   const { xs, Ts, txs, headByX, logA4ByX, logAlphaT, logAlphaTx } = data;
-  const common = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  const common = r * Math.log(alpha);
   const logA = Math.log(a);
   for (let k = 0; k < xs.length; k++) {
     const x = xs[k];
-    headByX[k] = common + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    headByX[k] = common + lgammaDelta(r, x) + lgammaDelta(b, x) - lgammaDelta(a + b, x);
     logA4ByX[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
   }
   for (let j = 0; j < Ts.length; j++) logAlphaT[j] = Math.log(alpha + Ts[j]);
@@ -367,7 +386,7 @@ function negativeLogLikelihoodAndGradient(data: CompressedCustomers, p: ArrayLik
   const dHeadA = new Float64Array(nx);
   const dHeadB = new Float64Array(nx);
   const invBx = new Float64Array(nx);
-  const common = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  const common = r * Math.log(alpha);
   const psiR = digamma(r);
   const psiAB = digamma(a + b);
   const psiB = digamma(b);
@@ -375,7 +394,7 @@ function negativeLogLikelihoodAndGradient(data: CompressedCustomers, p: ArrayLik
   const logAlpha = Math.log(alpha);
   for (let k = 0; k < nx; k++) {
     const x = xs[k];
-    headByX[k] = common + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    headByX[k] = common + lgammaDelta(r, x) + lgammaDelta(b, x) - lgammaDelta(a + b, x);
     logA4ByX[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
     const psiABX = digamma(a + b + x);
     dHeadR[k] = digamma(r + x) - psiR + logAlpha;

@@ -3,8 +3,8 @@
 // number of repeat purchases x and the mean value m̄ of those purchases, then estimate each
 // customer's expected average order value, shrunk towards the population mean.
 
-import { bfgs, nelderMead, type NelderMeadOptions } from "./optimize.js";
-import { digamma, lgamma } from "./special.js";
+import { atEdge, bfgs, insideBox, nelderMead, type NelderMeadOptions } from "./optimize.js";
+import { digamma, lgamma, lgammaDelta } from "./special.js";
 
 export interface GammaGammaParams {
   p: number;
@@ -26,6 +26,8 @@ export interface GammaGammaFit extends GammaGammaParams {
   logLikelihood: number;
   /** Number of customers fitted: those with x > 0. */
   customers: number;
+  /** Names of the parameters that ran to the edge of the parameter space (see BgNbdFit). */
+  atEdge: string[];
 }
 
 export interface GammaGammaFitOptions {
@@ -36,7 +38,9 @@ export interface GammaGammaFitOptions {
 
 /**
  * Log-likelihood of one customer with x > 0 repeat purchases of mean value m̄:
- *   log Γ(px + q) − log Γ(px) − log Γ(q) + q log γ + (px − 1) log m̄ + px log x − (px + q) log(γ + x m̄).
+ *   log Γ(px + q) − log Γ(px) − log Γ(q) + q log γ + (px − 1) log m̄ + px log x − (px + q) log(γ + x m̄),
+ * evaluated as lgammaDelta(px, q) − log Γ(q) + q log γ − log m̄ − px log1p(γ/(x m̄)) − q log(γ + x m̄),
+ * which has no huge terms to cancel when p is large.
  */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, customer: GammaGammaCustomer): number {
   checkParams(params);
@@ -45,7 +49,7 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, customer: Gamm
   const { p, q, gamma } = params;
   const { x, mbar } = customer;
   const px = p * x;
-  return lgamma(px + q) - lgamma(px) - lgamma(q) + q * Math.log(gamma) + (px - 1) * Math.log(mbar) + px * Math.log(x) - (px + q) * Math.log(gamma + x * mbar);
+  return lgammaDelta(px, q) - lgamma(q) + q * Math.log(gamma) - Math.log(mbar) - px * Math.log1p(gamma / (x * mbar)) - q * Math.log(gamma + x * mbar);
 }
 
 /**
@@ -62,17 +66,27 @@ export function fitGammaGamma(customers: readonly GammaGammaCustomer[], options:
   checkParams(start);
   const startPoint = [Math.log(start.p), Math.log(start.q), Math.log(start.gamma)];
   const nelderMeadFit = (on: CompressedSpend, from: number[]) =>
-    nelderMead((lp) => negativeLogLikelihood(on, lp), from, { initialStep: 0.5, xTolerance: 1e-6, fTolerance: 1e-11, ...options.optimizer });
+    nelderMead((lp) => (insideBox(lp) ? negativeLogLikelihood(on, lp) : Infinity), from, {
+      initialStep: 0.5,
+      xTolerance: 1e-6,
+      fTolerance: 1e-11,
+      ...options.optimizer,
+    });
   let best: { x: number[]; value: number };
   if (rows.length > LARGE_FIT_ROWS && !options.optimizer) {
     // As for BG/NBD: Nelder–Mead on an evenly spread sample, then BFGS with the gradient on all.
     const sample = columns(rows.filter((_, i) => i % Math.ceil(rows.length / SAMPLE_ROWS) === 0));
-    const near = nelderMead((lp) => negativeLogLikelihood(sample, lp), startPoint, { initialStep: 0.5, xTolerance: 1e-4, fTolerance: 1e-9 }).x;
+    const near = nelderMead((lp) => (insideBox(lp) ? negativeLogLikelihood(sample, lp) : Infinity), startPoint, {
+      initialStep: 0.5,
+      xTolerance: 1e-4,
+      fTolerance: 1e-9,
+    }).x;
     const polished = bfgs((lp, gradient) => negativeLogLikelihoodAndGradient(data, lp, gradient), near);
-    best = polished.converged ? polished : nelderMeadFit(data, near);
+    best = polished.converged && insideBox(polished.x) ? polished : nelderMeadFit(data, near);
   } else best = nelderMeadFit(data, startPoint);
   const [p, q, gamma] = best.x.map(Math.exp) as [number, number, number];
-  return { p, q, gamma, logLikelihood: -best.value * data.totalWeight, customers: data.totalWeight };
+  const edge = atEdge([p, q, gamma]).map((i) => PARAM_NAMES[i]!);
+  return { p, q, gamma, logLikelihood: -best.value * data.totalWeight, customers: data.totalWeight, atEdge: edge };
 }
 
 /** Above this many distinct (x, m̄) the fit samples, then polishes with gradients; else plain Nelder–Mead. */
@@ -209,17 +223,17 @@ function negativeLogLikelihood(data: CompressedSpend, lp: ArrayLike<number>): nu
   const p = Math.exp(lp[0]);
   const q = Math.exp(lp[1]);
   const gamma = Math.exp(lp[2]);
-  const { xs, logXs, headByX } = data;
+  const { xs, headByX } = data;
   const common = -lgamma(q) + q * Math.log(gamma);
   for (let k = 0; k < xs.length; k++) {
     const px = p * xs[k];
-    headByX[k] = common + lgamma(px + q) - lgamma(px) + px * logXs[k];
+    headByX[k] = common + lgammaDelta(px, q);
   }
   const { rowX, rowXMbar, rowLogMbar, rowWeight } = data;
   let total = 0;
   for (let i = 0; i < rowX.length; i++) {
     const px = p * xs[rowX[i]];
-    const ll = headByX[rowX[i]] + (px - 1) * rowLogMbar[i] - (px + q) * Math.log(gamma + rowXMbar[i]);
+    const ll = headByX[rowX[i]] - rowLogMbar[i] - px * Math.log1p(gamma / rowXMbar[i]) - q * Math.log(gamma + rowXMbar[i]);
     total += rowWeight[i] * ll;
   }
   return -total / data.totalWeight;
@@ -246,7 +260,7 @@ function negativeLogLikelihoodAndGradient(data: CompressedSpend, lp: ArrayLike<n
   for (let k = 0; k < xs.length; k++) {
     const px = p * xs[k];
     const psiPxQ = digamma(px + q);
-    headByX[k] = common + lgamma(px + q) - lgamma(px) + px * logXs[k];
+    headByX[k] = common + lgammaDelta(px, q);
     dHeadP[k] = xs[k] * (psiPxQ - digamma(px) + logXs[k]);
     dHeadQ[k] = psiPxQ - psiQ + logGamma;
   }
@@ -261,7 +275,7 @@ function negativeLogLikelihoodAndGradient(data: CompressedSpend, lp: ArrayLike<n
     const px = p * x;
     const w = rowWeight[i];
     const logSpend = Math.log(gamma + rowXMbar[i]);
-    total += w * (headByX[k] + (px - 1) * rowLogMbar[i] - (px + q) * logSpend);
+    total += w * (headByX[k] - rowLogMbar[i] - px * Math.log1p(gamma / rowXMbar[i]) - q * logSpend);
     gp += w * (dHeadP[k] + x * (rowLogMbar[i] - logSpend));
     gq += w * (dHeadQ[k] - logSpend);
     gg += w * (q / gamma - (px + q) / (gamma + rowXMbar[i]));

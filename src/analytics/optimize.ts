@@ -274,3 +274,53 @@ export function bfgs(f: (x: Float64Array, gradient: Float64Array) => number, sta
   }
   return result(maxIterations, false);
 }
+
+/** The search box of minimisePositive: every parameter stays within [1/LIMIT, LIMIT]. */
+const POSITIVE_LIMIT = 1e8;
+/** A fitted parameter beyond [1/EDGE, EDGE] sits at the edge of the parameter space. */
+const POSITIVE_EDGE = 1e4;
+
+export interface PositiveFit {
+  /** The parameters at the minimum found. */
+  values: number[];
+  /** f there. */
+  value: number;
+  /**
+   * Indices of the parameters that ran to the edge of the space (below 1e-4 or above 1e4): the data
+   * cannot pin them down (e.g. a shape parameter running to infinity when every customer looks alike),
+   * so the fit is not a result to report.
+   */
+  atEdge: number[];
+}
+
+/** True when every log-parameter lies inside the search box of the positive fits ([1e-8, 1e8]). */
+export function insideBox(logParams: ArrayLike<number>): boolean {
+  const limit = Math.log(POSITIVE_LIMIT);
+  for (let i = 0; i < logParams.length; i++) if (!(Math.abs(logParams[i]!) <= limit)) return false;
+  return true;
+}
+
+/** Indices of the fitted (positive) parameters at the edge of the parameter space (see PositiveFit). */
+export function atEdge(values: readonly number[]): number[] {
+  return values.flatMap((v, i) => (v > POSITIVE_EDGE || v < 1 / POSITIVE_EDGE ? [i] : []));
+}
+
+/**
+ * Minimise f over positive parameters with Nelder–Mead on their logarithms, inside the box
+ * [1e-8, 1e8] (outside it f counts as +Infinity, so a fit that wants to run to infinity stops at the
+ * box instead of overflowing), and report which parameters ended at the edge.
+ */
+export function minimisePositive(f: (values: Float64Array) => number, start: readonly number[], options: NelderMeadOptions = {}): PositiveFit {
+  const values = new Float64Array(start.length);
+  const result = nelderMead(
+    (p) => {
+      if (!insideBox(p)) return Infinity;
+      for (let i = 0; i < p.length; i++) values[i] = Math.exp(p[i]!);
+      return f(values);
+    },
+    start.map(Math.log),
+    { initialStep: 0.5, xTolerance: 1e-6, fTolerance: 1e-11, ...options },
+  );
+  const fitted = result.x.map(Math.exp);
+  return { values: fitted, value: result.value, atEdge: atEdge(fitted) };
+}

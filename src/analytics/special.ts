@@ -37,6 +37,28 @@ export function lgamma(x: number): number {
 }
 
 /**
+ * log Γ(x + d) − log Γ(x) for x > 0, d ≥ 0, without the cancellation of subtracting two huge values:
+ * at x = 1e19 each log Γ is about 8e20, whose rounding (1e5) swamps the difference. For x ≥ 10 the two
+ * Stirling series are subtracted term by term: (x − ½) log1p(d/x) + d log(x + d) − d + S(x + d) − S(x),
+ * S the correction series of lgamma; smaller x have no cancellation to fear.
+ */
+export function lgammaDelta(x: number, d: number): number {
+  if (!(x >= 10) || !Number.isFinite(x) || !Number.isFinite(d) || d < 0) return lgamma(x + d) - lgamma(x);
+  if (d === 0) return 0;
+  const y = x + d;
+  return (x - 0.5) * Math.log1p(d / x) + d * Math.log(y) - d + stirlingSeries(y) - stirlingSeries(x);
+}
+
+/** Σ B_2k / (2k (2k − 1) x^(2k − 1)), the correction of the Stirling series for log Γ (x ≥ 10). */
+function stirlingSeries(x: number): number {
+  const inv = 1 / x;
+  const inv2 = inv * inv;
+  let series = 0;
+  for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inv2 + STIRLING[k]!;
+  return series * inv;
+}
+
+/**
  * ψ(x) = d/dx log Γ(x), the digamma function (for the gradients of the likelihoods). x is shifted up
  * to 10 or more with ψ(x) = ψ(x + 1) − 1/x, then the asymptotic series
  * log x − 1/(2x) − Σ B_2k / (2k x^2k) with 5 terms is used (truncation error below 1e-13 there).
