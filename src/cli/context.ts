@@ -9,7 +9,7 @@ import { parseFormat } from "./render/output.js";
 import type { Out } from "./render/out.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { makeColors, type Colors } from "./render/colors.js";
-import { colorLevel, type ColorFlag, type Io } from "./io.js";
+import { colorLevel, terminalSize, type ColorFlag, type Io } from "./io.js";
 
 /** A command's context; it is also the renderers' `Out` (format, table style, colour, where to write). */
 export interface Ctx extends Out {
@@ -38,6 +38,8 @@ export interface GlobalOptions {
   color?: ColorFlag;
   format?: string;
   output?: string;
+  wide?: boolean;
+  pager?: boolean;
 }
 
 /** The database path comes from --db or CRM_DB: a path that cannot hold the database says so. */
@@ -73,6 +75,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     format: parseFormat(opts.format, formats),
     outputFile: opts.output,
     tableStyle: io.stdout.isTTY && !opts.output ? "box" : "plain",
+    width: io.stdout.isTTY && !opts.output && !opts.wide ? terminalSize(io).columns : undefined,
     useColor: level > 0,
     color,
     stdout: io.stdout,
