@@ -7,6 +7,7 @@ import { SCHEMA_VERSION } from "../../db/open.js";
 import type { DealStageChangeRow, SettingRow } from "../../db/rows.js";
 import type { Contact } from "../contacts/contacts.js";
 import { formatMinor } from "../../io/money.js";
+import { localDate } from "../../io/dates.js";
 import type { VcardInput } from "../../io/vcard.js";
 import type { FollowupEvent } from "../../io/ics.js";
 
@@ -34,7 +35,21 @@ export const EXPORT_FIELDS: Record<Entity | "surveys", readonly string[]> = {
     "createdAt",
     "updatedAt",
   ],
-  purchases: ["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"],
+  purchases: [
+    "id",
+    "contactId",
+    "contactName",
+    "contactEmail",
+    "amount",
+    "currency",
+    "at",
+    "localDate",
+    "note",
+    "source",
+    "externalRef",
+    "dealId",
+    "createdAt",
+  ],
   responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "createdAt"],
   surveys: ["id", "name", "type", "question", "createdAt"],
 };
@@ -105,6 +120,8 @@ function shape(entity: Exclude<Entity, "contacts">, row: Row): Row {
     // Amounts as decimal strings in major units, next to their currency.
     const out: Row = {};
     for (const f of EXPORT_FIELDS[entity]) out[f] = f === "amount" ? formatMinor(row.amountMinor as number, row.currency as string) : row[f];
+    // The calendar day of the purchase where it was made (the local time zone), beside its UTC instant.
+    if (entity === "purchases") out.localDate = localDate(new Date(row.at as string));
     return out;
   }
   return row;

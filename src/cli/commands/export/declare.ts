@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { lazy } from "../../action.js";
 import { oneOf } from "../../flags.js";
 
-const EXPORT_FORMATS = ["csv", "json", "vcf", "ics"] as const;
+export const EXPORT_FORMATS = ["csv", "json", "vcf", "ics"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
@@ -19,6 +19,7 @@ export function declareExport(program: Command): void {
     .description("export contacts|interactions|followups|deals|purchases|responses|all as CSV, JSON, vCard or iCalendar")
     .option("--format <format>", "csv|json|vcf|ics (default: from the -o file's extension, else csv; json for all and --contact)", oneOf(EXPORT_FORMATS))
     .option("-o, --output <file>", "write to a file (a directory for `all --format csv`) instead of stdout")
+    .option("--bom", "start CSV with a byte order mark, for spreadsheets (Excel, LibreOffice)")
     .option("--contact <ref>", "only what concerns this person; without <what>: everything held about them (JSON)")
     .addHelpText(
       "after",
