@@ -208,14 +208,22 @@ export function* vcardInputs(store: Store, contactId?: number): Generator<VcardI
     };
 }
 
-/** Open follow-ups with what a calendar entry needs to say. */
-export function openFollowupEvents(store: Store, contactId?: number): FollowupEvent[] {
+/**
+ * Follow-ups as calendar entries: the open ones, and the done and deleted ones, which the calendar
+ * export writes as cancelled so that a calendar which imported them drops them.
+ */
+export function followupEvents(store: Store, contactId?: number): FollowupEvent[] {
+  const byContact = contactId !== undefined;
   return store.sqlite
     .prepare<number[], FollowupEvent>(
-      `select f.id, f.due_at as dueAt, f.note, f.every, f.updated_at as updatedAt, c.name as contactName, c.email as contactEmail,
-         c.phone as contactPhone, d.title as dealTitle
+      `select f.id, f.status, f.due_at as dueAt, f.note, f.every, f.updated_at as updatedAt, c.name as contactName,
+         c.email as contactEmail, c.phone as contactPhone, d.title as dealTitle
        from followups f join contacts c on c.id = f.contact_id left join deals d on d.id = f.deal_id
-       where f.status = 'open' ${contactId !== undefined ? "and f.contact_id = ?" : ""} order by f.due_at, f.id`,
+       ${byContact ? "where f.contact_id = ?" : ""}
+       union all
+       select r.id, 'removed', r.due_at, null, null, r.removed_at, null, null, null, null
+       from removed_followups r ${byContact ? "where r.contact_id = ?" : ""}
+       order by 3, 1`,
     )
-    .all(...(contactId !== undefined ? [contactId] : []));
+    .all(...(byContact ? [contactId, contactId] : []));
 }

@@ -11,7 +11,7 @@ import {
   dealStageChanges,
   exportHeader,
   exportRows,
-  openFollowupEvents,
+  followupEvents,
   personDocument,
   settingsObject,
   surveysRows,
@@ -55,6 +55,7 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
   const format = chooseFormat(opts.format, output, EXPORT_FORMATS, personal || what === "all" ? "json" : "csv");
   if (format === "vcf" && what !== "contacts") throw usageError(`--format vcf is for contacts`, "use: crm export contacts --format vcf");
   if (format === "ics" && what !== "followups") throw usageError(`--format ics is for follow-ups`, "use: crm export followups --format ics");
+  if (opts.alarm !== undefined && format !== "ics") throw usageError("--alarm is for calendars", "use: crm export followups --format ics --alarm 15m");
   if (personal && format !== "json")
     throw usageError(
       `everything about one person is exported as JSON, not ${format}`,
@@ -80,15 +81,18 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
     } else {
       const entity = what as Entity;
       const id = contact?.id;
-      summary = () => (format === "ics" ? plural(tally.n, "open follow-up", "open follow-ups") : entities(tally.n, entity));
+      let cancelled = 0;
+      summary = () =>
+        format === "ics" ? `${plural(tally.n, "open follow-up")}${cancelled ? ` (and ${plural(cancelled, "cancellation")})` : ""}` : entities(tally.n, entity);
       if (contactToVcard) {
         chunks = (function* () {
           for (const card of counted(vcardInputs(store, id), tally)) yield contactToVcard(card);
         })();
       } else if (followupsCalendar) {
-        const events = openFollowupEvents(store, id);
-        tally.n = events.length;
-        chunks = [followupsCalendar(events, ctx.now)];
+        const events = followupEvents(store, id);
+        tally.n = events.filter((e) => e.status === "open").length;
+        cancelled = events.length - tally.n;
+        chunks = [followupsCalendar(events, ctx.now, { alarmSeconds: opts.alarm })];
       } else if (format === "json") {
         const rows = entity === "deals" ? withStageChanges(exportRows(store, "deals", id), dealStageChanges(store, id)) : exportRows(store, entity, id);
         chunks = toJsonChunks(counted(rows, tally));
