@@ -61,9 +61,10 @@ export interface OutputOptions {
 
 /** Adds `--format` and `-o/--output` to a command that prints records. */
 export function withOutput(cmd: Command, formats: readonly Format[] = ["table", "json", "csv"]): Command {
-  return cmd
-    .option("--format <format>", `output format: ${formats.join("|")} (default: table)`, oneOf(formats))
-    .option("-o, --output <file>", "write the output to a file instead of stdout");
+  cmd
+    .option("--format <format>", `output format: ${formats.join("|")} (default: table, or the -o file's extension)`, oneOf(formats))
+    .option("-o, --output <file>", "write the output to a file instead of stdout (file.json, file.csv choose the format)");
+  return formats.includes("csv") ? cmd.option("--bom", "start CSV with a byte order mark, for spreadsheets (Excel, LibreOffice)") : cmd;
 }
 
 /** A command group that several files add subcommands to (`report`, `import`): made once, then reused. */

@@ -5,11 +5,11 @@ import { parseAsOf } from "../io/dates.js";
 import { busyTimeoutMs, DatabasePathError, openStore, resolveDbPath, translateSqliteError, type OpenOptions, type Store } from "../db/open.js";
 import { CrmError } from "../errors.js";
 import { DEFAULT_BUSY_TIMEOUT_MS } from "../db/errors.js";
-import { parseFormat } from "./render/output.js";
-import type { Out } from "./render/out.js";
+import { chooseFormat, FORMATS } from "./render/output.js";
+import type { Format, Out } from "./render/out.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { makeColors, type Colors } from "./render/colors.js";
-import { colorLevel, type ColorFlag, type Io } from "./io.js";
+import { colorLevel, terminalSize, type ColorFlag, type Io } from "./io.js";
 
 /** A command's context; it is also the renderers' `Out` (format, table style, colour, where to write). */
 export interface Ctx extends Out {
@@ -38,6 +38,9 @@ export interface GlobalOptions {
   color?: ColorFlag;
   format?: string;
   output?: string;
+  wide?: boolean;
+  bom?: boolean;
+  pager?: boolean;
 }
 
 /** The database path comes from --db or CRM_DB: a path that cannot hold the database says so. */
@@ -74,9 +77,11 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
   const ctx: Ctx = {
     io,
     now,
-    format: parseFormat(opts.format, formats),
+    format: chooseFormat(opts.format, opts.output, (formats ?? FORMATS) as readonly Format[], "table"),
     outputFile: opts.output,
+    bom: opts.bom,
     tableStyle: io.stdout.isTTY && !opts.output ? "box" : "plain",
+    width: io.stdout.isTTY && !opts.output && !opts.wide ? terminalSize(io).columns : undefined,
     useColor: level > 0,
     color,
     stdout: io.stdout,

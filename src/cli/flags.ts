@@ -87,6 +87,29 @@ export const interval: FlagParser<Interval, unknown> = (value) => {
   return parsed;
 };
 
+const SECONDS: Record<string, number> = {
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86_400,
+  day: 86_400,
+  days: 86_400,
+};
+
+/** How long before: `15m`, `1h`, `2 days` (minutes, hours or days, up to four weeks), in seconds. */
+export const beforehand: FlagParser<number, unknown> = (value) => {
+  const m = /^(\d+)\s*([a-z]+)$/i.exec(String(value).trim());
+  const unit = m ? SECONDS[m[2]!.toLowerCase()] : undefined;
+  const seconds = m && unit ? Number(m[1]) * unit : undefined;
+  if (seconds === undefined || seconds <= 0 || seconds > 28 * 86_400) throw new InvalidArgumentError("use minutes, hours or days before, e.g. 15m, 1h, 1d");
+  return seconds;
+};
+
 /**
  * One of a fixed list, case and surrounding spaces ignored; the value comes back as the list spells it.
  * `more` adds to the hint, e.g. "(or --overdue)".

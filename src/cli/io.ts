@@ -3,7 +3,7 @@
 // in tests (test/helpers.ts testIo), and the real process wires it once with `systemIo()`.
 
 /** A stream crm writes to; `isTTY` and `columns` say whether a person is looking, and how wide. */
-export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; destroyed?: boolean; writableEnded?: boolean };
+export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number; destroyed?: boolean; writableEnded?: boolean };
 export type InStream = NodeJS.ReadableStream & { isTTY?: boolean };
 
 export interface Io {
@@ -28,6 +28,20 @@ export function systemIo(): Io {
     });
   }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** A positive whole number from the environment, else undefined. */
+const envSize = (value: string | undefined) => (value && /^[1-9]\d*$/.test(value) ? Number(value) : undefined);
+
+/**
+ * The terminal's size as output should use it: $COLUMNS and $LINES when set (as less and ls read them),
+ * else what the terminal says, else 80×24.
+ */
+export function terminalSize(io: Io): { columns: number; rows: number } {
+  return {
+    columns: envSize(io.env.COLUMNS) ?? (io.stdout.columns || 80),
+    rows: envSize(io.env.LINES) ?? (io.stdout.rows || 24),
+  };
 }
 
 /** chalk's colour levels: 0 none, 1 basic ANSI, 2 256 colours, 3 truecolor. */

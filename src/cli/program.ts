@@ -36,6 +36,8 @@ export function buildProgram(io: Io): Command {
     .option("--as-of <when>", "treat this date/time as now (also $CRM_NOW); a bare date means the end of that day")
     .option("--color <when>", "colour: auto (on a terminal, unless $NO_COLOR; $FORCE_COLOR forces it), always, never", oneOf(["auto", "always", "never"]))
     .option("--no-color", "no colour (same as --color never; also $NO_COLOR)")
+    .option("--wide", "on a terminal, show tables whole instead of fitting them to the screen's width")
+    .option("--no-pager", "on a terminal, never page output taller than the screen (pager: $CRM_PAGER, else $PAGER, else less -FRX)")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

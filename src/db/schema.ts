@@ -185,6 +185,18 @@ export const followups = sqliteTable(
   (t) => [index("followups_status_due_idx").on(t.status, t.dueAt), index("followups_contact_idx").on(t.contactId)],
 );
 
+/**
+ * Follow-ups deleted with `followup rm`: only the id (a calendar entry's UID) and when, so that the next
+ * iCalendar export can cancel the entry a calendar imported earlier. No personal data.
+ */
+export const removedFollowups = sqliteTable("removed_followups", {
+  id: integer("id").primaryKey(),
+  contactId: integer("contact_id"),
+  /** When it was due, as in followups.due_at: where the calendar shows the entry to cancel. */
+  dueAt: text("due_at").notNull(),
+  removedAt: text("removed_at").notNull(),
+});
+
 export const surveys = sqliteTable(
   "surveys",
   {

@@ -12,9 +12,20 @@ import { usageError, quote } from "../errors.js";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A CSV cell that a spreadsheet would run as a formula (OWASP CSV injection) is prefixed with a quote. */
+/**
+ * A phone number in international form: "+", then digits, spaces, ( ) - . only, at least seven digits.
+ * A spreadsheet can compute nothing harmful from it (no letters: no function, no reference, no link),
+ * so it is written as it is rather than defaced with a quote.
+ */
+const PHONE = /^\+\d[\d ().-]*\d$/;
+const isPhone = (value: string) => PHONE.test(value) && value.replace(/\D/g, "").length >= 7;
+
+/**
+ * A CSV cell that a spreadsheet would run as a formula (OWASP CSV injection) is prefixed with a quote;
+ * phone numbers ("+44 20 7946 0000") are not formulas and stay as they are.
+ */
 export function neutraliseCsvCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) && !isPhone(value) ? `'${value}` : value;
 }
 
 /** The reverse of `neutraliseCsvCell` for reading our own exports back: `'=x` → `=x`, `'+44…` → `+44…`. */

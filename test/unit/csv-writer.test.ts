@@ -2,7 +2,7 @@
 // csv-stringify writes with its default options, on awkward cells.
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { csvLines, toCsv } from "../../src/io/csv.js";
+import { csvLines, neutraliseCsvCell, toCsv } from "../../src/io/csv.js";
 
 const ALPHABET = ["a", "Z", " ", ",", '"', "\n", "\r", "\r\n", ";", "'", "=", "\t", "é", "😀", ""];
 
@@ -28,5 +28,25 @@ describe("CSV writing", () => {
     expect(toCsv([{ a: 'say "hi"', b: 1, c: null }], ["a", "b", "c"])).toBe('a,b,c\n"say ""hi""",1,\n');
     expect(csvLines([])).toBe("");
     expect(csvLines([[""]])).toBe(stringify([[""]]));
+  });
+});
+
+describe("the formula guard", () => {
+  it("leaves phone numbers as they are and still neutralises every formula", () => {
+    for (const phone of ["+44 20 7946 0000", "+1 (555) 123-4567", "+33.1.23.45.67.89", "+4915112345678"]) expect(neutraliseCsvCell(phone)).toBe(phone);
+    for (const formula of [
+      "+1+1",
+      "+1-1",
+      "=1+2",
+      "-2+3",
+      "@SUM(A1:A2)",
+      "+SUM(1)",
+      "+44 20 7946 0000+HYPERLINK(1)",
+      "+44*20*7946*0000",
+      "+",
+      "+ 12345678",
+      "\t+44 20 7946 0000",
+    ])
+      expect(neutraliseCsvCell(formula)).toBe(`'${formula}`);
   });
 });

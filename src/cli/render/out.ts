@@ -9,6 +9,10 @@ export interface Out {
   format: Format;
   /** "box" on a TTY, "plain" (aligned, borderless) when stdout is piped or -o is given. */
   tableStyle: "box" | "plain";
+  /** The terminal's width that tables fit (shortening long cells); undefined when piped, with -o or --wide. */
+  width?: number;
+  /** `--bom`: CSV starts with a UTF-8 byte order mark, for spreadsheets that otherwise misread accents. */
+  bom?: boolean;
   /** Colour is on for what is printed (never for -o files). */
   useColor: boolean;
   color: Colors;

@@ -1,5 +1,6 @@
 // Where records meet the terminal: one function prints a list of records as a table (borders and
 // colour on a TTY; aligned plain columns without borders when piped), JSON or CSV, to stdout or -o.
+import path from "node:path";
 import { usageError, quote } from "../../errors.js";
 import type { Format, Out } from "./out.js";
 import { emit, emitChunks } from "./sink.js";
@@ -7,12 +8,32 @@ import { isLarge, toJson, toJsonChunks } from "./json.js";
 import { toCsvChunks } from "./csv.js";
 import { boxTable, plainTableChunks, type Column } from "./table.js";
 
-const FORMATS: readonly Format[] = ["table", "json", "csv"];
+export const FORMATS: readonly Format[] = ["table", "json", "csv"];
 
-export function parseFormat(value: string | undefined, allowed: readonly string[] = FORMATS): Format {
-  const format = (value ?? "table").toLowerCase();
+function parseFormat(value: string, allowed: readonly string[]): string {
+  const format = value.toLowerCase();
   if (!allowed.includes(format)) throw usageError(`unknown --format ${quote(value)}`, `use one of: ${allowed.join(", ")}`);
-  return format as Format;
+  return format;
+}
+
+/** The formats a file's extension names. */
+const FORMAT_OF_EXTENSION: Partial<Record<string, string>> = { csv: "csv", json: "json", vcf: "vcf", vcard: "vcf", ics: "ics", ical: "ics" };
+
+/**
+ * The output format: `--format`; else the `-o` file's extension when it names a format (`nps.csv`,
+ * `crm.json`); else `fallback`. A `--format` the file's extension contradicts, or an extension naming a
+ * format the command cannot write, is refused (exit 2) rather than writing, say, a table into a `.csv`.
+ */
+export function chooseFormat<F extends string>(flag: string | undefined, file: string | undefined, allowed: readonly F[], fallback: F): F {
+  const format = flag === undefined ? undefined : parseFormat(flag, allowed);
+  const ext = file === undefined ? "" : path.extname(file).slice(1).toLowerCase();
+  const named = FORMAT_OF_EXTENSION[ext];
+  if (named === undefined) return (format ?? fallback) as F;
+  if (format !== undefined && format !== named)
+    throw usageError(`--format ${format} contradicts -o ${quote(file)}, a .${ext} file`, `drop --format, or name a .${format} file`);
+  if (!(allowed as readonly string[]).includes(named))
+    throw usageError(`-o ${quote(file)}: this command does not write ${named}`, `use one of: ${allowed.filter((f) => f !== "table").join(", ")}`);
+  return named as F;
 }
 
 export interface RecordsOutput<R> {

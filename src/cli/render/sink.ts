@@ -16,6 +16,7 @@ import { terminalSafe } from "./safe-text.js";
  */
 export function emit(out: Out, text: string): void {
   if (out.format === "table") text = terminalSafe(text, out.useColor);
+  if (out.format === "csv" && out.bom) text = BOM + text;
   if (out.outputFile) {
     writeFile(out, out.outputFile, [text]);
     out.info(`wrote ${out.outputFile}`);
@@ -30,7 +31,7 @@ export function emit(out: Out, text: string): void {
  * whole text (nor a queue of it) in memory.
  */
 export async function emitChunks(out: Out, chunks: Iterable<string>): Promise<void> {
-  await writeChunks(out, out.outputFile, chunks);
+  await writeChunks(out, out.outputFile, out.format === "csv" ? withBom(out, chunks) : chunks);
   if (out.outputFile) out.info(`wrote ${out.outputFile}`);
 }
 
@@ -74,6 +75,15 @@ function drainOrClose(stream: OutStream): Promise<void> {
     };
     stream.once("drain", done).once("close", done).once("error", done);
   });
+}
+
+/** The UTF-8 byte order mark `--bom` puts before CSV. */
+const BOM = "\uFEFF";
+
+/** `chunks` of CSV, after the byte order mark when `--bom` asks for it. */
+export function* withBom(out: Pick<Out, "bom">, chunks: Iterable<string>): Generator<string> {
+  if (out.bom) yield BOM;
+  yield* chunks;
 }
 
 /** Joins small strings into chunks of about 64 kB. */

@@ -3,6 +3,7 @@
 import type { Out } from "./out.js";
 import { chunked } from "./sink.js";
 import { terminalSafe } from "./safe-text.js";
+import stringWidth from "string-width";
 
 /**
  * A cell crm styles itself: `text` is made terminal-safe first (it may hold data), then `style` (a
@@ -20,6 +21,8 @@ export interface Column<R> {
   /** The cell for tables (formatted for people); colour it by returning `styled(text, style)`, never a coloured string. */
   cell: (row: R) => Cell;
   align?: "left" | "right";
+  /** Shortened last on a narrow terminal (default: names, amounts and right-aligned numbers). */
+  keep?: boolean;
 }
 
 /** A cell whose text (data or words) is escaped before `style` colours it. */
@@ -32,12 +35,44 @@ const oneLine = (v: Cell): string => {
   return terminalSafe(v.replace(/[\t\r\n]+/g, " "));
 };
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-/** Length in code points, which the padding counts; no array is built for text without surrogates. */
-const codePoints = (text: string) => (SURROGATE.test(text) ? [...text].length : text.length);
-/** The width a cell takes: its code points without crm's own colour codes (data's were escaped already). */
-// eslint-disable-next-line no-control-regex -- the colour codes crm itself put in the cell
-const cellWidth = (text: string) => codePoints(text.includes("\u001b") ? text.replace(/\u001b\[[0-9;]*m/g, "") : text);
+/** A cell as its text (data escaped, no colour yet) and the colour to put around it once it fits. */
+const plainCell = (v: Cell): { text: string; style?: (text: string) => string } =>
+  v !== null && typeof v === "object" ? { text: oneLine(v.text), style: v.style } : { text: oneLine(v) };
+
+// eslint-disable-next-line no-control-regex -- printable ASCII: one column a character
+const ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * The columns `text` takes on a terminal: CJK and emoji take two, combining accents none, crm's own
+ * colour codes none (string-width). Printable ASCII, most cells, is counted without it.
+ */
+export function displayWidth(text: string): number {
+  return ASCII.test(text) ? text.length : stringWidth(text);
+}
+
+let graphemes: Intl.Segmenter | undefined;
+
+/** `text` cut to `width` columns, ending in "…" when cut; never splits a character or an emoji sequence. */
+export function fitText(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return "";
+  graphemes ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+  let kept = "";
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = displayWidth(segment);
+    if (used + w > width - 1) break;
+    kept += segment;
+    used += w;
+  }
+  return kept + "…";
+}
+
+/** `text` padded with spaces to `width` columns (display width), on the right or, for `right`, the left. */
+export function padTo(text: string, width: number, align: "left" | "right" = "left"): string {
+  const pad = " ".repeat(Math.max(0, width - displayWidth(text)));
+  return align === "right" ? pad + text : text + pad;
+}
 
 /** Aligned columns separated by two spaces, no borders, no truncation: for pipes and scripts. */
 export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
@@ -49,10 +84,10 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
   const cells = rows.map((r) => columns.map((c) => oneLine(c.cell(r))));
   const headers = columns.map((c) => c.header.toUpperCase());
   // A loop, not Math.max(...cells): a spread of a hundred thousand rows overflows the call stack.
-  const widths = headers.map((h) => h.length);
+  const widths = headers.map(displayWidth);
   for (const row of cells)
     for (let i = 0; i < row.length; i++) {
-      const width = cellWidth(row[i]!);
+      const width = displayWidth(row[i]!);
       if (width > widths[i]!) widths[i] = width;
     }
   const right = columns.map((c) => c.align === "right");
@@ -63,7 +98,7 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
     let text = "";
     for (let i = 0; i < row.length; i++) {
       const cell = row[i]!;
-      const pad = spaces[i]!.slice(0, widths[i]! - cellWidth(cell));
+      const pad = spaces[i]!.slice(0, widths[i]! - displayWidth(cell));
       text += (i ? "  " : "") + (right[i] ? pad + cell : i === row.length - 1 ? cell : cell + pad);
     }
     return text.trimEnd();
@@ -80,14 +115,66 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
   );
 }
 
-export async function boxTable<R>(out: Pick<Out, "color" | "useColor">, columns: readonly Column<R>[], rows: readonly R[]): Promise<string> {
+/** Names and amounts: the columns a narrow terminal shortens last. */
+const KEPT_HEADER = /^(name|contact|customer|title)$|amount|total|revenue|value|clv|price/i;
+const kept = (c: Column<unknown>) => c.keep ?? (c.align === "right" || KEPT_HEADER.test(c.header));
+
+/**
+ * Column widths that fit `budget` columns of text: the other columns give up their width first (the
+ * widest first), then names and amounts, in turns down to a few characters; only then does every
+ * column go down to one character. The natural widths when they fit already.
+ */
+export function fitWidths(natural: readonly number[], keep: readonly boolean[], budget: number): number[] {
+  const widths = [...natural];
+  let excess = widths.reduce((a, b) => a + b, 0) - budget;
+  const shrink = (which: (i: number) => boolean, floor: number) => {
+    while (excess > 0) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++)
+        if (which(i) && widths[i]! > Math.min(floor, natural[i]!) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      if (widest < 0) return;
+      widths[widest]!--;
+      excess--;
+    }
+  };
+  const others = (i: number) => !keep[i];
+  const names = (i: number) => Boolean(keep[i]);
+  shrink(others, 8);
+  shrink(names, 16);
+  shrink(others, 4);
+  shrink(names, 8);
+  shrink(() => true, 1);
+  return widths;
+}
+
+/**
+ * The table for a terminal: borders (grey when colour is on), no line between rows, and, given
+ * `out.width`, no wider than the screen — long cells shortened with "…" (see fitWidths). Widths are
+ * display widths, so CJK names and emoji line up.
+ */
+export async function boxTable<R>(out: Pick<Out, "color" | "useColor" | "width">, columns: readonly Column<R>[], rows: readonly R[]): Promise<string> {
   const { default: Table } = await import("cli-table3");
+  const headers = columns.map((c) => ({ text: c.header, style: out.color.bold }));
+  const cells = rows.map((r) => columns.map((c) => plainCell(c.cell(r))));
+  let widths = headers.map((h) => displayWidth(h.text));
+  for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i]!, displayWidth(cell.text))));
+  // Each column takes its text, a space either side and a border; one more border closes the row.
+  if (out.width !== undefined)
+    widths = fitWidths(
+      widths,
+      columns.map((c) => kept(c as Column<unknown>)),
+      out.width - 3 * columns.length - 1,
+    );
+  const show = (cell: { text: string; style?: (text: string) => string }, i: number) => {
+    const text = fitText(cell.text, widths[i]!);
+    return cell.style ? cell.style(text) : text;
+  };
   const table = new Table({
-    head: columns.map((c) => out.color.bold(c.header)),
+    head: headers.map(show),
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     style: { head: [], border: out.useColor ? ["grey"] : [] },
     colAligns: columns.map((c) => c.align ?? "left"),
-    wordWrap: true,
   });
-  for (const r of rows) table.push(columns.map((c) => oneLine(c.cell(r))));
+  for (const row of cells) table.push(row.map(show));
   return table.toString() + "\n";
 }

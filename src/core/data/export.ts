@@ -7,6 +7,7 @@ import { SCHEMA_VERSION } from "../../db/open.js";
 import type { DealStageChangeRow, SettingRow } from "../../db/rows.js";
 import type { Contact } from "../contacts/contacts.js";
 import { formatMinor } from "../../io/money.js";
+import { localDate } from "../../io/dates.js";
 import type { VcardInput } from "../../io/vcard.js";
 import type { FollowupEvent } from "../../io/ics.js";
 
@@ -34,7 +35,21 @@ export const EXPORT_FIELDS: Record<Entity | "surveys", readonly string[]> = {
     "createdAt",
     "updatedAt",
   ],
-  purchases: ["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"],
+  purchases: [
+    "id",
+    "contactId",
+    "contactName",
+    "contactEmail",
+    "amount",
+    "currency",
+    "at",
+    "localDate",
+    "note",
+    "source",
+    "externalRef",
+    "dealId",
+    "createdAt",
+  ],
   responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "createdAt"],
   surveys: ["id", "name", "type", "question", "createdAt"],
 };
@@ -105,6 +120,8 @@ function shape(entity: Exclude<Entity, "contacts">, row: Row): Row {
     // Amounts as decimal strings in major units, next to their currency.
     const out: Row = {};
     for (const f of EXPORT_FIELDS[entity]) out[f] = f === "amount" ? formatMinor(row.amountMinor as number, row.currency as string) : row[f];
+    // The calendar day of the purchase where it was made (the local time zone), beside its UTC instant.
+    if (entity === "purchases") out.localDate = localDate(new Date(row.at as string));
     return out;
   }
   return row;
@@ -191,14 +208,22 @@ export function* vcardInputs(store: Store, contactId?: number): Generator<VcardI
     };
 }
 
-/** Open follow-ups with what a calendar entry needs to say. */
-export function openFollowupEvents(store: Store, contactId?: number): FollowupEvent[] {
+/**
+ * Follow-ups as calendar entries: the open ones, and the done and deleted ones, which the calendar
+ * export writes as cancelled so that a calendar which imported them drops them.
+ */
+export function followupEvents(store: Store, contactId?: number): FollowupEvent[] {
+  const byContact = contactId !== undefined;
   return store.sqlite
     .prepare<number[], FollowupEvent>(
-      `select f.id, f.due_at as dueAt, f.note, f.every, f.updated_at as updatedAt, c.name as contactName, c.email as contactEmail,
-         c.phone as contactPhone, d.title as dealTitle
+      `select f.id, f.status, f.due_at as dueAt, f.note, f.every, f.updated_at as updatedAt, c.name as contactName,
+         c.email as contactEmail, c.phone as contactPhone, d.title as dealTitle
        from followups f join contacts c on c.id = f.contact_id left join deals d on d.id = f.deal_id
-       where f.status = 'open' ${contactId !== undefined ? "and f.contact_id = ?" : ""} order by f.due_at, f.id`,
+       ${byContact ? "where f.contact_id = ?" : ""}
+       union all
+       select r.id, 'removed', r.due_at, null, null, r.removed_at, null, null, null, null
+       from removed_followups r ${byContact ? "where r.contact_id = ?" : ""}
+       order by 3, 1`,
     )
-    .all(...(contactId !== undefined ? [contactId] : []));
+    .all(...(byContact ? [contactId, contactId] : []));
 }

@@ -297,12 +297,16 @@ export function snoozeFollowup(store: Store, id: number, until: When, now: Date)
   });
 }
 
-/** Deletes follow-ups, all or none (exit 3 when one does not exist). */
-export function removeFollowups(store: Store, ids: number[]): Followup[] {
+/** Deletes follow-ups, all or none (exit 3 when one does not exist); remembers their ids for calendars. */
+export function removeFollowups(store: Store, ids: number[], now: Date): Followup[] {
   return inTransaction(store, () => {
     const rows = ids.map((id) => getFollowup(store, id));
     const del = store.sqlite.prepare("delete from followups where id = ?");
-    for (const f of rows) del.run(f.id);
+    const remember = store.sqlite.prepare("insert or replace into removed_followups (id, contact_id, due_at, removed_at) values (?, ?, ?, ?)");
+    for (const f of rows) {
+      del.run(f.id);
+      remember.run(f.id, f.contactId, f.dueAt, now.toISOString());
+    }
     return rows;
   });
 }

@@ -11,29 +11,21 @@ import {
   dealStageChanges,
   exportHeader,
   exportRows,
-  openFollowupEvents,
+  followupEvents,
   personDocument,
   settingsObject,
   surveysRows,
   vcardInputs,
   type Entity,
 } from "../../../core/data/export.js";
-import { guardOutputFile, writeChunks } from "../../render/sink.js";
+import { guardOutputFile, withBom, writeChunks } from "../../render/sink.js";
 import { toJson, toJsonChunks } from "../../render/json.js";
 import { toCsvChunks } from "../../render/csv.js";
+import { chooseFormat } from "../../render/output.js";
 import { plural } from "../../render/words.js";
-import type { ExportFormat, ExportOptions } from "./declare.js";
+import { EXPORT_FORMATS, type ExportOptions } from "./declare.js";
 
 const WHAT = [...ENTITIES, "all"] as const;
-
-const FORMAT_OF_EXTENSION: Partial<Record<string, ExportFormat>> = { csv: "csv", json: "json", vcf: "vcf", vcard: "vcf", ics: "ics", ical: "ics" };
-
-/** The format: --format, else the -o file's extension, else `fallback`. */
-function chooseFormat(format: ExportFormat | undefined, output: string | undefined, fallback: ExportFormat): ExportFormat {
-  if (format !== undefined) return format;
-  const ext = output ? path.extname(output).slice(1).toLowerCase() : "";
-  return FORMAT_OF_EXTENSION[ext] ?? fallback;
-}
 
 /** Counts what passes through, for the summary once it is written. */
 function* counted<T>(rows: Iterable<T>, tally: { n: number }): Generator<T> {
@@ -60,9 +52,10 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
   const store = ctx.store();
   const contact = opts.contact !== undefined ? resolveContact(store, opts.contact) : undefined;
   const personal = contact !== undefined && (what === undefined || what === "all");
-  const format = chooseFormat(opts.format, output, personal || what === "all" ? "json" : "csv");
+  const format = chooseFormat(opts.format, output, EXPORT_FORMATS, personal || what === "all" ? "json" : "csv");
   if (format === "vcf" && what !== "contacts") throw usageError(`--format vcf is for contacts`, "use: crm export contacts --format vcf");
   if (format === "ics" && what !== "followups") throw usageError(`--format ics is for follow-ups`, "use: crm export followups --format ics");
+  if (opts.alarm !== undefined && format !== "ics") throw usageError("--alarm is for calendars", "use: crm export followups --format ics --alarm 15m");
   if (personal && format !== "json")
     throw usageError(
       `everything about one person is exported as JSON, not ${format}`,
@@ -88,20 +81,23 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
     } else {
       const entity = what as Entity;
       const id = contact?.id;
-      summary = () => (format === "ics" ? plural(tally.n, "open follow-up", "open follow-ups") : entities(tally.n, entity));
+      let cancelled = 0;
+      summary = () =>
+        format === "ics" ? `${plural(tally.n, "open follow-up")}${cancelled ? ` (and ${plural(cancelled, "cancellation")})` : ""}` : entities(tally.n, entity);
       if (contactToVcard) {
         chunks = (function* () {
           for (const card of counted(vcardInputs(store, id), tally)) yield contactToVcard(card);
         })();
       } else if (followupsCalendar) {
-        const events = openFollowupEvents(store, id);
-        tally.n = events.length;
-        chunks = [followupsCalendar(events, ctx.now)];
+        const events = followupEvents(store, id);
+        tally.n = events.filter((e) => e.status === "open").length;
+        cancelled = events.length - tally.n;
+        chunks = [followupsCalendar(events, ctx.now, { alarmSeconds: opts.alarm })];
       } else if (format === "json") {
         const rows = entity === "deals" ? withStageChanges(exportRows(store, "deals", id), dealStageChanges(store, id)) : exportRows(store, entity, id);
         chunks = toJsonChunks(counted(rows, tally));
       } else {
-        chunks = toCsvChunks(counted(exportRows(store, entity, id), tally), EXPORT_FIELDS[entity]);
+        chunks = withBom(ctx, toCsvChunks(counted(exportRows(store, entity, id), tally), EXPORT_FIELDS[entity]));
       }
     }
     await writeChunks(ctx, output, chunks);
@@ -142,7 +138,7 @@ async function exportAllCsv(ctx: Ctx, dir: string | undefined): Promise<void> {
   for (const entity of [...ENTITIES, "surveys"] as const) {
     const tally = { n: 0 };
     const rows = entity === "surveys" ? surveysRows(store) : exportRows(store, entity);
-    await writeChunks(ctx, path.join(dir, `${entity}.csv`), toCsvChunks(counted(rows, tally), EXPORT_FIELDS[entity]));
+    await writeChunks(ctx, path.join(dir, `${entity}.csv`), withBom(ctx, toCsvChunks(counted(rows, tally), EXPORT_FIELDS[entity])));
     counts.push(entities(tally.n, entity));
   }
   ctx.info(`wrote ${counts.join(", ")} to ${dir}${path.sep}`);

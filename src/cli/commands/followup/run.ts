@@ -195,5 +195,5 @@ export async function snooze(ctx: Ctx, [followupId]: [number], opts: FollowupSno
 }
 
 export async function rm(ctx: Ctx, ids: number[]): Promise<void> {
-  for (const f of withListHint(() => removeFollowups(ctx.store(), ids))) ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
+  for (const f of withListHint(() => removeFollowups(ctx.store(), ids, ctx.now))) ctx.info(`deleted follow-up #${f.id} with ${f.contactName}`);
 }

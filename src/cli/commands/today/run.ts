@@ -6,6 +6,7 @@ import type { AgendaItem, AgendaSection, AgendaTone } from "../../../core/today/
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
+import { displayWidth, fitText, padTo } from "../../render/table.js";
 
 export type TodayOptions = OutputOptions;
 
@@ -67,24 +68,27 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
   const shown = agenda.sections.filter((s) => s.items.length);
   const lines = [c.bold(`Agenda for ${dateTitle}`)];
   if (!shown.length) lines.push("", "Nothing on the agenda: no follow-ups due, no open issues, nobody to get back in touch with.");
-  // Cut long texts on a terminal only; piped output stays whole.
-  const cut = (s: string, n: number) => (ctx.tableStyle === "box" && [...s].length > n ? [...s].slice(0, n - 1).join("") + "…" : s);
+  // Cut long texts on a terminal only (to the screen's width, in display columns); piped output stays whole.
+  const cut = (s: string, n: number) => (ctx.width !== undefined ? fitText(s, n) : s);
   for (const s of shown) {
     const items = s.items.slice(0, MAX_PER_SECTION);
     const ids = items.map((i) => (i.id !== null ? `#${i.id}` : ""));
     const idWidth = Math.max(0, ...ids.map((x) => x.length));
     const names = items.map((i) => cut(i.contactName ?? "", 24));
-    const nameWidth = Math.max(0, ...names.map((x) => [...x].length));
-    const texts = items.map((i) => cut(i.text, 60));
-    const textWidth = Math.max(0, ...texts.map((x) => [...x].length));
+    const nameWidth = Math.max(0, ...names.map(displayWidth));
+    const detailWidth = Math.max(0, ...items.map((i) => displayWidth(i.detail)));
+    const room = ctx.width === undefined ? 60 : Math.max(10, Math.min(60, ctx.width - 2 - (idWidth ? idWidth + 2 : 0) - nameWidth - 2 - 2 - detailWidth));
+    const texts = items.map((i) => cut(i.text, room));
+    const textWidth = Math.max(0, ...texts.map(displayWidth));
     lines.push("", toneColor[s.tone](c.bold(`${s.title} (${s.items.length})`)));
     items.forEach((item, k) => {
-      const pad = (x: string, w: number) => x + " ".repeat(Math.max(0, w - [...x].length));
       const cells = [
         ...(idWidth ? [c.dim(ids[k]!.padStart(idWidth))] : []),
-        pad(names[k]!, nameWidth),
-        pad(texts[k]!, textWidth),
-        toneColor[s.tone](item.detail),
+        padTo(names[k]!, nameWidth),
+        padTo(texts[k]!, textWidth),
+        toneColor[s.tone](
+          cut(item.detail, ctx.width === undefined ? Infinity : Math.max(8, ctx.width - 2 - (idWidth ? idWidth + 2 : 0) - nameWidth - 2 - textWidth - 2)),
+        ),
       ];
       lines.push("  " + cells.join("  "));
     });
