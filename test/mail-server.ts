@@ -125,6 +125,9 @@ ssl_key = <${key}
 mail_location = maildir:~/Maildir
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# No slowing down after the wrong-password test.
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 ${root ? "" : `default_internal_user = ${me}\ndefault_internal_group = ${me}\ndefault_login_user = ${me}\n`}passdb {
   driver = passwd-file
   args = scheme=PLAIN ${dir}/passwd
