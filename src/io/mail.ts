@@ -164,6 +164,8 @@ export async function* readMaildir(dir: string, withBody: boolean): AsyncGenerat
     for (const sub of ["cur", "new"]) {
       const where = path.join(dir, folder, sub);
       for (const name of fs.readdirSync(where).sort()) {
+        // Maildir files never start with a dot (.gitkeep, editors' files do).
+        if (name.startsWith(".")) continue;
         const file = path.join(where, name);
         if (!fs.statSync(file).isFile()) continue;
         yield { raw: withBody ? fs.readFileSync(file, "utf8") : readHead(file), folder: folder.replace(/^\./, "") };
