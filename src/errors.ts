@@ -8,6 +8,8 @@ export const ExitCode = {
   notFound: 3,
   conflict: 4,
   storage: 5,
+  /** A remote service (a mail server) could not be reached, failed TLS or refused the login. */
+  remote: 6,
   /** Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
   interrupted: 130,
   /** Stopped by SIGTERM: 128 + 15. */
@@ -30,6 +32,7 @@ export const usageError = (message: string, hint?: string) => new CrmError(messa
 export const notFound = (message: string, hint?: string) => new CrmError(message, ExitCode.notFound, hint);
 export const conflict = (message: string, hint?: string) => new CrmError(message, ExitCode.conflict, hint);
 export const storageError = (message: string, hint?: string) => new CrmError(message, ExitCode.storage, hint);
+export const remoteError = (message: string, hint?: string) => new CrmError(message, ExitCode.remote, hint);
 
 /**
  * The error for a command stopped by a signal at a safe point; `reason` is the signal's name (the

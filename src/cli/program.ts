@@ -23,6 +23,7 @@ import { declareRestore } from "./commands/restore/declare.js";
 import { declareForget } from "./commands/forget/declare.js";
 import { declareDoctor } from "./commands/doctor/declare.js";
 import { declareSurvey } from "./commands/survey/declare.js";
+import { declareMail } from "./commands/mail/declare.js";
 import { attachIo } from "./action.js";
 import { oneSafeLine } from "./errors.js";
 import { flagErrorLine, oneOf } from "./flags.js";
@@ -69,5 +70,6 @@ export function buildProgram(io: Io): Command {
   declareForget(program);
   declareDoctor(program);
   declareSurvey(program);
+  declareMail(program);
   return program;
 }

@@ -17,3 +17,5 @@ export type SettingRow = typeof schema.settings.$inferSelect;
 export type IdRow = Pick<ContactRow, "id">;
 /** What `select count(*) n …` gives back. */
 export type CountRow = { n: number };
+export type MailAccountRow = typeof schema.mailAccounts.$inferSelect;
+export type MailFolderRow = typeof schema.mailFolders.$inferSelect;

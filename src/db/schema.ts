@@ -77,6 +77,10 @@ export const interactions = sqliteTable(
     resolvedAt: text("resolved_at"),
     source: text("source"),
     externalRef: text("external_ref"),
+    /** For captured email: the Message-ID, the thread (its first message's Message-ID) and "in" | "out". */
+    messageId: text("message_id"),
+    threadId: text("thread_id"),
+    direction: text("direction"),
     createdAt: text("created_at").notNull(),
   },
   (t) => [
@@ -85,7 +89,61 @@ export const interactions = sqliteTable(
     uniqueIndex("interactions_source_ref_idx")
       .on(t.source, t.externalRef)
       .where(sql`${t.externalRef} is not null`),
+    // One interaction per message and contact, whichever folder, account or archive it came from.
+    uniqueIndex("interactions_message_idx")
+      .on(t.messageId, t.contactId)
+      .where(sql`${t.messageId} is not null`),
+    index("interactions_thread_idx")
+      .on(t.threadId, t.at)
+      .where(sql`${t.threadId} is not null`),
   ],
+);
+
+/** IMAP accounts read by `crm mail sync`. The password is never stored: only the command that prints it. */
+export const mailAccounts = sqliteTable(
+  "mail_accounts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    host: text("host").notNull(),
+    port: integer("port").notNull(),
+    user: text("user").notNull(),
+    /** tls | starttls */
+    security: text("security").notNull(),
+    passwordCommand: text("password_command"),
+    /** Comma-separated folder names; null means the inbox and the folder flagged \Sent. */
+    folders: text("folders"),
+    caFile: text("ca_file"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("mail_accounts_name_idx").on(sql`${t.name} collate nocase`)],
+);
+
+/** Where each folder's sync stopped: the next run fetches only UIDs above last_uid while UIDVALIDITY holds. */
+export const mailFolders = sqliteTable(
+  "mail_folders",
+  {
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => mailAccounts.id, { onDelete: "cascade" }),
+    folder: text("folder").notNull(),
+    uidValidity: text("uid_validity").notNull(),
+    lastUid: integer("last_uid").notNull(),
+    syncedAt: text("synced_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.folder] })],
+);
+
+/** Addresses you wrote to that are not contacts, one row per message (for `crm mail suggest`). */
+export const mailRecipients = sqliteTable(
+  "mail_recipients",
+  {
+    address: text("address").notNull(),
+    messageId: text("message_id").notNull(),
+    name: text("name"),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.address, t.messageId] })],
 );
 
 export const deals = sqliteTable(

@@ -75,3 +75,76 @@ export function followupsCalendar(events: readonly FollowupEvent[], now: Date, o
   }
   return cal.toString();
 }
+
+/** One meeting read from a calendar file: a single event, or one occurrence of a recurring one. */
+export interface CalendarOccurrence {
+  uid: string;
+  /** The occurrence's RECURRENCE-ID (its original start, ISO UTC); "" for a single event. */
+  recurrenceId: string;
+  start: Date;
+  summary: string;
+  /** Attendees' and the organiser's emails, lower-cased. */
+  people: string[];
+}
+
+/** At most this many occurrences per recurring event (a daily stand-up over decades). */
+const MAX_OCCURRENCES = 5000;
+
+const mailtoOf = (value: unknown) =>
+  String(value ?? "")
+    .replace(/^mailto:/i, "")
+    .trim()
+    .toLowerCase();
+
+/**
+ * The meetings of an iCalendar file (RFC 5545) that started up to `until`, through ical.js: recurring
+ * events expanded (RRULE, RDATE, EXDATE, moved or changed occurrences), cancelled ones left out.
+ */
+export async function readCalendar(text: string, until: Date): Promise<CalendarOccurrence[]> {
+  const { default: ICAL } = await import("ical.js");
+  const root = new ICAL.Component(ICAL.parse(text));
+  const calendars = root.name === "vcalendar" ? [root] : root.getAllSubcomponents("vcalendar");
+  const out: CalendarOccurrence[] = [];
+  for (const cal of calendars) {
+    for (const tz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(tz);
+    const byUid = new Map<string, { master?: InstanceType<typeof ICAL.Component>; exceptions: InstanceType<typeof ICAL.Component>[] }>();
+    for (const ev of cal.getAllSubcomponents("vevent")) {
+      const uid = String(ev.getFirstPropertyValue("uid") ?? "");
+      if (!uid) continue;
+      const entry = byUid.get(uid) ?? { exceptions: [] };
+      if (ev.hasProperty("recurrence-id")) entry.exceptions.push(ev);
+      else entry.master = ev;
+      byUid.set(uid, entry);
+    }
+    for (const [uid, { master, exceptions }] of byUid) {
+      const add = (item: InstanceType<typeof ICAL.Event>, start: Date, recurrenceId: string) => {
+        if (start > until || String(item.component.getFirstPropertyValue("status") ?? "").toUpperCase() === "CANCELLED") return;
+        const people = [
+          ...item.attendees.map((a) => mailtoOf(a.getFirstValue())),
+          ...(item.organizer ? [mailtoOf(item.organizer)] : []),
+        ].filter((e) => e.includes("@"));
+        out.push({ uid, recurrenceId, start, summary: (item.summary ?? "").trim() || "(no title)", people: [...new Set(people)] });
+      };
+      if (!master) {
+        // Occurrences without their series in this file: each stands alone.
+        for (const ex of exceptions) {
+          const ev = new ICAL.Event(ex);
+          add(ev, ev.startDate.toJSDate(), ev.recurrenceId ? ev.recurrenceId.toJSDate().toISOString() : "");
+        }
+        continue;
+      }
+      const event = new ICAL.Event(master, { exceptions, strictExceptions: false });
+      if (!event.isRecurring()) {
+        add(event, event.startDate.toJSDate(), "");
+        continue;
+      }
+      const it = event.iterator();
+      for (let n = 0, next = it.next(); next && n < MAX_OCCURRENCES; n++, next = it.next()) {
+        if (next.toJSDate() > until) break;
+        const details = event.getOccurrenceDetails(next);
+        add(details.item, details.startDate.toJSDate(), details.recurrenceId.toJSDate().toISOString());
+      }
+    }
+  }
+  return out;
+}

@@ -437,6 +437,7 @@ describe("crm today", () => {
     expect(agenda.sections.map((s: any) => [s.key, s.count])).toEqual([
       ["overdue", 1],
       ["issues", 1],
+      ["awaiting-reply", 0],
       ["today", 1],
       ["deals-closing", 0],
       ["deals-stale", 0],

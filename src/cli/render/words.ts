@@ -4,3 +4,8 @@
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n.toLocaleString("en")} ${n === 1 ? word : many}`;
 }
+
+/** An interaction's type, with the way an email went: "email ← in", "email → out", "call". */
+export function interactionKind(i: { type: string; direction?: string | null }): string {
+  return i.direction === "in" ? `${i.type} ← in` : i.direction === "out" ? `${i.type} → out` : i.type;
+}

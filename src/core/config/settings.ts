@@ -3,6 +3,7 @@ import type { Store } from "../../db/open.js";
 import type { SettingRow } from "../../db/rows.js";
 import { usageError, quote } from "../../errors.js";
 import { normaliseCurrency } from "../../io/money.js";
+import { formatInterval, tryParseInterval } from "../../io/interval.js";
 
 interface SettingSpec {
   description: string;
@@ -21,6 +22,23 @@ const fraction = (key: string) => (v: string) => {
   return String(n);
 };
 
+const intervalSetting = (key: string) => (v: string) => {
+  const interval = tryParseInterval(v);
+  if (!interval) throw usageError(`invalid ${key} ${quote(v)}`, "use an interval such as 1d, 2w or 1m");
+  return formatInterval(interval);
+};
+/** A comma-separated list of domains or addresses, lower-cased; empty clears it. */
+const mailList = (key: string, what: "domain" | "address") => (v: string) => {
+  const items = v
+    .split(/[\s,]+/)
+    .map((x) => x.trim().toLowerCase().replace(/^@/, ""))
+    .filter(Boolean);
+  const pattern = what === "domain" ? /^[a-z0-9-]+(\.[a-z0-9-]+)+$/ : /^[^@\s]+@[^@\s]+$/;
+  const bad = items.find((x) => !pattern.test(x));
+  if (bad) throw usageError(`invalid ${what} ${quote(bad)} in ${key}`, what === "domain" ? "e.g. news.example.com,mailchimp.com" : "e.g. me@example.com,me@work.example");
+  return items.join(",");
+};
+
 export const STAGE_DEFAULT_PROBABILITIES = { lead: 10, qualified: 25, proposal: 50, negotiation: 75, won: 100, lost: 0 } as const;
 
 const SETTINGS: Record<string, SettingSpec> = {
@@ -32,6 +50,10 @@ const SETTINGS: Record<string, SettingSpec> = {
     ]),
   ),
   "churn.threshold": { description: "P(alive) under which a customer counts as at risk", default: "0.5", validate: fraction("churn.threshold") },
+  "mail.ignore": { description: "sender domains whose mail is never logged (comma-separated)", default: "", validate: mailList("mail.ignore", "domain") },
+  "mail.me": { description: "your own addresses besides the mail accounts' users (comma-separated)", default: "", validate: mailList("mail.me", "address") },
+  "mail.reply-after": { description: "a received email waits for your reply after this long", default: "1d", validate: intervalSetting("mail.reply-after") },
+  "mail.reply-window": { description: "emails older than this no longer wait for a reply", default: "30d", validate: intervalSetting("mail.reply-window") },
 };
 
 function spec(key: string): SettingSpec {

@@ -7,7 +7,8 @@ import { usageError, notFound, conflict } from "../../errors.js";
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
 
-export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "summary" | "at" | "resolvedAt"> {
+/** `direction` ("in" | "out") and `threadId` are set on captured email (core/mail), null otherwise. */
+export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "summary" | "at" | "resolvedAt" | "direction" | "threadId"> {
   contactName: string;
   type: InteractionType;
 }
@@ -44,7 +45,8 @@ export function listInteractions(store: Store, q: { contactId?: number; since?: 
     where.push("i.type = ?");
     params.push(q.type);
   }
-  const sql = `select i.id, i.contact_id as contactId, c.name as contactName, i.type, i.summary, i.at, i.resolved_at as resolvedAt
+  const sql = `select i.id, i.contact_id as contactId, c.name as contactName, i.type, i.summary, i.at, i.resolved_at as resolvedAt,
+    i.direction, i.thread_id as threadId
     from interactions i join contacts c on c.id = i.contact_id
     ${where.length ? "where " + where.join(" and ") : ""} order by i.at desc, i.id desc ${q.limit ? "limit ?" : ""}`;
   if (q.limit) params.push(Math.floor(q.limit));

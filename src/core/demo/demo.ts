@@ -9,6 +9,7 @@ import { demoRandom, type DemoRandom, type Seeder } from "./random.js";
 import { seedDeals } from "./deals.js";
 import { seedFollowups } from "./followups.js";
 import { seedSurveys } from "./surveys.js";
+import { seedMail } from "./mail.js";
 
 const FIRST = [
   "Ada",
@@ -188,7 +189,7 @@ export interface DemoSummary {
 }
 
 /** Every part of the product that has demo data has a seeder here, in dependency order. */
-const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys];
+const seeders: Seeder[] = [seedDeals, seedFollowups, seedSurveys, seedMail];
 
 /**
  * Creates the demo database at `file`, replacing an earlier demo there, but never a database that

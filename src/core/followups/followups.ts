@@ -7,6 +7,7 @@ import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, DealRow, FollowupRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { contactIdsWithTag } from "../contacts/contacts.js";
+import { awaitingReply } from "../mail/awaiting.js";
 import {
   addInterval,
   daysBetween,
@@ -350,7 +351,8 @@ export function keepInTouchDue(store: Store, now: Date, horizon: Date = now): Ke
 }
 
 export interface Reminder {
-  kind: "followup" | "keep-in-touch";
+  /** "reply": an email thread awaiting your reply (core/mail/awaiting.ts). */
+  kind: "followup" | "keep-in-touch" | "reply";
   /** The follow-up's id; null for keep-in-touch. */
   followupId: number | null;
   contactId: number;
@@ -422,6 +424,25 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
       dealId: null,
       lastContactAt: k.lastContactAt,
     });
+  for (const a of awaitingReply(store, now)) {
+    const days = daysBetween(new Date(a.at), now);
+    items.push({
+      kind: "reply",
+      followupId: null,
+      contactId: a.contactId,
+      contactName: a.contactName,
+      contactEmail: a.contactEmail,
+      dueAt: a.at,
+      allDay: false,
+      daysOverdue: days,
+      what: `reply to “${a.subject}”`,
+      due: `waiting for ${days} day${days === 1 ? "" : "s"}`,
+      note: null,
+      every: null,
+      dealId: null,
+      lastContactAt: a.at,
+    });
+  }
   // Oldest first; on the same moment follow-ups before keep-in-touch, then by name.
   return items.sort(
     (a, b) =>

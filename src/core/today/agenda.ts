@@ -10,6 +10,7 @@ import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal
 import { unresolvedIssues } from "../contacts/interactions.js";
 import { topCustomersAtRisk } from "../customers/lifetime.js";
 import { getSetting } from "../config/settings.js";
+import { awaitingReply } from "../mail/awaiting.js";
 import { currencyDigits, formatMinor, formatMoney } from "../../io/money.js";
 
 /** One thing to act on. Fields beyond these go in `extra` (documented per kind). */
@@ -48,7 +49,7 @@ export interface AgendaSectionBuilder {
   tone: AgendaTone;
   /**
    * Where the section goes: lower comes first (most urgent first). In use: 10 overdue follow-ups,
-   * 20 open issues, 30 due today, 50 keep in touch. Reserved: 40 deals closing within 7 days or with no
+   * 20 open issues, 25 awaiting your reply, 30 due today, 50 keep in touch. Reserved: 40 deals closing within 7 days or with no
    * activity for 14 days, 60 valuable customers at risk.
    */
   priority: number;
@@ -176,6 +177,29 @@ const staleDeals: AgendaSectionBuilder = {
   build: (store, now) => dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
 };
 
+/** Email threads whose last message came from a contact and got no answer (see core/mail/awaiting.ts). */
+const awaitingYourReply: AgendaSectionBuilder = {
+  key: "awaiting-reply",
+  title: "Awaiting your reply",
+  tone: "warning",
+  priority: 25,
+  build: (store, now) =>
+    awaitingReply(store, now).map((a) => {
+      const days = daysBetween(new Date(a.at), now);
+      return {
+        kind: "reply",
+        id: a.id,
+        contactId: a.contactId,
+        contactName: a.contactName,
+        text: a.subject,
+        date: a.at,
+        detail: `waiting for ${plural(days, "day")}`,
+        urgency: (now.getTime() - new Date(a.at).getTime()) / 86_400_000,
+        extra: { threadId: a.threadId, others: a.others },
+      };
+    }),
+};
+
 /** At most this many at-risk customers on the agenda; `crm report churn` has the full list. */
 const AT_RISK_ITEMS = 5;
 /** Below this P(alive) a customer is most likely already gone: the churn report, not the agenda. */
@@ -208,6 +232,7 @@ export const valuableCustomersAtRisk: AgendaSectionBuilder = {
 export const agendaSections: AgendaSectionBuilder[] = [
   overdueFollowups,
   openIssues,
+  awaitingYourReply,
   followupsDueToday,
   dealsClosingSoon,
   staleDeals,

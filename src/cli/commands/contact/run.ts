@@ -25,7 +25,7 @@ import { printRecords } from "../../render/output.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import type { Column } from "../../render/table.js";
-import { plural } from "../../render/words.js";
+import { interactionKind, plural } from "../../render/words.js";
 import { confirmOrYes } from "../../prompt.js";
 
 /** The details `add` and `edit` take. */
@@ -226,7 +226,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   );
   section(
     "Recent interactions",
-    profile.recentInteractions.map((i) => `${when(i.at)}  ${i.type.padEnd(7)}  ${i.summary}`),
+    profile.recentInteractions.map((i) => `${when(i.at)}  ${interactionKind(i).padEnd(9)}  ${i.summary}`),
   );
   emit(ctx, lines.join("\n") + "\n");
 }

@@ -2,7 +2,7 @@
 // (--map, --dry-run, --skip-invalid, --rejects, --json); their code is ./run.ts, loaded only when one runs.
 import type { Command } from "commander";
 import { lazy, commandGroup } from "../../action.js";
-import { columnMap } from "../../flags.js";
+import { collect, columnMap, oneOf } from "../../flags.js";
 
 const load = () => import("./run.js");
 
@@ -17,6 +17,7 @@ function importFlags(cmd: Command): Command {
 
 export function registerImportCommands(program: Command): void {
   const importCmd = commandGroup(program, "import", "import data from files (contacts, purchases, interactions, survey responses)");
+  declareMailAndCalendarImports(importCmd);
 
   importFlags(
     importCmd
@@ -83,4 +84,24 @@ Example: crm import purchases orders.csv --source shop --create-contacts --map "
       ].join("\n"),
     )
     .action(lazy(load, "importResponses"));
+}
+
+/** `crm import mail` and `crm import calendar`: the interaction log filled from archives; code in ./mail.ts. */
+function declareMailAndCalendarImports(importCmd: Command): void {
+  const loadMail = () => import("./mail.js");
+  importCmd
+    .command("mail <path>")
+    .description("log email with contacts from an mbox file (Gmail Takeout, Thunderbird) or a Maildir folder; re-importing adds nothing twice")
+    .option("--me <address>", "one of your own addresses (repeatable; the mail accounts' users and `mail.me` count too)", collect)
+    .option("--store <what>", "also keep a snippet of each body in the summary: snippet", oneOf(["snippet"]))
+    .option("--dry-run", "read and count; write nothing")
+    .option("--json", "print the summary as JSON on stdout")
+    .addHelpText("after", "\nExample:\n  crm import mail ~/Takeout/Mail/All\\ mail.mbox --me me@example.com")
+    .action(lazy(loadMail, "importMail"));
+  importCmd
+    .command("calendar <file>")
+    .description("log past meetings with contacts from an iCalendar (.ics) file; recurring events up to now; re-importing adds nothing twice")
+    .option("--dry-run", "read and count; write nothing")
+    .option("--json", "print the summary as JSON on stdout")
+    .action(lazy(loadMail, "importCalendar"));
 }

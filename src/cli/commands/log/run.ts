@@ -9,6 +9,7 @@ import { ExitCode, usageError } from "../../../errors.js";
 import { oneOf, read, whenDate, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
+import { interactionKind } from "../../render/words.js";
 
 export interface LogOptions {
   /** Checked against core's interaction types when the command runs. */
@@ -40,20 +41,41 @@ const interactionColumns: Column<Interaction>[] = [
   { header: "id", cell: (i) => i.id, align: "right" },
   { header: "when", cell: (i) => when(i.at) },
   { header: "contact", cell: (i) => i.contactName },
-  { header: "type", cell: (i) => i.type },
+  { header: "type", cell: (i) => interactionKind(i) },
   { header: "summary", cell: (i) => i.summary },
 ];
+
+/**
+ * The thread view of email: threads newest first (by their latest message), each thread's messages
+ * oldest first, replies indented under the message that started the thread.
+ */
+function threaded(rows: Interaction[]): { rows: Interaction[]; reply: Set<Interaction> } {
+  const threads = new Map<string, Interaction[]>();
+  for (const r of rows) {
+    const key = r.threadId ?? `#${r.id}`;
+    threads.set(key, [...(threads.get(key) ?? []), r]);
+  }
+  const reply = new Set<Interaction>();
+  const ordered = [...threads.values()].flatMap((t) => {
+    const messages = [...t].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id));
+    messages.slice(1).forEach((m) => reply.add(m));
+    return messages;
+  });
+  return { rows: ordered, reply };
+}
 
 export async function list(ctx: Ctx, [ref]: [string?], opts: LogListOptions): Promise<void> {
   const store = ctx.store();
   const contactId = ref ? resolveContact(store, ref).id : undefined;
   const since = await whenDate(opts.since, ctx.now, "--since");
   const type = opts.type !== undefined ? read("interaction --type", opts.type, interactionType) : undefined;
-  const rows = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
+  const listed = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
+  const { rows, reply } = type === "email" ? threaded(listed) : { rows: listed, reply: new Set<Interaction>() };
+  const columns = type === "email" ? interactionColumns.map((c) => (c.header === "summary" ? { ...c, cell: (i: Interaction) => (reply.has(i) ? `  ↳ ${i.summary}` : i.summary) } : c)) : interactionColumns;
   await printRecords(ctx, {
     rows,
-    columns: interactionColumns,
-    fields: ["id", "contactId", "contactName", "type", "summary", "at", "resolvedAt"],
+    columns,
+    fields: ["id", "contactId", "contactName", "type", "summary", "at", "resolvedAt", "direction", "threadId"],
     empty: "no interactions",
   });
 }

@@ -17,6 +17,7 @@ const MORE: Record<string, string> = {
   overdue: "crm followup list --overdue",
   today: "crm followup list --due today",
   issues: "crm log list --type issue",
+  "awaiting-reply": "crm remind",
   "deals-closing": "crm pipeline",
   "deals-stale": "crm deal list --open",
   "keep-in-touch": "crm remind",
