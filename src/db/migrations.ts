@@ -80,7 +80,10 @@ export function checkSchema(sqlite: Database.Database, what: string, version: nu
 /** Every way the database's schema differs from what crm's migrations make for `version`, in words. */
 export function schemaProblems(sqlite: Database.Database, version: number): string[] {
   const expected = expectedSchema(version);
-  const actual = sqlite.prepare<[], SchemaObject>(SCHEMA_SQL).all().filter((o) => !SQLITE_OWN.has(o.name));
+  const actual = sqlite
+    .prepare<[], SchemaObject>(SCHEMA_SQL)
+    .all()
+    .filter((o) => !SQLITE_OWN.has(o.name));
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const o of actual) {

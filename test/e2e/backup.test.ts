@@ -115,7 +115,10 @@ function names(db: string): string[] {
 
 /** `crm restore` as a real process; resolves with its exit code and stderr. */
 function spawnRestore(db: string, file: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, "restore", file, "--yes"], { env: { ...process.env, CRM_DB: db, TZ: "UTC", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "restore", file, "--yes"], {
+    env: { ...process.env, CRM_DB: db, TZ: "UTC", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stderr })));
