@@ -22,7 +22,7 @@ function migrationsFolder(): string {
 let loaded: MigrationMeta[] | undefined;
 
 /** The migrations shipped with this binary, in order: migration N takes a database to schema N + 1. */
-export function migrations(): MigrationMeta[] {
+function migrations(): MigrationMeta[] {
   return (loaded ??= readMigrationFiles({ migrationsFolder: migrationsFolder() }));
 }
 

@@ -23,7 +23,7 @@ function besideDatabase(dbPath: string, label: string, when: Date): string {
 }
 
 /** How many `crm-before-restore-*` copies are kept beside the database: the newest ones. */
-export const KEPT_BEFORE_RESTORE = 3;
+const KEPT_BEFORE_RESTORE = 3;
 
 const open = (file: string, readonly = false) => openSqlite(file, { readonly });
 
