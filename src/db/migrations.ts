@@ -22,7 +22,7 @@ function migrationsFolder(): string {
 let loaded: MigrationMeta[] | undefined;
 
 /** The migrations shipped with this binary, in order: migration N takes a database to schema N + 1. */
-export function migrations(): MigrationMeta[] {
+function migrations(): MigrationMeta[] {
   return (loaded ??= readMigrationFiles({ migrationsFolder: migrationsFolder() }));
 }
 
@@ -80,7 +80,10 @@ export function checkSchema(sqlite: Database.Database, what: string, version: nu
 /** Every way the database's schema differs from what crm's migrations make for `version`, in words. */
 export function schemaProblems(sqlite: Database.Database, version: number): string[] {
   const expected = expectedSchema(version);
-  const actual = sqlite.prepare<[], SchemaObject>(SCHEMA_SQL).all().filter((o) => !SQLITE_OWN.has(o.name));
+  const actual = sqlite
+    .prepare<[], SchemaObject>(SCHEMA_SQL)
+    .all()
+    .filter((o) => !SQLITE_OWN.has(o.name));
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const o of actual) {

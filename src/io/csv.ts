@@ -5,7 +5,9 @@
 // neutralises cells a spreadsheet would run as formulas (OWASP "CSV injection"). csv-parse is loaded
 // only when a file is read: this module is also on the path of every printed table.
 import fs from "node:fs";
-import { usageError, quote } from "../errors.js";
+import path from "node:path";
+import { fileWriteError, usageError, quote } from "../errors.js";
+import { deadLeftovers } from "../db/files.js";
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -81,7 +83,9 @@ export function csvLines(rows: readonly (readonly string[])[]): string {
  * A buffered, synchronous writer to a file or stdout, for exports and reject files too large to build
  * as one string. A file is written beside its final name and renamed into place by `close()`, so a
  * failed export never leaves half a file; `abort()` removes it. Files are owner-only (0600): exports
- * hold personal data.
+ * hold personal data. A target that exists and is not a regular file (`/dev/stdout`, a FIFO,
+ * `/dev/null`) is written into, never replaced. A full disk is exit 5 naming the file, with nothing
+ * of it left; the unfinished files of killed crm processes writing the same name are deleted.
  */
 export class TextSink {
   private fd: number;
@@ -94,10 +98,23 @@ export class TextSink {
       this.fd = 1;
       return;
     }
-    this.partial = `${file}.partial-${process.pid}`;
+    let special = false;
     try {
+      special = !fs.statSync(file).isFile();
+    } catch {
+      // not there yet: a new file
+    }
+    try {
+      if (special) {
+        this.fd = fs.openSync(file, "w");
+        return;
+      }
+      for (const stale of deadLeftovers(path.dirname(path.resolve(file)), path.basename(file))) fs.rmSync(stale, { force: true });
+      this.partial = `${file}.partial-${process.pid}`;
       this.fd = fs.openSync(this.partial, "w", 0o600);
     } catch (err) {
+      const failure = fileWriteError(err, file);
+      if (failure !== err) throw failure;
       throw usageError(`cannot write ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "check the path and its directory");
     }
   }
@@ -129,26 +146,32 @@ export class TextSink {
           this.broken = true;
           return;
         }
-        throw err;
+        throw this.file === undefined ? err : fileWriteError(err, this.file);
       }
     }
   }
 
   close(): void {
     this.flush();
-    if (this.partial === undefined) return;
-    fs.closeSync(this.fd);
-    fs.renameSync(this.partial, this.file!);
+    if (this.file === undefined) return;
+    try {
+      // On disk before it takes the name: a full disk shows here, not in a file found empty later.
+      if (this.partial !== undefined) fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      if (this.partial !== undefined) fs.renameSync(this.partial, this.file);
+    } catch (err) {
+      throw fileWriteError(err, this.file);
+    }
   }
 
   abort(): void {
-    if (this.partial === undefined) return;
+    if (this.file === undefined) return;
     try {
       fs.closeSync(this.fd);
     } catch {
       // already closed
     }
-    fs.rmSync(this.partial, { force: true });
+    if (this.partial !== undefined) fs.rmSync(this.partial, { force: true });
   }
 }
 
@@ -162,7 +185,12 @@ export function writeTo<T>(file: string | undefined, fn: (sink: TextSink) => T):
     sink.abort();
     throw err;
   }
-  sink.close();
+  try {
+    sink.close();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
   return result;
 }
 

@@ -218,6 +218,23 @@ describe("crm forget", () => {
     expect(await runJson(dir, ["find", "quixotic"])).toEqual([]);
   });
 
+  it("locked by another writer past the timeout: exit 5, and nothing of the person was erased", async () => {
+    const dir = await personToForget();
+    const other = new Database(path.join(dir, "crm.db"));
+    other.exec("BEGIN IMMEDIATE");
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run(dir, ["forget", PERSON.email, "--yes"], { env: { CRM_BUSY_TIMEOUT_MS: "200" } });
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toContain("locked by another process");
+    const shown = await runJson(dir, ["contact", "show", PERSON.email]);
+    expect(JSON.stringify(shown)).toContain(PERSON.summary);
+  });
+
   it("warns that backups beside the database still hold the person", async () => {
     const dir = await personToForget();
     const backup = (await run(dir, ["backup"])).stdout.trim();

@@ -25,7 +25,11 @@ function tamper(db: string, sql: string): void {
 }
 
 const HOSTILE: [string, string, RegExp][] = [
-  ["a trigger that deletes what is recorded", "create trigger evil after insert on purchases begin delete from purchases where id = new.id; end;", /has a trigger "evil" that crm does not create/],
+  [
+    "a trigger that deletes what is recorded",
+    "create trigger evil after insert on purchases begin delete from purchases where id = new.id; end;",
+    /has a trigger "evil" that crm does not create/,
+  ],
   ["a hidden table", "create table stash(name text)", /has a table "stash" that crm does not create/],
   ["a view", "create view everyone as select * from contacts", /has a view "everyone" that crm does not create/],
   ["an index", "create index sneaky on contacts(phone)", /has an index "sneaky" that crm does not create/],
@@ -42,7 +46,12 @@ describe("a database holding an object crm did not create", () => {
     const { db } = await withAda();
     tamper(db, sql.replace("stash_elsewhere", "contacts"));
     const before = sha256(db);
-    for (const args of [["contact", "list"], ["add", "Bob"], ["purchase", "add", "ada@example.com", "10"], ["forget", "ada@example.com", "--yes"]]) {
+    for (const args of [
+      ["contact", "list"],
+      ["add", "Bob"],
+      ["purchase", "add", "ada@example.com", "10"],
+      ["forget", "ada@example.com", "--yes"],
+    ]) {
       const r = await run(db, args);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(5);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -72,7 +81,10 @@ describe("a database holding an object crm did not create", () => {
     conn.exec("create table people(name text)");
     conn.close();
     const before = sha256(db);
-    for (const args of [["contact", "list"], ["add", "Bob"]]) {
+    for (const args of [
+      ["contact", "list"],
+      ["add", "Bob"],
+    ]) {
       const r = await run(db, args);
       expect(r.code, r.stderr).toBe(5);
       expect(r.stderr).toMatch(/"people" that crm does not create|lacks the table "contacts"/);

@@ -9,24 +9,19 @@ import { run, runOk, sha256, tempDir } from "../helpers.js";
 import { copyOf, older } from "../fixtures/schemas.js";
 
 describe("a command that only reads, where there is no database", () => {
-  it.each([
-    [["contact", "list"]],
-    [["today"]],
-    [["remind"]],
-    [["report", "nps"]],
-    [["export", "contacts"]],
-    [["find", "ada"]],
-    [["followup", "list"]],
-  ])("crm %j exits 3 with one line naming the path and CRM_DB, and creates nothing", async (args) => {
-    const dir = tempDir();
-    const db = path.join(dir, "nested", "crm.db");
-    const r = await run(db, args);
-    expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain(`there is no crm database at "${db}"`);
-    expect(r.stderr).toContain("CRM_DB");
-    expect(fs.existsSync(path.join(dir, "nested"))).toBe(false);
-  });
+  it.each([[["contact", "list"]], [["today"]], [["remind"]], [["report", "nps"]], [["export", "contacts"]], [["find", "ada"]], [["followup", "list"]]])(
+    "crm %j exits 3 with one line naming the path and CRM_DB, and creates nothing",
+    async (args) => {
+      const dir = tempDir();
+      const db = path.join(dir, "nested", "crm.db");
+      const r = await run(db, args);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(`there is no crm database at "${db}"`);
+      expect(r.stderr).toContain("CRM_DB");
+      expect(fs.existsSync(path.join(dir, "nested"))).toBe(false);
+    },
+  );
 
   it("a command that writes still starts one, and so does the demo", async () => {
     const dir = tempDir();

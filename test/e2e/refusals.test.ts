@@ -3,13 +3,15 @@
 // and a wait for a lock another process releases in time. The databases are built in-process. (A
 // truncated database, an immutable file and a lock held past the timeout: test/cli/refusals.test.ts;
 // random bytes, a text file, another application's SQLite file and a newer schema:
-// test/cli/global.test.ts.)
+// test/cli/global.test.ts.) And a full disk (a small tmpfs, mounted as root) while crm writes a file:
+// exit 5 naming it, nothing partial left.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { BIN, freshDbDir, run, runOk, sha256, waitUntil, waitingForLock, type RunResult } from "../helpers.js";
+import { BIN, crm, freshDbDir, run, runOk, sha256, tempDir, waitUntil, waitingForLock, type RunResult } from "../helpers.js";
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -50,12 +52,14 @@ describe.skipIf(!canTestPermissions)("read-only databases (run as an unprivilege
   it("refuses a read-only file, for reading and writing commands, and leaves it as it was", async () => {
     const { dir, db } = await ownedDatabase();
     fs.chmodSync(db, 0o444);
+    const csv = path.join(dir, "shop.csv");
+    fs.writeFileSync(csv, "email,date,amount\nada@example.com,2026-01-02,10\n");
     const before = sha256(db);
     const listing = fs.readdirSync(dir).sort();
     for (const args of [
       ["contact", "list"],
       ["add", "Bob"],
-      ["import", "purchases", path.join(dir, "none.csv")],
+      ["import", "purchases", csv],
     ]) {
       const r = crmUnprivileged(db, args);
       expectRefused(
@@ -126,5 +130,90 @@ describe("a database locked by another process", () => {
     }
     expect(await done, stderr).toBe(0);
     expect((await run(db, ["contact", "list"])).stdout).toMatch(/Ada[\s\S]*Bob/);
+  });
+});
+
+/** Mounts a tmpfs of `kb` kilobytes at a new directory; undefined where mounting is not allowed. */
+function smallDisk(kb: number): { dir: string; unmount(): void } | undefined {
+  if (!isRoot) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crm-full-"));
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", `size=${kb}k,mode=0700`, "tmpfs", dir]).status !== 0) {
+    fs.rmdirSync(dir);
+    return undefined;
+  }
+  return {
+    dir,
+    unmount() {
+      spawnSync("umount", [dir]);
+      fs.rmdirSync(dir);
+    },
+  };
+}
+
+const canMount = (() => {
+  const disk = smallDisk(16);
+  disk?.unmount();
+  return disk !== undefined;
+})();
+
+/** A database of ~600 kB: 300 contacts with a long note each. */
+async function bigDatabase(): Promise<string> {
+  const dir = freshDbDir();
+  const db = path.join(dir, "crm.db");
+  const csv = path.join(dir, "c.csv");
+  const lines = ["name,email,note"];
+  for (let i = 0; i < 300; i++) lines.push(`Person ${i},p${i}@example.com,${"n".repeat(1500)}`);
+  fs.writeFileSync(csv, lines.join("\n") + "\n");
+  await runOk(db, ["import", "contacts", csv]);
+  return db;
+}
+
+describe.skipIf(!canMount)("a full disk (a 256 kB tmpfs) while writing", () => {
+  function expectFull(r: RunResult, file: string): void {
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(`cannot write "${file}`);
+    expect(r.stderr).toContain("the disk is full");
+  }
+
+  it("an export, export all, a backup: exit 5 naming the file, nothing partial left", async () => {
+    const db = await bigDatabase();
+    const disk = smallDisk(256)!;
+    try {
+      const csv = path.join(disk.dir, "contacts.csv");
+      expectFull(crm(db, ["export", "contacts", "-o", csv]), csv);
+      const json = path.join(disk.dir, "all.json");
+      expectFull(crm(db, ["export", "all", "-o", json]), json);
+      const backup = path.join(disk.dir, "backup.db");
+      expectFull(crm(db, ["backup", backup]), backup);
+      const folder = path.join(disk.dir, "all");
+      const r = crm(db, ["export", "all", "--format", "csv", "-o", folder]);
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr).toContain("the disk is full");
+      expect(fs.readdirSync(folder)).toEqual([]);
+      expect(fs.readdirSync(disk.dir).sort()).toEqual(["all"]);
+    } finally {
+      disk.unmount();
+    }
+  });
+
+  it("a restore into a database on the full disk: exit 5, the database as it was, nothing left beside it", async () => {
+    const big = await bigDatabase();
+    const backup = path.join(tempDir(), "big-backup.db");
+    await runOk(big, ["backup", backup]);
+    const disk = smallDisk(256)!;
+    try {
+      const db = path.join(disk.dir, "crm.db");
+      await runOk(db, ["add", "Ada"]);
+      const before = sha256(db);
+      const listing = fs.readdirSync(disk.dir).sort();
+      const r = crm(db, ["restore", backup, "--yes"]);
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr).toContain("the disk is full");
+      expect(sha256(db)).toBe(before);
+      expect(fs.readdirSync(disk.dir).sort()).toEqual(listing);
+    } finally {
+      disk.unmount();
+    }
   });
 });

@@ -23,7 +23,7 @@ function besideDatabase(dbPath: string, label: string, when: Date): string {
 }
 
 /** How many `crm-before-restore-*` copies are kept beside the database: the newest ones. */
-export const KEPT_BEFORE_RESTORE = 3;
+const KEPT_BEFORE_RESTORE = 3;
 
 const open = (file: string, readonly = false) => openSqlite(file, { readonly });
 
@@ -227,9 +227,16 @@ function copyRecords(db: Database.Database, file: string): void {
   if (hasSequence("main")) db.exec("delete from main.sqlite_sequence");
   if (hasSequence("main") && hasSequence("src")) db.exec("insert into main.sqlite_sequence select * from src.sqlite_sequence");
   for (const t of tables) {
-    const count = (schema: string) => db.prepare<[], number>(`select count(*) from ${schema}.${ident(t)}`).pluck().get()!;
+    const count = (schema: string) =>
+      db
+        .prepare<[], number>(`select count(*) from ${schema}.${ident(t)}`)
+        .pluck()
+        .get()!;
     const differ = (a: string, b: string) =>
-      db.prepare<[], number>(`select count(*) from (select * from ${a}.${ident(t)} except select * from ${b}.${ident(t)})`).pluck().get()!;
+      db
+        .prepare<[], number>(`select count(*) from (select * from ${a}.${ident(t)} except select * from ${b}.${ident(t)})`)
+        .pluck()
+        .get()!;
     if (count("main") !== count("src") || differ("main", "src") || differ("src", "main"))
       throw storageError(`restoring ${quote(file)} did not reproduce its table ${quote(t)}: nothing was changed`);
   }

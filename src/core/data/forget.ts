@@ -60,7 +60,7 @@ export function forgetContact(store: Store, id: number): ForgetResult {
  * Copies crm made beside the database that may hold a person: backups (`crm backup` without a file),
  * before-restore copies, pre-upgrade copies, and unfinished files of running crm processes.
  */
-export function copiesBeside(dbPath: string): string[] {
+function copiesBeside(dbPath: string): string[] {
   const dir = path.dirname(dbPath);
   const base = path.basename(dbPath).replace(/\.(db|sqlite3?)$/i, "");
   try {

@@ -13,7 +13,9 @@ export async function doctor(ctx: Ctx, _args: [], opts: DoctorOptions): Promise<
     const repairable = failed.some((c) => c.name === "integrity" || c.name === "search index") && !failed.some((c) => c.name === "schema");
     throw storageError(
       `the database ${ctx.dbPath} has problems: ${failed.map((c) => `${c.name} (${c.problems[0]})`).join(", ")}`,
-      repairable && !opts.repair ? "run `crm doctor --repair` to rebuild what can be rebuilt, or restore a backup with `crm restore`" : "restore a backup with `crm restore`",
+      repairable && !opts.repair
+        ? "run `crm doctor --repair` to rebuild what can be rebuilt, or restore a backup with `crm restore`"
+        : "restore a backup with `crm restore`",
     );
   }
 }

@@ -135,11 +135,20 @@ async function exportAllCsv(ctx: Ctx, dir: string | undefined): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const store = ctx.store();
   const counts: string[] = [];
-  for (const entity of [...ENTITIES, "surveys"] as const) {
-    const tally = { n: 0 };
-    const rows = entity === "surveys" ? surveysRows(store) : exportRows(store, entity);
-    await writeChunks(ctx, path.join(dir, `${entity}.csv`), withBom(ctx, toCsvChunks(counted(rows, tally), EXPORT_FIELDS[entity])));
-    counts.push(entities(tally.n, entity));
+  const written: string[] = [];
+  try {
+    for (const entity of [...ENTITIES, "surveys"] as const) {
+      const tally = { n: 0 };
+      const rows = entity === "surveys" ? surveysRows(store) : exportRows(store, entity);
+      const file = path.join(dir, `${entity}.csv`);
+      await writeChunks(ctx, file, withBom(ctx, toCsvChunks(counted(rows, tally), EXPORT_FIELDS[entity])));
+      written.push(file);
+      counts.push(entities(tally.n, entity));
+    }
+  } catch (err) {
+    // All of the export or none of it: a full disk at the fourth file leaves no three-file export.
+    for (const file of written) fs.rmSync(file, { force: true });
+    throw err;
   }
   ctx.info(`wrote ${counts.join(", ")} to ${dir}${path.sep}`);
 }

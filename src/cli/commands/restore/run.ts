@@ -20,5 +20,6 @@ export async function restore(ctx: Ctx, [file]: [string], opts: RestoreOptions):
   const result = await restoreDatabase(ctx.dbPath, candidate, new Date(), ctx.openOptions());
   ctx.info(`restored ${candidate.file} into ${ctx.dbPath} (${plural(result.contacts, "contact")})`);
   if (result.keptAs) ctx.info(`the replaced database is kept at ${result.keptAs}`);
-  if (result.pruned.length) ctx.info(`deleted ${plural(result.pruned.length, "older before-restore copy", "older before-restore copies")}: ${result.pruned.join(", ")}`);
+  if (result.pruned.length)
+    ctx.info(`deleted ${plural(result.pruned.length, "older before-restore copy", "older before-restore copies")}: ${result.pruned.join(", ")}`);
 }
