@@ -6,6 +6,7 @@ import type { ContactRow, CountRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { parseInterval, formatInterval, type Interval } from "../../io/dates.js";
 import { assertTotalsFit } from "../purchases/purchases.js";
+import { contactCandidates, fold } from "./search.js";
 
 export interface Contact extends ContactRow {
   tags: string[];
@@ -237,18 +238,27 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
     where.push("c.company like ? escape '\\'");
     params.push(likePattern(q.company));
   }
+  // Names and companies also match without accents and case ("societe" finds Société): the search index
+  // adds contacts with words starting as typed, which are then checked here (the index also holds notes).
+  let candidates: Set<number> | undefined;
   if (q.search) {
+    const extra = contactCandidates(store, q.search, "details");
+    if (extra.length) candidates = new Set(extra);
     where.push(
-      "(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"),
+      `(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\'${extra.length ? " or c.id in (select value from json_each(?))" : ""})`.replaceAll(
+        "?1",
+        "?",
+      ),
     );
     params.push(...Array(4).fill(likePattern(q.search)));
+    if (extra.length) params.push(JSON.stringify(extra));
   }
   if (q.ids) {
     where.push(q.ids.length ? `c.id in (select value from json_each(?))` : "0");
     if (q.ids.length) params.push(JSON.stringify(q.ids));
   }
-  const limit = q.limit !== undefined ? "limit ?" : "";
-  if (q.limit !== undefined) params.push(q.limit);
+  const limit = q.limit !== undefined && !candidates ? "limit ?" : "";
+  if (limit) params.push(q.limit!);
   // tags and fields are filled in by attachTagsAndFields.
   const rows = store.sqlite
     .prepare<(string | number)[], Contact>(
@@ -259,7 +269,11 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
        ${where.length ? "where " + where.join(" and ") : ""} order by ${ORDER[q.sort ?? "name"]} ${limit}`,
     )
     .all(...params);
-  return attachTagsAndFields(store, rows);
+  if (!candidates) return attachTagsAndFields(store, rows);
+  const text = fold(q.search!.trim());
+  const holds = (value: string | null) => value !== null && fold(value).includes(text);
+  const kept = rows.filter((r) => !candidates.has(r.id) || holds(r.name) || holds(r.company) || holds(r.email) || holds(r.phone));
+  return attachTagsAndFields(store, q.limit !== undefined ? kept.slice(0, q.limit) : kept);
 }
 
 function attachTagsAndFields(store: Store, rows: Contact[]): Contact[] {
@@ -293,17 +307,19 @@ export function getContact(store: Store, id: number): Contact {
   return contact;
 }
 
-/** Resolves a `<ref>`: numeric id, exact email, or a unique case-insensitive name fragment. */
+/** Resolves a `<ref>`: numeric id (`12` or `#12`), exact email, or a unique name fragment, accents and case aside. */
 export function resolveContact(store: Store, ref: string): ContactRef {
   const text = ref.trim();
   if (!text) throw usageError("an empty contact reference", "give an id, an email or part of a name");
   // SQLite's LIKE stops reading a pattern at NUL: "N\0" would match any name ending in "n".
   if (text.includes("\u0000"))
     throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
-  if (/^\d+$/.test(text)) {
-    const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(Number(text));
+  // An id, also as crm prints it: "#12".
+  if (/^#?\d+$/.test(text)) {
+    const id = Number(text.replace("#", ""));
+    const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(id);
     if (row) return row;
-    throw notFound(`no contact #${text}`, "see `crm contact list`");
+    throw notFound(`no contact #${id}`, "see `crm contact list`");
   }
   if (text.includes("@")) {
     const rows = store.sqlite.prepare<[string], ContactRef>("select id, name from contacts where email = ? order by id").all(text.toLowerCase());
@@ -313,10 +329,20 @@ export function resolveContact(store: Store, ref: string): ContactRef {
   const exact = store.sqlite.prepare<[string], ContactRef>("select id, name from contacts where name = ? collate nocase order by id limit 11").all(text);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw ambiguous(text, exact);
-  const like = "%" + text.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-  const rows = store.sqlite
+  // Then as a fragment, without accents and case: "chloe" is Chloé, "emile zola" is ÉMILE ZOLA. LIKE finds
+  // plain substrings (ASCII case aside); the search index adds names with words starting as typed.
+  const folded = fold(text);
+  const substrings = store.sqlite
     .prepare<[string], ContactRef>("select id, name from contacts where name like ? escape '\\' order by name collate nocase, id limit 11")
-    .all(like);
+    .all(likePattern(folded));
+  const seen = new Set(substrings.map((r) => r.id));
+  const others = contactCandidates(store, text, "name").filter((id) => !seen.has(id));
+  const byId = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?");
+  const found = [...substrings, ...others.map((id) => byId.get(id)!).filter((r) => fold(r.name).includes(folded))];
+  const same = found.filter((r) => fold(r.name) === folded);
+  if (same.length === 1) return same[0]!;
+  if (same.length > 1) throw ambiguous(text, same);
+  const rows = found.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.id - b.id).slice(0, 11);
   if (rows.length === 1) return rows[0]!;
   if (rows.length > 1) throw ambiguous(text, rows);
   throw notFound(`no contact matches ${quote(text)}`, "use an id, an exact email or part of a name; see `crm contact list`");
