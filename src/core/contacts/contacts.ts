@@ -48,6 +48,14 @@ export function normaliseTag(tag: string): string {
   return t;
 }
 
+/** A contact's name, trimmed: not empty, at most 10,000 characters. */
+export function normaliseName(name: string): string {
+  const n = name.trim();
+  if (!n) throw usageError("a contact needs a name");
+  if (n.length > 10_000) throw usageError("the name is longer than 10,000 characters");
+  return n;
+}
+
 /** A custom field written as "key=value" (the key ends at the first "="). */
 export function parseFieldPair(pair: string): [string, string] {
   const i = pair.indexOf("=");
@@ -77,12 +85,7 @@ interface Normalised {
 
 function normalise(input: ContactInput, requireName: boolean): Normalised {
   const values: ContactValues = {};
-  if (input.name !== undefined || requireName) {
-    const name = (input.name ?? "").trim();
-    if (!name) throw usageError("a contact needs a name");
-    if (name.length > 10_000) throw usageError("the name is longer than 10,000 characters");
-    values.name = name;
-  }
+  if (input.name !== undefined || requireName) values.name = normaliseName(input.name ?? "");
   if (input.email !== undefined) values.email = input.email ? normaliseEmail(input.email) : null;
   if (input.cadence !== undefined) values.cadence = input.cadence ? cadenceText(input.cadence) : null;
   for (const key of ["phone", "company", "title", "note", "source"] as const) {
@@ -122,11 +125,16 @@ function setFields(store: Store, contactId: number, fields: [string, string][]):
   }
 }
 
-function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
-  if (!email) return;
-  const existing = store.sqlite
+/** The contact (other than `exceptId`) that has this normalised email, if any. */
+export function emailOwner(store: Store, email: string, exceptId?: number): ContactRef | undefined {
+  return store.sqlite
     .prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?")
     .get(email, exceptId ?? null);
+}
+
+function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
+  if (!email) return;
+  const existing = emailOwner(store, email, exceptId);
   if (existing) throw conflict(`a contact with email ${quote(email)} already exists (#${existing.id} ${existing.name})`);
 }
 
