@@ -135,6 +135,89 @@ describe("contact edit, tags, rm and merge", () => {
   });
 });
 
+describe("names without accents and case", () => {
+  async function people(): Promise<string> {
+    const dir = freshDbDir();
+    for (const [name, company] of [
+      ["Chloé Dupont", "Société Générale"],
+      ["ÉMILE ZOLA", "Librairie"],
+      ["Zoë Ñúñez", "Café Olé"],
+    ])
+      expect((await run(dir, ["add", name, "--company", company])).code).toBe(0);
+    return dir;
+  }
+
+  it("match as references: chloe finds Chloé, émile and emile find ÉMILE", async () => {
+    const dir = await people();
+    for (const [ref, name] of [
+      ["chloe", "Chloé Dupont"],
+      ["CHLOE DUPONT", "Chloé Dupont"],
+      ["émile", "ÉMILE ZOLA"],
+      ["emile zola", "ÉMILE ZOLA"],
+      ["nunez", "Zoë Ñúñez"],
+      ["zoe", "Zoë Ñúñez"],
+    ])
+      expect((await runJson(dir, ["contact", "show", ref])).contact.name, ref).toBe(name);
+  });
+
+  it("an unaccented name that fits two people is ambiguous, not the first one", async () => {
+    const dir = await people();
+    await run(dir, ["add", "Chloe Martin"]);
+    const r = await run(dir, ["contact", "show", "chloe"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("#1 Chloé Dupont");
+    expect(r.stderr).toContain("#4 Chloe Martin");
+  });
+
+  it("match in contact list --search, by name and company", async () => {
+    const dir = await people();
+    const names = async (q: string) => (await runJson(dir, ["contact", "list", "--search", q])).map((c: { name: string }) => c.name);
+    expect(await names("chloe")).toEqual(["Chloé Dupont"]);
+    expect(await names("societe")).toEqual(["Chloé Dupont"]);
+    expect(await names("CAFE OLE")).toEqual(["Zoë Ñúñez"]);
+    expect(await names("émile")).toEqual(["ÉMILE ZOLA"]);
+  });
+
+  it("match in crm find", async () => {
+    const dir = await people();
+    expect((await runJson(dir, ["find", "chloe"]))[0]).toMatchObject({ kind: "contact", id: 1 });
+    expect((await runJson(dir, ["find", "GENERALE"]))[0]).toMatchObject({ kind: "contact", id: 1 });
+    expect((await runJson(dir, ["find", "nunez"]))[0]).toMatchObject({ kind: "contact", id: 3 });
+  });
+});
+
+describe("#12 as a reference", () => {
+  it("works wherever a contact is referred to", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada Lovelace"]);
+    await run(dir, ["add", "Grace Hopper"]);
+    expect((await runJson(dir, ["contact", "show", "#2"])).contact.name).toBe("Grace Hopper");
+    expect((await run(dir, ["log", "#2", "Called"])).code).toBe(0);
+    expect((await run(dir, ["tag", "#1", "vip"])).code).toBe(0);
+    expect((await runJson(dir, ["contact", "list", "--tag", "vip"])).map((c: { id: number }) => c.id)).toEqual([1]);
+    expect((await runJson(dir, ["log", "list", "#2"])).map((i: { summary: string }) => i.summary)).toEqual(["Called"]);
+    expect((await run(dir, ["contact", "show", "#9"])).code).toBe(3);
+    // Record ids too: a survey, a follow-up.
+    expect((await run(dir, ["survey", "create", "Happiness"])).code).toBe(0);
+    expect((await run(dir, ["survey", "respond", "#1", "#1", "9"])).code).toBe(0);
+    expect((await run(dir, ["followup", "add", "#1", "--note", "x"])).code).toBe(0);
+    expect((await run(dir, ["followup", "done", "#1"])).code).toBe(0);
+  });
+});
+
+describe("ls", () => {
+  it("is an alias of every list subcommand", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada Lovelace"]);
+    for (const noun of ["contact", "log", "followup", "deal", "purchase", "survey", "config"]) {
+      const list = await run(dir, [noun, "list", "--format", "json"]);
+      const ls = await run(dir, [noun, "ls", "--format", "json"]);
+      expect(ls.code, `${noun} ls: ${ls.stderr}`).toBe(0);
+      expect(ls.stdout, noun).toBe(list.stdout);
+    }
+  });
+});
+
 describe("log and find", () => {
   it("logs an interaction that crm find then shows", async () => {
     const dir = freshDbDir();
@@ -164,6 +247,23 @@ describe("log and find", () => {
     expect(issues.map((i: { type: string; summary: string }) => [i.type, i.summary])).toEqual([["issue", "The invoice is wrong"]]);
     const forAda = await runJson(dir, ["log", "list", "ada", "--type", "call"]);
     expect(forAda.map((i: { type: string }) => i.type)).toEqual(["call"]);
+  });
+
+  it("refuses an interaction dated in the future with exit 2: that is a follow-up", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada"]);
+    const before = sha256(path.join(dir, "crm.db"));
+    const now = { env: { CRM_NOW: "2026-03-02T09:00" } };
+    for (const at of ["tomorrow", "2026-03-02 10:00", "2026-03-03"]) {
+      const r = await run(dir, ["log", "ada", "Call", "--at", at], now);
+      expect(r.code, at).toBe(2);
+      expect(r.stderr).toMatch(/^crm: .*in the future.*crm followup add/);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(sha256(path.join(dir, "crm.db"))).toBe(before);
+    // Earlier today, and today as a day, are the past.
+    expect((await run(dir, ["log", "ada", "Call", "--at", "2026-03-02 08:00"], now)).code).toBe(0);
+    expect((await run(dir, ["log", "ada", "Call", "--at", "today"], now)).code).toBe(0);
   });
 
   it("log refuses an unknown --type with exit 2", async () => {

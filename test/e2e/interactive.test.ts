@@ -63,6 +63,31 @@ describe.skipIf(!hasScript)("interactive crm add", () => {
     });
   });
 
+  it("checks each answer as it is given: an email another contact has is refused at its prompt, and nothing typed is lost", async () => {
+    const dir = tempDir();
+    const db = path.join(dir, "crm.db");
+    await runOk(db, ["add", "Ada Lovelace", "--email", "ada@example.com"]);
+    const { code, screen } = await runOnTty(
+      db,
+      ["add"],
+      [
+        [/Name/, "Ada King\r"],
+        [/Email/, "ADA@example.com\r"],
+        [/#1 Ada Lovelace already has ada@example\.com/, "\x15ada.king@example.com\r"],
+        [/Phone/, "\r"],
+        [/Company/, "\r"],
+        [/Tags/, `${"x".repeat(65)}, ok\r`],
+        [/invalid tag/, "\x15client\r"],
+      ],
+    );
+    expect(code, screen).toBe(0);
+    const people = await runJson(db, ["contact", "list", "--sort", "created"]);
+    expect(people.map((c: { name: string; email: string; tags: string[] }) => [c.name, c.email, c.tags])).toEqual([
+      ["Ada Lovelace", "ada@example.com", []],
+      ["Ada King", "ada.king@example.com", ["client"]],
+    ]);
+  });
+
   it("Ctrl-C at a prompt ends with exit 130 and one quiet line, and adds nobody", async () => {
     const dir = tempDir();
     const db = path.join(dir, "crm.db");

@@ -43,6 +43,18 @@ describe("nextDue", () => {
     expect(nextDue("1000-01-01", { count: 1, unit: "day" }, new Date(9999, 11, 30, 12))).toBe("9999-12-31");
   });
 
+  it("ends a timed series whose next instant would be in the year 10000 in UTC, whatever the local year", () => {
+    const saved = process.env.TZ;
+    process.env.TZ = "America/Los_Angeles";
+    try {
+      const due = new Date(9999, 11, 30, 20, 0).toISOString(); // 30 December 9999 20:00 local = 31 December 04:00 UTC
+      expect(nextDue(due, { count: 1, unit: "day" }, new Date(9999, 11, 30, 21))).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it("is always after today, within one interval of it, and a whole number of intervals from the due date", () => {
     const units = ["day", "week", "month", "year"] as const;
     fc.assert(

@@ -6,6 +6,7 @@ import type { ContactRow, CountRow, IdRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { parseInterval, formatInterval, type Interval } from "../../io/dates.js";
 import { assertTotalsFit } from "../purchases/purchases.js";
+import { contactCandidates, fold } from "./search.js";
 
 export interface Contact extends ContactRow {
   tags: string[];
@@ -47,6 +48,14 @@ export function normaliseTag(tag: string): string {
   return t;
 }
 
+/** A contact's name, trimmed: not empty, at most 10,000 characters. */
+export function normaliseName(name: string): string {
+  const n = name.trim();
+  if (!n) throw usageError("a contact needs a name");
+  if (n.length > 10_000) throw usageError("the name is longer than 10,000 characters");
+  return n;
+}
+
 /** A custom field written as "key=value" (the key ends at the first "="). */
 export function parseFieldPair(pair: string): [string, string] {
   const i = pair.indexOf("=");
@@ -76,12 +85,7 @@ interface Normalised {
 
 function normalise(input: ContactInput, requireName: boolean): Normalised {
   const values: ContactValues = {};
-  if (input.name !== undefined || requireName) {
-    const name = (input.name ?? "").trim();
-    if (!name) throw usageError("a contact needs a name");
-    if (name.length > 10_000) throw usageError("the name is longer than 10,000 characters");
-    values.name = name;
-  }
+  if (input.name !== undefined || requireName) values.name = normaliseName(input.name ?? "");
   if (input.email !== undefined) values.email = input.email ? normaliseEmail(input.email) : null;
   if (input.cadence !== undefined) values.cadence = input.cadence ? cadenceText(input.cadence) : null;
   for (const key of ["phone", "company", "title", "note", "source"] as const) {
@@ -121,11 +125,16 @@ function setFields(store: Store, contactId: number, fields: [string, string][]):
   }
 }
 
-function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
-  if (!email) return;
-  const existing = store.sqlite
+/** The contact (other than `exceptId`) that has this normalised email, if any. */
+export function emailOwner(store: Store, email: string, exceptId?: number): ContactRef | undefined {
+  return store.sqlite
     .prepare<[string, number | null], ContactRef>("select id, name from contacts where email = ? and id is not ?")
     .get(email, exceptId ?? null);
+}
+
+function assertEmailFree(store: Store, email: string | null | undefined, exceptId?: number): void {
+  if (!email) return;
+  const existing = emailOwner(store, email, exceptId);
   if (existing) throw conflict(`a contact with email ${quote(email)} already exists (#${existing.id} ${existing.name})`);
 }
 
@@ -237,18 +246,27 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
     where.push("c.company like ? escape '\\'");
     params.push(likePattern(q.company));
   }
+  // Names and companies also match without accents and case ("societe" finds Société): the search index
+  // adds contacts with words starting as typed, which are then checked here (the index also holds notes).
+  let candidates: Set<number> | undefined;
   if (q.search) {
+    const extra = contactCandidates(store, q.search, "details");
+    if (extra.length) candidates = new Set(extra);
     where.push(
-      "(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\')".replaceAll("?1", "?"),
+      `(c.name like ?1 escape '\\' or c.email like ?1 escape '\\' or c.company like ?1 escape '\\' or c.phone like ?1 escape '\\'${extra.length ? " or c.id in (select value from json_each(?))" : ""})`.replaceAll(
+        "?1",
+        "?",
+      ),
     );
     params.push(...Array(4).fill(likePattern(q.search)));
+    if (extra.length) params.push(JSON.stringify(extra));
   }
   if (q.ids) {
     where.push(q.ids.length ? `c.id in (select value from json_each(?))` : "0");
     if (q.ids.length) params.push(JSON.stringify(q.ids));
   }
-  const limit = q.limit !== undefined ? "limit ?" : "";
-  if (q.limit !== undefined) params.push(q.limit);
+  const limit = q.limit !== undefined && !candidates ? "limit ?" : "";
+  if (limit) params.push(q.limit!);
   // tags and fields are filled in by attachTagsAndFields.
   const rows = store.sqlite
     .prepare<(string | number)[], Contact>(
@@ -259,7 +277,11 @@ export function listContacts(store: Store, q: ContactQuery = {}): Contact[] {
        ${where.length ? "where " + where.join(" and ") : ""} order by ${ORDER[q.sort ?? "name"]} ${limit}`,
     )
     .all(...params);
-  return attachTagsAndFields(store, rows);
+  if (!candidates) return attachTagsAndFields(store, rows);
+  const text = fold(q.search!.trim());
+  const holds = (value: string | null) => value !== null && fold(value).includes(text);
+  const kept = rows.filter((r) => !candidates.has(r.id) || holds(r.name) || holds(r.company) || holds(r.email) || holds(r.phone));
+  return attachTagsAndFields(store, q.limit !== undefined ? kept.slice(0, q.limit) : kept);
 }
 
 function attachTagsAndFields(store: Store, rows: Contact[]): Contact[] {
@@ -293,17 +315,19 @@ export function getContact(store: Store, id: number): Contact {
   return contact;
 }
 
-/** Resolves a `<ref>`: numeric id, exact email, or a unique case-insensitive name fragment. */
+/** Resolves a `<ref>`: numeric id (`12` or `#12`), exact email, or a unique name fragment, accents and case aside. */
 export function resolveContact(store: Store, ref: string): ContactRef {
   const text = ref.trim();
   if (!text) throw usageError("an empty contact reference", "give an id, an email or part of a name");
   // SQLite's LIKE stops reading a pattern at NUL: "N\0" would match any name ending in "n".
   if (text.includes("\u0000"))
     throw usageError(`invalid contact reference ${quote(ref)}: it contains a NUL character`, "give an id, an email or part of a name");
-  if (/^\d+$/.test(text)) {
-    const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(Number(text));
+  // An id, also as crm prints it: "#12".
+  if (/^#?\d+$/.test(text)) {
+    const id = Number(text.replace("#", ""));
+    const row = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?").get(id);
     if (row) return row;
-    throw notFound(`no contact #${text}`, "see `crm contact list`");
+    throw notFound(`no contact #${id}`, "see `crm contact list`");
   }
   if (text.includes("@")) {
     const rows = store.sqlite.prepare<[string], ContactRef>("select id, name from contacts where email = ? order by id").all(text.toLowerCase());
@@ -313,10 +337,20 @@ export function resolveContact(store: Store, ref: string): ContactRef {
   const exact = store.sqlite.prepare<[string], ContactRef>("select id, name from contacts where name = ? collate nocase order by id limit 11").all(text);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw ambiguous(text, exact);
-  const like = "%" + text.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-  const rows = store.sqlite
+  // Then as a fragment, without accents and case: "chloe" is Chloé, "emile zola" is ÉMILE ZOLA. LIKE finds
+  // plain substrings (ASCII case aside); the search index adds names with words starting as typed.
+  const folded = fold(text);
+  const substrings = store.sqlite
     .prepare<[string], ContactRef>("select id, name from contacts where name like ? escape '\\' order by name collate nocase, id limit 11")
-    .all(like);
+    .all(likePattern(folded));
+  const seen = new Set(substrings.map((r) => r.id));
+  const others = contactCandidates(store, text, "name").filter((id) => !seen.has(id));
+  const byId = store.sqlite.prepare<[number], ContactRef>("select id, name from contacts where id = ?");
+  const found = [...substrings, ...others.map((id) => byId.get(id)!).filter((r) => fold(r.name).includes(folded))];
+  const same = found.filter((r) => fold(r.name) === folded);
+  if (same.length === 1) return same[0]!;
+  if (same.length > 1) throw ambiguous(text, same);
+  const rows = found.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.id - b.id).slice(0, 11);
   if (rows.length === 1) return rows[0]!;
   if (rows.length > 1) throw ambiguous(text, rows);
   throw notFound(`no contact matches ${quote(text)}`, "use an id, an exact email or part of a name; see `crm contact list`");

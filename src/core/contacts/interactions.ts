@@ -3,6 +3,7 @@
 import { inTransaction, type Store } from "../../db/open.js";
 import type { ContactRow, IdRow, InteractionRow } from "../../db/rows.js";
 import { usageError, notFound, conflict } from "../../errors.js";
+import { localDateTime } from "../../io/dates.js";
 
 export const INTERACTION_TYPES = ["call", "email", "meeting", "message", "note", "issue"] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -16,6 +17,8 @@ export interface Interaction extends Pick<InteractionRow, "id" | "contactId" | "
 export function logInteraction(store: Store, input: { contactId: number; summary: string; type: InteractionType; at: Date }, now: Date): number {
   const summary = input.summary.trim();
   if (!summary) throw usageError("an interaction needs a summary", 'e.g. crm log ada "Called about the proposal"');
+  // What has not happened yet is something to do: a follow-up, not an interaction.
+  if (input.at.getTime() > now.getTime()) throw usageError(`cannot log an interaction at ${localDateTime(input.at)}: that is in the future`);
   return inTransaction(store, () => {
     const row = store.sqlite
       .prepare<[number, string, string, string, string], IdRow>(

@@ -15,6 +15,7 @@ import {
   formatInterval,
   fromStored,
   localDate,
+  LAST_YEAR,
   localDateTime,
   nextInSeries,
   tryParseInterval,
@@ -249,7 +250,9 @@ export function nextDue(anchor: string, every: Interval, now: Date): string | un
   const allDay = isAllDay(anchor);
   const next = nextInSeries(fromStored(anchor), every, allDay ? endOfDay(now) : now);
   if (!next) return undefined;
-  return allDay ? localDate(next) : next.toISOString();
+  if (allDay) return localDate(next);
+  // Stored as the UTC instant, which must read as a four-digit year too (a late 31 December 9999 west of Greenwich does not).
+  return next.getUTCFullYear() > LAST_YEAR ? undefined : next.toISOString();
 }
 
 export interface Completed {

@@ -47,7 +47,7 @@ const fold = (s: string) => s.normalize("NFC").toLowerCase();
 function normaliseName(name: string): string {
   const n = name.trim();
   if (!n) throw usageError("a survey needs a name", 'e.g. crm survey create "Customer NPS 2026"');
-  if (/^\d+$/.test(n)) throw usageError(`invalid survey name ${quote(n)}: it would read as a survey id`, "use a name with at least one letter");
+  if (/^#?\d+$/.test(n)) throw usageError(`invalid survey name ${quote(n)}: it would read as a survey id`, "use a name with at least one letter");
   if (/[\r\n\t]/.test(n) || n.length > 200) throw usageError(`invalid survey name ${quote(n)}`, "a name is one line of up to 200 characters");
   return n;
 }
@@ -78,8 +78,10 @@ export function resolveSurvey(store: Store, ref: string): Survey {
   const text = ref.trim();
   if (!text) throw usageError("an empty survey reference", "give a survey id or name; see `crm survey list`");
   const surveys = allSurveys(store);
-  const found = /^\d+$/.test(text) ? surveys.find((s) => s.id === Number(text)) : surveys.find((s) => fold(s.name) === fold(text));
-  if (!found) throw notFound(`no survey ${/^\d+$/.test(text) ? `#${text}` : quote(text)}`, "use a survey id or name; see `crm survey list`");
+  // An id, also as crm prints it: "#3".
+  const id = /^#?\d+$/.test(text) ? Number(text.replace("#", "")) : undefined;
+  const found = id !== undefined ? surveys.find((s) => s.id === id) : surveys.find((s) => fold(s.name) === fold(text));
+  if (!found) throw notFound(`no survey ${id !== undefined ? `#${id}` : quote(text)}`, "use a survey id or name; see `crm survey list`");
   return found;
 }
 

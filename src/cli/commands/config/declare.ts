@@ -12,5 +12,5 @@ export function declareConfig(program: Command): void {
     .action(lazy(load, "path"));
   config.command("get <key>").description("print a setting").action(lazy(load, "get"));
   config.command("set <key> <value>").description("change a setting").action(lazy(load, "set"));
-  withOutput(config.command("list").description("every setting with its value and default")).action(lazy(load, "list"));
+  withOutput(config.command("list").alias("ls").description("every setting with its value and default")).action(lazy(load, "list"));
 }

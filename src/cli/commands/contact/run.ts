@@ -14,12 +14,15 @@ import {
   untagContact,
   linkedCounts,
   normaliseEmail,
+  normaliseName,
+  normaliseTag,
+  emailOwner,
   CONTACT_SORTS,
   type Contact,
   type ContactInput,
 } from "../../../core/contacts/contacts.js";
 import { localDate, localDateTime } from "../../../io/dates.js";
-import { ExitCode, usageError } from "../../../errors.js";
+import { CrmError, ExitCode, usageError } from "../../../errors.js";
 import { read, oneOf, interval, fieldPair, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import { emit } from "../../render/sink.js";
@@ -76,42 +79,63 @@ function contactInput(opts: ContactDetailOptions): ContactInput {
   };
 }
 
-async function promptContact(ctx: Ctx, input: ContactInput): Promise<ContactInput> {
+/** An inquirer `validate` from a core check: true, or the refusal's words under the prompt. */
+const answerCheck =
+  (check: (answer: string) => unknown) =>
+  (answer: string): true | string => {
+    try {
+      check(answer);
+      return true;
+    } catch (err) {
+      if (err instanceof CrmError) return err.hint ? `${err.message} — ${err.hint}` : err.message;
+      throw err;
+    }
+  };
+
+const tagList = (text: string) =>
+  text
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+
+/**
+ * Asks for what the command line did not give. Each answer is checked as it is given (the name, the
+ * email's syntax and whether another contact has it, each tag), so a refusal comes before the next
+ * question, not after the last one.
+ */
+async function promptContact(ctx: Ctx, input: ContactInput, allowDuplicate: boolean | undefined): Promise<ContactInput> {
   const { input: ask } = await import("@inquirer/prompts");
   const io = { input: ctx.io.stdin, output: ctx.io.stderr };
-  const name = await ask({ message: "Name", required: true, validate: (v) => (v.trim() ? true : "a name is required") }, io);
+  const store = ctx.store();
+  const name = await ask({ message: "Name", required: true, validate: answerCheck(normaliseName) }, io);
   const email = await ask(
     {
       message: "Email (optional)",
       default: input.email ?? undefined,
-      validate: (v) => {
-        if (!v.trim()) return true;
+      validate: answerCheck((answer) => {
+        if (!answer.trim()) return;
+        let address: string;
         try {
-          normaliseEmail(v);
-          return true;
+          address = normaliseEmail(answer);
         } catch {
-          return "that is not an email address, e.g. ada@example.com";
+          throw usageError("that is not an email address, e.g. ada@example.com");
         }
-      },
+        const owner = allowDuplicate ? undefined : emailOwner(store, address);
+        if (owner) throw usageError(`#${owner.id} ${owner.name} already has ${address}`, "give another email, or leave it empty");
+      }),
     },
     io,
   );
   const phone = await ask({ message: "Phone (optional)", default: input.phone ?? undefined }, io);
   const company = await ask({ message: "Company (optional)", default: input.company ?? undefined }, io);
-  const tags = await ask({ message: "Tags, comma-separated (optional)" }, io);
+  const tags = await ask({ message: "Tags, comma-separated (optional)", validate: answerCheck((answer) => tagList(answer).forEach(normaliseTag)) }, io);
   return {
     ...input,
     name,
     email: email.trim() || undefined,
     phone: phone.trim() || undefined,
     company: company.trim() || undefined,
-    tags: [
-      ...(input.tags ?? []),
-      ...tags
-        .split(",")
-        .map((t) => t.trim())
-        .filter(Boolean),
-    ],
+    tags: [...(input.tags ?? []), ...tagList(tags)],
   };
 }
 
@@ -122,7 +146,7 @@ export async function add(ctx: Ctx, [name]: [string?], opts: ContactAddOptions):
   let input: ContactInput = { ...contactInput(opts), name: name ?? opts.name };
   if (input.name === undefined) {
     if (!ctx.interactive) throw usageError("missing the contact's name", 'pass it as the first argument or with --name, e.g. crm add "Ada Lovelace"');
-    input = await promptContact(ctx, input);
+    input = await promptContact(ctx, input, opts.allowDuplicate);
   }
   if (!input.name!.trim()) throw usageError("a contact needs a name", "give it as the first argument or with --name");
   // Before the database is opened: a refused command creates or upgrades nothing.

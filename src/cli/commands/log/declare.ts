@@ -18,6 +18,7 @@ export function declareLog(program: Command): void {
   withOutput(
     log
       .command("list [ref]")
+      .alias("ls")
       .description("list interactions, newest first")
       .option("--since <when>", "only since this date")
       .option("--type <type>", "only this type")

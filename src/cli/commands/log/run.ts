@@ -23,6 +23,8 @@ export interface LogListOptions extends OutputOptions {
 }
 
 const interactionType = oneOf(INTERACTION_TYPES);
+/** A value as it would be typed in a shell: quoted when it holds anything but plain characters. */
+const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `"${text.replace(/["\\$`]/g, "\\$&")}"`);
 const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
 
 export async function log(ctx: Ctx, [ref, ...summary]: string[], opts: LogOptions): Promise<void> {
@@ -32,7 +34,9 @@ export async function log(ctx: Ctx, [ref, ...summary]: string[], opts: LogOption
   const at = (await whenDate(opts.at, ctx.now, "--at")) ?? ctx.now;
   const store = ctx.store();
   const contact = resolveContact(store, ref);
-  const id = logInteraction(store, { contactId: contact.id, summary: summary.join(" "), type, at }, ctx.now);
+  const id = withFlagHint(ExitCode.usage, `that is a follow-up: crm followup add ${contact.id} --due ${shellWord(opts.at ?? "")}`, () =>
+    logInteraction(store, { contactId: contact.id, summary: summary.join(" "), type, at }, ctx.now),
+  );
   ctx.print(`${id}\n`);
   ctx.info(`logged ${type} with #${contact.id} ${contact.name}`);
 }
