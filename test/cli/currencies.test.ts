@@ -103,4 +103,20 @@ describe("several currencies", () => {
     const table = (await run(dir, ["contact", "show", "bob"], NOW)).stdout;
     expect(table).toMatch(/segment\s+\S.* \(R\d F\d M\d\)/);
   });
+
+  it("gives every report the same asOf: the local date and the instant", async () => {
+    const dir = await shop();
+    const asOf = { date: "2026-03-31", at: "2026-03-31T12:00:00.000Z" };
+    for (const args of [
+      ["report", "segments", "--method", "kmeans", "--k", "2"],
+      ["report", "clv"],
+      ["report", "churn"],
+      ["report", "nps"],
+      ["report", "csat"],
+      ["report", "pipeline"],
+      ["pipeline"],
+      ["today"],
+    ])
+      expect((await runJson(dir, args, NOW)).asOf, args.join(" ")).toEqual(asOf);
+  });
 });
