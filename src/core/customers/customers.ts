@@ -49,7 +49,7 @@ export const ALL_CURRENCIES = "all";
  * (`rate.XXX` = one XXX in the default currency) scaled by the two currencies' minor-unit digits.
  * A purchase in a currency without a rate stops the report, naming the setting to make.
  */
-export class Conversion {
+class Conversion {
   readonly used = new Map<string, number>();
   private readonly factors = new Map<string, number>();
   constructor(
@@ -76,7 +76,7 @@ export class Conversion {
   }
 }
 
-export function conversionToDefault(store: Store): Conversion {
+function conversionToDefault(store: Store): Conversion {
   return new Conversion(getSetting(store, "currency"), exchangeRates(store));
 }
 
