@@ -47,6 +47,9 @@ describe("several currencies", () => {
     const dir = await shop();
     expect((await run(dir, ["config", "set", "rate.usd", "0.92"], NOW)).code).toBe(0);
     expect((await run(dir, ["config", "get", "rate.USD"], NOW)).stdout).toBe("0.92\n");
+    const summary = await run(dir, ["report", "segments", "--currency", "all"], NOW);
+    expect(summary.stderr).toContain("converted to EUR at rate.USD 0.92");
+    expect((await runJson(dir, ["report", "segments", "--method", "kmeans", "--k", "2", "--currency", "all"], NOW)).convertedAt).toEqual({ USD: 0.92 });
     const detail = await runJson(dir, ["report", "segments", "--detail", "--currency", "all"], NOW);
     expect(detail.map((c: any) => [c.contactId, c.monetary, c.currency])).toEqual([
       [1, "100.00", "EUR"],

@@ -22,7 +22,14 @@ function scoreCustomers(data: CustomerData): RfmRow[] {
 export function rfmReport(store: Store, now: Date, currency?: string) {
   const data = loadCustomers(store, now, currency);
   const scored = scoreCustomers(data);
-  return { currency: data.currency, asOf: data.today, otherCurrencies: data.otherCurrencies, summary: rfmSummary(scored), customers: scored };
+  return {
+    currency: data.currency,
+    asOf: data.today,
+    otherCurrencies: data.otherCurrencies,
+    convertedAt: data.convertedAt,
+    summary: rfmSummary(scored),
+    customers: scored,
+  };
 }
 
 export function kmeansReport(store: Store, now: Date, opts: { k?: number; currency?: string }) {
@@ -38,6 +45,7 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
     currency: data.currency,
     asOf: data.today,
     otherCurrencies: data.otherCurrencies,
+    convertedAt: data.convertedAt,
     ...clustering,
     customers: data.customers.map((c, i) => ({
       contactId: c.contactId,

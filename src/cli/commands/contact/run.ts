@@ -214,7 +214,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   if (analytics) {
     kv("segment", `${analytics.segment} (R${analytics.r} F${analytics.f} M${analytics.m})`);
     if (analytics.pAlive !== undefined) kv("P(alive)", `${Math.round(analytics.pAlive * 100)}%`);
-    if (analytics.clv12Months !== undefined) kv("CLV, 12 months", `${jsonMoney(analytics.clv12Months, analytics.currency)} ${analytics.currency}`);
+    if (analytics.clv12Months !== undefined) kv("CLV (12 mo.)", `${jsonMoney(analytics.clv12Months, analytics.currency)} ${analytics.currency}`);
   }
   for (const pur of profile.purchases)
     kv("purchases", `${formatMoney(pur.totalMinor, pur.currency)} in ${pur.count} (${localDate(new Date(pur.firstAt))} → ${localDate(new Date(pur.lastAt))})`);
