@@ -59,7 +59,10 @@ describe("customer reports on CDNOW", () => {
     const summary = await runJson(dir, ["report", "segments", "--as-of", "1998-06-30"]);
     expect(summary.reduce((s: number, r: any) => s + r.customers, 0)).toBe(2357);
     const csv = (await run(dir, ["report", "segments", "--as-of", "1998-06-30", "--format", "csv"])).stdout.trim().split("\n");
-    expect(csv[0]).toBe("segment,customers,share,revenue,currency,meanRecencyDays,meanFrequency,meanMonetary");
+    expect(csv[0]).toBe("segment,customers,sharePercent,revenue,currency,meanRecencyDays,meanFrequency,meanMonetary");
+    // Money as decimal strings next to the currency, shares in percent: the parts add up to the whole.
+    expect(summary.every((r: any) => r.currency === "USD" && /^\d+\.\d{2}$/.test(r.revenue))).toBe(true);
+    expect(summary.reduce((s: number, r: any) => s + r.sharePercent, 0)).toBeCloseTo(100, 1);
     expect(csv).toHaveLength(summary.length + 1);
     const table = (await run(dir, ["report", "segments", "--as-of", "1998-06-30"])).stdout;
     expect(table).toContain("Champions");
@@ -76,7 +79,7 @@ describe("customer reports on CDNOW", () => {
     const rows = await runJson(dir, ["report", "retention", "--period", "quarter", "--as-of", "1998-06-30"]);
     expect(rows[0]).toMatchObject({ period: "1997-Q1", customersAtStart: 0, newCustomers: 2357 });
     expect(rows[1]).toMatchObject({ period: "1997-Q2", customersAtStart: 2357, newCustomers: 0 });
-    expect(rows[1].retentionRate).toBeCloseTo((100 * rows[1].customersAtEnd) / 2357, 1);
+    expect(rows[1].retentionPercent).toBeCloseTo((100 * rows[1].customersAtEnd) / 2357, 1);
   });
 
   it("crm contact list --segment lists the segment's members", async () => {

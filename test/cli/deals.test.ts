@@ -404,7 +404,14 @@ describe("crm report pipeline", () => {
   it("gives the weighted forecast by close month, win rate and average days to win in JSON", async () => {
     const dir = await history();
     const r = await json(dir, ["report", "pipeline"]);
-    expect(r).toMatchObject({ asOf: "2026-03-02T10:00:00.000Z", by: "month", won: 2, lost: 1, winRate: 66.7, averageDaysToWin: 14.5 });
+    expect(r).toMatchObject({
+      asOf: { date: "2026-03-02", at: "2026-03-02T10:00:00.000Z" },
+      by: "month",
+      won: 2,
+      lost: 1,
+      winRatePercent: 66.7,
+      averageDaysToWin: 14.5,
+    });
     expect(r.periods).toEqual([
       {
         period: "2026-02",
@@ -415,7 +422,7 @@ describe("crm report pipeline", () => {
         wonDeals: 1,
         wonAmount: "3000.00",
         lostDeals: 1,
-        winRate: 50,
+        winRatePercent: 50,
         averageDaysToWin: 20,
       },
       {
@@ -427,7 +434,7 @@ describe("crm report pipeline", () => {
         wonDeals: 1,
         wonAmount: "1000.00",
         lostDeals: 0,
-        winRate: 100,
+        winRatePercent: 100,
         averageDaysToWin: 9,
       },
       {
@@ -439,7 +446,7 @@ describe("crm report pipeline", () => {
         wonDeals: 0,
         wonAmount: "0.00",
         lostDeals: 0,
-        winRate: null,
+        winRatePercent: null,
         averageDaysToWin: null,
       },
     ]);
@@ -453,7 +460,7 @@ describe("crm report pipeline", () => {
         wonDeals: 2,
         wonAmount: "4000.00",
         lostDeals: 1,
-        winRate: 66.7,
+        winRatePercent: 66.7,
         averageDaysToWin: 14.5,
       },
     ]);
@@ -464,7 +471,7 @@ describe("crm report pipeline", () => {
     const csv = ok(await run(dir, ["report", "pipeline", "--format", "csv"]))
       .stdout.trim()
       .split("\n");
-    expect(csv[0]).toBe("period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRate,averageDaysToWin");
+    expect(csv[0]).toBe("period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRatePercent,averageDaysToWin");
     expect(csv).toContain("2026-04,EUR,2,6000.00,3400.00,0,0.00,0,,");
     expect(csv[csv.length - 1]).toBe("total,EUR,3,7000.00,3500.00,2,4000.00,1,66.7,14.5");
     const table = ok(await run(dir, ["report", "pipeline"])).stdout;
@@ -489,14 +496,14 @@ describe("crm report pipeline", () => {
     const w = ok(await run(dir, ["report", "pipeline", "--format", "csv", "-o", out]));
     expect(w.stdout).toBe("");
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe(
-      "period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRate,averageDaysToWin",
+      "period,currency,openDeals,openAmount,weighted,wonDeals,wonAmount,lostDeals,winRatePercent,averageDaysToWin",
     );
   });
 
   it("respects --as-of: only what was won, lost and open then", async () => {
     const dir = await history();
     const past = await json(dir, ["report", "pipeline"], { CRM_NOW: "2026-02-10" });
-    expect([past.won, past.lost, past.winRate]).toEqual([1, 0, 100]);
+    expect([past.won, past.lost, past.winRatePercent]).toEqual([1, 0, 100]);
     expect(past.totals[0].openDeals).toBe(1);
   });
 
@@ -528,7 +535,7 @@ describe("deals elsewhere", () => {
       [1, "won", 100000],
     ]);
     expect(profile.purchases).toEqual([
-      { currency: "EUR", count: 2, totalMinor: 101999, firstAt: "2026-03-02T10:00:00.000Z", lastAt: "2026-03-02T10:00:00.000Z" },
+      { currency: "EUR", count: 2, totalMinor: 101999, total: "1019.99", firstAt: "2026-03-02T10:00:00.000Z", lastAt: "2026-03-02T10:00:00.000Z" },
     ]);
     const text = ok(await run(dir, ["contact", "show", "ada"])).stdout;
     expect(text).toContain("1,019.99 EUR in 2");
@@ -553,6 +560,6 @@ describe("deals elsewhere", () => {
     expect(purchases[purchases.length - 1].at < "2024-06-01").toBe(true);
     expect(purchases.filter((p: any) => p.currency === "EUR").length / purchases.length).toBeGreaterThan(0.7);
     expect((await json(db, ["pipeline"])).closingSoon.length).toBeGreaterThan(0);
-    expect((await json(db, ["report", "pipeline"])).winRate).not.toBeNull();
+    expect((await json(db, ["report", "pipeline"])).winRatePercent).not.toBeNull();
   });
 });

@@ -433,7 +433,7 @@ describe("crm today", () => {
   it("has a JSON form with every section and stable item fields", async () => {
     const dir = await agendaDb();
     const agenda = await runJson(dir, ["today"], MONDAY);
-    expect(agenda).toMatchObject({ asOf: "2026-03-02T09:00:00.000Z", date: "2026-03-02" });
+    expect(agenda).toMatchObject({ asOf: { date: "2026-03-02", at: "2026-03-02T09:00:00.000Z" }, date: "2026-03-02" });
     expect(agenda.sections.map((s: any) => [s.key, s.count])).toEqual([
       ["overdue", 1],
       ["issues", 1],

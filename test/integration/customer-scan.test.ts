@@ -111,7 +111,31 @@ describe("loadCustomers", () => {
 
 describe("retentionReport", () => {
   it("counts the same (customer, local day) pairs as a plain reading of the rows", () => {
-    const pairs = rows.filter((r) => r.at <= NOW.toISOString()).map((r) => ({ customerId: r.contactId, date: localDate(new Date(r.at)) }));
-    for (const kind of ["month", "quarter"] as const) expect(retentionReport(store, NOW, kind)).toEqual(retentionByPeriod(pairs, kind, localDate(NOW)));
+    const seen = rows.filter((r) => r.at <= NOW.toISOString());
+    const pairs = (list: typeof rows) => list.map((r) => ({ customerId: r.contactId, date: localDate(new Date(r.at)) }));
+    for (const kind of ["month", "quarter"] as const) {
+      // Every currency with --currency all; one currency (the default here) otherwise.
+      expect(retentionReport(store, NOW, kind, "all").rows).toEqual(retentionByPeriod(pairs(seen), kind, localDate(NOW)));
+      const eur = seen.filter((r) => r.currency === "EUR");
+      expect(retentionReport(store, NOW, kind).rows).toEqual(retentionByPeriod(pairs(eur), kind, localDate(NOW)));
+    }
+  });
+});
+
+describe("loadCustomers with every currency converted", () => {
+  it("merges each customer's currencies into the default one, converting purchase by purchase", () => {
+    setSetting(store, "rate.USD", "0.92");
+    setSetting(store, "rate.GBP", "1.17");
+    const rate: Record<string, number> = { EUR: 1, USD: 0.92, GBP: 1.17 };
+    const expected = new Map<number, { purchases: number; totalMinor: number }>();
+    for (const r of rows.filter((r) => r.at <= NOW.toISOString())) {
+      const c = expected.get(r.contactId) ?? { purchases: 0, totalMinor: 0 };
+      c.purchases++;
+      c.totalMinor += Math.round(r.minor * rate[r.currency]!);
+      expected.set(r.contactId, c);
+    }
+    const data = loadCustomers(store, NOW, "all");
+    expect(data).toMatchObject({ currency: "EUR", otherCurrencies: [], convertedAt: { USD: 0.92, GBP: 1.17 } });
+    expect(new Map(data.customers.map((c) => [c.contactId, { purchases: c.purchases, totalMinor: c.totalMinor }]))).toEqual(expected);
   });
 });

@@ -1,6 +1,30 @@
 // The one JSON writer: two-space JSON.stringify text, as one string or in chunks for large outputs.
 // Rows read from the database one by one (a generator) are written as they come, never held whole.
+// Also the shapes every command's JSON uses for values machines read (README "JSON conventions"):
+// money, percentages and the report date.
 import { chunked } from "./sink.js";
+import { currencyDigits, formatMinor } from "../../io/money.js";
+import { localDate } from "../../io/dates.js";
+
+/**
+ * Money for machines: a decimal string in major units with the currency's own number of decimals
+ * ("216003.58", "1200.00", for JPY "1500"), rounded half away from zero; it goes next to a `currency` field.
+ * `amount` is in major units (what the analytics compute), or in minor units with `{ minor: true }`.
+ */
+export function jsonMoney(amount: number, currency: string, { minor = false } = {}): string {
+  const minorUnits = minor ? amount : Math.sign(amount) * Math.round(Math.abs(amount) * 10 ** currencyDigits(currency));
+  return formatMinor(minorUnits + 0, currency);
+}
+
+/** A percentage for machines: a number from 0 to 100 (or null), two decimals at most; its field is named …Percent. */
+export function jsonPercent(percent: number | null): number | null {
+  return percent === null ? null : Math.round(percent * 100) / 100 + 0;
+}
+
+/** The moment a report describes, for machines: its local calendar date and the instant (UTC, ISO 8601). */
+export function jsonAsOf(now: Date): { date: string; at: string } {
+  return { date: localDate(now), at: now.toISOString() };
+}
 
 export function toJson(value: unknown): string {
   return stringify(value) + "\n";

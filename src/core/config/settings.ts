@@ -56,13 +56,36 @@ const SETTINGS: Record<string, SettingSpec> = {
   "mail.reply-window": { description: "emails older than this no longer wait for a reply", default: "30d", validate: intervalSetting("mail.reply-window") },
 };
 
+// Exchange rates the user sets, one key per currency: `rate.USD 0.92` means one USD is worth 0.92 of the
+// default currency. crm never fetches rates; customer analytics use them with `--currency all`.
+const RATE_KEY = /^rate\.([A-Za-z]{3})$/;
+const rateSpec = (currency: string): SettingSpec => ({
+  description: `exchange rate: what one ${currency} is worth in the default currency (for --currency all)`,
+  default: "",
+  validate: (v) => {
+    const n = Number(v);
+    if (!/^\s*\d*\.?\d+\s*$/.test(v) || !(n > 0) || !Number.isFinite(n))
+      throw usageError(`invalid rate.${currency} ${quote(v)}`, `use a positive decimal: what one ${currency} is worth in the default currency, e.g. 0.92`);
+    return String(n);
+  },
+});
+
+/** The stored key of a setting: rate keys get an upper-case, known currency code (rate.usd → rate.USD). */
+function canonicalKey(key: string): string {
+  const rate = RATE_KEY.exec(key.trim());
+  return rate ? `rate.${normaliseCurrency(rate[1]!)}` : key;
+}
+
 function spec(key: string): SettingSpec {
+  const rate = RATE_KEY.exec(key);
+  if (rate) return rateSpec(rate[1]!);
   const s = SETTINGS[key];
-  if (!s) throw usageError(`unknown setting ${quote(key)}`, `known settings: ${Object.keys(SETTINGS).join(", ")}`);
+  if (!s) throw usageError(`unknown setting ${quote(key)}`, `known settings: ${Object.keys(SETTINGS).join(", ")}, rate.<currency>`);
   return s;
 }
 
 export function getSetting(store: Store, key: string): string {
+  key = canonicalKey(key);
   const s = spec(key);
   const row = store.sqlite.prepare<[string], Pick<SettingRow, "value">>("select value from settings where key = ?").get(key);
   return row?.value ?? s.default;
@@ -74,13 +97,21 @@ export function checkSetting(key: string, value: string): string {
 }
 
 export function setSetting(store: Store, key: string, value: string): string {
+  key = canonicalKey(key);
   const normalised = checkSetting(key, value);
   store.sqlite.prepare("insert into settings(key, value) values (?, ?) on conflict(key) do update set value = excluded.value").run(key, normalised);
   return normalised;
 }
 
+/** The exchange rates set (`rate.XXX`), by currency code. */
+export function exchangeRates(store: Store): Map<string, number> {
+  const rows = store.sqlite.prepare<[], Pick<SettingRow, "key" | "value">>("select key, value from settings where key like 'rate.%' order by key").all();
+  return new Map(rows.map((r) => [r.key.slice("rate.".length), Number(r.value)]));
+}
+
 export function listSettings(store: Store): { key: string; value: string; default: string; description: string }[] {
-  return Object.entries(SETTINGS).map(([key, s]) => ({ key, value: getSetting(store, key), default: s.default, description: s.description }));
+  const rates = [...exchangeRates(store).keys()].map((currency) => [`rate.${currency}`, rateSpec(currency)] as const);
+  return [...Object.entries(SETTINGS), ...rates].map(([key, s]) => ({ key, value: getSetting(store, key), default: s.default, description: s.description }));
 }
 
 export const defaultCurrency = (store: Store) => getSetting(store, "currency");

@@ -12,8 +12,6 @@ export interface ContactProfile {
   /** Per currency: how many purchases, their total, the first and the last. */
   purchases: { currency: string; count: number; totalMinor: bigint; firstAt: string; lastAt: string }[];
   latestScores: (Pick<ResponseRow, "score" | "comment" | "at"> & { survey: SurveyRow["name"]; type: SurveyRow["type"] })[];
-  /** Filled by the customer analytics when the person is a customer (RFM segment, P(alive), CLV). */
-  analytics?: Record<string, unknown>;
 }
 
 export function contactProfile(store: Store, id: number, now: Date): ContactProfile {

@@ -1,10 +1,11 @@
-// Customers as the analytics see them: each contact's purchase history (up to "now", in one currency)
-// condensed into the per-customer inputs of RFM, BG/NBD and Gamma-Gamma. Purchases on the same local
+// Customers as the analytics see them: each contact's purchase history (up to "now", in one currency, or
+// every currency converted to the default one with the user's `rate.XXX` settings) condensed into the
+// per-customer inputs of RFM, BG/NBD and Gamma-Gamma. Purchases on the same local
 // calendar day count as one transaction for the models (as in Fader, Hardie & Lee's CDNOW analysis).
 import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
 import { currencyDigits, normaliseCurrency } from "../../io/money.js";
-import { getSetting } from "../config/settings.js";
+import { exchangeRates, getSetting } from "../config/settings.js";
 import { localDate, LocalDays } from "../../io/dates.js";
 import { dayNumber } from "../../analytics/period.js";
 
@@ -36,6 +37,47 @@ export interface CustomerData {
   customers: CustomerSummary[];
   /** Currencies present but not analysed (reports say so). */
   otherCurrencies: string[];
+  /** With `--currency all`: the rate used for each other currency present (one unit in `currency`). */
+  convertedAt?: Record<string, number>;
+}
+
+/** `--currency all`: every currency, converted to the default one. */
+export const ALL_CURRENCIES = "all";
+
+/**
+ * How to turn each currency's minor units into the default currency's: the user's rates
+ * (`rate.XXX` = one XXX in the default currency) scaled by the two currencies' minor-unit digits.
+ * A purchase in a currency without a rate stops the report, naming the setting to make.
+ */
+class Conversion {
+  readonly used = new Map<string, number>();
+  private readonly factors = new Map<string, number>();
+  constructor(
+    readonly to: string,
+    private readonly rates: ReadonlyMap<string, number>,
+  ) {}
+
+  /** Amount in `currency`'s minor units → the default currency's minor units, rounded half away from zero. */
+  minor(amount: number, currency: string): number {
+    if (currency === this.to) return amount;
+    let factor = this.factors.get(currency);
+    if (factor === undefined) {
+      const rate = this.rates.get(currency);
+      if (rate === undefined)
+        throw usageError(
+          `no exchange rate for ${currency} to convert its purchases to ${this.to}`,
+          `set one with: crm config set rate.${currency} <what one ${currency} is worth in ${this.to}>`,
+        );
+      factor = rate * 10 ** (currencyDigits(this.to) - currencyDigits(currency));
+      this.factors.set(currency, factor);
+      this.used.set(currency, rate);
+    }
+    return Math.sign(amount) * Math.round(Math.abs(amount) * factor);
+  }
+}
+
+function conversionToDefault(store: Store): Conversion {
+  return new Conversion(getSetting(store, "currency"), exchangeRates(store));
 }
 
 /**
@@ -43,7 +85,7 @@ export interface CustomerData {
  * has purchases, else the currency with the most purchases. `present` lists the currencies with
  * purchases, most purchases first.
  */
-function chooseCurrency(store: Store, present: readonly string[], requested?: string): { currency: string; others: string[] } {
+export function chooseCurrency(store: Store, present: readonly string[], requested?: string): { currency: string; others: string[] } {
   let currency: string;
   if (requested) {
     currency = normaliseCurrency(requested);
@@ -76,9 +118,9 @@ export interface PurchaseDays {
  * times as much). The local day is worked out here (see LocalDays) rather than by SQLite's
  * 'localtime', which costs a libc time-zone conversion per row. Instants come in order, so a
  * contact's days do too — except across a zone change at local midnight, after which that contact's
- * days are sorted and merged.
+ * days are sorted and merged. With a `conversion`, every amount comes in the default currency.
  */
-export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCustomer: (days: PurchaseDays) => void): void {
+export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCustomer: (days: PurchaseDays) => void, conversion?: Conversion): void {
   // Amounts in the usual currency (the configured one) come as numbers, others as [amount, currency]:
   // one comparison per row rather than a third array of currencies that is nearly always the same.
   const usual = getSetting(store, "currency");
@@ -105,8 +147,12 @@ export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCu
       const when = seconds[k];
       if (when === null || when === undefined) continue; // not a readable instant (the schema stores ISO 8601 UTC)
       let amount = amounts[k]!;
-      const currency = typeof amount === "number" ? usual : amount[1];
+      let currency = typeof amount === "number" ? usual : amount[1];
       if (typeof amount !== "number") amount = amount[0];
+      if (conversion && currency !== usual) {
+        amount = conversion.minor(amount, currency);
+        currency = usual;
+      }
       if (currency !== c.currency) c = daysIn(currency);
       if (c.length === 0) {
         c.contactId = contactId;
@@ -155,39 +201,53 @@ function mergeDays(days: PurchaseDays): void {
   days.length = n;
 }
 
+/** The customers of one currency (`requestedCurrency`, chosen as chooseCurrency says when absent), or
+ * with ALL_CURRENCIES of every currency converted to the default one. */
 export function loadCustomers(store: Store, now: Date, requestedCurrency?: string): CustomerData {
+  const all = requestedCurrency?.trim().toLowerCase() === ALL_CURRENCIES;
+  const conversion = all ? conversionToDefault(store) : undefined;
   const today = localDate(now);
   const todayNumber = dayNumber(today);
   const local = new LocalDays();
   // Every currency is summarised in the same pass; the report's currency is chosen from the counts.
   const byCurrency = new Map<string, { purchases: number; scale: number; customers: CustomerSummary[] }>();
-  scanPurchaseDays(store, now, local, ({ contactId, currency, length, day, total, count }) => {
-    let group = byCurrency.get(currency);
-    if (!group) byCurrency.set(currency, (group = { purchases: 0, scale: 10 ** currencyDigits(currency), customers: [] }));
-    let purchases = 0;
-    let totalMinor = 0;
-    for (let i = 0; i < length; i++) {
-      purchases += count[i]!;
-      totalMinor += total[i]!;
-    }
-    group.purchases += purchases;
-    const first = day[0]!;
-    const last = day[length - 1]!;
-    const x = length - 1;
-    group.customers.push({
-      contactId,
-      purchases,
-      totalMinor,
-      firstDay: local.date(first),
-      lastDay: local.date(last),
-      recencyDays: todayNumber - last,
-      x,
-      txDays: last - first,
-      ageDays: todayNumber - first,
-      // Mean spend of the repeat days (every day after the first), in major units.
-      repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
-    });
-  });
+  scanPurchaseDays(
+    store,
+    now,
+    local,
+    ({ contactId, currency, length, day, total, count }) => {
+      let group = byCurrency.get(currency);
+      if (!group) byCurrency.set(currency, (group = { purchases: 0, scale: 10 ** currencyDigits(currency), customers: [] }));
+      let purchases = 0;
+      let totalMinor = 0;
+      for (let i = 0; i < length; i++) {
+        purchases += count[i]!;
+        totalMinor += total[i]!;
+      }
+      group.purchases += purchases;
+      const first = day[0]!;
+      const last = day[length - 1]!;
+      const x = length - 1;
+      group.customers.push({
+        contactId,
+        purchases,
+        totalMinor,
+        firstDay: local.date(first),
+        lastDay: local.date(last),
+        recencyDays: todayNumber - last,
+        x,
+        txDays: last - first,
+        ageDays: todayNumber - first,
+        // Mean spend of the repeat days (every day after the first), in major units.
+        repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
+      });
+    },
+    conversion,
+  );
+  if (conversion) {
+    const customers = byCurrency.get(conversion.to)?.customers ?? [];
+    return { currency: conversion.to, today, customers, otherCurrencies: [], convertedAt: Object.fromEntries(conversion.used) };
+  }
   const present = [...byCurrency].sort((p, q) => q[1].purchases - p[1].purchases || (p[0] < q[0] ? -1 : 1)).map(([c]) => c);
   const { currency, others } = chooseCurrency(store, present, requestedCurrency);
   return { currency, today, customers: byCurrency.get(currency)?.customers ?? [], otherCurrencies: others };

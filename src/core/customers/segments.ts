@@ -22,7 +22,14 @@ function scoreCustomers(data: CustomerData): RfmRow[] {
 export function rfmReport(store: Store, now: Date, currency?: string) {
   const data = loadCustomers(store, now, currency);
   const scored = scoreCustomers(data);
-  return { currency: data.currency, asOf: data.today, otherCurrencies: data.otherCurrencies, summary: rfmSummary(scored), customers: scored };
+  return {
+    currency: data.currency,
+    asOf: data.today,
+    otherCurrencies: data.otherCurrencies,
+    convertedAt: data.convertedAt,
+    summary: rfmSummary(scored),
+    customers: scored,
+  };
 }
 
 export function kmeansReport(store: Store, now: Date, opts: { k?: number; currency?: string }) {
@@ -38,6 +45,7 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
     currency: data.currency,
     asOf: data.today,
     otherCurrencies: data.otherCurrencies,
+    convertedAt: data.convertedAt,
     ...clustering,
     customers: data.customers.map((c, i) => ({
       contactId: c.contactId,
@@ -69,12 +77,39 @@ export function contactIdsInSegment(store: Store, segment: string, now: Date): n
     .map((c) => c.contactId);
 }
 
-/** RFM segment, P(alive) and CLV of one person, when they are a customer (undefined otherwise). */
-export function customerAnalytics(store: Store, id: number, now: Date): Record<string, unknown> | undefined {
-  const data = loadCustomers(store, now);
+export interface CustomerAnalytics {
+  segment: RfmSegment;
+  r: number;
+  f: number;
+  m: number;
+  /** The currency the person pays in (most of their purchases; the latest on a tie): the analytics
+   * compare them with the other customers who pay in it. */
+  currency: string;
+  /** P(alive) under BG/NBD, 0–1, when that model could be fitted. */
+  pAlive?: number;
+  /** Expected value of the next 12 months, in major units of `currency`. */
+  clv12Months?: number;
+}
+
+/** The currency of most of a person's purchases up to now (the latest purchase's on a tie). */
+function currencyPaidIn(store: Store, id: number, now: Date): string | undefined {
+  return store.sqlite
+    .prepare<[number, string], string>(
+      "select currency from purchases where contact_id = ? and at <= ? group by currency order by count(*) desc, max(at) desc limit 1",
+    )
+    .pluck()
+    .get(id, now.toISOString());
+}
+
+/** RFM segment, P(alive) and CLV of one person, in the currency they pay in, when they are a customer
+ * (undefined otherwise). */
+export function customerAnalytics(store: Store, id: number, now: Date): CustomerAnalytics | undefined {
+  const currency = currencyPaidIn(store, id, now);
+  if (!currency) return undefined;
+  const data = loadCustomers(store, now, currency);
   const rfm = scoreCustomers(data).find((c) => c.contactId === id);
   if (!rfm) return undefined;
-  const result: Record<string, unknown> = { segment: rfm.segment, rfm: `R${rfm.r} F${rfm.f} M${rfm.m}` };
+  const result: CustomerAnalytics = { segment: rfm.segment, r: rfm.r, f: rfm.f, m: rfm.m, currency: data.currency };
   let clv: ReturnType<typeof customerClv>;
   try {
     clv = customerClv(store, now, id, data);
@@ -84,7 +119,7 @@ export function customerAnalytics(store: Store, id: number, now: Date): Record<s
     throw err;
   }
   const row = clv.row;
-  if (row && clv.model === "bgnbd") result.pAlive = Math.round(row.pAlive! * 1000) / 1000;
-  if (row) result.clv12Months = `${row.clv} ${clv.currency}`;
+  if (row && clv.model === "bgnbd") result.pAlive = row.pAlive!;
+  if (row) result.clv12Months = row.clv;
   return result;
 }

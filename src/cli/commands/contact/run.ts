@@ -26,7 +26,7 @@ import { CrmError, ExitCode, usageError } from "../../../errors.js";
 import { read, oneOf, interval, fieldPair, withFlagHint } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import { emit } from "../../render/sink.js";
-import { toJson } from "../../render/json.js";
+import { jsonMoney, toJson } from "../../render/json.js";
 import type { Column } from "../../render/table.js";
 import { interactionKind, plural } from "../../render/words.js";
 import { confirmOrYes } from "../../prompt.js";
@@ -209,8 +209,20 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   const { id } = resolveContact(store, ref);
   const profile = contactProfile(store, id, ctx.now);
   const { customerAnalytics } = await import("../../../core/customers/segments.js");
-  profile.analytics = customerAnalytics(store, id, ctx.now);
-  if (ctx.format === "json") return emit(ctx, toJson(profile));
+  const analytics = customerAnalytics(store, id, ctx.now);
+  if (ctx.format === "json")
+    return emit(
+      ctx,
+      toJson({
+        ...profile,
+        deals: profile.deals.map((d) => ({ ...d, amount: jsonMoney(d.amountMinor, d.currency, { minor: true }) })),
+        purchases: profile.purchases.map((p) => ({ ...p, total: jsonMoney(p.totalMinor, p.currency, { minor: true }) })),
+        analytics: analytics && {
+          ...analytics,
+          ...(analytics.clv12Months !== undefined ? { clv12Months: jsonMoney(analytics.clv12Months, analytics.currency) } : {}),
+        },
+      }),
+    );
   if (ctx.format === "csv") return printRecords(ctx, { rows: [profile.contact], columns: contactColumns, fields: CONTACT_FIELDS });
   const c = ctx.color;
   const p = profile.contact;
@@ -225,7 +237,11 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   kv("source", p.source);
   kv("note", p.note);
   kv("added", localDate(new Date(p.createdAt)));
-  for (const [k, v] of Object.entries(profile.analytics ?? {})) kv(k, v);
+  if (analytics) {
+    kv("segment", `${analytics.segment} (R${analytics.r} F${analytics.f} M${analytics.m})`);
+    if (analytics.pAlive !== undefined) kv("P(alive)", `${Math.round(analytics.pAlive * 100)}%`);
+    if (analytics.clv12Months !== undefined) kv("CLV (12 mo.)", `${jsonMoney(analytics.clv12Months, analytics.currency)} ${analytics.currency}`);
+  }
   for (const pur of profile.purchases)
     kv("purchases", `${formatMoney(pur.totalMinor, pur.currency)} in ${pur.count} (${localDate(new Date(pur.firstAt))} → ${localDate(new Date(pur.lastAt))})`);
   for (const s of profile.latestScores)

@@ -6,7 +6,7 @@ import { defaultCurrency } from "../../../core/config/settings.js";
 import { formatMinor, formatMoney } from "../../../io/money.js";
 import { addInterval, daysFromTo, localDate } from "../../../io/dates.js";
 import { emit } from "../../render/sink.js";
-import { toJson } from "../../render/json.js";
+import { jsonAsOf, toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
 import { plainTable, boxTable, styled, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
@@ -57,7 +57,7 @@ export async function pipeline(ctx: Ctx, _args: [], opts: PipelineOptions): Prom
     return emit(
       ctx,
       toJson({
-        asOf: ctx.now.toISOString(),
+        asOf: jsonAsOf(ctx.now),
         withinDays,
         stages: board.stages.map(boardRecord),
         totals: board.totals.map((t) => boardRecord({ stage: "total", probability: null, ...t })),

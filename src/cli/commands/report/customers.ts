@@ -4,10 +4,11 @@ import { ExitCode } from "../../../errors.js";
 import { withFlagHint } from "../../flags.js";
 import { rfmReport, kmeansReport } from "../../../core/customers/segments.js";
 import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../../core/customers/lifetime.js";
-import { getSetting } from "../../../core/config/settings.js";
+import { exchangeRates, getSetting } from "../../../core/config/settings.js";
+import { ALL_CURRENCIES } from "../../../core/customers/customers.js";
 import { printRecords } from "../../render/output.js";
 import { emit, emitChunks } from "../../render/sink.js";
-import { toJson, toJsonChunks } from "../../render/json.js";
+import { jsonAsOf, jsonMoney, jsonPercent, toJson, toJsonChunks } from "../../render/json.js";
 import { styled, type Column } from "../../render/table.js";
 import type { RfmCluster } from "../../../analytics/kmeans.js";
 import { bar } from "../../render/chart.js";
@@ -23,6 +24,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
     // Too few customers for the clusters asked for: core says so; the number came from --k.
     const run = () => kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
     const report = opts.k === undefined ? run() : withFlagHint(ExitCode.usage, "give a smaller --k, or leave it out to choose by silhouette", run);
+    explainCurrencies(ctx, report);
     if (opts.detail)
       return printRecords(ctx, {
         rows: report.customers,
@@ -33,11 +35,13 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
           { header: "purchases", cell: (c) => c.frequency, align: "right" },
           { header: `spent (${report.currency})`, cell: (c) => num(c.monetary), align: "right" },
         ],
+        record: (c) => ({ ...c, monetary: jsonMoney(c.monetary, report.currency), currency: report.currency }),
+        fields: ["contactId", "cluster", "recencyDays", "frequency", "monetary", "currency"],
         empty: "no customers with purchases yet",
       });
     if (ctx.format === "json") {
-      const { assignment: _a, customers: _c, ...summary } = report;
-      return emit(ctx, toJson(summary));
+      const { assignment: _a, customers: _c, clusters, ...summary } = report;
+      return emit(ctx, toJson({ ...summary, asOf: jsonAsOf(ctx.now), clusters: clusters.map((c) => clusterRecord(c, report.currency)) }));
     }
     if (ctx.format === "table" && report.clusters.length)
       ctx.info(
@@ -54,12 +58,13 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
         { header: `typical spend (${report.currency})`, cell: (c) => num(c.centroid.monetary), align: "right" },
         ...(ctx.tableStyle === "box" ? [{ header: "", cell: (c: (typeof report.clusters)[number]) => shareBar(ctx, c.share) }] : []),
       ],
-      record: (c) => ({ cluster: c.cluster, customers: c.customers, share: c.share, centroid: c.centroid, mean: c.mean }),
-      fields: ["cluster", "customers", "share", "centroid", "mean"],
+      record: (c) => clusterRecord(c, report.currency),
+      fields: ["cluster", "customers", "sharePercent", "centroid", "mean", "currency"],
       empty: "no customers with purchases yet",
     });
   }
   const report = rfmReport(store, ctx.now, opts.currency);
+  explainCurrencies(ctx, report);
   if (opts.detail)
     return printRecords(ctx, {
       rows: report.customers,
@@ -77,7 +82,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
         contactId: c.contactId,
         recencyDays: c.recencyDays,
         frequency: c.frequency,
-        monetary: round2(c.monetary),
+        monetary: jsonMoney(c.monetary, report.currency),
         currency: report.currency,
         r: c.r,
         f: c.f,
@@ -100,19 +105,70 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       ...(ctx.tableStyle === "box" ? [{ header: "", cell: (s: (typeof report.summary)[number]) => shareBar(ctx, s.share) }] : []),
     ],
     record: (s) => ({
-      ...s,
-      revenue: round2(s.revenue),
+      segment: s.segment,
+      customers: s.customers,
+      sharePercent: jsonPercent(s.share * 100),
+      revenue: jsonMoney(s.revenue, report.currency),
+      currency: report.currency,
       meanRecencyDays: round2(s.meanRecencyDays),
       meanFrequency: round2(s.meanFrequency),
-      meanMonetary: round2(s.meanMonetary),
-      currency: report.currency,
+      meanMonetary: jsonMoney(s.meanMonetary, report.currency),
     }),
-    fields: ["segment", "customers", "share", "revenue", "currency", "meanRecencyDays", "meanFrequency", "meanMonetary"],
+    fields: ["segment", "customers", "sharePercent", "revenue", "currency", "meanRecencyDays", "meanFrequency", "meanMonetary"],
     empty: "no customers with purchases yet",
   });
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Which currency the customer analytics used: the others present, or the rates used to convert them. */
+function explainCurrencies(ctx: Ctx, report: { currency: string; otherCurrencies: string[]; convertedAt?: Record<string, number> }): void {
+  if (report.otherCurrencies.length)
+    ctx.warn(
+      `only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency, or --currency all to convert)`,
+    );
+  const rates = Object.entries(report.convertedAt ?? {});
+  if (rates.length) ctx.info(`converted to ${report.currency} at ${rates.map(([c, r]) => `rate.${c} ${r}`).join(", ")}`);
+}
+
+/** A k-means cluster for JSON and CSV: its share in percent, spend as money. */
+function clusterRecord(c: RfmCluster, currency: string) {
+  const values = (v: RfmCluster["centroid"]) => ({
+    recencyDays: round2(v.recencyDays),
+    frequency: round2(v.frequency),
+    monetary: jsonMoney(v.monetary, currency),
+  });
+  return { cluster: c.cluster, customers: c.customers, sharePercent: jsonPercent(c.share * 100), centroid: values(c.centroid), mean: values(c.mean), currency };
+}
+
+/** A CLV or churn row for JSON and CSV: amounts as money next to the currency. */
+function clvRecord<R extends ClvRow & { valueAtRisk?: number }>(r: R, currency: string): Record<string, unknown> {
+  const money = (v: number | null) => (v === null ? null : jsonMoney(v, currency));
+  return {
+    ...(r as Record<string, unknown>),
+    totalSpent: money(r.totalSpent),
+    expectedOrderValue: money(r.expectedOrderValue),
+    clv: money(r.clv),
+    ...(r.valueAtRisk !== undefined ? { valueAtRisk: money(r.valueAtRisk) } : {}),
+    currency,
+  };
+}
+
+/** The parts of a CLV or churn report that every output shares, shaped for JSON. */
+function clvJson<R extends ClvRow>(ctx: Ctx, report: { currency: string; totalClv?: number }, rows: R[], rates: Record<string, number> | undefined) {
+  return {
+    ...report,
+    asOf: jsonAsOf(ctx.now),
+    ...(report.totalClv !== undefined ? { totalClv: jsonMoney(report.totalClv, report.currency) } : {}),
+    ...(rates ? { convertedAt: rates } : {}),
+    rows: rows.map((r) => clvRecord(r, report.currency)),
+  };
+}
+
+/** With --currency all: the rates set (conversion happens where purchases are loaded). */
+function ratesFor(ctx: Ctx, currency: string | undefined): Record<string, number> | undefined {
+  return currency?.trim().toLowerCase() === ALL_CURRENCIES ? Object.fromEntries(exchangeRates(ctx.store())) : undefined;
+}
 
 /** A share (0–1) as a bar of up to 30 whole cells. */
 const shareBar = (ctx: Ctx, share: number) => styled(bar(share, 1, 30, { step: "cell" }), ctx.color.cyan);
@@ -176,7 +232,9 @@ function describeModel(report: ClvReport): string {
 function explainFallback(ctx: Ctx, report: ClvReport): void {
   if (report.fallbackReason) ctx.warn(`using the simple model: ${report.fallbackReason}`);
   if (report.otherCurrencies.length)
-    ctx.warn(`only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency)`);
+    ctx.warn(
+      `only ${report.currency} purchases are analysed; also present: ${report.otherCurrencies.join(", ")} (use --currency, or --currency all to convert)`,
+    );
 }
 
 export async function clv(ctx: Ctx, _args: [], opts: ReportClvOptions): Promise<void> {
@@ -189,13 +247,13 @@ export async function clv(ctx: Ctx, _args: [], opts: ReportClvOptions): Promise<
   });
   const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
-  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
+  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency))));
   explainFallback(ctx, report);
   if (ctx.format === "table" && report.customers) emit(ctx, describeModel(report) + "\n\n");
   await printRecords(ctx, {
     rows,
     columns: clvColumns(report),
-    record: (r) => ({ ...r, currency: report.currency }),
+    record: (r) => clvRecord(r, report.currency),
     fields: CLV_FIELDS,
     empty: "no customers with purchases yet",
   });
@@ -209,7 +267,7 @@ export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Prom
   const report = churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" });
   const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
-  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks({ ...report, rows: rows.map((r) => ({ ...r, currency: report.currency })) }));
+  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency))));
   if (report.model !== "bgnbd") {
     ctx.warn(`churn risk needs the BG/NBD model: ${report.fallbackReason}`);
     return;
@@ -227,7 +285,7 @@ export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Prom
       { header: `value at risk (${report.currency})`, cell: (r) => num(r.valueAtRisk), align: "right" },
       { header: "CLV 12m", cell: (r) => num(r.clv), align: "right" },
     ],
-    record: (r) => ({ ...r, currency: report.currency }),
+    record: (r) => clvRecord(r, report.currency),
     fields: [...CLV_FIELDS, "valueAtRisk"],
     empty: `no customer has P(alive) below ${threshold}`,
   });
@@ -236,11 +294,11 @@ export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Prom
 export async function retention(ctx: Ctx, _args: [], opts: ReportRetentionOptions): Promise<void> {
   const period = opts.period;
   const { retentionReport } = await import("../../../core/customers/retention.js");
-  const all = retentionReport(ctx.store(), ctx.now, period);
+  const report = retentionReport(ctx.store(), ctx.now, period, opts.currency);
+  explainCurrencies(ctx, report);
   const limit = opts.limit;
-  const rows = limit ? all.slice(-limit) : all;
+  const rows = limit ? report.rows.slice(-limit) : report.rows;
   const rate = (v: number | null) => (v === null ? "" : `${v.toFixed(1)}%`);
-  const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   await printRecords(ctx, {
     rows,
     columns: [
@@ -256,11 +314,20 @@ export async function retention(ctx: Ctx, _args: [], opts: ReportRetentionOption
         : []),
     ],
     record: (r) => ({
-      ...r,
-      retentionRate: round1(r.retentionRate),
-      churnRate: round1(r.churnRate),
-      repeatPurchaseRate: round1(r.repeatPurchaseRate),
-      previousPeriodRetention: round1(r.previousPeriodRetention),
+      period: r.period,
+      start: r.start,
+      end: r.end,
+      customersAtStart: r.customersAtStart,
+      newCustomers: r.newCustomers,
+      customersAtEnd: r.customersAtEnd,
+      retained: r.retained,
+      retentionPercent: jsonPercent(r.retentionRate),
+      churnPercent: jsonPercent(r.churnRate),
+      repeatPurchasePercent: jsonPercent(r.repeatPurchaseRate),
+      previousPeriodCustomers: r.previousPeriodCustomers,
+      retainedFromPreviousPeriod: r.retainedFromPreviousPeriod,
+      previousPeriodRetentionPercent: jsonPercent(r.previousPeriodRetention),
+      currency: report.currency,
     }),
     empty: "no purchases yet",
   });

@@ -14,6 +14,8 @@ const PERIOD_UNITS = ["month", "quarter"] as const satisfies readonly PeriodUnit
 const SEGMENT_METHODS = ["rfm", "kmeans"] as const;
 const CLV_MODELS = ["bgnbd", "simple"] as const;
 const RETENTION_PERIODS = ["month", "quarter", "year"] as const;
+const CURRENCY_HELP =
+  "analyse purchases in this currency, or all converted to the default one with the rate.<code> settings (default: the configured currency)";
 const SCORE_BREAKDOWNS = ["month", "quarter", "segment"] as const satisfies readonly ReportBy[];
 
 export interface ReportPipelineOptions extends OutputOptions {
@@ -42,6 +44,7 @@ export interface ReportChurnOptions extends OutputOptions {
 export interface ReportRetentionOptions extends OutputOptions {
   period: (typeof RETENTION_PERIODS)[number];
   limit?: number;
+  currency?: string;
 }
 export interface ReportScoreOptions extends OutputOptions {
   /** A survey id or name. */
@@ -65,7 +68,7 @@ export function declareReport(program: Command): void {
       .option("--method <method>", "rfm|kmeans", oneOf(SEGMENT_METHODS), "rfm")
       .option("--k <n>", "number of k-means clusters (default: chosen by silhouette, 2-8)", count(2, 20))
       .option("--detail", "one row per customer with R, F, M scores and segment")
-      .option("--currency <code>", "analyse purchases in this currency (default: the configured currency)"),
+      .option("--currency <code>", CURRENCY_HELP),
   ).action(lazy(customers, "segments"));
   withOutput(
     report
@@ -76,7 +79,7 @@ export function declareReport(program: Command): void {
       .option("--discount <rate>", "yearly discount rate", decimal(0, 5), 0.1)
       .option("--margin <share>", "share of revenue that is margin (1 = count revenue)", decimal(0, 1), 1)
       .option("--top <n>", "only the n most valuable customers", count())
-      .option("--currency <code>", "analyse purchases in this currency"),
+      .option("--currency <code>", CURRENCY_HELP),
   ).action(lazy(customers, "clv"));
   withOutput(
     report
@@ -84,14 +87,15 @@ export function declareReport(program: Command): void {
       .description("customers whose P(alive) fell below a threshold, ranked by value at risk")
       .option("--threshold <p>", "P(alive) below which a customer is at risk (default: config churn.threshold)", decimal(0.0001, 1))
       .option("--top <n>", "only the first n", count())
-      .option("--currency <code>", "analyse purchases in this currency"),
+      .option("--currency <code>", CURRENCY_HELP),
   ).action(lazy(customers, "churn"));
   withOutput(
     report
       .command("retention")
       .description("per period: customers at start, new, at end, retention, churn and repeat-purchase rates")
       .option("--period <period>", "month|quarter|year", oneOf(RETENTION_PERIODS), "month")
-      .option("--limit <n>", "only the last n periods", count()),
+      .option("--limit <n>", "only the last n periods", count())
+      .option("--currency <code>", "count customers who pay in this currency, or all (default: the configured currency)"),
   ).action(lazy(customers, "retention"));
 
   withOutput(

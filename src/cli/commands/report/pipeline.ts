@@ -5,7 +5,7 @@ import { dealsAsOf } from "../../../core/deals/deals.js";
 import { pipelineReport, type ForecastRow } from "../../../core/deals/pipeline.js";
 import { formatMinor, formatMoney } from "../../../io/money.js";
 import { emit } from "../../render/sink.js";
-import { toJson } from "../../render/json.js";
+import { jsonAsOf, jsonPercent, toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
 import { plainTable, boxTable, styled, type Cell, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
@@ -20,7 +20,7 @@ export const REPORT_PIPELINE_FIELDS = [
   "wonDeals",
   "wonAmount",
   "lostDeals",
-  "winRate",
+  "winRatePercent",
   "averageDaysToWin",
 ];
 
@@ -33,7 +33,7 @@ const record = (r: ForecastRow) => ({
   wonDeals: r.wonDeals,
   wonAmount: formatMinor(r.wonMinor, r.currency),
   lostDeals: r.lostDeals,
-  winRate: r.winRate,
+  winRatePercent: jsonPercent(r.winRate),
   averageDaysToWin: r.averageDaysToWin,
 });
 
@@ -44,13 +44,13 @@ export async function pipeline(ctx: Ctx, _args: [], opts: ReportPipelineOptions)
     return emit(
       ctx,
       toJson({
-        asOf: ctx.now.toISOString(),
+        asOf: jsonAsOf(ctx.now),
         by,
         periods: report.rows.map(record),
         totals: report.totals.map(record),
         won: report.won,
         lost: report.lost,
-        winRate: report.winRate,
+        winRatePercent: jsonPercent(report.winRate),
         averageDaysToWin: report.averageDaysToWin,
       }),
     );

@@ -10,7 +10,7 @@ import { localDateTime } from "../../../io/dates.js";
 import { boxTable, plainTable, type Column } from "../../render/table.js";
 import { emit } from "../../render/sink.js";
 import { toCsv } from "../../render/csv.js";
-import { toJson } from "../../render/json.js";
+import { jsonAsOf, toJson } from "../../render/json.js";
 import { fixed1, marginCell, scoreRecord, uncertaintyText } from "../../render/scores.js";
 import type { ReportScoreOptions } from "./declare.js";
 
@@ -55,7 +55,7 @@ async function scoreReport(ctx: Ctx, type: SurveyType, opts: ReportScoreOptions)
       ctx,
       toJson({
         type,
-        asOf: ctx.now.toISOString(),
+        asOf: jsonAsOf(ctx.now),
         surveys: report.surveys,
         ...scoreRecord(report.current),
         by,

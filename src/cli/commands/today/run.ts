@@ -4,7 +4,7 @@ import type { Ctx } from "../../context.js";
 import type { OutputOptions } from "../../action.js";
 import type { AgendaItem, AgendaSection, AgendaTone } from "../../../core/today/agenda.js";
 import { emit } from "../../render/sink.js";
-import { toJson } from "../../render/json.js";
+import { jsonAsOf, jsonMoney, toJson } from "../../render/json.js";
 import { toCsv } from "../../render/csv.js";
 import { displayWidth, fitText, padTo } from "../../render/table.js";
 
@@ -34,8 +34,17 @@ const agendaItemRecord = (i: AgendaItem) => ({
   date: i.date,
   detail: i.detail,
   urgency: Math.round(i.urgency * 100) / 100,
-  extra: i.extra ?? {},
+  extra: withMoney(i.extra ?? {}),
 });
+
+/** Amounts the at-risk section computes (value at risk, CLV) as money next to their currency. */
+function withMoney(extra: Record<string, unknown>): Record<string, unknown> {
+  const currency = extra.currency;
+  if (typeof currency !== "string") return extra;
+  const shaped = { ...extra };
+  for (const key of ["valueAtRisk", "clv"]) if (typeof shaped[key] === "number") shaped[key] = jsonMoney(shaped[key], currency);
+  return shaped;
+}
 
 function agendaCsv(sections: AgendaSection[]): string {
   // The JSON record with its section; CSV leaves out `extra` (a nested object) by naming its fields.
@@ -51,7 +60,7 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
     return emit(
       ctx,
       toJson({
-        asOf: agenda.asOf,
+        asOf: jsonAsOf(ctx.now),
         date: agenda.date,
         sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })),
       }),
