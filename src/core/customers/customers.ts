@@ -27,6 +27,8 @@ export interface CustomerSummary {
   ageDays: number;
   /** Mean spend of the repeat days, in major units (0 when x = 0). */
   repeatMean: number;
+  /** The distinct purchase days (day numbers, in order), when asked for (the models' holdout needs them). */
+  days?: number[];
 }
 
 export interface CustomerData {
@@ -155,7 +157,7 @@ function mergeDays(days: PurchaseDays): void {
   days.length = n;
 }
 
-export function loadCustomers(store: Store, now: Date, requestedCurrency?: string): CustomerData {
+export function loadCustomers(store: Store, now: Date, requestedCurrency?: string, withDays = false): CustomerData {
   const today = localDate(now);
   const todayNumber = dayNumber(today);
   const local = new LocalDays();
@@ -186,6 +188,7 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
       ageDays: todayNumber - first,
       // Mean spend of the repeat days (every day after the first), in major units.
       repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
+      ...(withDays ? { days: day.slice(0, length) } : {}),
     });
   });
   const present = [...byCurrency].sort((p, q) => q[1].purchases - p[1].purchases || (p[0] < q[0] ? -1 : 1)).map(([c]) => c);

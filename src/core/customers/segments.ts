@@ -84,7 +84,7 @@ export function customerAnalytics(store: Store, id: number, now: Date): Record<s
     throw err;
   }
   const row = clv.row;
-  if (row && clv.model === "bgnbd") result.pAlive = Math.round(row.pAlive! * 1000) / 1000;
+  if (row && clv.model !== "simple") result.pAlive = Math.round(row.pAlive! * 1000) / 1000;
   if (row) result.clv12Months = `${row.clv} ${clv.currency}`;
   return result;
 }
