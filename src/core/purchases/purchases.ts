@@ -52,9 +52,12 @@ export function insertPurchase(store: Store, p: NewPurchase, now: Date): number 
   return row.id;
 }
 
-/** Records a purchase. The amount must be above zero; an external id already used in its source exits 4. */
+/**
+ * Records a purchase. The amount may be 0 (a free order, as imports accept) but not negative; an external
+ * id already used in its source exits 4.
+ */
 export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
-  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0) throw usageError("a purchase needs an amount above zero");
+  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor < 0) throw usageError("a purchase amount cannot be negative");
   const source = clean(p.source) ?? MANUAL_SOURCE;
   const ref = clean(p.externalRef);
   return inTransaction(store, () => {
