@@ -23,14 +23,18 @@ export interface PredictiveClvOptions {
   annualDiscountRate: number;
   /** Length in days of the unit t_x and T are in and the models were fitted in; default 7 (weeks). */
   daysPerTimeUnit?: number;
-  /** Length of a month in days; default 30, as in `lifetimes`. */
+  /** Length of a month in days; default 365.25/12 (DAYS_PER_MONTH), so that 12 months are one year. */
   daysPerMonth?: number;
-  /**
-   * E[Y(t)] at the month ends, when the caller can share them between customers with the same x, t_x
-   * and T; default: bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, t_x, T).
-   */
-  toMonthEnd?: (monthEnds: readonly number[]) => readonly number[];
 }
+
+/** An average month: 365.25/12 = 30.4375 days (12 months make a year; `lifetimes` uses 30). */
+export const DAYS_PER_MONTH = 365.25 / 12;
+
+/**
+ * E[Y(t)] — expected purchases in the next t time units given the customer's history — at each of the
+ * month ends, from whichever purchase-count model (BG/NBD, MBG/NBD, Pareto/NBD) the caller fitted.
+ */
+export type ExpectedToMonthEnds = (monthEnds: readonly number[]) => readonly number[];
 
 /**
  * Monthly rate equivalent to a yearly one: (1 + d)^(1/12) − 1, so that twelve monthly discounts
@@ -44,16 +48,21 @@ export function monthlyDiscountRate(annualRate: number): number {
 /**
  * Predictive CLV of one customer:
  *   Σ_{i=1..H} E[value] · (E[Y(i·M)] − E[Y((i − 1)·M)]) / (1 + monthly rate)^i,
- * where M is a month of 30 days converted to the fitting unit (30/7 weeks), E[Y(t)] the BG/NBD
- * expected purchases in the next t units given the customer's history, and E[value] the Gamma-Gamma
- * expected order value. This is `lifetimes`' customer_lifetime_value, with the month length in the
- * fitting unit computed from days rather than the approximate 4.345 weeks it uses, and with a yearly
- * rate converted to monthly by monthlyDiscountRate.
+ * where M is a month of 365.25/12 days converted to the fitting unit (365.25/84 weeks), E[Y(t)] the
+ * expected purchases in the next t units given the customer's history (BG/NBD from its parameters, or
+ * any count model's as a function), and E[value] the Gamma-Gamma expected order value. This is
+ * `lifetimes`' customer_lifetime_value, with an average month (lifetimes: 30 days, so its 12 months
+ * fall 5.25 days short of a year) and a yearly rate converted to monthly by monthlyDiscountRate.
  */
-export function predictiveClv(bgnbd: BgNbdParams, gammaGamma: GammaGammaParams, customer: ClvCustomer, options: PredictiveClvOptions): number {
+export function predictiveClv(
+  purchases: BgNbdParams | ExpectedToMonthEnds,
+  gammaGamma: GammaGammaParams,
+  customer: ClvCustomer,
+  options: PredictiveClvOptions,
+): number {
   const { months, annualDiscountRate } = options;
   const daysPerTimeUnit = options.daysPerTimeUnit ?? 7;
-  const daysPerMonth = options.daysPerMonth ?? 30;
+  const daysPerMonth = options.daysPerMonth ?? DAYS_PER_MONTH;
   if (!(Number.isInteger(months) && months > 0)) throw new RangeError(`CLV: months must be a positive integer, got ${months}`);
   if (!(daysPerTimeUnit > 0 && Number.isFinite(daysPerTimeUnit))) {
     throw new RangeError(`CLV: daysPerTimeUnit must be positive, got ${daysPerTimeUnit}`);
@@ -66,7 +75,7 @@ export function predictiveClv(bgnbd: BgNbdParams, gammaGamma: GammaGammaParams, 
 
   const monthEnds = monthEndsOf(months, monthInUnits);
   // E[Y(i·M)], i = 1..H
-  const toMonthEnd = options.toMonthEnd ? options.toMonthEnd(monthEnds) : bgnbdConditionalExpectedAt(bgnbd, monthEnds, x, tx, T);
+  const toMonthEnd = typeof purchases === "function" ? purchases(monthEnds) : bgnbdConditionalExpectedAt(purchases, monthEnds, x, tx, T);
   const discount = discountsOf(months, monthly);
   let clv = 0;
   let purchasesSoFar = 0; // E[Y((i − 1)·M)]

@@ -116,11 +116,14 @@ export function gammaGammaPopulationMean(params: GammaGammaParams): number {
 /**
  * Expected average order value of a customer: a weighted mean of the population mean and the
  * customer's own m̄, the weight px/(px + q − 1) growing with the number of repeat purchases.
- * A customer with x = 0 gets the population mean.
+ * A customer with x = 0 gets the population mean. m̄ = 0 (repeat purchases of nothing, which the fit
+ * cannot take) is allowed here: the formula's limit, p·γ/(px + q − 1), shrinks towards 0 with x.
  */
 export function gammaGammaExpectedValue(params: GammaGammaParams, x: number, mbar: number): number {
   checkParams(params);
-  checkSpend(x, mbar);
+  if (!(Number.isInteger(x) && x >= 0)) throw new RangeError(`Gamma-Gamma: x must be a non-negative integer, got ${x}`);
+  if (x > 0 && !(mbar >= 0 && Number.isFinite(mbar)))
+    throw new RangeError(`Gamma-Gamma: mean repeat-purchase value must not be negative, got ${mbar} (x = ${x})`);
   if (x === 0) return gammaGammaPopulationMean(params);
   const { p, q, gamma } = params;
   const px = p * x;

@@ -65,7 +65,11 @@ export function mbgnbdTotalLogLikelihood(params: MbgNbdParams, customers: readon
  * Maximum-likelihood fit (Nelder–Mead on log-parameters inside a box, the mean negative
  * log-likelihood as the objective; customers with the same (x, t_x, T) share one term).
  */
-export function fitMbgNbd(customers: readonly BgNbdCustomer[], start: MbgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }): MbgNbdFit {
+export function fitMbgNbd(
+  customers: readonly BgNbdCustomer[],
+  start: MbgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 },
+  options: { initialStep?: number } = {},
+): MbgNbdFit {
   const rows = distinctRows(customers);
   const total = rows.reduce((sum, row) => sum + row.w, 0);
   if (total === 0) throw new RangeError("fitMbgNbd: no customers to fit");
@@ -102,7 +106,7 @@ export function fitMbgNbd(customers: readonly BgNbdCustomer[], start: MbgNbdPara
       return -sum / total;
     },
     NAMES.map((name) => start[name]),
-    { xTolerance: 1e-5, fTolerance: 1e-10 },
+    { xTolerance: 1e-5, fTolerance: 1e-10, ...options },
   );
   const [r, alpha, a, b] = fit.values as [number, number, number, number];
   return { r, alpha, a, b, logLikelihood: -fit.value * total, customers: total, atEdge: fit.atEdge.map((i) => NAMES[i]!) };

@@ -105,7 +105,11 @@ export function paretoNbdTotalLogLikelihood(params: ParetoNbdParams, customers: 
  * Maximum-likelihood fit (Nelder–Mead on log-parameters, the mean negative log-likelihood as the
  * objective; customers with the same (x, t_x, T) share one term). Start: r = α = s = β = 1 unless given.
  */
-export function fitParetoNbd(customers: readonly BgNbdCustomer[], start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 }): ParetoNbdFit {
+export function fitParetoNbd(
+  customers: readonly BgNbdCustomer[],
+  start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 },
+  options: { initialStep?: number } = {},
+): ParetoNbdFit {
   const rows = distinctRows(customers);
   const total = rows.reduce((sum, row) => sum + row.w, 0);
   if (total === 0) throw new RangeError("fitParetoNbd: no customers to fit");
@@ -164,7 +168,7 @@ export function fitParetoNbd(customers: readonly BgNbdCustomer[], start: ParetoN
       return -sum / total;
     },
     NAMES.map((name) => start[name]),
-    { xTolerance: 1e-5, fTolerance: 1e-10 },
+    { xTolerance: 1e-5, fTolerance: 1e-10, ...options },
   );
   const [r, alpha, s, beta] = fit.values as [number, number, number, number];
   return { r, alpha, s, beta, logLikelihood: -fit.value * total, customers: total, atEdge: fit.atEdge.map((i) => NAMES[i]!) };

@@ -25,8 +25,8 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("customer reports on CDNOW", () => {
-  it("crm report clv fits the published BG/NBD and Gamma-Gamma parameters", async () => {
-    const report = await runJson(dir, ["report", "clv", "--as-of", "1997-09-30"]);
+  it("crm report clv --model bgnbd fits the published BG/NBD and Gamma-Gamma parameters", async () => {
+    const report = await runJson(dir, ["report", "clv", "--model", "bgnbd", "--as-of", "1997-09-30"]);
     expect(report.model).toBe("bgnbd");
     expect(report.customers).toBe(2357);
     expect(report.bgnbd.r).toBeCloseTo(0.243, 3);
@@ -39,6 +39,46 @@ describe("customer reports on CDNOW", () => {
     expect(report.gammaGamma.gamma).toBeCloseTo(15.44, 1);
     expect(report.rows[0]).toHaveProperty("pAlive");
     expect(report.rows.every((r: any) => r.pAlive >= 0 && r.pAlive <= 1)).toBe(true);
+  });
+
+  it("crm report clv --model auto names the model it chose and every model's holdout error", async () => {
+    const report = await runJson(dir, ["report", "clv", "--model", "auto", "--as-of", "1997-09-30", "--format", "json"]);
+    const s = report.selection;
+    expect(s.method).toBe("holdout-rmse");
+    // The last third of 1997-01-01 … 1997-09-30 is the holdout; every customer had bought before it.
+    expect(s.calibrationEnd).toBe("1997-07-01");
+    expect(s.holdoutDays).toBe(91);
+    expect(s.holdoutCustomers).toBe(2357);
+    expect(s.candidates.map((c: any) => c.model)).toEqual(["bgnbd", "mbgnbd", "pareto"]);
+    for (const c of s.candidates) {
+      expect(c.rmse).toBeGreaterThan(0);
+      expect(c.mae).toBeGreaterThan(0);
+      expect(c.actual).toBe(s.candidates[0].actual);
+    }
+    const best = Math.min(...s.candidates.map((c: any) => c.rmse));
+    expect(s.candidates.find((c: any) => c.model === report.model).rmse).toBe(best);
+    // Refitted on all the data: its parameters are reported under its name.
+    expect(report[report.model].customers).toBe(2357);
+    expect(report[report.model].logLikelihood).toBeLessThan(0);
+    // A one-time buyer from January 1997 may be gone under the chosen model.
+    const january = report.rows.filter((r: any) => r.repeatPurchases === 0 && r.firstPurchase.startsWith("1997-01"));
+    expect(january.length).toBeGreaterThan(100);
+    expect(january.every((r: any) => r.pAlive < 1)).toBe(true);
+    // The table says the same.
+    const table = await run(dir, ["report", "clv", "--as-of", "1997-09-30", "--top", "3"]);
+    expect(table.stdout).toMatch(/Model chosen by holdout/);
+    for (const name of ["BG/NBD", "MBG/NBD", "Pareto/NBD"]) expect(table.stdout).toMatch(new RegExp(`${name.replace("/", "\\/")}\\s+RMSE \\d`));
+    expect(table.stdout).toContain("← chosen");
+  });
+
+  it("crm report churn uses the chosen model: one-time buyers can be at risk", async () => {
+    const churn = await runJson(dir, ["report", "churn", "--as-of", "1998-06-30", "--threshold", "0.35"]);
+    expect(churn.model).not.toBe("bgnbd");
+    expect(churn.selection.candidates).toHaveLength(3);
+    expect(churn.rows.some((r: any) => r.repeatPurchases === 0)).toBe(true);
+    // Table, CSV and JSON list the same customers.
+    const csv = (await run(dir, ["report", "churn", "--as-of", "1998-06-30", "--threshold", "0.35", "--format", "csv"])).stdout.trim().split("\n");
+    expect(csv).toHaveLength(churn.rows.length + 1);
   });
 
   it("re-importing the same orders adds nothing", async () => {

@@ -89,14 +89,23 @@ describe("crm purchase add", () => {
     expect((await json(dir, ["purchase", "list"])).map((p: any) => `${p.source}:${p.externalRef}`)).toEqual(["shop:ORD-7", "manual:ORD-7"]);
   });
 
-  it("refuses negative, zero, non-numeric and ambiguous amounts and unknown contacts, writing nothing", async () => {
+  it("accepts a zero amount (a free order), as crm import purchases does", async () => {
+    const dir = await withContacts();
+    ok(await run(dir, ["purchase", "add", "ada", "0", "--ref", "FREE-1"]));
+    ok(await run(dir, ["purchase", "add", "ada", "0.00"]));
+    expect((await json(dir, ["purchase", "list"])).map((p: any) => p.amountMinor)).toEqual([0, 0]);
+    fs.writeFileSync(path.join(dir, "orders.csv"), "email,date,amount\nada@example.com,2026-01-05,0.00\n");
+    ok(await run(dir, ["import", "purchases", path.join(dir, "orders.csv")]));
+    expect(await json(dir, ["purchase", "list"])).toHaveLength(3);
+  });
+
+  it("refuses negative, non-numeric and ambiguous amounts and unknown contacts, writing nothing", async () => {
     const dir = await withContacts();
     ok(await run(dir, ["purchase", "add", "ada", "1"]));
     const db = path.join(dir, "crm.db");
     const before = sha256(db);
     for (const [amount, why] of [
       ["-5", "negative"],
-      ["0", "above zero"],
       ["ten", "not a number"],
       ["12,50", "decimal comma"],
       ["1.999", "decimal places"],

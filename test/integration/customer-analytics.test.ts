@@ -17,8 +17,9 @@ let store: Store;
 // (awk '$3 <= 19970930 { n[$2]++ } END { for (c in n) if (n[c] == 1) k++; print k }').
 const ONE_TIME_BUYERS = 1398;
 
-beforeAll(() => {
-  store = openStore(path.join(tempDir(), "crm.db"));
+/** A fresh database with the CDNOW log as purchases (contact id = CDNOW sample id). */
+function cdnowStore(): Store {
+  const store = openStore(path.join(tempDir(), "crm.db"));
   const log = fs
     .readFileSync(path.join(ROOT, "test/fixtures/cdnow/CDNOW_sample.txt"), "utf8")
     .split(/\r?\n/)
@@ -35,6 +36,11 @@ beforeAll(() => {
       purchase.run(Number(id), Number(whole) * 100 + Number(frac.padEnd(2, "0").slice(0, 2)), at, at);
     }
   })();
+  return store;
+}
+
+beforeAll(() => {
+  store = cdnowStore();
 });
 
 describe("CDNOW through core", () => {
@@ -158,6 +164,9 @@ describe("CDNOW through core", () => {
     const info = customerAnalytics(store, 1516, asOf("1997-09-30"))!;
     expect(info.segment).toBeTypeOf("string");
     expect(info.pAlive).toBeCloseTo(0.97, 1);
+    // A one-time buyer from January 1997: the chosen model does not call them certainly alive.
+    const once = loadCustomers(store, asOf("1997-09-30")).customers.find((c) => c.x === 0 && c.firstDay.startsWith("1997-01"))!;
+    expect(customerAnalytics(store, once.contactId, asOf("1997-09-30"))!.pAlive).toBeLessThan(1);
     expect(customerAnalytics(store, 999_999, asOf("1997-09-30"))).toBeUndefined();
   });
 });
@@ -174,5 +183,67 @@ describe("crm today: valuable customers at risk", () => {
     }
     const values = items.map((i) => i.extra!.valueAtRisk as number);
     expect(values).toEqual([...values].sort((a, b) => b - a));
+  });
+});
+
+describe("a repeat purchase of 0.00", () => {
+  const day = "1997-09-30";
+  it("keeps that customer out of the Gamma-Gamma fit and everyone else's CLV intact, in every output", () => {
+    const withZero = cdnowStore();
+    const once = loadCustomers(withZero, asOf(day)).customers.find((c) => c.x === 0 && c.firstDay < "1997-02-01")!;
+    withZero.sqlite
+      .prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, 0, 'USD', ?, ?)")
+      .run(once.contactId, "1997-09-01T12:00:00.000Z", "1997-09-01T12:00:00.000Z");
+    const opts = { model: "bgnbd" as const, horizonMonths: 12, discountRate: 0.1, margin: 1 };
+    const before = clvReport(store, asOf(day), opts);
+    const after = clvReport(withZero, asOf(day), opts);
+    expect(after.model).toBe("bgnbd");
+    expect(after.fallbackReason).toBeUndefined();
+    expect(after.excludedFromSpendModel).toBe(1);
+    // The same 946 customers with positive repeat spend, so the same Gamma-Gamma fit.
+    expect(after.gammaGamma).toEqual(before.gammaGamma);
+    const beforeById = new Map(before.rows.map((r) => [r.contactId, r]));
+    for (const row of after.rows) {
+      if (row.contactId === once.contactId) continue;
+      // BG/NBD is refitted with one more repeat purchase: CLVs move by far less than a cent in a dollar.
+      expect(Math.abs(row.clv - beforeById.get(row.contactId)!.clv)).toBeLessThanOrEqual(0.01 * Math.max(1, beforeById.get(row.contactId)!.clv));
+    }
+    const zero = after.rows.find((r) => r.contactId === once.contactId)!;
+    expect(zero.repeatPurchases).toBe(1);
+    // Gamma-Gamma's expected value at a mean of 0: p·γ/(p + q − 1), well below the population mean.
+    const g = after.gammaGamma!;
+    expect(zero.expectedOrderValue).toBeCloseTo((g.p * g.gamma) / (g.p + g.q - 1), 2);
+    expect(zero.expectedOrderValue!).toBeLessThan((g.p * g.gamma) / (g.q - 1));
+
+    // The churn report evaluates the same customers with and without the total CLV (JSON vs table).
+    const withTotal = churnReport(withZero, asOf("1998-06-30"), { threshold: 0.3, withTotalClv: true });
+    const without = churnReport(withZero, asOf("1998-06-30"), { threshold: 0.3, withTotalClv: false });
+    expect(withTotal.model).not.toBeNull();
+    expect(withTotal.rows.map((r) => r.contactId)).toEqual(without.rows.map((r) => r.contactId));
+    expect((withTotal as { totalClv?: number }).totalClv).toBeGreaterThan(0);
+  });
+});
+
+describe("200 customers who all look alike", () => {
+  it("report a message, not a fit at the edge of the parameter space", () => {
+    const alike = openStore(path.join(tempDir(), "alike.db"));
+    const contact = alike.sqlite.prepare("insert into contacts(id, name, created_at, updated_at) values (?, ?, ?, ?)");
+    const purchase = alike.sqlite.prepare("insert into purchases(contact_id, amount_minor, currency, at, created_at) values (?, 2500, 'EUR', ?, ?)");
+    alike.sqlite.transaction(() => {
+      for (let id = 1; id <= 200; id++) {
+        const first = "2024-01-10T12:00:00.000Z";
+        contact.run(id, `Customer ${id}`, first, first);
+        for (const at of [first, "2024-06-10T12:00:00.000Z", "2025-01-10T12:00:00.000Z"]) purchase.run(id, at, first);
+      }
+    })();
+    for (const model of ["auto", "bgnbd", "mbgnbd", "pareto"] as const) {
+      const report = clvReport(alike, asOf("2025-06-30"), { model, horizonMonths: 12, discountRate: 0.1, margin: 1 });
+      expect(report.model).toBe("simple");
+      expect(report.fallbackReason).toMatch(/all customers look alike: no heterogeneity to estimate/);
+      expect(report.bgnbd).toBeUndefined();
+    }
+    const churn = churnReport(alike, asOf("2025-06-30"), { threshold: 0.5 });
+    expect(churn.model).toBeNull();
+    expect("fallbackReason" in churn ? churn.fallbackReason : undefined).toMatch(/all customers look alike/);
   });
 });

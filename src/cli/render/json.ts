@@ -11,7 +11,8 @@ import { localDate } from "../../io/dates.js";
  * ("216003.58", "1200.00", for JPY "1500"), rounded half away from zero; it goes next to a `currency` field.
  * `amount` is in major units (what the analytics compute), or in minor units with `{ minor: true }`.
  */
-export function jsonMoney(amount: number, currency: string, { minor = false } = {}): string {
+export function jsonMoney(amount: number | bigint, currency: string, { minor = false } = {}): string {
+  if (typeof amount === "bigint") return formatMinor(amount, currency);
   const minorUnits = minor ? amount : Math.sign(amount) * Math.round(Math.abs(amount) * 10 ** currencyDigits(currency));
   return formatMinor(minorUnits + 0, currency);
 }

@@ -28,6 +28,8 @@ export interface CustomerSummary {
   ageDays: number;
   /** Mean spend of the repeat days, in major units (0 when x = 0). */
   repeatMean: number;
+  /** The distinct purchase days (day numbers, in order), when asked for (the models' holdout needs them). */
+  days?: number[];
 }
 
 export interface CustomerData {
@@ -203,7 +205,7 @@ function mergeDays(days: PurchaseDays): void {
 
 /** The customers of one currency (`requestedCurrency`, chosen as chooseCurrency says when absent), or
  * with ALL_CURRENCIES of every currency converted to the default one. */
-export function loadCustomers(store: Store, now: Date, requestedCurrency?: string): CustomerData {
+export function loadCustomers(store: Store, now: Date, requestedCurrency?: string, withDays = false): CustomerData {
   const all = requestedCurrency?.trim().toLowerCase() === ALL_CURRENCIES;
   const conversion = all ? conversionToDefault(store) : undefined;
   const today = localDate(now);
@@ -240,6 +242,7 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
         ageDays: todayNumber - first,
         // Mean spend of the repeat days (every day after the first), in major units.
         repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
+        ...(withDays ? { days: day.slice(0, length) } : {}),
       });
     },
     conversion,

@@ -2,19 +2,18 @@
 // simple Gupta & Lehmann model when the data cannot support a fit. Returns plain report records.
 import type { Store } from "../../db/open.js";
 import { CrmError, usageError } from "../../errors.js";
-import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpected, bgnbdConditionalExpectedAt, type BgNbdFit } from "../../analytics/bgnbd.js";
 import { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaFit } from "../../analytics/gammagamma.js";
-import { predictiveClv, simpleClv } from "../../analytics/clv.js";
+import { DAYS_PER_MONTH, predictiveClv, simpleClv } from "../../analytics/clv.js";
 import { loadCustomers, contactNames, type CustomerData } from "./customers.js";
 import { dayNumber } from "../../analytics/period.js";
 import { currencyDigits } from "../../io/money.js";
+import { chooseCountModel, historyOf, NO_HETEROGENEITY, DAYS_PER_WEEK, type CountModel, type CountModelName, type Selection } from "./models.js";
 
-/** Below this many repeat customers the BG/NBD parameters are not identifiable in practice. */
-const MIN_REPEAT_CUSTOMERS = 50;
-const DAYS_PER_WEEK = 7;
+export type ClvModel = CountModelName | "simple";
 
 export interface ClvOptions {
-  model: "bgnbd" | "simple";
+  /** A count model, "simple", or "auto": the count model that predicts a holdout best (see models.ts). */
+  model: ClvModel | "auto";
   horizonMonths: number;
   /** Yearly discount rate, e.g. 0.1. */
   discountRate: number;
@@ -40,18 +39,28 @@ export interface ClvRow {
   clv: number;
 }
 
+/** A fitted count model as the reports show it: its parameters, log-likelihood and customers. */
+type ModelSummary = Record<string, number>;
+
 export interface ClvReport {
-  model: "bgnbd" | "simple";
-  /** Why the simple model was used although BG/NBD was asked for. */
+  model: ClvModel;
+  /** Why the simple model was used although a count model was asked for. */
   fallbackReason?: string;
+  /** How `--model auto` chose: every count model's holdout error. */
+  selection?: Selection;
   currency: string;
   asOf: string;
   horizonMonths: number;
   discountRate: number;
   margin: number;
   otherCurrencies: string[];
-  bgnbd?: { r: number; alpha: number; a: number; b: number; logLikelihood: number; customers: number };
+  /** The fitted count model's parameters, under its name (one of these). */
+  bgnbd?: ModelSummary;
+  mbgnbd?: ModelSummary;
+  pareto?: ModelSummary;
   gammaGamma?: { p: number; q: number; gamma: number; logLikelihood: number; customers: number };
+  /** Repeat customers left out of the Gamma-Gamma fit because their repeat purchases average 0 or less. */
+  excludedFromSpendModel?: number;
   simple?: { yearlyRetention: number; multiplier: number; customersAYearAgo: number; retained: number };
   customers: number;
   totalClv: number;
@@ -62,23 +71,49 @@ const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** di
 const round4 = (v: number) => Number(v.toPrecision(6));
 
 export interface Fitted {
-  bgnbd: BgNbdFit;
+  count: CountModel;
   gammaGamma: GammaGammaFit;
+  /** Repeat customers whose repeat purchases average 0 or less: not in the Gamma-Gamma fit. */
+  excluded: number;
+  selection?: Selection;
 }
 
-/** Fits both models, or says in user terms why it cannot. */
-function fitModels(data: CustomerData): Fitted | { reason: string } {
+type Unfitted = { reason: string; selection?: Selection };
+
+/**
+ * The models the customer reports use, or in user terms why there are none: the count model asked for
+ * (or chosen by `auto`, see chooseCountModel) and Gamma-Gamma on the repeat customers whose repeat
+ * purchases have a positive mean (a free repeat order has no place in a model of positive spend; such
+ * a customer still gets a CLV, from the Gamma-Gamma expected value at their own mean of 0).
+ */
+export function fitModels(data: CustomerData, requested: CountModelName | "auto" = "auto"): Fitted | Unfitted {
+  const chosen = chooseCountModel(data, requested);
+  if (!chosen.model) return { reason: chosen.reason!, selection: chosen.selection };
   const repeaters = data.customers.filter((c) => c.x > 0);
-  if (repeaters.length < MIN_REPEAT_CUSTOMERS)
-    return { reason: `only ${repeaters.length} customers bought on more than one day; the BG/NBD model needs at least ${MIN_REPEAT_CUSTOMERS}` };
-  const bgnbd = fitBgNbd(data.customers.map((c) => ({ x: c.x, tx: c.txDays / DAYS_PER_WEEK, T: c.ageDays / DAYS_PER_WEEK })));
-  // a + b ≤ 1 makes the hypergeometric terms of the predictions change sign: no usable forecast.
-  if (![bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b, bgnbd.logLikelihood].every(Number.isFinite) || bgnbd.a + bgnbd.b <= 1)
-    return { reason: "the BG/NBD fit did not converge to usable parameters on this data (too little history?)" };
-  const gammaGamma = fitGammaGamma(repeaters.filter((c) => c.repeatMean > 0).map((c) => ({ x: c.x, mbar: c.repeatMean })));
+  const spenders = repeaters.filter((c) => c.repeatMean > 0);
+  if (!spenders.length)
+    return { reason: "no repeat purchase has a positive amount: the Gamma-Gamma model of order values has nothing to fit", selection: chosen.selection };
+  const gammaGamma = fitGammaGamma(spenders.map((c) => ({ x: c.x, mbar: c.repeatMean })));
+  if (gammaGamma.atEdge.length)
+    return {
+      reason: `${NO_HETEROGENEITY} in order values (the Gamma-Gamma fit ran to the edge of its parameter space: ${gammaGamma.atEdge.map((p) => `${p} = ${gammaGamma[p as "p" | "q" | "gamma"].toPrecision(3)}`).join(", ")})`,
+      selection: chosen.selection,
+    };
   if (!(gammaGamma.q > 1) || ![gammaGamma.p, gammaGamma.gamma, gammaGamma.logLikelihood].every(Number.isFinite))
-    return { reason: "the Gamma-Gamma fit of order values did not give a finite mean (q ≤ 1)" };
-  return { bgnbd, gammaGamma };
+    return { reason: "the Gamma-Gamma fit of order values did not give a finite mean (q ≤ 1)", selection: chosen.selection };
+  return { count: chosen.model, gammaGamma, excluded: repeaters.length - spenders.length, selection: chosen.selection };
+}
+
+/** The fitted models as the report records show them. */
+function modelFields(fitted: Fitted) {
+  const { count, gammaGamma } = fitted;
+  return {
+    model: count.name,
+    ...(fitted.selection ? { selection: fitted.selection } : {}),
+    [count.name]: { ...count.params, logLikelihood: count.logLikelihood, customers: count.customers },
+    gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
+    ...(fitted.excluded ? { excludedFromSpendModel: fitted.excluded } : {}),
+  } as Pick<ClvReport, "model" | "selection" | "bgnbd" | "mbgnbd" | "pareto" | "gammaGamma" | "excludedFromSpendModel">;
 }
 
 type Customer = CustomerData["customers"][number];
@@ -114,14 +149,15 @@ function describer(store: Store, data: CustomerData, customers: readonly Custome
  */
 type MonthEndCache = Map<number, readonly number[]>;
 
-/** A customer's BG/NBD + Gamma-Gamma row (throws a RangeError when the model cannot be evaluated). */
-function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, cache: MonthEndCache = new Map()): ClvRow {
-  const { bgnbd, gammaGamma } = fitted;
-  const tx = c.txDays / DAYS_PER_WEEK;
-  const T = c.ageDays / DAYS_PER_WEEK;
-  const horizonWeeks = (opts.horizonMonths * 30) / DAYS_PER_WEEK;
-  const value = gammaGammaExpectedValue(gammaGamma, c.x, c.repeatMean);
-  // t_x plays no part when x = 0; the key is exact while days and x stay below 2^17 (359 years).
+/** A customer's count model + Gamma-Gamma row (throws a RangeError when the model cannot be evaluated). */
+function modelRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, cache: MonthEndCache = new Map()): ClvRow {
+  const { count, gammaGamma } = fitted;
+  const { x, tx, T } = historyOf(c);
+  const horizonWeeks = opts.horizonMonths * (DAYS_PER_MONTH / DAYS_PER_WEEK);
+  // A mean of 0 or less (free or refunded repeat orders) is outside the spend model: its limit at 0.
+  const mbar = Math.max(0, c.repeatMean);
+  const value = gammaGammaExpectedValue(gammaGamma, c.x, mbar);
+  // t_x plays no part when x = 0 in BG/NBD; the key is exact while days and x stay below 2^17 (359 years).
   const txDays = c.x === 0 ? 0 : c.txDays;
   const key = c.x < 131_072 && c.ageDays < 131_072 ? (c.x * 131_072 + txDays) * 131_072 + c.ageDays : undefined;
   let lastEnd: number | undefined;
@@ -129,32 +165,30 @@ function bgnbdRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Cus
   const toMonthEnd = (monthEnds: readonly number[]) => {
     let expected = key === undefined ? undefined : cache.get(key);
     if (!expected) {
-      expected = bgnbdConditionalExpectedAt(bgnbd, monthEnds, c.x, tx, T);
+      expected = count.expectedAt(monthEnds, c.x, tx, T);
       if (key !== undefined) cache.set(key, expected);
     }
     lastEnd = monthEnds[monthEnds.length - 1];
     atLastEnd = expected[expected.length - 1];
     return expected;
   };
-  const clv = predictiveClv(
-    bgnbd,
-    gammaGamma,
-    { x: c.x, tx, T, mbar: c.repeatMean },
-    { months: opts.horizonMonths, annualDiscountRate: opts.discountRate, toMonthEnd },
-  );
+  const clv = predictiveClv(toMonthEnd, gammaGamma, { x, tx, T, mbar }, { months: opts.horizonMonths, annualDiscountRate: opts.discountRate });
+  const pAlive = count.pAlive(x, tx, T);
+  // The last month end is the horizon itself: the same value, already computed.
+  const expected = lastEnd === horizonWeeks ? atLastEnd! : count.expectedAt([horizonWeeks], x, tx, T)[0]!;
+  if (![pAlive, expected, clv].every(Number.isFinite)) throw new RangeError(`${count.label}: no finite prediction for contact ${c.contactId}`);
   const row = described as ClvRow;
-  row.pAlive = round4(bgnbdPAlive(bgnbd, c.x, tx, T));
-  // The last month end is the horizon itself (12 · 30/7 = 360/7 exactly): the same value, already computed.
-  row.expectedPurchases = round4(lastEnd === horizonWeeks ? atLastEnd! : bgnbdConditionalExpected(bgnbd, horizonWeeks, c.x, tx, T));
+  row.pAlive = round4(pAlive);
+  row.expectedPurchases = round4(expected);
   row.expectedOrderValue = round(value * opts.margin);
   row.clv = round(clv * opts.margin);
   return row;
 }
 
-export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted | { reason: string }): ClvReport {
+export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?: CustomerData, prefitted?: Fitted | Unfitted): ClvReport {
   if (!(opts.discountRate > -1 && opts.discountRate < 10))
     throw usageError(`invalid discount rate ${opts.discountRate}`, "use a yearly rate such as 0.1 for 10%");
-  const data = preloaded ?? loadCustomers(store, now, opts.currency);
+  const data = preloaded ?? loadCustomers(store, now, opts.currency, opts.model === "auto");
   const base = {
     currency: data.currency,
     asOf: data.today,
@@ -167,26 +201,19 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
   const describe = describer(store, data, data.customers);
 
   let fallbackReason: string | undefined;
-  if (opts.model === "bgnbd") {
-    const fitted = prefitted ?? fitModels(data);
-    if ("bgnbd" in fitted) {
-      const { bgnbd, gammaGamma } = fitted;
+  let selection: Selection | undefined;
+  if (opts.model !== "simple") {
+    const fitted = prefitted ?? fitModels(data, opts.model);
+    selection = fitted.selection;
+    if ("count" in fitted) {
       const cache: MonthEndCache = new Map();
-      const rows = predictRows(data, (c) => bgnbdRow(fitted, opts, describe(c), c, cache));
-      if (rows)
-        return {
-          model: "bgnbd",
-          ...base,
-          bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
-          gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
-          totalClv: round(rows.reduce((s, r) => s + r.clv, 0)),
-          rows,
-        };
-      fallbackReason = "the fitted BG/NBD model cannot be evaluated for every customer on this data (too little history?)";
+      const rows = predictRows(data, (c) => modelRow(fitted, opts, describe(c), c, cache));
+      if (Array.isArray(rows)) return { ...modelFields(fitted), ...base, totalClv: round(rows.reduce((s, r) => s + r.clv, 0)), rows };
+      fallbackReason = rows.reason;
     } else fallbackReason = fitted.reason;
   }
   try {
-    return { ...simpleReport(data, opts, describe), ...base, fallbackReason };
+    return { ...simpleReport(data, opts, describe), ...base, fallbackReason, ...(selection ? { selection } : {}) };
   } catch (err) {
     if (fallbackReason && err instanceof CrmError)
       throw usageError(`cannot estimate CLV yet: ${fallbackReason}, and ${err.message.replace(/^the /, "the ")}`, err.hint);
@@ -194,12 +221,12 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
   }
 }
 
-/** Rows sorted by CLV; undefined when the fitted model cannot be evaluated for some customer. */
-function predictRows(data: CustomerData, predict: (c: CustomerData["customers"][number]) => ClvRow): ClvRow[] | undefined {
+/** Rows sorted by CLV, or why the fitted model cannot be evaluated for some customer. */
+function predictRows(data: CustomerData, predict: (c: Customer) => ClvRow): ClvRow[] | { reason: string } {
   try {
     return byClv(data.customers.map(predict));
   } catch (err) {
-    if (err instanceof RangeError) return undefined;
+    if (err instanceof RangeError) return { reason: `the fitted model cannot be evaluated for every customer (${err.message})` };
     throw err;
   }
 }
@@ -253,88 +280,78 @@ export interface ChurnRow extends ClvRow {
 /**
  * Customers whose P(alive) fell below the threshold, ranked by value at risk: what they have spent so
  * far (their historic value), the revenue stream that stops if they are gone; CLV shown beside it.
+ * The model is chosen as for `report clv --model auto`. Every output format lists the same customers:
+ * the total CLV of all customers (for JSON) is computed beside the rows, never instead of them.
  */
 export function churnReport(store: Store, now: Date, opts: { threshold: number; currency?: string; withTotalClv?: boolean }) {
   if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid churn threshold ${opts.threshold}`, "use a probability such as 0.5");
-  const data = loadCustomers(store, now, opts.currency);
+  const data = loadCustomers(store, now, opts.currency, true);
   const fitted = fitModels(data);
-  if (!("bgnbd" in fitted))
-    return {
-      model: null,
-      fallbackReason: fitted.reason,
-      currency: data.currency,
-      asOf: data.today,
-      customers: data.customers.length,
-      threshold: opts.threshold,
-      rows: [] as ChurnRow[],
-    };
-  if (opts.withTotalClv === false) {
-    // Without the total CLV of all customers (the table and CSV show only the rows): a CLV for the
-    // customers at risk only. If the model cannot be evaluated for one of them, the full path below
-    // gives the same answer as always.
-    try {
-      const scale = 10 ** currencyDigits(data.currency);
-      const atRisk = data.customers.filter((c) => pAliveOf(fitted, c) < opts.threshold);
-      const describe = describer(store, data, atRisk);
-      const cache: MonthEndCache = new Map();
-      const rows: ChurnRow[] = atRisk.map((c) => {
-        const row = bgnbdRow(fitted, CHURN_CLV, describe(c), c, cache) as ChurnRow;
-        row.valueAtRisk = round(c.totalMinor / scale);
-        return row;
-      });
-      const { bgnbd, gammaGamma } = fitted;
-      return {
-        model: "bgnbd" as const,
-        currency: data.currency,
-        asOf: data.today,
-        horizonMonths: CHURN_CLV.horizonMonths,
-        discountRate: CHURN_CLV.discountRate,
-        margin: CHURN_CLV.margin,
-        otherCurrencies: data.otherCurrencies,
-        customers: data.customers.length,
-        bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, customers: bgnbd.customers },
-        gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers },
-        threshold: opts.threshold,
-        rows: rows.sort(byValueAtRisk),
-      };
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
+  const base = { currency: data.currency, asOf: data.today, customers: data.customers.length, threshold: opts.threshold };
+  const unusable = (reason: string, selection?: Selection) => ({
+    model: null,
+    fallbackReason: reason,
+    ...(selection ? { selection } : {}),
+    ...base,
+    rows: [] as ChurnRow[],
+  });
+  if (!("count" in fitted)) return unusable(fitted.reason, fitted.selection);
+  const scale = 10 ** currencyDigits(data.currency);
+  try {
+    const atRisk = data.customers.filter((c) => pAliveOf(fitted, c) < opts.threshold);
+    const describe = describer(store, data, atRisk);
+    const cache: MonthEndCache = new Map();
+    const rows: ChurnRow[] = atRisk.map((c) => {
+      const row = modelRow(fitted, CHURN_CLV, describe(c), c, cache) as ChurnRow;
+      row.valueAtRisk = round(c.totalMinor / scale);
+      return row;
+    });
+    let totalClv: number | undefined;
+    if (opts.withTotalClv) {
+      const blank = describer(store, data, []);
+      totalClv = round(data.customers.reduce((sum, c) => sum + modelRow(fitted, CHURN_CLV, blank(c), c, cache).clv, 0));
     }
+    return {
+      ...modelFields(fitted),
+      ...base,
+      horizonMonths: CHURN_CLV.horizonMonths,
+      discountRate: CHURN_CLV.discountRate,
+      margin: CHURN_CLV.margin,
+      otherCurrencies: data.otherCurrencies,
+      ...(totalClv === undefined ? {} : { totalClv }),
+      rows: rows.sort(byValueAtRisk),
+    };
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return unusable(`the fitted ${fitted.count.label} model cannot be evaluated for every customer (${err.message})`, fitted.selection);
   }
-  const clv = clvReport(store, now, CHURN_CLV, data, fitted);
-  if (clv.model !== "bgnbd") return { ...clv, model: null, threshold: opts.threshold, rows: [] as ChurnRow[] };
-  const rows: ChurnRow[] = clv.rows
-    .filter((r) => r.pAlive! < opts.threshold)
-    .map((r) => ({ ...r, valueAtRisk: r.totalSpent }))
-    .sort(byValueAtRisk);
-  return { ...clv, threshold: opts.threshold, rows };
 }
 
 /** P(alive) as the reports show it (rounded to 6 significant digits), which is what thresholds compare. */
 function pAliveOf(fitted: Fitted, c: Customer): number {
-  return round4(bgnbdPAlive(fitted.bgnbd, c.x, c.txDays / DAYS_PER_WEEK, c.ageDays / DAYS_PER_WEEK));
+  const { x, tx, T } = historyOf(c);
+  return round4(fitted.count.pAlive(x, tx, T));
 }
 
 /** The CLV the churn report shows beside the value at risk. */
-const CHURN_CLV: ClvOptions = { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 };
+const CHURN_CLV: ClvOptions = { model: "auto", horizonMonths: 12, discountRate: 0.1, margin: 1 };
 const byValueAtRisk = (p: ChurnRow, q: ChurnRow) => q.valueAtRisk - p.valueAtRisk || q.clv - p.clv || p.contactId - q.contactId;
 
 /**
  * The first `limit` rows of the churn report among customers with P(alive) of at least `atLeast`
  * (the agenda's "valuable customers at risk"), without the CLV of every other customer: the order
  * needs a CLV only to break ties in value at risk, so only the customers up to the `limit`-th value
- * (ties included) get one. Unlike the churn report, a model that cannot be evaluated for some other
- * customer does not empty the list.
+ * (ties included) get one. The model is chosen as for the churn report.
  */
 export function topCustomersAtRisk(
   store: Store,
   now: Date,
   opts: { threshold: number; atLeast: number; limit: number },
-): { currency: string; rows: ChurnRow[] } {
+): { currency: string; model: CountModelName | null; rows: ChurnRow[] } {
   if (!(opts.threshold > 0 && opts.threshold <= 1)) throw usageError(`invalid churn threshold ${opts.threshold}`, "use a probability such as 0.5");
-  const data = loadCustomers(store, now);
+  const data = loadCustomers(store, now, undefined, true);
   const fitted = fitModels(data);
-  if (!("bgnbd" in fitted)) return { currency: data.currency, rows: [] };
+  if (!("count" in fitted)) return { currency: data.currency, model: null, rows: [] };
   const scale = 10 ** currencyDigits(data.currency);
   try {
     const candidates: { c: Customer; spent: number }[] = [];
@@ -346,33 +363,34 @@ export function topCustomersAtRisk(
     const cut = candidates[opts.limit - 1]?.spent;
     const shown = (cut === undefined ? candidates : candidates.filter((k) => k.spent >= cut)).map((k) => k.c);
     const describe = describer(store, data, shown);
-    const rows = shown.map((c) => ({ ...bgnbdRow(fitted, CHURN_CLV, describe(c), c), valueAtRisk: 0 }));
+    const rows = shown.map((c) => ({ ...modelRow(fitted, CHURN_CLV, describe(c), c), valueAtRisk: 0 }));
     for (const r of rows) r.valueAtRisk = r.totalSpent;
-    return { currency: data.currency, rows: rows.sort(byValueAtRisk).slice(0, opts.limit) };
+    return { currency: data.currency, model: fitted.count.name, rows: rows.sort(byValueAtRisk).slice(0, opts.limit) };
   } catch (err) {
-    if (err instanceof RangeError) return { currency: data.currency, rows: [] };
+    if (err instanceof RangeError) return { currency: data.currency, model: null, rows: [] };
     throw err;
   }
 }
 
 /**
- * One customer's CLV row (BG/NBD + Gamma-Gamma when the data supports it, else the simple model),
- * as `crm report clv` would show it, or undefined when they have no purchases. For `crm contact
- * show`: only when the BG/NBD model cannot be evaluated for this customer is the whole simple report
- * computed.
+ * One customer's CLV row (the chosen count model + Gamma-Gamma when the data supports it, else the
+ * simple model), as `crm report clv` would show it, or undefined when they have no purchases. For
+ * `crm contact show`: only when the count model cannot be evaluated for this customer is the whole
+ * simple report computed.
  */
 export function customerClv(
   store: Store,
   now: Date,
   contactId: number,
-  data: CustomerData = loadCustomers(store, now),
-): { model: "bgnbd" | "simple"; currency: string; row?: ClvRow } {
-  const opts: ClvOptions = { model: "bgnbd", horizonMonths: 12, discountRate: 0.1, margin: 1 };
+  data: CustomerData = loadCustomers(store, now, undefined, true),
+): { model: ClvModel; currency: string; row?: ClvRow } {
+  const opts: ClvOptions = { model: "auto", horizonMonths: 12, discountRate: 0.1, margin: 1 };
   const c = data.customers.find((k) => k.contactId === contactId);
+  if (data.customers.length && !data.customers[0]!.days) data = loadCustomers(store, now, data.currency, true);
   const fitted = fitModels(data);
-  if (c && "bgnbd" in fitted) {
+  if (c && "count" in fitted) {
     try {
-      return { model: "bgnbd", currency: data.currency, row: bgnbdRow(fitted, opts, describer(store, data, [c])(c), c) };
+      return { model: fitted.count.name, currency: data.currency, row: modelRow(fitted, opts, describer(store, data, [c])(c), c) };
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
     }

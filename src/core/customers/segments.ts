@@ -119,7 +119,7 @@ export function customerAnalytics(store: Store, id: number, now: Date): Customer
     throw err;
   }
   const row = clv.row;
-  if (row && clv.model === "bgnbd") result.pAlive = row.pAlive!;
+  if (row && clv.model !== "simple") result.pAlive = row.pAlive!;
   if (row) result.clv12Months = row.clv;
   return result;
 }

@@ -107,9 +107,12 @@ export function assertTotalsFit(store: Store, contactId: number): void {
   for (const [currency, total] of totals) if (total > MAX_TOTAL_MINOR) throw totalTooLarge(`contact #${contactId}`, currency, "the merge");
 }
 
-/** Records a purchase. The amount must be above zero; an external id already used in its source exits 4. */
+/**
+ * Records a purchase. The amount may be 0 (a free order, as imports accept) but not negative; an external
+ * id already used in its source exits 4.
+ */
 export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
-  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor <= 0) throw usageError("a purchase needs an amount above zero");
+  if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor < 0) throw usageError("a purchase amount cannot be negative");
   const source = clean(p.source) ?? MANUAL_SOURCE;
   const ref = clean(p.externalRef);
   return inTransaction(store, () => {

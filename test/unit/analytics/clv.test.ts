@@ -47,14 +47,31 @@ describe("predictive CLV (BG/NBD × Gamma-Gamma, monthly, discounted)", () => {
 
   it("matches an independent high-precision evaluation for CDNOW customer 1", () => {
     // mpmath, 40 digits: 12 months of 30/7 weeks, 10 % a year.
-    const clv = predictiveClv(BGNBD, GG, CUSTOMER, { months: 12, annualDiscountRate: 0.1 });
+    const clv = predictiveClv(BGNBD, GG, CUSTOMER, { months: 12, annualDiscountRate: 0.1, daysPerMonth: 30 });
     expect(clv).toBeCloseTo(36.311004907441265, 9);
   });
 
   it("without discounting, telescopes to expected value × E[Y(H months)]", () => {
     const clv = predictiveClv(BGNBD, GG, CUSTOMER, { months: 24, annualDiscountRate: 0 });
-    const purchases = bgnbdConditionalExpected(BGNBD, (24 * 30) / 7, CUSTOMER.x, CUSTOMER.tx, CUSTOMER.T);
+    // 24 months of 365.25/12 days are two years, 730.5 days.
+    const purchases = bgnbdConditionalExpected(BGNBD, 730.5 / 7, CUSTOMER.x, CUSTOMER.tx, CUSTOMER.T);
     expect(clv).toBeCloseTo(gammaGammaExpectedValue(GG, CUSTOMER.x, CUSTOMER.mbar) * purchases, 10);
+  });
+
+  it("a month is 365.25/12 days, so 12 months are a year, and 30-day months give 1.16% less", () => {
+    const year = predictiveClv(BGNBD, GG, CUSTOMER, { months: 12, annualDiscountRate: 0 });
+    const value = gammaGammaExpectedValue(GG, CUSTOMER.x, CUSTOMER.mbar);
+    expect(year).toBeCloseTo(value * bgnbdConditionalExpected(BGNBD, 365.25 / 7, CUSTOMER.x, CUSTOMER.tx, CUSTOMER.T), 10);
+    const thirty = predictiveClv(BGNBD, GG, CUSTOMER, { months: 12, annualDiscountRate: 0.1, daysPerMonth: 30 });
+    const average = predictiveClv(BGNBD, GG, CUSTOMER, { months: 12, annualDiscountRate: 0.1 });
+    expect(1 - thirty / average).toBeGreaterThan(0.01);
+    expect(1 - thirty / average).toBeLessThan(0.013);
+  });
+
+  it("takes any count model's expectations as a function", () => {
+    const base = { months: 12, annualDiscountRate: 0.1 };
+    const viaFunction = predictiveClv((ends) => ends.map((t) => bgnbdConditionalExpected(BGNBD, t, CUSTOMER.x, CUSTOMER.tx, CUSTOMER.T)), GG, CUSTOMER, base);
+    expect(viaFunction).toBeCloseTo(predictiveClv(BGNBD, GG, CUSTOMER, base), 10);
   });
 
   it("falls with the discount rate, rises with the horizon, and uses the population mean for x = 0", () => {

@@ -5,7 +5,7 @@ import { addPurchase, getPurchase, listPurchases, purchaseTotals, removePurchase
 import { defaultCurrency } from "../../../core/config/settings.js";
 import { formatMinor, formatMoney } from "../../../io/money.js";
 import { localDate } from "../../../io/dates.js";
-import { usageError, quote } from "../../../errors.js";
+import { usageError } from "../../../errors.js";
 import { amount, when, whenDate } from "../../flags.js";
 import { printRecords } from "../../render/output.js";
 import type { Column } from "../../render/table.js";
@@ -69,7 +69,6 @@ const purchaseColumns: Column<Purchase>[] = [
 export async function add(ctx: Ctx, [ref, amountText]: [string, string], opts: PurchaseAddOptions): Promise<void> {
   const store = ctx.store();
   const money = amount(amountText, { currency: opts.currency, defaultCurrency: defaultCurrency(store), flag: "amount" });
-  if (money.minor === 0) throw usageError(`invalid amount ${quote(amountText)}: a purchase needs an amount above zero`, "e.g. crm purchase add ada 49.90");
   const at = (await whenDate(opts.at, ctx.now, "--at")) ?? ctx.now;
   if (opts.source !== undefined && !String(opts.source).trim()) throw usageError("an empty --source", "leave it out for manual purchases");
   const contact = resolveContact(store, ref);

@@ -174,7 +174,7 @@ function ratesFor(ctx: Ctx, currency: string | undefined): Record<string, number
 const shareBar = (ctx: Ctx, share: number) => styled(bar(share, 1, 30, { step: "cell" }), ctx.color.cyan);
 
 function clvColumns(report: ClvReport): Column<ClvRow>[] {
-  const bg = report.model === "bgnbd";
+  const bg = report.model !== "simple";
   return [
     { header: "id", cell: (r) => r.contactId, align: "right" },
     { header: "name", cell: (r) => r.name },
@@ -212,19 +212,45 @@ const CLV_FIELDS = [
   "currency",
 ];
 
+const MODEL_LABEL = { bgnbd: "BG/NBD", mbgnbd: "MBG/NBD", pareto: "Pareto/NBD" } as const;
+const fixed = (v: number | null, digits: number) => (v === null ? "-" : v.toFixed(digits));
+
+/** How `--model auto` chose: every count model's holdout error, the chosen one marked. */
+function describeSelection(report: Pick<ClvReport, "model" | "selection">): string {
+  const s = report.selection;
+  if (!s) return "";
+  const chosen = report.model === "simple" ? "none (simple model)" : MODEL_LABEL[report.model];
+  const head =
+    s.method === "holdout-rmse"
+      ? `Model chosen by holdout: fitted on purchases up to ${s.calibrationEnd}, predicted the next ${s.holdoutDays} days for ${s.holdoutCustomers} customers; lowest RMSE of repeat purchases per customer wins: ${chosen}`
+      : `Model chosen by log-likelihood on all data (${s.note ?? "no count model could be scored on the holdout"}): ${chosen}`;
+  const lines = s.candidates.map((c) =>
+    c.reason
+      ? `  ${MODEL_LABEL[c.model].padEnd(10)}  not scored: ${c.reason}`
+      : `  ${MODEL_LABEL[c.model].padEnd(10)}  RMSE ${fixed(c.rmse, 4)}  MAE ${fixed(c.mae, 4)}  predicted ${fixed(c.predicted, 1)} vs actual ${c.actual} repeat purchases${c.model === report.model ? "  ← chosen" : ""}`,
+  );
+  return [head, ...lines].join("\n") + "\n";
+}
+
 function describeModel(report: ClvReport): string {
-  if (report.model === "bgnbd") {
-    const b = report.bgnbd!;
+  if (report.model !== "simple") {
+    const m = report[report.model]!;
     const g = report.gammaGamma!;
+    const params = Object.entries(m)
+      .filter(([k]) => k !== "logLikelihood" && k !== "customers")
+      .map(([k, v]) => `${k}=${v.toFixed(4)}`)
+      .join(" ");
     return [
-      `BG/NBD (weeks): r=${b.r.toFixed(4)} alpha=${b.alpha.toFixed(4)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} LL=${b.logLikelihood.toFixed(1)} on ${b.customers} customers`,
-      `Gamma-Gamma: p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} gamma=${g.gamma.toFixed(3)} LL=${g.logLikelihood.toFixed(1)} on ${g.customers} repeat customers`,
-      `CLV over ${report.horizonMonths} months, discounted at ${(report.discountRate * 100).toFixed(1)}%/year, margin ${(report.margin * 100).toFixed(0)}%: total ${num(report.totalClv)} ${report.currency}`,
+      describeSelection(report) + `${MODEL_LABEL[report.model]} (weeks): ${params} LL=${m.logLikelihood!.toFixed(1)} on ${m.customers} customers`,
+      `Gamma-Gamma: p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} gamma=${g.gamma.toFixed(3)} LL=${g.logLikelihood.toFixed(1)} on ${g.customers} repeat customers` +
+        (report.excludedFromSpendModel ? ` (${report.excludedFromSpendModel} with repeat purchases worth 0 left out)` : ""),
+      `CLV over ${report.horizonMonths} months (of 365.25/12 days), discounted at ${(report.discountRate * 100).toFixed(1)}%/year, margin ${(report.margin * 100).toFixed(0)}%: total ${num(report.totalClv)} ${report.currency}`,
     ].join("\n");
   }
   const s = report.simple!;
   return [
-    `Simple CLV (Gupta & Lehmann): m·r/(1+d−r) with r=${s.yearlyRetention} (yearly retention, ${s.retained} of ${s.customersAYearAgo}), d=${report.discountRate}: ${s.multiplier.toFixed(3)}× yearly margin`,
+    describeSelection(report) +
+      `Simple CLV (Gupta & Lehmann): m·r/(1+d−r) with r=${s.yearlyRetention} (yearly retention, ${s.retained} of ${s.customersAYearAgo}), d=${report.discountRate}: ${s.multiplier.toFixed(3)}× yearly margin`,
     `Total ${num(report.totalClv)} ${report.currency}`,
   ].join("\n");
 }
@@ -268,11 +294,15 @@ export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Prom
   const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
   if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency))));
-  if (report.model !== "bgnbd") {
-    ctx.warn(`churn risk needs the BG/NBD model: ${report.fallbackReason}`);
+  if (report.model === null) {
+    ctx.warn(`churn risk needs a purchase-count model: ${report.fallbackReason}`);
     return;
   }
   explainFallback(ctx, report as ClvReport);
+  if (ctx.format === "table")
+    ctx.info(
+      `P(alive) from the ${MODEL_LABEL[report.model as keyof typeof MODEL_LABEL]} model${report.selection ? " (chosen by holdout, see crm report clv)" : ""}`,
+    );
   await printRecords(ctx, {
     rows,
     columns: [

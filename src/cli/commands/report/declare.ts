@@ -12,7 +12,7 @@ import { count, decimal, oneOf } from "../../flags.js";
 
 const PERIOD_UNITS = ["month", "quarter"] as const satisfies readonly PeriodUnit[];
 const SEGMENT_METHODS = ["rfm", "kmeans"] as const;
-const CLV_MODELS = ["bgnbd", "simple"] as const;
+const CLV_MODELS = ["auto", "bgnbd", "mbgnbd", "pareto", "simple"] as const;
 const RETENTION_PERIODS = ["month", "quarter", "year"] as const;
 const CURRENCY_HELP =
   "analyse purchases in this currency, or all converted to the default one with the rate.<code> settings (default: the configured currency)";
@@ -73,8 +73,8 @@ export function declareReport(program: Command): void {
   withOutput(
     report
       .command("clv")
-      .description("customer lifetime value: BG/NBD + Gamma-Gamma (default) or the simple retention model")
-      .option("--model <model>", "bgnbd|simple", oneOf(CLV_MODELS), "bgnbd")
+      .description("customer lifetime value: a purchase-count model (BG/NBD, MBG/NBD or Pareto/NBD) + Gamma-Gamma, or the simple retention model")
+      .option("--model <model>", "auto|bgnbd|mbgnbd|pareto|simple (auto: the count model that best predicts a holdout)", oneOf(CLV_MODELS), "auto")
       .option("--horizon <months>", "months ahead", count(1, 600), 12)
       .option("--discount <rate>", "yearly discount rate", decimal(0, 5), 0.1)
       .option("--margin <share>", "share of revenue that is margin (1 = count revenue)", decimal(0, 1), 1)
