@@ -22,6 +22,7 @@ import { declareBackup } from "./commands/backup/declare.js";
 import { declareRestore } from "./commands/restore/declare.js";
 import { declareForget } from "./commands/forget/declare.js";
 import { declareSurvey } from "./commands/survey/declare.js";
+import { declareCompletion } from "./commands/completion/declare.js";
 import { attachIo } from "./action.js";
 import { flagErrorLine, oneOf } from "./flags.js";
 import pkg from "../../package.json" with { type: "json" };
@@ -65,5 +66,6 @@ export function buildProgram(io: Io): Command {
   declareRestore(program);
   declareForget(program);
   declareSurvey(program);
+  declareCompletion(program);
   return program;
 }
