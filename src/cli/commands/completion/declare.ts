@@ -24,4 +24,6 @@ Examples:
     .command("__complete", { hidden: true })
     .argument("[words...]")
     .action(lazy(() => import("./run.js").then((m) => ({ complete: m.completeFor(program) })), "complete"));
+  // The manual page crm(1), from the same tree; the build writes it to man/crm.1.
+  program.command("__man", { hidden: true }).action(lazy(() => import("./manpage.js").then((m) => ({ man: m.printManPage(program) })), "man"));
 }
