@@ -49,6 +49,7 @@ export function lazy<M extends Record<K, AnyHandler>, K extends string>(load: ()
       throw translateSqliteError(err, ctx.dbPath, ctx.busyTimeoutMs());
     } finally {
       ctx.close();
+      await ctx.finishOutput();
     }
   };
 }

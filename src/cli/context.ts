@@ -30,6 +30,8 @@ export interface Ctx extends Out {
   busyTimeoutMs(): number;
   warn(message: string): void;
   close(): void;
+  /** Prints what the pager still holds, or waits until the person quits the pager. */
+  finishOutput(): Promise<void>;
 }
 
 export interface GlobalOptions {
@@ -61,6 +63,13 @@ export function withDatabasePathHint<T>(run: () => T): T {
   }
 }
 
+/** The pager for output taller than the terminal (./render/pager.ts), loaded only on a terminal. */
+async function pagedOutput(io: Io) {
+  const { PagedOutput, pagerCommand } = await import("./render/pager.js");
+  const command = pagerCommand(io.env);
+  return command === undefined ? undefined : new PagedOutput(io, command, terminalSize(io).rows);
+}
+
 export async function makeContext(cmd: Command, io: Io, formats?: readonly string[]): Promise<Ctx> {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
   const env = io.env;
@@ -73,6 +82,8 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
   const dbPath = resolveDbPath(opts.db, env);
   // A command that prints records (it has -o) only reads: it never starts a database where there is none.
   const onlyReads = cmd.options.some((o) => o.long === "--output");
+  const pager = io.stdout.isTTY && !opts.output && opts.pager !== false ? await pagedOutput(io) : undefined;
+  const stdout = pager ?? io.stdout;
   let store: Store | undefined;
   const ctx: Ctx = {
     io,
@@ -84,7 +95,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     width: io.stdout.isTTY && !opts.output && !opts.wide ? terminalSize(io).columns : undefined,
     useColor: level > 0,
     color,
-    stdout: io.stdout,
+    stdout,
     errColor,
     interactive: Boolean(io.stdin.isTTY),
     dbPath,
@@ -100,7 +111,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
       return store;
     },
     print(text) {
-      io.stdout.write(text);
+      stdout.write(text);
     },
     openOptions() {
       return { busyTimeoutMs: busyTimeoutMs(env), onUpgrade: (message) => ctx.info(message), onWarning: (message) => ctx.warn(message), create: !onlyReads };
@@ -121,6 +132,9 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
     close() {
       store?.sqlite.close();
       store = undefined;
+    },
+    async finishOutput() {
+      await pager?.finish();
     },
   };
   return ctx;

@@ -114,13 +114,15 @@ export const beforehand: FlagParser<number, unknown> = (value) => {
  * One of a fixed list, case and surrounding spaces ignored; the value comes back as the list spells it.
  * `more` adds to the hint, e.g. "(or --overdue)".
  */
-export function oneOf<const T extends string>(values: readonly T[], more?: string): FlagParser<T, unknown> {
-  return (value) => {
+export function oneOf<const T extends string>(values: readonly T[], more?: string): FlagParser<T, unknown> & { choices: readonly T[] } {
+  const parse: FlagParser<T, unknown> = (value) => {
     const v = String(value).trim().toLowerCase();
     const found = values.find((x) => x.toLowerCase() === v);
     if (found === undefined) throw new InvalidArgumentError(`use one of: ${values.join(", ")}${more ? ` ${more}` : ""}`);
     return found;
   };
+  // The choices, for shell completion and the man page.
+  return Object.assign(parse, { choices: values });
 }
 
 /** A repeatable text option, collected into an array. */

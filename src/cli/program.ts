@@ -24,9 +24,11 @@ import { declareForget } from "./commands/forget/declare.js";
 import { declareDoctor } from "./commands/doctor/declare.js";
 import { declareSurvey } from "./commands/survey/declare.js";
 import { declareMail } from "./commands/mail/declare.js";
+import { declareCompletion } from "./commands/completion/declare.js";
 import { attachIo } from "./action.js";
 import { oneSafeLine } from "./errors.js";
 import { flagErrorLine, oneOf } from "./flags.js";
+import { quote, usageError } from "../errors.js";
 import pkg from "../../package.json" with { type: "json" };
 
 export function buildProgram(io: Io): Command {
@@ -47,8 +49,9 @@ export function buildProgram(io: Io): Command {
       getOutHelpWidth: () => io.stdout.columns ?? 80,
       getErrHelpWidth: () => io.stderr.columns ?? 80,
       // commander quotes what was typed ("unknown command '…'"): escaped like every other message.
-      outputError: (message, write) => write(`crm: ${oneSafeLine(flagErrorLine(message) ?? message.replace(/^error: /, "").trimEnd())} (see --help)\n`),
-    });
+      outputError: (message, write) => write(`crm: ${oneSafeLine(flagErrorLine(message) ?? oneLine(message))} (see --help)\n`),
+    })
+    .helpCommand(false);
   attachIo(program, io);
   // In the order `crm --help` lists them.
   declareContact(program);
@@ -71,5 +74,31 @@ export function buildProgram(io: Io): Command {
   declareDoctor(program);
   declareSurvey(program);
   declareMail(program);
+  declareCompletion(program);
+  program
+    .command("help [command...]")
+    .description("show the help of a command, e.g. crm help report segments")
+    .action((words: string[]) => helpOf(program, words).outputHelp());
   return program;
+}
+
+/** commander's message on one line: "unknown command 'contct' — did you mean contact?". */
+const oneLine = (message: string) =>
+  message
+    .replace(/^error: /, "")
+    .trimEnd()
+    .replace(/\s*\n\(Did you mean (.*)\?\)$/, " — did you mean $1?");
+
+/** The command `crm help <words>` names: `report segments` → that report. An unknown topic is exit 2. */
+function helpOf(program: Command, words: readonly string[]): Command {
+  let cmd = program;
+  for (const word of words) {
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) {
+      const where = ["crm", ...words.slice(0, words.indexOf(word))].join(" ");
+      throw usageError(`no help topic ${quote(words.join(" "))}`, `see ${where} --help for the commands there`);
+    }
+    cmd = sub;
+  }
+  return cmd;
 }

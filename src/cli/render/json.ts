@@ -9,7 +9,7 @@ import { localDate } from "../../io/dates.js";
 /**
  * Money for machines: a decimal string in major units with the currency's own number of decimals
  * ("216003.58", "1200.00", for JPY "1500"), rounded half away from zero; it goes next to a `currency` field.
- * `amount` is in major units (what the analytics compute), or in minor units with `{ minor: true }`.
+ * `amount` is in major units (what the analytics compute), or in minor units with `{ minor: true }` (a bigint is always minor units).
  */
 export function jsonMoney(amount: number | bigint, currency: string, { minor = false } = {}): string {
   if (typeof amount === "bigint") return formatMinor(amount, currency);

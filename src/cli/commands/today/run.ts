@@ -108,6 +108,8 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
   const hints: string[] = [];
   if (shown.some((s) => s.key === "overdue" || s.key === "today")) hints.push("Done? crm followup done <id>   Later? crm followup snooze <id> --until <when>");
   if (shown.some((s) => s.key === "issues")) hints.push("Fixed? crm log resolve <id>");
-  if (hints.length) lines.push("", ...hints.map((h) => c.dim(h)));
+  // On a narrow terminal, each hint on its own line.
+  const fitted = ctx.width === undefined ? hints : hints.flatMap((h) => (h.length > ctx.width! ? h.split(/ {3}/) : [h]));
+  if (fitted.length) lines.push("", ...fitted.map((h) => c.dim(h)));
   emit(ctx, lines.join("\n") + "\n");
 }
