@@ -101,7 +101,25 @@ export async function startDovecot(dir = tempDir("crm-dovecot-")): Promise<MailS
   const key = path.join(dir, "key.pem");
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    ],
     { stdio: "ignore" },
   );
   const [port, starttlsPort] = [await freePort(), await freePort()];
@@ -191,7 +209,10 @@ namespace inbox {
       const list = path.join(where, "dovecot-uidlist");
       const text = fs.readFileSync(list, "utf8");
       // The header line is "3 V<uidvalidity> N<next uid> G<guid>": a new V, and indexes that forget the old one.
-      fs.writeFileSync(list, text.replace(/^(\d+) V(\d+)/, (_m, v, old) => `${v} V${Number(old) + 1000}`));
+      fs.writeFileSync(
+        list,
+        text.replace(/^(\d+) V(\d+)/, (_m, v, old) => `${v} V${Number(old) + 1000}`),
+      );
       for (const f of fs.readdirSync(where)) if (f.startsWith("dovecot.index")) fs.rmSync(path.join(where, f));
     },
     async stop() {

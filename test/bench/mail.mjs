@@ -51,7 +51,8 @@ export async function mailSyncFigure({ messages = 10_000, env = process.env, log
       const k = i % 10;
       if (k < 6) server.deliver("INBOX", filler(i, `Contact ${i % contacts} <contact${i % contacts}@example.com>`));
       else if (k < 8) server.deliver("INBOX", filler(i, `Someone <someone${i}@unknown.example>`));
-      else if (k < 9) server.deliver("INBOX", filler(i, "News <news@shop.example>").replace("\r\n\r\n", "\r\nList-Unsubscribe: <https://shop.example/u>\r\n\r\n"));
+      else if (k < 9)
+        server.deliver("INBOX", filler(i, "News <news@shop.example>").replace("\r\n\r\n", "\r\nList-Unsubscribe: <https://shop.example/u>\r\n\r\n"));
       else server.deliver("Sent", filler(i, ME).replace(`To: ${ME}`, `To: contact${i % contacts}@example.com`));
     }
     const db = path.join(dir, "bench.db");
@@ -59,7 +60,14 @@ export async function mailSyncFigure({ messages = 10_000, env = process.env, log
     const csv = path.join(path.dirname(db), "contacts.csv");
     fs.writeFileSync(csv, "name,email\n" + Array.from({ length: contacts }, (_, i) => `Contact ${i},contact${i}@example.com`).join("\n") + "\n");
     check(run(process.execPath, [BIN, "import", "contacts", csv], { env: crmEnv }), "crm import contacts");
-    check(run(process.execPath, [BIN, "mail", "add", "bench", "--host", server.host, "--port", String(server.port), "--user", server.user, "--ca-file", server.caFile], { env: crmEnv }), "crm mail add");
+    check(
+      run(
+        process.execPath,
+        [BIN, "mail", "add", "bench", "--host", server.host, "--port", String(server.port), "--user", server.user, "--ca-file", server.caFile],
+        { env: crmEnv },
+      ),
+      "crm mail add",
+    );
     log("mail: first sync");
     const r = check(run(process.execPath, [BIN, "mail", "sync", "--since", "1y"], { env: crmEnv, memory: true }), "crm mail sync");
     const rssMb = r.rssKb / 1024;

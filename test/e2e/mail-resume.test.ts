@@ -41,7 +41,9 @@ describe.skipIf(!haveDovecot)("a killed crm mail sync", () => {
     expect(logged()).toEqual({ n: stoppedAt, ids: stoppedAt });
 
     const resumed = ok(crm(dir, ["mail", "sync"], { env: { CRM_NOW: NOW, CRM_MAIL_PASSWORD: server.password } }));
-    expect(resumed.stderr).toBe(`work: ${(MESSAGES - stoppedAt).toLocaleString("en")} messages seen, ${(MESSAGES - stoppedAt).toLocaleString("en")} logged, 0 ignored (bulk or automatic)\n`);
+    expect(resumed.stderr).toBe(
+      `work: ${(MESSAGES - stoppedAt).toLocaleString("en")} messages seen, ${(MESSAGES - stoppedAt).toLocaleString("en")} logged, 0 ignored (bulk or automatic)\n`,
+    );
     expect(logged()).toEqual({ n: MESSAGES, ids: MESSAGES });
     reader.close();
   });

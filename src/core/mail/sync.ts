@@ -37,7 +37,7 @@ const CRLF = Buffer.from("\r\n");
 /** "1:250,300,302:310": a sorted UID list as IMAP ranges. */
 function uidRanges(uids: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < uids.length; ) {
+  for (let i = 0; i < uids.length;) {
     let j = i;
     while (j + 1 < uids.length && uids[j + 1] === uids[j]! + 1) j++;
     parts.push(i === j ? String(uids[i]) : `${uids[i]}:${uids[j]}`);
@@ -107,7 +107,10 @@ async function syncFolder(
     lock = await client.getMailboxLock(folder, { readOnly: true });
   } catch (err) {
     if ((err as { mailboxMissing?: boolean }).mailboxMissing || /NONEXISTENT|doesn't exist|not exist/i.test(String((err as Error).message)))
-      throw notFound(`no folder ${quote(folder)} in mail account ${quote(account.name)}`, "see the folders your mail client shows; crm mail add --folders names them");
+      throw notFound(
+        `no folder ${quote(folder)} in mail account ${quote(account.name)}`,
+        "see the folders your mail client shows; crm mail add --folders names them",
+      );
     throw err;
   }
   try {
@@ -141,7 +144,11 @@ async function syncFolder(
     };
     // One FETCH for the whole set (servers answer in UID order), written every BATCH messages.
     if (uids.length)
-      for await (const msg of client.fetch(uidRanges(uids), { uid: true, internalDate: true, ...(opts.storeSnippet ? { source: true } : { headers: HEADERS }) }, { uid: true })) {
+      for await (const msg of client.fetch(
+        uidRanges(uids),
+        { uid: true, internalDate: true, ...(opts.storeSnippet ? { source: true } : { headers: HEADERS }) },
+        { uid: true },
+      )) {
         if (msg.uid <= lastUid) continue;
         const raw = opts.storeSnippet ? msg.source : msg.headers;
         if (raw) {
@@ -153,7 +160,8 @@ async function syncFolder(
       }
     if (batch.length || batchLast > lastUid) commit();
     // An empty folder (or nothing new) still records its UIDVALIDITY, so the next run is incremental.
-    if (!uids.length && !opts.dryRun && (!known || reset)) writeBatch(store, false, () => saveFolderState(store, account.id, folder, { uidValidity, lastUid: lastUid || Math.max(0, box.uidNext - 1) }, now));
+    if (!uids.length && !opts.dryRun && (!known || reset))
+      writeBatch(store, false, () => saveFolderState(store, account.id, folder, { uidValidity, lastUid: lastUid || Math.max(0, box.uidNext - 1) }, now));
     return { folder, fetched: uids.length, reset };
   } finally {
     lock.release();

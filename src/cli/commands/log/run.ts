@@ -71,7 +71,10 @@ export async function list(ctx: Ctx, [ref]: [string?], opts: LogListOptions): Pr
   const type = opts.type !== undefined ? read("interaction --type", opts.type, interactionType) : undefined;
   const listed = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
   const { rows, reply } = type === "email" ? threaded(listed) : { rows: listed, reply: new Set<Interaction>() };
-  const columns = type === "email" ? interactionColumns.map((c) => (c.header === "summary" ? { ...c, cell: (i: Interaction) => (reply.has(i) ? `  ↳ ${i.summary}` : i.summary) } : c)) : interactionColumns;
+  const columns =
+    type === "email"
+      ? interactionColumns.map((c) => (c.header === "summary" ? { ...c, cell: (i: Interaction) => (reply.has(i) ? `  ↳ ${i.summary}` : i.summary) } : c))
+      : interactionColumns;
   await printRecords(ctx, {
     rows,
     columns,
