@@ -58,7 +58,8 @@ function threaded(rows: Interaction[]): { rows: Interaction[]; reply: Set<Intera
   const reply = new Set<Interaction>();
   const ordered = [...threads.values()].flatMap((t) => {
     const messages = [...t].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id));
-    messages.slice(1).forEach((m) => reply.add(m));
+    // The first message's copies for other contacts share its date: only later messages are replies.
+    for (const m of messages) if (m.at > messages[0]!.at) reply.add(m);
     return messages;
   });
   return { rows: ordered, reply };
