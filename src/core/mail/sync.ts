@@ -6,7 +6,7 @@
 // transaction with the folder's new last UID, so a killed run resumes where its last batch ended.
 import type { ImapFlow } from "imapflow";
 import type { Store } from "../../db/open.js";
-import { connectImap, remoteFailure, sentFolder } from "../../io/imap.js";
+import { connectImap, isRemoteFailure, remoteFailure, sentFolder } from "../../io/imap.js";
 import { parseMessage } from "../../io/mail.js";
 import { notFound, quote } from "../../errors.js";
 import { addCounts, captureMessages, captureRules, noCounts, writeBatch, type CaptureCounts, type ReadMessage } from "./capture.js";
@@ -178,7 +178,7 @@ async function syncAccount(store: Store, account: MailAccount, opts: SyncOptions
     const wanted = account.folders.length ? account.folders : ["INBOX", ...(sent ? [sent] : [])];
     for (const folder of wanted) folders.push(await syncFolder(store, client, account, folder, folder === sent || /^sent\b/i.test(folder), opts, now, counts));
   } catch (err) {
-    throw remoteFailure(account, err);
+    throw isRemoteFailure(err) ? remoteFailure(account, err) : err;
   } finally {
     await client.logout().catch(() => client.close());
   }
