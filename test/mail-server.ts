@@ -78,9 +78,9 @@ async function greeted(port: number, child: ChildProcess, log: string): Promise<
 
 const folderDir = (maildir: string, folder: string) => (folder.toUpperCase() === "INBOX" ? maildir : path.join(maildir, `.${folder}`));
 
-export async function startDovecot(): Promise<MailServer> {
+/** Starts a server in `dir` (default: a temp directory removed when the test file ends). */
+export async function startDovecot(dir = tempDir("crm-dovecot-")): Promise<MailServer> {
   if (!DOVECOT) throw new Error("dovecot is not installed: apt-get install dovecot-imapd");
-  const dir = tempDir("crm-dovecot-");
   const root = process.getuid?.() === 0;
   // Dovecot refuses mail access as root: the mail user is then nobody, and the tree must be theirs.
   const uid = root ? 65534 : process.getuid!();
@@ -101,7 +101,25 @@ export async function startDovecot(): Promise<MailServer> {
   const key = path.join(dir, "key.pem");
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    ],
     { stdio: "ignore" },
   );
   const [port, starttlsPort] = [await freePort(), await freePort()];
@@ -123,6 +141,8 @@ ssl = yes
 ssl_cert = <${cert}
 ssl_key = <${key}
 mail_location = maildir:~/Maildir
+# A test server: nothing to gain from waiting for the disk.
+mail_fsync = never
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # No slowing down after the wrong-password test.
@@ -179,7 +199,8 @@ namespace inbox {
     caFile: cert,
     maildir,
     deliver(folder, raw) {
-      const file = path.join(folderDir(maildir, folder), "new", `${Date.now()}.M${++n}P${process.pid}.crm-test`);
+      // Straight into cur/ (as read mail), so the server has no new/ to move on its first look.
+      const file = path.join(folderDir(maildir, folder), "cur", `${Date.now()}.M${++n}P${process.pid}.crm-test:2,S`);
       fs.writeFileSync(file, raw.replace(/\r?\n/g, "\r\n"));
       own(file);
     },
@@ -188,7 +209,10 @@ namespace inbox {
       const list = path.join(where, "dovecot-uidlist");
       const text = fs.readFileSync(list, "utf8");
       // The header line is "3 V<uidvalidity> N<next uid> G<guid>": a new V, and indexes that forget the old one.
-      fs.writeFileSync(list, text.replace(/^(\d+) V(\d+)/, (_m, v, old) => `${v} V${Number(old) + 1000}`));
+      fs.writeFileSync(
+        list,
+        text.replace(/^(\d+) V(\d+)/, (_m, v, old) => `${v} V${Number(old) + 1000}`),
+      );
       for (const f of fs.readdirSync(where)) if (f.startsWith("dovecot.index")) fs.rmSync(path.join(where, f));
     },
     async stop() {

@@ -18,4 +18,3 @@ export type IdRow = Pick<ContactRow, "id">;
 /** What `select count(*) n …` gives back. */
 export type CountRow = { n: number };
 export type MailAccountRow = typeof schema.mailAccounts.$inferSelect;
-export type MailFolderRow = typeof schema.mailFolders.$inferSelect;

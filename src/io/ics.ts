@@ -119,10 +119,9 @@ export async function readCalendar(text: string, until: Date): Promise<CalendarO
     for (const [uid, { master, exceptions }] of byUid) {
       const add = (item: InstanceType<typeof ICAL.Event>, start: Date, recurrenceId: string) => {
         if (start > until || String(item.component.getFirstPropertyValue("status") ?? "").toUpperCase() === "CANCELLED") return;
-        const people = [
-          ...item.attendees.map((a) => mailtoOf(a.getFirstValue())),
-          ...(item.organizer ? [mailtoOf(item.organizer)] : []),
-        ].filter((e) => e.includes("@"));
+        const people = [...item.attendees.map((a) => mailtoOf(a.getFirstValue())), ...(item.organizer ? [mailtoOf(item.organizer)] : [])].filter((e) =>
+          e.includes("@"),
+        );
         out.push({ uid, recurrenceId, start, summary: (item.summary ?? "").trim() || "(no title)", people: [...new Set(people)] });
       };
       if (!master) {

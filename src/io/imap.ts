@@ -30,6 +30,12 @@ function tlsCause(code: string, message: string): string | undefined {
   return undefined;
 }
 
+/** Did this come from the connection or the server (rather than from crm's own code)? */
+export function isRemoteFailure(err: unknown): boolean {
+  const e = (err ?? {}) as { code?: unknown; authenticationFailed?: boolean; responseStatus?: unknown };
+  return typeof e.code === "string" || Boolean(e.authenticationFailed) || e.responseStatus !== undefined;
+}
+
 /** One line for a failure to talk to the server, naming the host and the cause; never the password. */
 export function remoteFailure(server: Pick<ImapServer, "host" | "port" | "user">, err: unknown): CrmError {
   if (err instanceof CrmError) return err;

@@ -68,7 +68,12 @@ export async function parseMessage(raw: Uint8Array | string, withSnippet = false
   const subject = (email.subject ?? "").replace(/\s+/g, " ").trim();
   const messageId =
     bareId(email.messageId) ??
-    "crm-" + createHash("sha1").update(`${dateText ?? ""}\n${from?.address ?? ""}\n${subject}`).digest("hex").slice(0, 24) + "@crm.local";
+    "crm-" +
+      createHash("sha1")
+        .update(`${dateText ?? ""}\n${from?.address ?? ""}\n${subject}`)
+        .digest("hex")
+        .slice(0, 24) +
+      "@crm.local";
   const bulkHeaders: MailMessage["bulkHeaders"] = {};
   for (const key of BULK_HEADERS) {
     const v = header(key);
@@ -106,7 +111,8 @@ export async function* readMbox(file: string, withBody: boolean): AsyncGenerator
   let inHeader = false;
   let started = false;
   let previousBlank = true;
-  const flush = (): ArchivedMessage | undefined => (started && head.length ? { raw: head.join("\r\n") + "\r\n\r\n" + body.join("\r\n"), folder: "" } : undefined);
+  const flush = (): ArchivedMessage | undefined =>
+    started && head.length ? { raw: head.join("\r\n") + "\r\n\r\n" + body.join("\r\n"), folder: "" } : undefined;
   for await (const line of lines) {
     if (line.startsWith("From ") && previousBlank) {
       const m = flush();

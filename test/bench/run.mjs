@@ -6,6 +6,7 @@
 //   scale           every report, today, remind, contact list --limit 50: wall time and peak memory
 //   find            crm find <word>: the whole command, and the search itself (open + query)
 //   CDNOW           BG/NBD + Gamma-Gamma fit time  vs  the lifetimes library's published timings
+//   mail            the first crm mail sync of 10,000 messages against a local Dovecot (mail.mjs)
 // Baselines and subjects are interleaved round by round (the machine may be busy) and the medians
 // compared. Prints a table; writes test/bench/results.json.
 //
@@ -357,6 +358,15 @@ const SCALE_COMMANDS = [
     pass: m <= base,
     runs: CDNOW_ROUNDS,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail: the first `crm mail sync` of 10,000 messages against a local Dovecot (informational; see mail.mjs).
+
+{
+  const { mailSyncFigure } = await import("./mail.mjs");
+  const f = await mailSyncFigure({ messages: Math.max(100, Math.round(10_000 * scale)), env, log });
+  if (f) figures.push(f);
 }
 
 // ---------------------------------------------------------------------------------------------

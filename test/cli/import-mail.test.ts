@@ -61,7 +61,7 @@ describe("crm import mail", () => {
     ]);
   });
 
-  it("reads a Maildir and its Sent folder, and the same message from IMAP or an archive only once", async () => {
+  it("reads a Maildir and its Sent folder; people you wrote to are suggested, never created", async () => {
     const dir = await withContacts();
     const summary = JSON.parse(await runOk(dir, ["import", "mail", path.join(FIXTURES, "maildir"), "--json"], { env: NOW }));
     expect(summary).toMatchObject({ format: "maildir", seen: 4, logged: 2, ignored: 1, unknown: 1 });
@@ -73,6 +73,20 @@ describe("crm import mail", () => {
     // The Maildir's Sent folder wrote to Carol, who is not a contact: suggested, not created.
     expect((await runJson(dir, ["mail", "suggest"])).map((s: { address: string }) => s.address)).toEqual(["carol@prospect.example"]);
     expect((await runJson(dir, ["contact", "list"])).map((c: { name: string }) => c.name)).not.toContain("Carol");
+  });
+
+  it("forgets the addresses you wrote to along with the person (crm forget)", async () => {
+    const dir = await withContacts();
+    await runOk(dir, ["import", "mail", path.join(FIXTURES, "maildir")], { env: NOW });
+    await runOk(dir, ["add", "Carol", "--email", "carol@prospect.example"]);
+    expect(await runJson(dir, ["mail", "suggest"])).toEqual([]);
+    await runOk(dir, ["forget", "carol", "--yes"]);
+    const db = new Database(path.join(dir, "crm.db"), { readonly: true });
+    try {
+      expect(db.prepare("select count(*) from mail_recipients where address = 'carol@prospect.example'").pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 
   it("refuses what is neither an mbox nor a Maildir, writing nothing", async () => {

@@ -92,7 +92,11 @@ describe.skipIf(!haveDovecot)("crm mail sync against Dovecot", () => {
         { folder: "INBOX", fetched: 1, reset: false },
         { folder: "Sent", fetched: 0, reset: false },
       ]);
-      expect(logged(dir).filter((x) => x.threadId === "kickoff@example.org").map((x) => [x.contact, x.direction])).toEqual([
+      expect(
+        logged(dir)
+          .filter((x) => x.threadId === "kickoff@example.org")
+          .map((x) => [x.contact, x.direction]),
+      ).toEqual([
         ["Ada Lovelace", "out"],
         ["Bob", "out"],
         ["Bob", "in"],
@@ -126,7 +130,9 @@ describe.skipIf(!haveDovecot)("crm mail sync against Dovecot", () => {
     const wrong = "hunter2-wrong-secret";
     const r = await run(dir, ["mail", "sync"], { env: { CRM_NOW: NOW, CRM_MAIL_PASSWORD: wrong } });
     expect(r.code).toBe(6);
-    expect(r.stderr).toBe(`crm: mail server 127.0.0.1:${server.port} refused the login of "${server.user}" — check the user and what the password command prints\n`);
+    expect(r.stderr).toBe(
+      `crm: mail server 127.0.0.1:${server.port} refused the login of "${server.user}" — check the user and what the password command prints\n`,
+    );
     expect(r.stdout + r.stderr).not.toContain(wrong);
     expect(logged(dir)).toEqual([]);
   });
@@ -134,7 +140,21 @@ describe.skipIf(!haveDovecot)("crm mail sync against Dovecot", () => {
   it("takes the password from the account's password command", async () => {
     const dir = await account();
     await runOk(dir, ["mail", "rm", "work"]);
-    await runOk(dir, ["mail", "add", "work", "--host", server.host, "--port", String(server.port), "--user", server.user, "--ca-file", server.caFile, "--password-command", `printf '%s\\n' '${server.password}'`]);
+    await runOk(dir, [
+      "mail",
+      "add",
+      "work",
+      "--host",
+      server.host,
+      "--port",
+      String(server.port),
+      "--user",
+      server.user,
+      "--ca-file",
+      server.caFile,
+      "--password-command",
+      `printf '%s\\n' '${server.password}'`,
+    ]);
     const r = await run(dir, ["mail", "sync"], { env: { CRM_NOW: NOW } });
     expect(r.code).toBe(0);
     const listed = await run(dir, ["mail", "list", "--format", "json"], { env: { CRM_NOW: NOW } });
@@ -152,7 +172,21 @@ describe.skipIf(!haveDovecot)("crm mail sync against Dovecot", () => {
   it("speaks STARTTLS on the plain port", async () => {
     const dir = freshDbDir();
     await runOk(dir, ["add", "Bob", "--email", "bob@builder.example"]);
-    await runOk(dir, ["mail", "add", "plain", "--host", server.host, "--port", String(server.starttlsPort), "--security", "starttls", "--user", server.user, "--ca-file", server.caFile]);
+    await runOk(dir, [
+      "mail",
+      "add",
+      "plain",
+      "--host",
+      server.host,
+      "--port",
+      String(server.starttlsPort),
+      "--security",
+      "starttls",
+      "--user",
+      server.user,
+      "--ca-file",
+      server.caFile,
+    ]);
     const r = await run(dir, ["mail", "sync", "plain"], { env: env() });
     expect(r.code).toBe(0);
     expect(logged(dir).filter((x) => x.contact === "Bob")).toHaveLength(3);
@@ -169,7 +203,9 @@ describe.skipIf(!haveDovecot)("crm mail sync against Dovecot", () => {
   it("shows the threads awaiting your reply, oldest first, and resets keep-in-touch", async () => {
     const dir = await account();
     const before = await runJson(dir, ["today"], { env: env() });
-    expect(before.sections.find((s: { key: string }) => s.key === "keep-in-touch").items.map((i: { contactName: string }) => i.contactName)).toEqual(["Ada Lovelace"]);
+    expect(before.sections.find((s: { key: string }) => s.key === "keep-in-touch").items.map((i: { contactName: string }) => i.contactName)).toEqual([
+      "Ada Lovelace",
+    ]);
     await runOk(dir, ["mail", "sync"], { env: env() });
     const agenda = await runJson(dir, ["today"], { env: env() });
     expect(agenda.sections.find((s: { key: string }) => s.key === "keep-in-touch").items).toEqual([]);

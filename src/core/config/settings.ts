@@ -35,7 +35,11 @@ const mailList = (key: string, what: "domain" | "address") => (v: string) => {
     .filter(Boolean);
   const pattern = what === "domain" ? /^[a-z0-9-]+(\.[a-z0-9-]+)+$/ : /^[^@\s]+@[^@\s]+$/;
   const bad = items.find((x) => !pattern.test(x));
-  if (bad) throw usageError(`invalid ${what} ${quote(bad)} in ${key}`, what === "domain" ? "e.g. news.example.com,mailchimp.com" : "e.g. me@example.com,me@work.example");
+  if (bad)
+    throw usageError(
+      `invalid ${what} ${quote(bad)} in ${key}`,
+      what === "domain" ? "e.g. news.example.com,mailchimp.com" : "e.g. me@example.com,me@work.example",
+    );
   return items.join(",");
 };
 

@@ -36,6 +36,8 @@ export function forgetContact(store: Store, id: number): ForgetResult {
     const tagIds = s.prepare<[number], number>("select tag_id from contact_tags where contact_id = ?").pluck().all(id);
     // Cascades to fields, tag links, interactions, follow-ups, deals and their stage history; the
     // search-index triggers drop their rows.
+    // The addresses you wrote to (kept for `crm mail suggest`) include theirs.
+    s.prepare("delete from mail_recipients where address in (select lower(email) from contacts where id = ?)").run(id);
     s.prepare("delete from contacts where id = ?").run(id);
     s.prepare("delete from search_index where contact_id = ?").run(id);
     // A tag nobody else has could itself name the person ("ada-family").

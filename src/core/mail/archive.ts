@@ -29,7 +29,8 @@ export async function importMailArchive(store: Store, file: string, opts: Archiv
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw notFound(`no such file or folder ${quote(file)}`);
   const format = stat.isDirectory() ? "maildir" : "mbox";
-  if (format === "maildir" && !isMaildir(file)) throw usageError(`${quote(file)} is a folder but not a Maildir (no cur/ and new/ in it)`, "give an mbox file or a Maildir folder");
+  if (format === "maildir" && !isMaildir(file))
+    throw usageError(`${quote(file)} is a folder but not a Maildir (no cur/ and new/ in it)`, "give an mbox file or a Maildir folder");
   const rules = captureRules(store, { source: `import:${path.basename(file)}`, storeSnippet: opts.storeSnippet, me: opts.me });
   const counts = noCounts();
   const messages = format === "maildir" ? readMaildir(file, opts.storeSnippet) : readMbox(file, opts.storeSnippet);
@@ -47,6 +48,7 @@ export async function importMailArchive(store: Store, file: string, opts: Archiv
     if (batch.length >= BATCH) flush();
   }
   if (batch.length) flush();
-  if (!counts.seen && format === "mbox" && stat.size > 0) throw usageError(`${quote(file)} holds no message: is it an mbox file?`, "an mbox file starts with a line \"From sender date\"");
+  if (!counts.seen && format === "mbox" && stat.size > 0)
+    throw usageError(`${quote(file)} holds no message: is it an mbox file?`, 'an mbox file starts with a line "From sender date"');
   return { file, format, ...counts };
 }

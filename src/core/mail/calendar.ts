@@ -34,7 +34,10 @@ export async function importCalendar(store: Store, file: string, opts: { dryRun:
   try {
     occurrences = await readCalendar(text, now);
   } catch (err) {
-    throw usageError(`${quote(path.basename(file))} is not a valid iCalendar file: ${String((err as Error).message).split("\n")[0]}`, "export the calendar as .ics");
+    throw usageError(
+      `${quote(path.basename(file))} is not a valid iCalendar file: ${String((err as Error).message).split("\n")[0]}`,
+      "export the calendar as .ics",
+    );
   }
   const rules = captureRules(store, { source: SOURCE, storeSnippet: false });
   const report: CalendarReport = { file, meetings: occurrences.length, logged: 0, already: 0, unknown: 0 };

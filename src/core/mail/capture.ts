@@ -44,7 +44,9 @@ export function addCounts(into: CaptureCounts, more: CaptureCounts): void {
 export function captureRules(store: Store, opts: { source: string; storeSnippet: boolean; me?: readonly string[] }): CaptureRules {
   const contacts = new Map<string, number>();
   // The oldest contact wins when --allow-duplicate let two share an email.
-  for (const r of store.sqlite.prepare<[], { id: number; email: string }>("select id, lower(email) as email from contacts where email is not null order by id desc").all())
+  for (const r of store.sqlite
+    .prepare<[], { id: number; email: string }>("select id, lower(email) as email from contacts where email is not null order by id desc")
+    .all())
     contacts.set(r.email.trim(), r.id);
   const users = store.sqlite.prepare<[], string>("select lower(user) from mail_accounts").pluck().all();
   const configured = getSetting(store, "mail.me").split(",");

@@ -6,14 +6,45 @@
 // transaction with the folder's new last UID, so a killed run resumes where its last batch ended.
 import type { ImapFlow } from "imapflow";
 import type { Store } from "../../db/open.js";
-import { connectImap, remoteFailure, sentFolder } from "../../io/imap.js";
+import { connectImap, isRemoteFailure, remoteFailure, sentFolder } from "../../io/imap.js";
 import { parseMessage } from "../../io/mail.js";
 import { notFound, quote } from "../../errors.js";
 import { addCounts, captureMessages, captureRules, noCounts, writeBatch, type CaptureCounts, type ReadMessage } from "./capture.js";
 import { getMailAccount, listMailAccounts, type MailAccount } from "./accounts.js";
 
-/** Messages per fetch and per transaction. */
+/** Messages per transaction. */
 const BATCH = 250;
+
+/** The header fields crm reads (BODY.PEEK[HEADER.FIELDS (...)]): not the Received and DKIM lines. */
+const HEADERS = [
+  "from",
+  "to",
+  "cc",
+  "subject",
+  "date",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "list-unsubscribe",
+  "list-id",
+  "precedence",
+  "auto-submitted",
+  "content-type",
+  "x-gmail-labels",
+];
+const CRLF = Buffer.from("\r\n");
+
+/** "1:250,300,302:310": a sorted UID list as IMAP ranges. */
+function uidRanges(uids: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < uids.length;) {
+    let j = i;
+    while (j + 1 < uids.length && uids[j + 1] === uids[j]! + 1) j++;
+    parts.push(i === j ? String(uids[i]) : `${uids[i]}:${uids[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
 
 export interface SyncOptions {
   /** One account by name; all of them when absent. */
@@ -76,7 +107,10 @@ async function syncFolder(
     lock = await client.getMailboxLock(folder, { readOnly: true });
   } catch (err) {
     if ((err as { mailboxMissing?: boolean }).mailboxMissing || /NONEXISTENT|doesn't exist|not exist/i.test(String((err as Error).message)))
-      throw notFound(`no folder ${quote(folder)} in mail account ${quote(account.name)}`, "see the folders your mail client shows; crm mail add --folders names them");
+      throw notFound(
+        `no folder ${quote(folder)} in mail account ${quote(account.name)}`,
+        "see the folders your mail client shows; crm mail add --folders names them",
+      );
     throw err;
   }
   try {
@@ -91,27 +125,43 @@ async function syncFolder(
     const uids = (found || []).filter((u) => u > lastUid).sort((a, b) => a - b);
     const rules = captureRules(store, { source: `mail:${account.name}`, storeSnippet: opts.storeSnippet });
     let done = 0;
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const slice = uids.slice(i, i + BATCH);
-      const batch: ReadMessage[] = [];
-      for await (const msg of client.fetch(slice.join(","), { uid: true, internalDate: true, ...(opts.storeSnippet ? { source: true } : { headers: true }) }, { uid: true })) {
-        const raw = opts.storeSnippet ? msg.source : msg.headers;
-        if (!raw) continue;
-        const message = await parseMessage(opts.storeSnippet ? raw : Buffer.concat([raw, Buffer.from("\r\n")]), opts.storeSnippet);
-        batch.push({ message, sentFolder: isSent, receivedAt: msg.internalDate ? new Date(msg.internalDate) : undefined });
-      }
-      const last = slice[slice.length - 1]!;
-      const batchCounts = writeBatch(store, opts.dryRun, () => {
-        const c = captureMessages(store, batch, rules, now);
-        saveFolderState(store, account.id, folder, { uidValidity, lastUid: last }, now);
-        return c;
-      });
-      addCounts(counts, batchCounts);
-      done += slice.length;
+    let batch: ReadMessage[] = [];
+    let batchLast = lastUid;
+    const commit = () => {
+      const written = batch;
+      const last = batchLast;
+      addCounts(
+        counts,
+        writeBatch(store, opts.dryRun, () => {
+          const c = captureMessages(store, written, rules, now);
+          saveFolderState(store, account.id, folder, { uidValidity, lastUid: last }, now);
+          return c;
+        }),
+      );
+      done += written.length;
+      batch = [];
       opts.onProgress?.(done, uids.length);
-    }
+    };
+    // One FETCH for the whole set (servers answer in UID order), written every BATCH messages.
+    if (uids.length)
+      for await (const msg of client.fetch(
+        uidRanges(uids),
+        { uid: true, internalDate: true, ...(opts.storeSnippet ? { source: true } : { headers: HEADERS }) },
+        { uid: true },
+      )) {
+        if (msg.uid <= lastUid) continue;
+        const raw = opts.storeSnippet ? msg.source : msg.headers;
+        if (raw) {
+          const message = await parseMessage(opts.storeSnippet ? raw : Buffer.concat([raw, CRLF]), opts.storeSnippet);
+          batch.push({ message, sentFolder: isSent, receivedAt: msg.internalDate ? new Date(msg.internalDate) : undefined });
+        }
+        batchLast = Math.max(batchLast, msg.uid);
+        if (batch.length >= BATCH) commit();
+      }
+    if (batch.length || batchLast > lastUid) commit();
     // An empty folder (or nothing new) still records its UIDVALIDITY, so the next run is incremental.
-    if (!uids.length && !opts.dryRun && (!known || reset)) writeBatch(store, false, () => saveFolderState(store, account.id, folder, { uidValidity, lastUid: lastUid || Math.max(0, box.uidNext - 1) }, now));
+    if (!uids.length && !opts.dryRun && (!known || reset))
+      writeBatch(store, false, () => saveFolderState(store, account.id, folder, { uidValidity, lastUid: lastUid || Math.max(0, box.uidNext - 1) }, now));
     return { folder, fetched: uids.length, reset };
   } finally {
     lock.release();
@@ -128,7 +178,7 @@ async function syncAccount(store: Store, account: MailAccount, opts: SyncOptions
     const wanted = account.folders.length ? account.folders : ["INBOX", ...(sent ? [sent] : [])];
     for (const folder of wanted) folders.push(await syncFolder(store, client, account, folder, folder === sent || /^sent\b/i.test(folder), opts, now, counts));
   } catch (err) {
-    throw remoteFailure(account, err);
+    throw isRemoteFailure(err) ? remoteFailure(account, err) : err;
   } finally {
     await client.logout().catch(() => client.close());
   }

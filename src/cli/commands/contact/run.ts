@@ -266,7 +266,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   );
   section(
     "Recent interactions",
-    profile.recentInteractions.map((i) => `${when(i.at)}  ${interactionKind(i).padEnd(9)}  ${i.summary}`),
+    profile.recentInteractions.map((i) => `${when(i.at)}  ${interactionKind(i).padEnd(11)}  ${i.summary}`),
   );
   emit(ctx, lines.join("\n") + "\n");
 }

@@ -25,7 +25,12 @@ export async function importMail(ctx: Ctx, [file]: string[], opts: MailImportFla
   let report;
   try {
     // An archive has no known size in messages: the bar shows what was read so far.
-    report = await importMailArchive(ctx.store(), file!, { me, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", onProgress: (n) => bar.update(n, 0) }, ctx.now);
+    report = await importMailArchive(
+      ctx.store(),
+      file!,
+      { me, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", onProgress: (n) => bar.update(n, 0) },
+      ctx.now,
+    );
   } finally {
     bar.finish();
   }
@@ -39,5 +44,7 @@ export async function importCalendar(ctx: Ctx, [file]: string[], opts: { dryRun?
   const parts = [`${report.logged.toLocaleString("en")} logged`];
   if (report.already) parts.push(`${report.already.toLocaleString("en")} already logged`);
   parts.push(`${report.unknown.toLocaleString("en")} with no contact`);
-  ctx.info(`${opts.dryRun ? "dry run, nothing written: " : ""}${path.basename(report.file)}: ${plural(report.meetings, "past meeting")} read, ${parts.join(", ")}`);
+  ctx.info(
+    `${opts.dryRun ? "dry run, nothing written: " : ""}${path.basename(report.file)}: ${plural(report.meetings, "past meeting")} read, ${parts.join(", ")}`,
+  );
 }

@@ -62,7 +62,8 @@ function threaded(rows: Interaction[]): { rows: Interaction[]; reply: Set<Intera
   const reply = new Set<Interaction>();
   const ordered = [...threads.values()].flatMap((t) => {
     const messages = [...t].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id));
-    messages.slice(1).forEach((m) => reply.add(m));
+    // The first message's copies for other contacts share its date: only later messages are replies.
+    for (const m of messages) if (m.at > messages[0]!.at) reply.add(m);
     return messages;
   });
   return { rows: ordered, reply };
@@ -75,7 +76,10 @@ export async function list(ctx: Ctx, [ref]: [string?], opts: LogListOptions): Pr
   const type = opts.type !== undefined ? read("interaction --type", opts.type, interactionType) : undefined;
   const listed = listInteractions(store, { contactId, since, until: ctx.now, type, limit: opts.limit });
   const { rows, reply } = type === "email" ? threaded(listed) : { rows: listed, reply: new Set<Interaction>() };
-  const columns = type === "email" ? interactionColumns.map((c) => (c.header === "summary" ? { ...c, cell: (i: Interaction) => (reply.has(i) ? `  ↳ ${i.summary}` : i.summary) } : c)) : interactionColumns;
+  const columns =
+    type === "email"
+      ? interactionColumns.map((c) => (c.header === "summary" ? { ...c, cell: (i: Interaction) => (reply.has(i) ? `  ↳ ${i.summary}` : i.summary) } : c))
+      : interactionColumns;
   await printRecords(ctx, {
     rows,
     columns,

@@ -30,10 +30,7 @@ export function declareMail(program: Command): void {
 
   withOutput(mail.command("list").description("list the mail accounts and when they were last synced")).action(lazy(load, "list"));
 
-  mail
-    .command("rm <name>")
-    .description("remove a mail account and its sync state (the interactions it logged stay)")
-    .action(lazy(load, "remove"));
+  mail.command("rm <name>").description("remove a mail account and its sync state (the interactions it logged stay)").action(lazy(load, "remove"));
 
   mail
     .command("sync [name]")
@@ -49,9 +46,6 @@ export function declareMail(program: Command): void {
     .action(lazy(load, "sync"));
 
   withOutput(
-    mail
-      .command("suggest")
-      .description("the addresses you wrote to most that are not contacts yet")
-      .option("--limit <n>", "at most n addresses", count(1), 20),
+    mail.command("suggest").description("the addresses you wrote to most that are not contacts yet").option("--limit <n>", "at most n addresses", count(1), 20),
   ).action(lazy(load, "suggest"));
 }

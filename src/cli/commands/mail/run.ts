@@ -30,12 +30,22 @@ export async function add(ctx: Ctx, [name]: [string], opts: MailAddOptions): Pro
   if (!user) throw usageError("missing the login of the mail account", `pass --user, e.g. crm mail add ${name} --host ${opts.host} --user me@example.com`);
   if (opts.caFile) {
     const { default: fs } = await import("node:fs");
-    if (!fs.statSync(opts.caFile, { throwIfNoEntry: false })?.isFile()) throw usageError(`no CA file at ${JSON.stringify(opts.caFile)}`, "give --ca-file the path of a PEM certificate");
+    if (!fs.statSync(opts.caFile, { throwIfNoEntry: false })?.isFile())
+      throw usageError(`no CA file at ${JSON.stringify(opts.caFile)}`, "give --ca-file the path of a PEM certificate");
   }
   const { default: path } = await import("node:path");
   const account = addMailAccount(
     ctx.store(),
-    { name, host: opts.host, port: opts.port, user, security: opts.security, passwordCommand: opts.passwordCommand, folders: opts.folders, caFile: opts.caFile && path.resolve(opts.caFile) },
+    {
+      name,
+      host: opts.host,
+      port: opts.port,
+      user,
+      security: opts.security,
+      passwordCommand: opts.passwordCommand,
+      folders: opts.folders,
+      caFile: opts.caFile && path.resolve(opts.caFile),
+    },
     ctx.now,
   );
   ctx.info(`added mail account ${account.name} (${account.host}:${account.port}, ${account.security}); run crm mail sync ${account.name}`);
@@ -100,12 +110,19 @@ export async function sync(ctx: Ctx, [name]: [string?], opts: MailSyncOptions): 
   const password = async (account: MailAccount) => {
     if (env.CRM_MAIL_PASSWORD) return env.CRM_MAIL_PASSWORD;
     if (account.passwordCommand) return runPasswordCommand(account.passwordCommand, env);
-    throw usageError(`no password for mail account ${account.name}`, `set CRM_MAIL_PASSWORD, or add the account again with --password-command "pass show mail/${account.name}"`);
+    throw usageError(
+      `no password for mail account ${account.name}`,
+      `set CRM_MAIL_PASSWORD, or add the account again with --password-command "pass show mail/${account.name}"`,
+    );
   };
   const bar = progressBar("reading mail", ctx.io.stderr);
   let reports: SyncReport[];
   try {
-    reports = await syncMail(ctx.store(), { account: name, since, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", password, onProgress: bar.update }, ctx.now);
+    reports = await syncMail(
+      ctx.store(),
+      { account: name, since, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", password, onProgress: bar.update },
+      ctx.now,
+    );
   } finally {
     bar.finish();
   }
