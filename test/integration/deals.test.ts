@@ -95,7 +95,7 @@ describe("dealsForAgenda", () => {
     const d = newDeal(s, ada, "won tomorrow", { openedDaysAgo: 20, closeIn: 1 });
     winDeal(s, d, daysFromNow(1), { at: daysFromNow(1) });
     const other = newDeal(s, bob, "talked tomorrow", { openedDaysAgo: 20 });
-    logInteraction(s, { contactId: bob, summary: "Meeting", type: "meeting", at: daysFromNow(1) }, NOW);
+    logInteraction(s, { contactId: bob, summary: "Meeting", type: "meeting", at: daysFromNow(1) }, daysFromNow(1));
     addDeal(s, { contactId: ada, title: "opened tomorrow", currency: "EUR", closeOn: dateIn(2), at: daysFromNow(1) }, daysFromNow(1));
     const { closingSoon, stale } = dealsForAgenda(s, NOW);
     expect(closingSoon.map((x) => x.id)).toEqual([d]);

@@ -38,8 +38,13 @@ const BIGINT_TEXT = new RegExp(`"\\\\u0001${BIGINT_MARK.slice(1)}(-?\\d+)"`, "g"
 const withBigInts = (_key: string, v: unknown) => (typeof v === "bigint" ? BIGINT_MARK + v : v);
 
 function stringify(value: unknown): string {
-  const text = JSON.stringify(value, withBigInts, 2);
-  return text !== undefined && text.includes(BIGINT_MARK.slice(1)) ? text.replace(BIGINT_TEXT, "$1") : text;
+  try {
+    // No replacer on the common path: it would slow every large output down.
+    return JSON.stringify(value, null, 2);
+  } catch (err) {
+    if (!(err instanceof TypeError) || !/BigInt/i.test(err.message)) throw err;
+  }
+  return JSON.stringify(value, withBigInts, 2).replace(BIGINT_TEXT, "$1");
 }
 
 /**
