@@ -55,6 +55,23 @@ describe("k-means segmentation", () => {
     expect(kmeansSegments(customers, { k: 5 })).toEqual(kmeansSegments(customers, { k: 5 }));
   });
 
+  it("does not depend on the order the customers come in, also above 10,000 customers (starts on a sample)", () => {
+    const random = mulberry32(5);
+    const customers: RfmCustomer[] = Array.from({ length: 12_000 }, (_, i) => ({
+      id: i,
+      recencyDays: Math.floor(random() * 700),
+      frequency: 1 + Math.floor(-Math.log(1 - random()) * 3),
+      monetary: Math.round(-Math.log(1 - random()) * 10_000) / 100,
+    }));
+    const clusterOf = (list: RfmCustomer[]) => {
+      const { assignment } = kmeansSegments(list, { k: 3 });
+      return new Map(list.map((c, i) => [c.id, assignment[i]]));
+    };
+    const inOrder = clusterOf(customers);
+    const reversed = clusterOf([...customers].reverse());
+    expect(customers.every((c) => reversed.get(c.id) === inOrder.get(c.id))).toBe(true);
+  });
+
   it("honours a given k", () => {
     const result = kmeansSegments(toyCustomers(), { k: 2 });
     expect(result.k).toBe(2);

@@ -121,7 +121,7 @@ export async function results(ctx: Ctx, [surveyRef]: [string], _opts: SurveyResu
     const s = r.score as NpsScore;
     lines.push(
       s.responses
-        ? `NPS ${fixed1(s.nps)} from ${s.responses} respondent${s.responses === 1 ? "" : "s"} (${uncertaintyText(s.npsLow, s.npsHigh, s.marginOfError, s.fewAnswers)}): ` +
+        ? `NPS ${fixed1(s.nps)} from ${s.responses} respondent${s.responses === 1 ? "" : "s"}; ${uncertaintyText(s.npsLow, s.npsHigh, s.marginOfError, s.fewAnswers)} — ` +
             `${s.promoters} promoters (${fixed1(s.promotersPercent)}%), ${s.passives} passives (${fixed1(s.passivesPercent)}%), ${s.detractors} detractors (${fixed1(s.detractorsPercent)}%)`
         : "no answers yet",
     );
@@ -129,7 +129,7 @@ export async function results(ctx: Ctx, [surveyRef]: [string], _opts: SurveyResu
     const s = r.score as CsatScore;
     lines.push(
       s.responses
-        ? `CSAT ${fixed1(s.csatPercent)}% satisfied (answered 4 or 5), mean ${s.mean!.toFixed(2)}, from ${s.responses} respondent${s.responses === 1 ? "" : "s"} (${uncertaintyText(s.csatLowPercent, s.csatHighPercent, s.marginOfError, s.fewAnswers, "%")})`
+        ? `CSAT ${fixed1(s.csatPercent)}% satisfied (answered 4 or 5), mean ${s.mean!.toFixed(2)}, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}; ${uncertaintyText(s.csatLowPercent, s.csatHighPercent, s.marginOfError, s.fewAnswers, "%")}`
         : "no answers yet",
     );
   }
