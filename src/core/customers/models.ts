@@ -63,7 +63,7 @@ export interface Refusal {
 }
 
 /** Fits one count model on histories in weeks, or says in user terms why it gives no usable result. */
-export function fitCountModel(name: CountModelName, histories: readonly History[], start?: Record<string, number>): CountModel | Refusal {
+function fitCountModel(name: CountModelName, histories: readonly History[], start?: Record<string, number>): CountModel | Refusal {
   const repeaters = histories.reduce((n, h) => n + (h.x > 0 ? 1 : 0), 0);
   if (repeaters < MIN_REPEAT_CUSTOMERS)
     return { reason: `only ${repeaters} customers bought on more than one day; the ${LABEL[name]} model needs at least ${MIN_REPEAT_CUSTOMERS}` };
