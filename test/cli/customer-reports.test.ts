@@ -138,4 +138,25 @@ describe("customer reports on CDNOW", () => {
     expect((await run(dir, ["report", "churn", "--threshold", "2"])).code).toBe(2);
     expect((await run(dir, ["report", "retention", "--period", "week"])).code).toBe(2);
   });
+
+  // Last: it adds a purchase to the shared database.
+  it("a repeat purchase of 0.00 leaves clv on a count model and churn's JSON, CSV and table in agreement", async () => {
+    const before = await runJson(dir, ["report", "clv", "--model", "bgnbd", "--as-of", "1997-09-30"]);
+    const once = before.rows.find((r: any) => r.repeatPurchases === 0 && r.firstPurchase < "1997-02-01");
+    const added = await run(dir, ["purchase", "add", String(once.contactId), "0", "--currency", "USD", "--at", "1997-09-01"]);
+    expect(added.code, added.stderr).toBe(0);
+    const after = await runJson(dir, ["report", "clv", "--model", "bgnbd", "--as-of", "1997-09-30"]);
+    expect(after.model).toBe("bgnbd");
+    expect(after.excludedFromSpendModel).toBe(1);
+    expect(after.gammaGamma).toEqual(before.gammaGamma);
+    const args = ["report", "churn", "--as-of", "1998-06-30", "--threshold", "0.3"];
+    const json = await run(dir, [...args, "--format", "json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const rows = JSON.parse(json.stdout).rows;
+    const csv = (await run(dir, [...args, "--format", "csv"])).stdout.trim().split("\n").slice(1);
+    expect(csv.map((line) => Number(line.split(",")[0]))).toEqual(rows.map((r: any) => r.contactId));
+    const table = await run(dir, args);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`${rows[0].contactId}`);
+  });
 });

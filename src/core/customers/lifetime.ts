@@ -86,7 +86,7 @@ type Unfitted = { reason: string; selection?: Selection };
  * purchases have a positive mean (a free repeat order has no place in a model of positive spend; such
  * a customer still gets a CLV, from the Gamma-Gamma expected value at their own mean of 0).
  */
-export function fitModels(data: CustomerData, requested: CountModelName | "auto" = "auto"): Fitted | Unfitted {
+function fitModels(data: CustomerData, requested: CountModelName | "auto" = "auto"): Fitted | Unfitted {
   const chosen = chooseCountModel(data, requested);
   if (!chosen.model) return { reason: chosen.reason!, selection: chosen.selection };
   const repeaters = data.customers.filter((c) => c.x > 0);

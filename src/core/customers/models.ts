@@ -37,6 +37,7 @@ function spread<T>(items: readonly T[], max: number): T[] {
 
 /** The message when a fit runs to the edge of its parameter space. */
 export const NO_HETEROGENEITY = "all customers look alike: no heterogeneity to estimate";
+const NO_DROPOUT_HETEROGENEITY = "customers do not differ in how soon they drop out: no heterogeneity to estimate";
 
 const LABEL: Record<CountModelName, string> = { bgnbd: "BG/NBD", mbgnbd: "MBG/NBD", pareto: "Pareto/NBD" };
 
@@ -63,16 +64,18 @@ export interface Refusal {
 }
 
 /** Fits one count model on histories in weeks, or says in user terms why it gives no usable result. */
-export function fitCountModel(name: CountModelName, histories: readonly History[], start?: Record<string, number>): CountModel | Refusal {
+function fitCountModel(name: CountModelName, histories: readonly History[], start?: Record<string, number>): CountModel | Refusal {
   const repeaters = histories.reduce((n, h) => n + (h.x > 0 ? 1 : 0), 0);
   if (repeaters < MIN_REPEAT_CUSTOMERS)
     return { reason: `only ${repeaters} customers bought on more than one day; the ${LABEL[name]} model needs at least ${MIN_REPEAT_CUSTOMERS}` };
   const model = fit(name, name === "bgnbd" ? histories : spread(histories, MAX_FIT_CUSTOMERS), start);
   const values = Object.values(model.params);
-  if (model.atEdge.length)
-    return {
-      reason: `${NO_HETEROGENEITY} (the ${LABEL[name]} fit ran to the edge of its parameter space: ${model.atEdge.map((p) => `${p} = ${model.params[p]!.toPrecision(3)}`).join(", ")})`,
-    };
+  if (model.atEdge.length) {
+    // The buying-rate parameters at the edge: the customers look alike; otherwise only their drop-out does.
+    const what = model.atEdge.some((p) => p === "r" || p === "alpha") ? NO_HETEROGENEITY : NO_DROPOUT_HETEROGENEITY;
+    const where = model.atEdge.map((p) => `${p} = ${model.params[p]!.toPrecision(3)}`).join(", ");
+    return { reason: `${what} (the ${LABEL[name]} fit ran to the edge of its parameter space: ${where})` };
+  }
   // a + b ≤ 1 makes the hypergeometric terms of the BG/NBD predictions change sign: no usable forecast.
   if (![...values, model.logLikelihood].every(Number.isFinite) || (name === "bgnbd" && model.params.a! + model.params.b! <= 1))
     return { reason: `the ${LABEL[name]} fit did not converge to usable parameters on this data` };
