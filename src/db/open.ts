@@ -180,9 +180,14 @@ export function checkCrmDatabase(sqlite: Database.Database, file: string, isNew 
 }
 
 function prepare(sqlite: Database.Database, file: string, isNew: boolean, opts: OpenOptions): void {
-  const { blank, version } = checkCrmDatabase(sqlite, file, isNew);
-  // Before anything runs on it: a trigger crm did not make must never fire.
-  if (!blank) checkSchema(sqlite, file, version);
+  // One read transaction: the version and the schema come from the same snapshot, even when another
+  // crm process commits an upgrade between the two reads.
+  const { blank, version } = sqlite.transaction(() => {
+    const found = checkCrmDatabase(sqlite, file, isNew);
+    // Before anything runs on it: a trigger crm did not make must never fire.
+    if (!found.blank) checkSchema(sqlite, file, found.version);
+    return found;
+  })();
   if (blank) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   protectSidecars(file, opts.onWarning);
