@@ -111,7 +111,12 @@ describe("crm forget killed at random points", () => {
           beforeCommit++;
           const conn = new Database(path.join(dir, "crm.db"), { readonly: true });
           try {
-            expect(conn.prepare("select (select count(*) from interactions where contact_id = 1) + (select count(*) from purchases where contact_id = 1)").pluck().get()).toBe(2);
+            expect(
+              conn
+                .prepare("select (select count(*) from interactions where contact_id = 1) + (select count(*) from purchases where contact_id = 1)")
+                .pluck()
+                .get(),
+            ).toBe(2);
           } finally {
             conn.close();
           }
