@@ -162,13 +162,13 @@ async function bigDatabase(): Promise<string> {
   const db = path.join(dir, "crm.db");
   const csv = path.join(dir, "c.csv");
   const lines = ["name,email,note"];
-  for (let i = 0; i < 300; i++) lines.push(`Person ${i},p${i}@example.com,${"n".repeat(1500)}`);
+  for (let i = 0; i < 1200; i++) lines.push(`Person ${i},p${i}@example.com,${"n".repeat(1500)}`);
   fs.writeFileSync(csv, lines.join("\n") + "\n");
   await runOk(db, ["import", "contacts", csv]);
   return db;
 }
 
-describe.skipIf(!canMount)("a full disk (a 256 kB tmpfs) while writing", () => {
+describe.skipIf(!canMount)("a full disk (a small tmpfs) while writing", () => {
   function expectFull(r: RunResult, file: string): void {
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -201,7 +201,7 @@ describe.skipIf(!canMount)("a full disk (a 256 kB tmpfs) while writing", () => {
     const big = await bigDatabase();
     const backup = path.join(tempDir(), "big-backup.db");
     await runOk(big, ["backup", backup]);
-    const disk = smallDisk(256)!;
+    const disk = smallDisk(1024)!;
     try {
       const db = path.join(disk.dir, "crm.db");
       await runOk(db, ["add", "Ada"]);

@@ -1,4 +1,5 @@
 // The contact commands: parse → one core call → render.
+import fs from "node:fs";
 import type { Ctx } from "../../context.js";
 import type { OutputOptions } from "../../action.js";
 import {
@@ -106,7 +107,8 @@ const tagList = (text: string) =>
 async function promptContact(ctx: Ctx, input: ContactInput, allowDuplicate: boolean | undefined): Promise<ContactInput> {
   const { input: ask } = await import("@inquirer/prompts");
   const io = { input: ctx.io.stdin, output: ctx.io.stderr };
-  const store = ctx.store();
+  // A database that does not exist yet has no contacts to clash with: an interrupted add starts none.
+  const store = fs.existsSync(ctx.dbPath) ? ctx.store() : undefined;
   const name = await ask({ message: "Name", required: true, validate: answerCheck(normaliseName) }, io);
   const email = await ask(
     {
@@ -120,7 +122,7 @@ async function promptContact(ctx: Ctx, input: ContactInput, allowDuplicate: bool
         } catch {
           throw usageError("that is not an email address, e.g. ada@example.com");
         }
-        const owner = allowDuplicate ? undefined : emailOwner(store, address);
+        const owner = allowDuplicate || !store ? undefined : emailOwner(store, address);
         if (owner) throw usageError(`#${owner.id} ${owner.name} already has ${address}`, "give another email, or leave it empty");
       }),
     },
