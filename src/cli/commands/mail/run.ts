@@ -12,6 +12,7 @@ import { usageError } from "../../../errors.js";
 import { localDateTime } from "../../../io/dates.js";
 import { printRecords } from "../../render/output.js";
 import { progressBar } from "../../render/progress.js";
+import { interruptible } from "../../interrupt.js";
 import { toJson } from "../../render/json.js";
 import { plural } from "../../render/words.js";
 
@@ -118,10 +119,12 @@ export async function sync(ctx: Ctx, [name]: [string?], opts: MailSyncOptions): 
   const bar = progressBar("reading mail", ctx.io.stderr);
   let reports: SyncReport[];
   try {
-    reports = await syncMail(
-      ctx.store(),
-      { account: name, since, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", password, onProgress: bar.update },
-      ctx.now,
+    reports = await interruptible((signal) =>
+      syncMail(
+        ctx.store(),
+        { account: name, since, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", password, onProgress: bar.update, signal },
+        ctx.now,
+      ),
     );
   } finally {
     bar.finish();
