@@ -4,8 +4,9 @@
 // second import adds nothing.
 import { describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
+import fs from "node:fs";
 import path from "node:path";
-import { freshDbDir, ROOT, run, runJson, runOk } from "../helpers.js";
+import { freshDbDir, ROOT, run, runJson, runOk, tempDir } from "../helpers.js";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures", "mail");
 const NOW = { CRM_NOW: "2026-03-02T09:00:00Z" };
@@ -73,6 +74,25 @@ describe("crm import mail", () => {
     // The Maildir's Sent folder wrote to Carol, who is not a contact: suggested, not created.
     expect((await runJson(dir, ["mail", "suggest"])).map((s: { address: string }) => s.address)).toEqual(["carol@prospect.example"]);
     expect((await runJson(dir, ["contact", "list"])).map((c: { name: string }) => c.name)).not.toContain("Carol");
+  });
+
+  it("threads a reply that names only its parent (In-Reply-To, no References) with the parent's thread", async () => {
+    const dir = await withContacts();
+    const mbox = path.join(tempDir(), "chain.mbox");
+    const message = (from: string, id: string, parent: string | null, date: string) =>
+      `From x ${date}\nFrom: ${from}\nTo: me@example.org\nSubject: Chain\nDate: ${date}\nMessage-ID: <${id}>\n${parent ? `In-Reply-To: <${parent}>\n` : ""}\nText.\n\n`;
+    fs.writeFileSync(
+      mbox,
+      message("ada@lovelace.example", "c1@x", null, "Mon, 16 Feb 2026 10:00:00 +0000") +
+        message("me@example.org", "c2@x", "c1@x", "Tue, 17 Feb 2026 10:00:00 +0000").replace("To: me@example.org", "To: ada@lovelace.example") +
+        message("ada@lovelace.example", "c3@x", "c2@x", "Wed, 18 Feb 2026 10:00:00 +0000"),
+    );
+    await runOk(dir, ["import", "mail", mbox, "--me", "me@example.org"], { env: NOW });
+    expect(rows(dir, "email").map((r) => [r[1], r[4]])).toEqual([
+      ["in", "c1@x"],
+      ["out", "c1@x"],
+      ["in", "c1@x"],
+    ]);
   });
 
   it("forgets the addresses you wrote to along with the person (crm forget)", async () => {

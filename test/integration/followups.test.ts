@@ -85,8 +85,18 @@ describe("agenda", () => {
       build: () => [{ kind: "deal", id: 7, contactId: ada, contactName: "Ada", text: "Website", date: "2026-03-05", detail: "closes in 3 days", urgency: -3 }],
     };
     const agenda = buildAgenda(s, now, [...agendaSections, closing]);
-    expect(agenda.sections.map((x) => x.key)).toEqual(["overdue", "issues", "today", "deals-closing", "extra", "deals-stale", "keep-in-touch", "at-risk"]);
+    expect(agenda.sections.map((x) => x.key)).toEqual([
+      "overdue",
+      "issues",
+      "awaiting-reply",
+      "today",
+      "deals-closing",
+      "extra",
+      "deals-stale",
+      "keep-in-touch",
+      "at-risk",
+    ]);
     expect(agenda.sections[0]!.items.map((i) => i.text)).toEqual(["late"]);
-    expect(agenda.sections[4]!.items[0]).toMatchObject({ kind: "deal", id: 7 });
+    expect(agenda.sections[5]!.items[0]).toMatchObject({ kind: "deal", id: 7 });
   });
 });

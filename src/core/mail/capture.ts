@@ -124,6 +124,8 @@ export function captureMessages(store: Store, batch: readonly ReadMessage[], rul
   const remember = store.sqlite.prepare<[string, string, string | null, string]>(
     "insert into mail_recipients(address, message_id, name, at) values (?, ?, ?, ?) on conflict do nothing",
   );
+  // A reply that names only its parent (In-Reply-To, no References) joins the parent's thread.
+  const threadOf = store.sqlite.prepare<[string], string>("select thread_id from interactions where message_id = ? and thread_id is not null limit 1").pluck();
   for (const { message: m, sentFolder, receivedAt } of batch) {
     counts.seen++;
     const verdict = classify(m, rules, sentFolder);
@@ -139,9 +141,10 @@ export function captureMessages(store: Store, batch: readonly ReadMessage[], rul
     }
     const subject = m.subject || "(no subject)";
     const summary = rules.storeSnippet && m.snippet ? `${subject} — ${m.snippet}` : subject;
+    const thread = (m.threadId !== m.messageId && threadOf.get(m.threadId)) || m.threadId;
     let added = 0;
     for (const contactId of verdict.contactIds)
-      added += insert.run(contactId, summary, at, rules.source, m.messageId, m.threadId, verdict.direction, now.toISOString()).changes;
+      added += insert.run(contactId, summary, at, rules.source, m.messageId, thread, verdict.direction, now.toISOString()).changes;
     if (added) counts.logged++;
     else counts.already++;
   }

@@ -8,7 +8,7 @@ import type { ImapFlow } from "imapflow";
 import type { Store } from "../../db/open.js";
 import { connectImap, isRemoteFailure, remoteFailure, sentFolder } from "../../io/imap.js";
 import { parseMessage } from "../../io/mail.js";
-import { notFound, quote } from "../../errors.js";
+import { interruptedError, notFound, quote } from "../../errors.js";
 import { addCounts, captureMessages, captureRules, noCounts, writeBatch, type CaptureCounts, type ReadMessage } from "./capture.js";
 import { getMailAccount, listMailAccounts, type MailAccount } from "./accounts.js";
 
@@ -57,6 +57,8 @@ export interface SyncOptions {
   password(account: MailAccount): Promise<string>;
   /** Told as each folder's messages are read: `done` of `total` in this folder. */
   onProgress?(done: number, total: number): void;
+  /** Stops the sync after the batch being written (Ctrl-C): what was written stays, and the next sync continues. */
+  signal?: AbortSignal;
 }
 
 export interface FolderReport {
@@ -157,6 +159,7 @@ async function syncFolder(
         }
         batchLast = Math.max(batchLast, msg.uid);
         if (batch.length >= BATCH) commit();
+        if (opts.signal?.aborted) throw interruptedError(opts.signal.reason, "what was read so far is logged; crm mail sync continues from there");
       }
     if (batch.length || batchLast > lastUid) commit();
     // An empty folder (or nothing new) still records its UIDVALIDITY, so the next run is incremental.

@@ -8,10 +8,11 @@ import type { MailAccount } from "../../../core/mail/accounts.js";
 import type { SyncReport } from "../../../core/mail/sync.js";
 import type { CaptureCounts } from "../../../core/mail/capture.js";
 import { addMailAccount, listMailAccounts, removeMailAccount, suggestContacts } from "../../../core/mail/accounts.js";
-import { usageError } from "../../../errors.js";
+import { quote, usageError } from "../../../errors.js";
 import { localDateTime } from "../../../io/dates.js";
 import { printRecords } from "../../render/output.js";
 import { progressBar } from "../../render/progress.js";
+import { interruptible } from "../../interrupt.js";
 import { toJson } from "../../render/json.js";
 import { plural } from "../../render/words.js";
 
@@ -31,7 +32,7 @@ export async function add(ctx: Ctx, [name]: [string], opts: MailAddOptions): Pro
   if (opts.caFile) {
     const { default: fs } = await import("node:fs");
     if (!fs.statSync(opts.caFile, { throwIfNoEntry: false })?.isFile())
-      throw usageError(`no CA file at ${JSON.stringify(opts.caFile)}`, "give --ca-file the path of a PEM certificate");
+      throw usageError(`no CA file at ${quote(opts.caFile)}`, "give --ca-file the path of a PEM certificate");
   }
   const { default: path } = await import("node:path");
   const account = addMailAccount(
@@ -118,10 +119,12 @@ export async function sync(ctx: Ctx, [name]: [string?], opts: MailSyncOptions): 
   const bar = progressBar("reading mail", ctx.io.stderr);
   let reports: SyncReport[];
   try {
-    reports = await syncMail(
-      ctx.store(),
-      { account: name, since, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", password, onProgress: bar.update },
-      ctx.now,
+    reports = await interruptible((signal) =>
+      syncMail(
+        ctx.store(),
+        { account: name, since, dryRun: Boolean(opts.dryRun), storeSnippet: opts.store === "snippet", password, onProgress: bar.update, signal },
+        ctx.now,
+      ),
     );
   } finally {
     bar.finish();
