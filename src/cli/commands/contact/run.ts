@@ -25,7 +25,7 @@ import { printRecords } from "../../render/output.js";
 import { emit } from "../../render/sink.js";
 import { toJson } from "../../render/json.js";
 import type { Column } from "../../render/table.js";
-import { plural } from "../../render/words.js";
+import { grouped, plural } from "../../render/words.js";
 import { confirmOrYes } from "../../prompt.js";
 
 /** The details `add` and `edit` take. */
@@ -172,6 +172,18 @@ export async function list(ctx: Ctx, _args: [], opts: ContactListOptions): Promi
 
 const when = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : "");
 
+/** The customer analytics of `contact show` in words (the JSON keeps its field names). */
+const ANALYTICS_LABELS: Record<string, string> = { segment: "segment", rfm: "RFM scores", pAlive: "P(alive)", clv12Months: "CLV, 12 months" };
+
+function analyticsValue(key: string, value: unknown): unknown {
+  if (key === "pAlive" && typeof value === "number") return `${Math.round(value * 100)}%`;
+  if (key === "clv12Months" && typeof value === "string") {
+    const [amount, currency] = value.split(" ");
+    return Number.isFinite(Number(amount)) ? `${grouped(Number(amount))} ${currency}` : value;
+  }
+  return value;
+}
+
 export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions): Promise<void> {
   // The profile's modules load here, not for every contact command (`crm contact list` is a hot path).
   const [{ contactProfile }, { describeDue, formatDue, isOverdue }, { formatMoney }] = await Promise.all([
@@ -189,7 +201,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   const c = ctx.color;
   const p = profile.contact;
   const lines: string[] = [];
-  const kv = (k: string, v: unknown) => v !== null && v !== undefined && v !== "" && lines.push(`  ${c.dim(k.padEnd(12))} ${v}`);
+  const kv = (k: string, v: unknown) => v !== null && v !== undefined && v !== "" && lines.push(`  ${c.dim(k.padEnd(14))} ${v}`);
   lines.push(`${c.bold(`#${p.id} ${p.name}`)}${p.title || p.company ? c.dim(` — ${[p.title, p.company].filter(Boolean).join(", ")}`) : ""}`);
   kv("email", p.email);
   kv("phone", p.phone);
@@ -199,7 +211,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   kv("source", p.source);
   kv("note", p.note);
   kv("added", localDate(new Date(p.createdAt)));
-  for (const [k, v] of Object.entries(profile.analytics ?? {})) kv(k, v);
+  for (const [k, v] of Object.entries(profile.analytics ?? {})) kv(ANALYTICS_LABELS[k] ?? k, analyticsValue(k, v));
   for (const pur of profile.purchases)
     kv("purchases", `${formatMoney(pur.totalMinor, pur.currency)} in ${pur.count} (${localDate(new Date(pur.firstAt))} → ${localDate(new Date(pur.lastAt))})`);
   for (const s of profile.latestScores)

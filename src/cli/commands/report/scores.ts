@@ -12,6 +12,7 @@ import { emit } from "../../render/sink.js";
 import { toCsv } from "../../render/csv.js";
 import { toJson } from "../../render/json.js";
 import { fixed1, scoreRecord } from "../../render/scores.js";
+import { plural } from "../../render/words.js";
 import type { ReportScoreOptions } from "./declare.js";
 
 export const NPS_FIELDS = ["responses", "nps", "promoters", "passives", "detractors", "promoterShare", "passiveShare", "detractorShare", "marginOfError"];
@@ -74,7 +75,7 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
   if (type === "nps") {
     const s = cur as NpsScore;
     lines.push(
-      `${c.bold(`NPS ${fixed1(s.nps)}`)} ±${fixed1(s.marginOfError)} (95% margin of error) from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`,
+      `${c.bold(`NPS ${fixed1(s.nps)}`)} ±${fixed1(s.marginOfError)} (95% margin of error) from ${plural(s.responses, "respondent")}`,
       `  promoters (9–10)  ${String(s.promoters).padStart(6)}  ${fixed1(s.promoterShare).padStart(5)}%`,
       `  passives (7–8)    ${String(s.passives).padStart(6)}  ${fixed1(s.passiveShare).padStart(5)}%`,
       `  detractors (0–6)  ${String(s.detractors).padStart(6)}  ${fixed1(s.detractorShare).padStart(5)}%`,
@@ -83,7 +84,7 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
   } else {
     const s = cur as CsatScore;
     lines.push(
-      `${c.bold(`CSAT ${fixed1(s.csat)}%`)} satisfied ±${fixed1(s.marginOfError)} (95% margin of error), mean ${s.mean === null ? "–" : s.mean.toFixed(2)} of 5, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`,
+      `${c.bold(`CSAT ${fixed1(s.csat)}%`)} satisfied ±${fixed1(s.marginOfError)} (95% margin of error), mean ${s.mean === null ? "–" : s.mean.toFixed(2)} of 5, from ${plural(s.responses, "respondent")}`,
       `  satisfied (4–5)   ${String(s.satisfied).padStart(6)} of ${s.responses}`,
       c.dim("CSAT = share of answers that are 4 or 5, in percent; each respondent's latest answer counts."),
     );

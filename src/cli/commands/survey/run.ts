@@ -24,6 +24,7 @@ import { toJson } from "../../render/json.js";
 import { plainTable, boxTable, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
 import { fixed1, round2, scoreRecord } from "../../render/scores.js";
+import { plural } from "../../render/words.js";
 import type { SurveyCreateOptions, SurveyListOptions, SurveyRecipientsOptions, SurveyRespondOptions, SurveyResultsOptions } from "./declare.js";
 
 const day = (iso: string | null) => (iso ? localDate(new Date(iso)) : "");
@@ -121,15 +122,15 @@ export async function results(ctx: Ctx, [surveyRef]: [string], _opts: SurveyResu
     const s = r.score as NpsScore;
     lines.push(
       s.responses
-        ? `NPS ${fixed1(s.nps)} ±${fixed1(s.marginOfError)} (95%) from ${s.responses} respondent${s.responses === 1 ? "" : "s"}: ` +
-            `${s.promoters} promoters (${fixed1(s.promoterShare)}%), ${s.passives} passives (${fixed1(s.passiveShare)}%), ${s.detractors} detractors (${fixed1(s.detractorShare)}%)`
+        ? `NPS ${fixed1(s.nps)} ±${fixed1(s.marginOfError)} (95%) from ${plural(s.responses, "respondent")}: ` +
+            `${plural(s.promoters, "promoter")} (${fixed1(s.promoterShare)}%), ${plural(s.passives, "passive")} (${fixed1(s.passiveShare)}%), ${plural(s.detractors, "detractor")} (${fixed1(s.detractorShare)}%)`
         : "no answers yet",
     );
   } else {
     const s = r.score as CsatScore;
     lines.push(
       s.responses
-        ? `CSAT ${fixed1(s.csat)}% satisfied (answered 4 or 5) ±${fixed1(s.marginOfError)} (95%), mean ${s.mean!.toFixed(2)}, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}`
+        ? `CSAT ${fixed1(s.csat)}% satisfied (answered 4 or 5) ±${fixed1(s.marginOfError)} (95%), mean ${s.mean!.toFixed(2)}, from ${plural(s.responses, "respondent")}`
         : "no answers yet",
     );
   }
