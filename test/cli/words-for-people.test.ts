@@ -1,7 +1,7 @@
 // Output for people: who is behind an id, labels in words, thousands separators, plurals, and
 // keep-in-touch lines that say how to act on them.
 import { describe, expect, it } from "vitest";
-import { fixtureDir, runOk } from "../helpers.js";
+import { fixtureDir, run, runOk } from "../helpers.js";
 
 const env = { CRM_NOW: "2026-03-02T09:00" };
 
@@ -48,9 +48,12 @@ describe("words for people", () => {
 
   it("keep-in-touch lines give the contact's id and how to clear them", async () => {
     const dir = await shop();
-    const remind = await runOk(dir, ["remind"], { env: { CRM_NOW: "2026-06-01T09:00" } });
-    expect(remind).toMatch(/Ada Lovelace \(#1\) — keep in touch/);
-    expect(remind).toContain("crm contact edit <id> --cadence ''");
+    const remind = await run(dir, ["remind"], { env: { CRM_NOW: "2026-06-01T09:00" } });
+    expect(remind.stdout).toMatch(/^Ada Lovelace \(#1\) — keep in touch/);
+    // For cron, one line a reminder and nothing more; at a terminal, how to clear it.
+    expect(remind.stderr).toBe("");
+    const atTerminal = await run(dir, ["remind"], { env: { CRM_NOW: "2026-06-01T09:00" }, tty: true });
+    expect(atTerminal.stderr).toContain("crm contact edit <id> --cadence ''");
     const today = await runOk(dir, ["today"], { env: { CRM_NOW: "2026-06-01T09:00" } });
     expect(today).toMatch(/#1\s+Ada Lovelace/);
     expect(today).toContain("--cadence ''");

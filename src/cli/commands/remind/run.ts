@@ -48,7 +48,9 @@ export async function remind(ctx: Ctx, _args: [], opts: RemindOptions): Promise<
     const who = r.kind === "keep-in-touch" ? `${r.contactName} (#${r.contactId})` : r.contactName;
     return `${c.bold(who)} — ${r.what} — ${tone(r.due)}`;
   });
-  if (items.some((r) => r.kind === "keep-in-touch"))
-    lines.push(c.dim(`Keep in touch: crm log <id> "…" after talking to them; crm contact edit <id> --cadence '' to stop`));
   emit(ctx, lines.join("\n") + "\n");
+  // How to clear a keep-in-touch line, for the person at a terminal only: cron mail and scripts keep
+  // exactly one line per reminder.
+  if (ctx.io.stderr.isTTY && items.some((r) => r.kind === "keep-in-touch"))
+    ctx.info(`keep in touch: crm log <id> "…" after talking to them; crm contact edit <id> --cadence '' to stop`);
 }
