@@ -321,7 +321,7 @@ describe("crm remind", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
-        "Katherine Johnson — keep in touch (every 30d; never contacted) — 30 days overdue",
+        "Katherine Johnson (#4) — keep in touch (every 30d; never contacted) — 30 days overdue",
         "Ada Lovelace — follow-up #1: Send the proposal — 10 days overdue",
         "Grace Hopper — follow-up #2: Call back — due today",
         "",

@@ -10,7 +10,6 @@ import { BIN, crm, fixtureDir, runOk, tempDir } from "../helpers.js";
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 const NOW = "2026-03-02T09:00";
-// eslint-disable-next-line no-control-regex -- the escape sequences a terminal acts on
 const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 /** Runs `crm <args>` on a pseudo-terminal of `columns` × `lines`; the screen as it was printed. */

@@ -39,7 +39,6 @@ const oneLine = (v: Cell): string => {
 const plainCell = (v: Cell): { text: string; style?: (text: string) => string } =>
   v !== null && typeof v === "object" ? { text: oneLine(v.text), style: v.style } : { text: oneLine(v) };
 
-// eslint-disable-next-line no-control-regex -- printable ASCII: one column a character
 const ASCII = /^[\x20-\x7e]*$/;
 
 /**

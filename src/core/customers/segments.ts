@@ -4,24 +4,32 @@ import type { Store } from "../../db/open.js";
 import { CrmError, usageError, quote } from "../../errors.js";
 import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSegment } from "../../analytics/rfm.js";
 import { kmeansSegments } from "../../analytics/kmeans.js";
-import { loadCustomers, type CustomerData } from "./customers.js";
+import { contactNames, loadCustomers, type CustomerData } from "./customers.js";
 import { currencyDigits } from "../../io/money.js";
 import { customerClv } from "./lifetime.js";
 
 export interface RfmRow extends RfmScoredCustomer {
   contactId: number;
+  /** Who it is (`--detail` shows people, not only ids). */
+  name: string;
+  email: string | null;
 }
 
 function scoreCustomers(data: CustomerData): RfmRow[] {
   const scale = 10 ** currencyDigits(data.currency);
   return rfmScores(data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale }))).map(
-    (s) => ({ ...s, contactId: s.id as number }),
+    (s) => ({ ...s, contactId: s.id as number, name: "", email: null }),
   );
 }
 
 export function rfmReport(store: Store, now: Date, currency?: string) {
   const data = loadCustomers(store, now, currency);
   const scored = scoreCustomers(data);
+  const names = contactNames(
+    store,
+    scored.map((s) => s.contactId),
+  );
+  for (const s of scored) Object.assign(s, { name: names.get(s.contactId)?.name ?? "", email: names.get(s.contactId)?.email ?? null });
   return {
     currency: data.currency,
     asOf: data.today,
@@ -41,6 +49,10 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
     data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale })),
     { k: opts.k },
   );
+  const names = contactNames(
+    store,
+    data.customers.map((c) => c.contactId),
+  );
   return {
     currency: data.currency,
     asOf: data.today,
@@ -49,6 +61,8 @@ export function kmeansReport(store: Store, now: Date, opts: { k?: number; curren
     ...clustering,
     customers: data.customers.map((c, i) => ({
       contactId: c.contactId,
+      name: names.get(c.contactId)?.name ?? "",
+      email: names.get(c.contactId)?.email ?? null,
       cluster: clustering.assignment[i]!,
       recencyDays: c.recencyDays,
       frequency: c.purchases,

@@ -63,7 +63,7 @@ const ENVIRONMENT: [string, string][] = [
   ["CRM_DEBUG", "print the stack of an unexpected error"],
 ];
 
-export function manPage(program: Command): string {
+function manPage(program: Command): string {
   const lines = [
     `.TH CRM 1 "" "crm ${program.version() ?? ""}" "User Commands"`,
     ".SH NAME",

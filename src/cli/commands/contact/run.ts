@@ -29,7 +29,7 @@ import { printRecords } from "../../render/output.js";
 import { emit } from "../../render/sink.js";
 import { jsonMoney, toJson } from "../../render/json.js";
 import type { Column } from "../../render/table.js";
-import { interactionKind, plural } from "../../render/words.js";
+import { grouped, interactionKind, plural } from "../../render/words.js";
 import { confirmOrYes } from "../../prompt.js";
 
 /** The details `add` and `edit` take. */
@@ -229,7 +229,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   const c = ctx.color;
   const p = profile.contact;
   const lines: string[] = [];
-  const kv = (k: string, v: unknown) => v !== null && v !== undefined && v !== "" && lines.push(`  ${c.dim(k.padEnd(12))} ${v}`);
+  const kv = (k: string, v: unknown) => v !== null && v !== undefined && v !== "" && lines.push(`  ${c.dim(k.padEnd(14))} ${v}`);
   lines.push(`${c.bold(`#${p.id} ${p.name}`)}${p.title || p.company ? c.dim(` — ${[p.title, p.company].filter(Boolean).join(", ")}`) : ""}`);
   kv("email", p.email);
   kv("phone", p.phone);
@@ -242,7 +242,7 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   if (analytics) {
     kv("segment", `${analytics.segment} (R${analytics.r} F${analytics.f} M${analytics.m})`);
     if (analytics.pAlive !== undefined) kv("P(alive)", `${Math.round(analytics.pAlive * 100)}%`);
-    if (analytics.clv12Months !== undefined) kv("CLV (12 mo.)", `${jsonMoney(analytics.clv12Months, analytics.currency)} ${analytics.currency}`);
+    if (analytics.clv12Months !== undefined) kv("CLV, 12 months", `${grouped(analytics.clv12Months)} ${analytics.currency}`);
   }
   for (const pur of profile.purchases)
     kv("purchases", `${formatMoney(pur.totalMinor, pur.currency)} in ${pur.count} (${localDate(new Date(pur.firstAt))} → ${localDate(new Date(pur.lastAt))})`);

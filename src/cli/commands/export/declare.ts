@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { lazy } from "../../action.js";
 import { beforehand, oneOf } from "../../flags.js";
 
-export const EXPORT_FORMATS = ["csv", "json", "vcf", "ics"] as const;
+const EXPORT_FORMATS = ["csv", "json", "vcf", "ics"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {

@@ -21,9 +21,8 @@ import {
 import { guardOutputFile, withBom, writeChunks } from "../../render/sink.js";
 import { toJson, toJsonChunks } from "../../render/json.js";
 import { toCsvChunks } from "../../render/csv.js";
-import { chooseFormat } from "../../render/output.js";
 import { plural } from "../../render/words.js";
-import { EXPORT_FORMATS, type ExportOptions } from "./declare.js";
+import type { ExportFormat, ExportOptions } from "./declare.js";
 
 const WHAT = [...ENTITIES, "all"] as const;
 
@@ -52,7 +51,8 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
   const store = ctx.store();
   const contact = opts.contact !== undefined ? resolveContact(store, opts.contact) : undefined;
   const personal = contact !== undefined && (what === undefined || what === "all");
-  const format = chooseFormat(opts.format, output, EXPORT_FORMATS, personal || what === "all" ? "json" : "csv");
+  // --format, else the -o file's extension (both checked by the context), else CSV (JSON for a whole document).
+  const format: ExportFormat = ctx.format === "table" ? (personal || what === "all" ? "json" : "csv") : (ctx.format as ExportFormat);
   if (format === "vcf" && what !== "contacts") throw usageError(`--format vcf is for contacts`, "use: crm export contacts --format vcf");
   if (format === "ics" && what !== "followups") throw usageError(`--format ics is for follow-ups`, "use: crm export followups --format ics");
   if (opts.alarm !== undefined && format !== "ics") throw usageError("--alarm is for calendars", "use: crm export followups --format ics --alarm 15m");

@@ -44,7 +44,13 @@ export async function remind(ctx: Ctx, _args: [], opts: RemindOptions): Promise<
   const c = ctx.color;
   const lines = items.map((r) => {
     const tone = r.daysOverdue > 0 || (!r.allDay && r.due.endsWith("overdue")) ? c.red : r.daysOverdue === 0 ? c.yellow : c.dim;
-    return `${c.bold(r.contactName)} — ${r.what} — ${tone(r.due)}`;
+    // Keep-in-touch lines name the contact's id, which the hint below uses.
+    const who = r.kind === "keep-in-touch" ? `${r.contactName} (#${r.contactId})` : r.contactName;
+    return `${c.bold(who)} — ${r.what} — ${tone(r.due)}`;
   });
   emit(ctx, lines.join("\n") + "\n");
+  // How to clear a keep-in-touch line, for the person at a terminal only: cron mail and scripts keep
+  // exactly one line per reminder.
+  if (ctx.io.stderr.isTTY && items.some((r) => r.kind === "keep-in-touch"))
+    ctx.info(`keep in touch: crm log <id> "…" after talking to them; crm contact edit <id> --cadence '' to stop`);
 }

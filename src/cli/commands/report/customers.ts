@@ -7,6 +7,7 @@ import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../../co
 import { exchangeRates, getSetting } from "../../../core/config/settings.js";
 import { ALL_CURRENCIES } from "../../../core/customers/customers.js";
 import { printRecords } from "../../render/output.js";
+import { grouped } from "../../render/words.js";
 import { emit, emitChunks } from "../../render/sink.js";
 import { jsonAsOf, jsonMoney, jsonPercent, toJson, toJsonChunks } from "../../render/json.js";
 import { styled, type Column } from "../../render/table.js";
@@ -15,7 +16,8 @@ import { bar } from "../../render/chart.js";
 import type { ReportChurnOptions, ReportClvOptions, ReportRetentionOptions, ReportSegmentsOptions } from "./declare.js";
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-const num = (v: number, digits = 2) => v.toFixed(digits);
+/** Numbers in tables: grouped by thousands, as everywhere. */
+const num = (v: number, digits = 2) => grouped(v, digits);
 
 export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions): Promise<void> {
   const method = opts.method;
@@ -29,7 +31,9 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       return printRecords(ctx, {
         rows: report.customers,
         columns: [
-          { header: "contact", cell: (c) => c.contactId, align: "right" },
+          { header: "id", cell: (c) => c.contactId, align: "right" },
+          { header: "name", cell: (c) => c.name },
+          { header: "email", cell: (c) => c.email },
           { header: "cluster", cell: (c) => c.cluster, align: "right" },
           { header: "recency (days)", cell: (c) => c.recencyDays, align: "right" },
           { header: "purchases", cell: (c) => c.frequency, align: "right" },
@@ -69,7 +73,9 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
     return printRecords(ctx, {
       rows: report.customers,
       columns: [
-        { header: "contact", cell: (c) => c.contactId, align: "right" },
+        { header: "id", cell: (c) => c.contactId, align: "right" },
+        { header: "name", cell: (c) => c.name },
+        { header: "email", cell: (c) => c.email },
         { header: "recency (days)", cell: (c) => c.recencyDays, align: "right" },
         { header: "purchases", cell: (c) => c.frequency, align: "right" },
         { header: `spent (${report.currency})`, cell: (c) => num(c.monetary), align: "right" },
@@ -80,6 +86,8 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       ],
       record: (c) => ({
         contactId: c.contactId,
+        name: c.name,
+        email: c.email,
         recencyDays: c.recencyDays,
         frequency: c.frequency,
         monetary: jsonMoney(c.monetary, report.currency),
@@ -89,7 +97,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
         m: c.m,
         segment: c.segment,
       }),
-      fields: ["contactId", "recencyDays", "frequency", "monetary", "currency", "r", "f", "m", "segment"],
+      fields: ["contactId", "name", "email", "recencyDays", "frequency", "monetary", "currency", "r", "f", "m", "segment"],
       empty: "no customers with purchases yet",
     });
   return printRecords(ctx, {

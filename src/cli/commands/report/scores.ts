@@ -12,6 +12,7 @@ import { emit } from "../../render/sink.js";
 import { toCsv } from "../../render/csv.js";
 import { jsonAsOf, toJson } from "../../render/json.js";
 import { fixed1, marginCell, scoreRecord, uncertaintyText } from "../../render/scores.js";
+import { plural } from "../../render/words.js";
 import type { ReportScoreOptions } from "./declare.js";
 
 export const NPS_FIELDS = [
@@ -84,7 +85,7 @@ async function renderTable(ctx: Ctx, report: SurveyReport, rows: ({ label: strin
     );
     return "";
   }
-  const respondents = `${cur.responses} respondent${cur.responses === 1 ? "" : "s"}`;
+  const respondents = plural(cur.responses, "respondent");
   if (type === "nps") {
     const s = cur as NpsScore;
     lines.push(

@@ -24,6 +24,7 @@ import { toJson } from "../../render/json.js";
 import { plainTable, boxTable, type Column } from "../../render/table.js";
 import { bar } from "../../render/chart.js";
 import { fixed1, round2, scoreRecord, uncertaintyText } from "../../render/scores.js";
+import { plural } from "../../render/words.js";
 import type { SurveyCreateOptions, SurveyListOptions, SurveyRecipientsOptions, SurveyRespondOptions, SurveyResultsOptions } from "./declare.js";
 
 const day = (iso: string | null) => (iso ? localDate(new Date(iso)) : "");
@@ -121,15 +122,15 @@ export async function results(ctx: Ctx, [surveyRef]: [string], _opts: SurveyResu
     const s = r.score as NpsScore;
     lines.push(
       s.responses
-        ? `NPS ${fixed1(s.nps)} from ${s.responses} respondent${s.responses === 1 ? "" : "s"}; ${uncertaintyText(s.npsLow, s.npsHigh, s.marginOfError, s.fewAnswers)} — ` +
-            `${s.promoters} promoters (${fixed1(s.promotersPercent)}%), ${s.passives} passives (${fixed1(s.passivesPercent)}%), ${s.detractors} detractors (${fixed1(s.detractorsPercent)}%)`
+        ? `NPS ${fixed1(s.nps)} from ${plural(s.responses, "respondent")}; ${uncertaintyText(s.npsLow, s.npsHigh, s.marginOfError, s.fewAnswers)} — ` +
+            `${plural(s.promoters, "promoter")} (${fixed1(s.promotersPercent)}%), ${plural(s.passives, "passive")} (${fixed1(s.passivesPercent)}%), ${plural(s.detractors, "detractor")} (${fixed1(s.detractorsPercent)}%)`
         : "no answers yet",
     );
   } else {
     const s = r.score as CsatScore;
     lines.push(
       s.responses
-        ? `CSAT ${fixed1(s.csatPercent)}% satisfied (answered 4 or 5), mean ${s.mean!.toFixed(2)}, from ${s.responses} respondent${s.responses === 1 ? "" : "s"}; ${uncertaintyText(s.csatLowPercent, s.csatHighPercent, s.marginOfError, s.fewAnswers, "%")}`
+        ? `CSAT ${fixed1(s.csatPercent)}% satisfied (answered 4 or 5), mean ${s.mean!.toFixed(2)}, from ${plural(s.responses, "respondent")}; ${uncertaintyText(s.csatLowPercent, s.csatHighPercent, s.marginOfError, s.fewAnswers, "%")}`
         : "no answers yet",
     );
   }

@@ -82,7 +82,8 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
   const cut = (s: string, n: number) => (ctx.width !== undefined ? fitText(s, n) : s);
   for (const s of shown) {
     const items = s.items.slice(0, MAX_PER_SECTION);
-    const ids = items.map((i) => (i.id !== null ? `#${i.id}` : ""));
+    // Keep-in-touch has no record of its own: it names the contact, whose id the hint below uses.
+    const ids = items.map((i) => (i.id !== null ? `#${i.id}` : i.kind === "keep-in-touch" && i.contactId !== null ? `#${i.contactId}` : ""));
     const idWidth = Math.max(0, ...ids.map((x) => x.length));
     const names = items.map((i) => cut(i.contactName ?? "", 24));
     const nameWidth = Math.max(0, ...names.map(displayWidth));
@@ -108,6 +109,7 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
   const hints: string[] = [];
   if (shown.some((s) => s.key === "overdue" || s.key === "today")) hints.push("Done? crm followup done <id>   Later? crm followup snooze <id> --until <when>");
   if (shown.some((s) => s.key === "issues")) hints.push("Fixed? crm log resolve <id>");
+  if (shown.some((s) => s.key === "keep-in-touch")) hints.push(`In touch? crm log <contact id> "…"   Stop? crm contact edit <contact id> --cadence ''`);
   // On a narrow terminal, each hint on its own line.
   const fitted = ctx.width === undefined ? hints : hints.flatMap((h) => (h.length > ctx.width! ? h.split(/ {3}/) : [h]));
   if (fitted.length) lines.push("", ...fitted.map((h) => c.dim(h)));
