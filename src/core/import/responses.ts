@@ -16,17 +16,7 @@ import { quote } from "../../errors.js";
 import { localDateTime } from "../../io/dates.js";
 import { normaliseEmail } from "../contacts/contacts.js";
 import { checkScore, type Survey } from "../surveys/surveys.js";
-import {
-  cell,
-  InvalidRow,
-  missingColumn,
-  resolveColumns,
-  runImport,
-  type ColumnSpec,
-  type ImportOptions,
-  type ImportReport,
-  type Importer,
-} from "./engine.js";
+import { cell, InvalidRow, missingColumn, resolveColumns, runImport, type ColumnSpec, type ImportOptions, type ImportReport, type Importer } from "./engine.js";
 import { importDateParser, openImportSource, type ReadOptions } from "./source.js";
 
 /** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */

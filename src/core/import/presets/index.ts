@@ -3,9 +3,15 @@
 // test/fixtures/imports/<source>/ with a README saying where the layout is documented.
 import { usageError, quote } from "../../../errors.js";
 import { matchesHeader, type ImportKind, type Preset } from "./preset.js";
+import { etsySoldOrders } from "./etsy.js";
+import { gumroadSales } from "./gumroad.js";
+import { paypalActivity } from "./paypal.js";
 import { shopifyOrders } from "./shopify.js";
+import { squareTransactions } from "./square.js";
+import { stripePayments } from "./stripe.js";
+import { woocommerceOrders } from "./woocommerce.js";
 
-export const PRESETS: readonly Preset[] = [shopifyOrders];
+export const PRESETS: readonly Preset[] = [shopifyOrders, stripePayments, paypalActivity, gumroadSales, squareTransactions, etsySoldOrders, woocommerceOrders];
 
 /** The preset `--preset` names, for this kind of import. */
 export function presetNamed(name: string, kind: ImportKind): Preset {
