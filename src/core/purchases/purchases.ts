@@ -165,9 +165,9 @@ export function insertRefund(store: Store, r: NewRefund, now: Date): { id: numbe
   const ref = clean(r.externalRef);
   if (ref !== null && store.sqlite.prepare("select 1 from refunds where source = ? and external_ref = ?").get(source, ref)) return undefined;
   const left = p.amountMinor - p.refundedMinor;
+  if (left <= 0) throw conflict(`purchase #${r.purchaseId} is refunded in full already`, "see `crm purchase list`");
   const amount = r.amountMinor ?? left;
   if (!Number.isSafeInteger(amount) || amount <= 0) throw usageError("a refund needs an amount above zero");
-  if (left <= 0) throw conflict(`purchase #${r.purchaseId} is refunded in full already`, "see `crm purchase list`");
   if (amount > left)
     throw usageError(
       `a refund of ${formatMoney(amount, p.currency)} is more than what is left of purchase #${r.purchaseId} (${formatMoney(left, p.currency)})`,
