@@ -98,6 +98,7 @@ describe("crm export as CSV", () => {
       "contactName",
       "contactEmail",
       "amount",
+      "refunded",
       "currency",
       "at",
       "localDate",

@@ -2,6 +2,7 @@
 import type { Store } from "../../db/open.js";
 import type { SettingRow } from "../../db/rows.js";
 import { usageError, quote } from "../../errors.js";
+import type { DateOrder } from "../../io/dates.js";
 import { normaliseCurrency } from "../../io/money.js";
 import { formatInterval, tryParseInterval } from "../../io/interval.js";
 
@@ -53,6 +54,15 @@ const SETTINGS: Record<string, SettingSpec> = {
       { description: `win probability of the ${stage} stage, in percent`, default: String(p), validate: percent(`probability.${stage}`) },
     ]),
   ),
+  "date-order": {
+    description: "how slash and dot dates (03/05/2026, 3.5.2026) are read: dmy, mdy or ymd; unset: an ambiguous one is refused",
+    default: "",
+    validate: (v) => {
+      const order = v.trim().toLowerCase();
+      if (order !== "" && !["dmy", "mdy", "ymd"].includes(order)) throw usageError(`invalid date-order ${quote(v)}`, "use dmy, mdy or ymd");
+      return order;
+    },
+  },
   "churn.threshold": { description: "P(alive) under which a customer counts as at risk", default: "0.5", validate: fraction("churn.threshold") },
   "mail.ignore": { description: "sender domains whose mail is never logged (comma-separated)", default: "", validate: mailList("mail.ignore", "domain") },
   "mail.me": { description: "your own addresses besides the mail accounts' users (comma-separated)", default: "", validate: mailList("mail.me", "address") },
@@ -119,3 +129,6 @@ export function listSettings(store: Store): { key: string; value: string; defaul
 }
 
 export const defaultCurrency = (store: Store) => getSetting(store, "currency");
+
+/** How slash and dot dates are read (`crm config set date-order`), undefined when not set. */
+export const dateOrder = (store: Store): DateOrder | undefined => (getSetting(store, "date-order") || undefined) as DateOrder | undefined;

@@ -35,8 +35,8 @@ export function contactProfile(store: Store, id: number, now: Date): ContactProf
     // Summed by SQLite as integers (exact up to 2^63 − 1, the most a write lets a total reach), read as text into a BigInt.
     purchases: s
       .prepare<[number, string], Omit<ContactProfile["purchases"][number], "totalMinor"> & { totalMinor: string }>(
-        `select currency, count(*) as count, cast(sum(amount_minor) as text) as totalMinor, min(at) as firstAt, max(at) as lastAt
-         from purchases where contact_id = ? and at <= ? group by currency order by currency`,
+        `select currency, count(*) as count, cast(sum(amount_minor - refunded_minor) as text) as totalMinor, min(at) as firstAt, max(at) as lastAt
+         from purchases where contact_id = ? and at <= ? and (refunded_minor = 0 or amount_minor > refunded_minor) group by currency order by currency`,
       )
       .all(id, until)
       .map((p) => ({ ...p, totalMinor: BigInt(p.totalMinor) })),
