@@ -6,8 +6,9 @@ import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
 import { headerKey, openCsv } from "../../io/csv.js";
 import { formatInterval, parseInterval } from "../../io/dates.js";
-import { parseVcard, splitVcards, type VcardContact } from "../../io/vcard.js";
+import { parseVcard, splitVcards, type Labelled, type VcardContact } from "../../io/vcard.js";
 import { normaliseEmail, normaliseTag } from "../contacts/contacts.js";
+import { mergeContactDetails, sameDetails, type ContactDetails } from "../contacts/merge.js";
 import {
   ColumnMapError,
   InvalidRow,
@@ -62,7 +63,8 @@ type Role =
         | "createdAt"
         | "ignore";
     }
-  | { kind: "email" | "phone"; rank: number }
+  /** `label`: what the column's header says (Outlook's "Business Phone"); `labelIndex`: Google's "- Label" column. */
+  | { kind: "email" | "phone"; rank: number; label?: string; labelIndex?: number }
   | { kind: "field"; key: string }
   /** Google's "Custom Field 1 - Value" (and Event, Relation): a field named by its "- Label" column. */
   | { kind: "labelled"; labelIndex: number | undefined; fallback: string };
@@ -144,6 +146,24 @@ const PHONE_COLUMNS = [
 ];
 const EMAIL_NAMED = ["workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
 
+/** The label a named column gives its number or address: "Business Phone 2" → work, "Mobile Phone" → mobile. */
+function labelOfHeader(key: string): string | undefined {
+  if (/^(business|work)/.test(key)) return "work";
+  if (/^(home|personal)/.test(key)) return "home";
+  if (/^(mobile|cell)/.test(key)) return "mobile";
+  if (/^companymain/.test(key)) return "main";
+  if (/^car/.test(key)) return "car";
+  if (/^other/.test(key)) return "other";
+  return undefined;
+}
+
+/** Google's "* Work" (the star marks the primary one) → "work". */
+const cleanLabel = (label: string | undefined) =>
+  label
+    ?.replace(/^\*\s*/, "")
+    .trim()
+    .toLowerCase() || undefined;
+
 function roleOf(header: string, hasJobTitle: boolean): Role | undefined {
   const key = headerKey(header);
   // Outlook: "Title" is the name prefix (Mr., Dr.) when a "Job Title" column exists.
@@ -152,10 +172,10 @@ function roleOf(header: string, hasJobTitle: boolean): Role | undefined {
   // Google "E-mail 1 - Value", Outlook "E-mail 2 Address", generic "Email", "Email 2", "Email Address".
   let m = /^email(\d*)(?:address|value)?(\d*)$/.exec(key) ?? /^emailaddress(\d*)$/.exec(key);
   if (m) return { kind: "email", rank: Number(m[1] || m[2] || 1) };
-  if (EMAIL_NAMED.includes(key)) return { kind: "email", rank: 50 + EMAIL_NAMED.indexOf(key) };
+  if (EMAIL_NAMED.includes(key)) return { kind: "email", rank: 50 + EMAIL_NAMED.indexOf(key), label: labelOfHeader(key) };
   m = /^phone(\d+)value$/.exec(key);
   if (m) return { kind: "phone", rank: Number(m[1]) };
-  if (PHONE_COLUMNS.includes(key)) return { kind: "phone", rank: PHONE_COLUMNS.indexOf(key) };
+  if (PHONE_COLUMNS.includes(key)) return { kind: "phone", rank: PHONE_COLUMNS.indexOf(key), label: labelOfHeader(key) };
   // Google's label/type columns describe the neighbouring value; phonetic spellings; address parts
   // when the formatted address is there.
   if (/^(email|phone|address|website|organization|relation|event|im|externalid|customfield)\d+(label|type)$/.test(key)) return { kind: "ignore" };
@@ -225,6 +245,13 @@ function columnRoles(header: readonly string[], file: string, map: ReadonlyMap<s
   const hasFormattedAddress = keys.some((k) => /^address\d*formatted$/.test(k));
   return header.map((h, i) => {
     if (roles[i]) return roles[i]!;
+    // Google's "E-mail 1 - Value" and "Phone 1 - Value" have their label in "… 1 - Label".
+    const numbered = /^(email|phone)(\d+)value$/.exec(keys[i]!);
+    if (numbered) {
+      const role = roleOf(h, hasJobTitle) as Extract<Role, { kind: "email" | "phone" }>;
+      const label = keys.indexOf(`${numbered[1]}${numbered[2]}label`);
+      return label >= 0 ? { ...role, labelIndex: label } : role;
+    }
     const pair = /^(customfield|event|relation)(\d+)value$/.exec(keys[i]!);
     if (pair) {
       const label = keys.findIndex((k) => k === `${pair[1]}${pair[2]}label` || k === `${pair[1]}${pair[2]}type`);
@@ -262,8 +289,8 @@ const emptyDate = (v: string) => /^0{1,2}\/0{1,2}\/0{2,4}$/.test(v);
 
 function rawFromCells(cells: readonly string[], roles: readonly Role[], header: readonly string[]): RawContact {
   const raw: RawContact = { emails: [], phones: [], tags: [], fields: [] };
-  const emails: [number, string][] = [];
-  const phones: [number, string][] = [];
+  const emails: [number, Labelled][] = [];
+  const phones: [number, Labelled][] = [];
   cells.forEach((cellText, i) => {
     // One spelling of a line break in stored text, whatever the file used.
     const value = cellText.trim().replace(/\r\n?/g, "\n");
@@ -271,11 +298,11 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
     if (!value || !role || role.kind === "ignore") return;
     switch (role.kind) {
       case "email":
-        for (const v of multi(value)) emails.push([role.rank, v]);
+      case "phone": {
+        const label = role.label ?? cleanLabel(role.labelIndex === undefined ? undefined : cells[role.labelIndex]);
+        for (const v of multi(value)) (role.kind === "email" ? emails : phones).push([role.rank, { value: v, label }]);
         return;
-      case "phone":
-        for (const v of multi(value)) phones.push([role.rank, v]);
-        return;
+      }
       case "tags":
         raw.tags.push(...splitTags(value));
         return;
@@ -348,18 +375,26 @@ function validateContact(raw: RawContact, defaultSource: string | undefined): Co
   if (raw.prefix) fields.set("name prefix", raw.prefix);
   if (raw.suffix) fields.set("name suffix", raw.suffix);
 
+  // The first email and phone go on the contact, the others in fields `email 2`, `phone 2`…; each
+  // label beside its value (`email label`, `email 2 label`). The same address twice is kept once.
   let email: string | null = null;
-  const [first, ...moreEmails] = raw.emails;
+  const emails = uniqueLabelled(raw.emails, (e) => e.toLowerCase());
+  const [first] = emails;
   if (first !== undefined) {
     try {
-      email = normaliseEmail(first);
+      email = normaliseEmail(first.value);
     } catch {
-      throw new InvalidRow(`invalid email ${quote(first)}`);
+      throw new InvalidRow(`invalid email ${quote(first.value)}`);
     }
   }
-  moreEmails.forEach((e, i) => fields.set(`email ${i + 2}`, e.toLowerCase()));
-  const [phone, ...morePhones] = raw.phones;
-  morePhones.forEach((p, i) => fields.set(`phone ${i + 2}`, p));
+  setNumbered(
+    fields,
+    "email",
+    emails.map((e) => ({ ...e, value: e.value.toLowerCase() })),
+  );
+  const phones = uniqueLabelled(raw.phones, phoneKey);
+  const phone = phones[0]?.value;
+  setNumbered(fields, "phone", phones);
 
   const built = [raw.first, raw.middle, raw.last].filter(Boolean).join(" ").trim();
   const realName = raw.name?.trim() || built;
@@ -405,6 +440,28 @@ function validateContact(raw: RawContact, defaultSource: string | undefined): Co
     fields,
     createdAt,
   };
+}
+
+/** Digits (and a leading +) of a number: "+44 20 7946-0001" and "+442079460001" are the same phone. */
+const phoneKey = (p: string) => p.replace(/[^\d+]/g, "");
+
+function uniqueLabelled(values: readonly Labelled[], key: (v: string) => string): Labelled[] {
+  const out: Labelled[] = [];
+  for (const v of values) {
+    const same = out.find((o) => key(o.value) === key(v.value));
+    if (!same) out.push({ value: v.value.trim(), label: v.label });
+    else same.label ??= v.label;
+  }
+  return out;
+}
+
+/** `email label` for the first; `email 2` and `email 2 label` for the second… */
+function setNumbered(fields: Map<string, string>, key: string, values: readonly Labelled[]): void {
+  values.forEach((v, i) => {
+    const slot = i === 0 ? key : `${key} ${i + 1}`;
+    if (i > 0) fields.set(slot, v.value);
+    if (v.label) fields.set(`${slot} label`, v.label);
+  });
 }
 
 interface Validated {
@@ -454,11 +511,12 @@ function contactImporter(
   const setField = s.prepare(
     "insert into contact_fields(contact_id, key, value) values (?, ?, ?) on conflict(contact_id, key) do update set value = excluded.value",
   );
-  const getContact = s.prepare("select name, phone, company, title, note, cadence, source from contacts where id = ?");
+  const getContact = s.prepare("select name, email, phone, company, title, note, cadence, source from contacts where id = ?");
+  const clearFields = s.prepare("delete from contact_fields where contact_id = ?");
   const getTags = s.prepare("select lower(t.name) as name from contact_tags ct join tags t on t.id = ct.tag_id where ct.contact_id = ?").pluck();
   const getFields = s.prepare("select key, value from contact_fields where contact_id = ?");
   const updateContact = s.prepare(
-    `update contacts set name = @name, phone = @phone, company = @company, title = @title, note = @note, cadence = @cadence,
+    `update contacts set name = @name, email = @email, phone = @phone, company = @company, title = @title, note = @note, cadence = @cadence,
      source = @source, updated_at = @updatedAt where id = @id`,
   );
 
@@ -517,26 +575,20 @@ function contactImporter(
         return "added";
       }
       if (onDuplicate !== "update") return "skipped";
-      // The file's non-empty values win; empty cells leave what is there; tags are added, fields set.
-      const old = getContact.get(existing) as Record<string, string | null>;
-      const next: Record<string, string | null> = {
-        name: row.nameIsFallback ? old.name! : row.name,
-        phone: row.phone ?? old.phone!,
-        company: row.company ?? old.company!,
-        title: row.title ?? old.title!,
-        note: row.note ?? old.note!,
-        cadence: row.cadence ?? old.cadence!,
-        source: old.source ?? row.source,
+      // Merged, never overwritten: emails, phones, websites and addresses the contact lacks are added
+      // with their labels; the file's other non-empty values win; nothing already there is dropped.
+      const old = getContact.get(existing) as Omit<ContactDetails, "fields">;
+      const before: ContactDetails = {
+        ...old,
+        fields: new Map((getFields.all(existing) as { key: string; value: string }[]).map((f) => [f.key, f.value])),
       };
+      const merged = mergeContactDetails(before, { ...row, name: row.nameIsFallback ? old.name : row.name }, true);
       const oldTags = new Set(getTags.all(existing) as string[]);
-      const oldFields = new Map((getFields.all(existing) as { key: string; value: string }[]).map((f) => [f.key, f.value]));
-      const changed =
-        Object.keys(next).some((k) => next[k] !== old[k]) ||
-        row.tags.some((t) => !oldTags.has(t.toLowerCase())) ||
-        [...row.fields].some(([k, v]) => oldFields.get(k) !== v);
-      if (!changed) return "skipped";
-      updateContact.run({ ...next, updatedAt: stamp, id: existing });
-      link(existing, row);
+      if (sameDetails(before, merged) && row.tags.every((t) => oldTags.has(t.toLowerCase()))) return "skipped";
+      const { fields, ...columns } = merged;
+      updateContact.run({ ...columns, updatedAt: stamp, id: existing });
+      clearFields.run(existing);
+      link(existing, { ...row, fields });
       return "updated";
     },
     searchIndexed: "contacts",
