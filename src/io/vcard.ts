@@ -66,6 +66,9 @@ export function splitVcards(text: string): VcardBlock[] {
 /** Binary properties crm does not keep; in 2.1 their base64 runs over many lines, so they are dropped first. */
 const BINARY = /^(?:[\w-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]/i;
 
+/** Properties whose value is a list of parts separated by ";" in every version. */
+const STRUCTURED = /^(?:[\w-]+\.)?(N|ADR|ORG|X-ANDROID-CUSTOM)$/i;
+
 /** Splits `a;b="c;d";e` at the semicolons outside quotes. */
 function splitParams(text: string): string[] {
   const out: string[] = [];
@@ -107,6 +110,7 @@ function decodeQuotedPrintable(value: string, charset: string): string {
  * and binary properties (photos) are dropped.
  */
 function toVersion3(text: string): string {
+  const v21 = /^VERSION:\s*2\.1\s*$/im.test(text);
   const raw = text.split(/\r\n|\r|\n/);
   const logical: string[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -152,7 +156,10 @@ function toVersion3(text: string): string {
       else if (!key) types.push(v);
       else kept.push(p);
     }
-    if (encoding === "QUOTED-PRINTABLE") value = decodeQuotedPrintable(value, charset).replace(/\r\n|\r|\n/g, "\\n");
+    if (encoding === "QUOTED-PRINTABLE") value = decodeQuotedPrintable(value, charset);
+    // 2.1 escapes nothing in a plain value: its commas are text, not separators.
+    if (v21 && !STRUCTURED.test(name!)) value = value.replace(/[\\,]/g, (c) => `\\${c}`);
+    value = value.replace(/\r\n|\r|\n/g, "\\n");
     if (types.length) kept.unshift(`TYPE=${types.join(",")}`);
     out.push([name, ...kept].join(";") + ":" + value);
   }
@@ -207,7 +214,7 @@ function appleLabel(text: string): string {
 
 /** TYPE values that say how to reach someone rather than where (or are noise). */
 const NOT_A_LABEL = new Set(["pref", "internet", "voice", "x400", "msg", "text", "dom", "intl", "postal", "parcel", "video", "bbs", "modem", "isdn", "pcs"]);
-const LABEL_OF_TYPE: Record<string, string> = { cell: "mobile", iphone: "iphone", fax: "fax", pager: "pager", main: "main", car: "car" };
+const LABEL_OF_TYPE: Record<string, string> = { cell: "mobile", iphone: "mobile", fax: "fax", pager: "pager", main: "main", car: "car" };
 
 /** The label of an EMAIL, TEL, ADR or URL: Apple's X-ABLabel of its group, else its TYPE values. */
 function labelOf(card: ICAL.Component, prop: ICAL.Property): string | undefined {
@@ -333,11 +340,17 @@ export function parseVcard(text: string): VcardContact {
     if (!out.fields.some(([k]) => k === key)) out.fields.push([key, d]);
   }
   const nicknames = card.getAllProperties("nickname").flatMap((p) => p.getValues().map(str));
-  // Android 2.1 keeps the nickname in X-ANDROID-CUSTOM: vnd.android.cursor.item/nickname;<name>;…
+  // Android keeps nicknames and events in X-ANDROID-CUSTOM: vnd.android.cursor.item/<kind>;<data1>;<type>;<label>…
   for (const p of card.getAllProperties("x-android-custom")) {
-    const v = textOf(p) ?? "";
-    const m = /^vnd\.android\.cursor\.item\/nickname;([^;]+)/.exec(v);
-    if (m) nicknames.push(str(m[1]));
+    const v = p.getFirstValue();
+    const [kind, data, type, label] = (Array.isArray(v) ? v : String(v ?? "").split(";")).map((x) => str(x));
+    if (kind === "vnd.android.cursor.item/nickname" && data) nicknames.push(data);
+    if (kind === "vnd.android.cursor.item/contact_event" && data) {
+      // Event types: 1 anniversary, 2 other, 3 birthday, 0 the user's own label.
+      const key = type === "1" ? "anniversary" : type === "3" ? "birthday" : `${label?.toLowerCase() ?? "other"} date`;
+      const day = /^--?\d{2}-?\d{2}$/.test(data) ? `--${data.replace(/\D/g, "").slice(0, 2)}-${data.replace(/\D/g, "").slice(2)}` : data;
+      if (!out.fields.some(([k]) => k === key)) out.fields.push([key, day]);
+    }
   }
   const nickname = [...new Set(nicknames.filter(Boolean))].join(", ");
   if (nickname) out.fields.push(["nickname", nickname]);
@@ -408,6 +421,14 @@ function splitName(name: string): [string, string] {
   return [words[words.length - 1]!, words.slice(0, -1).join(" ")];
 }
 
+/** The name without the prefix and suffix it was written with ("Dr. Ada Lovelace PhD" → "Ada Lovelace"). */
+function bareName(name: string, prefix: string | undefined, suffix: string | undefined): string {
+  let bare = name.trim();
+  if (prefix && bare.startsWith(`${prefix} `)) bare = bare.slice(prefix.length + 1);
+  if (suffix && bare.endsWith(` ${suffix}`)) bare = bare.slice(0, -suffix.length - 1);
+  return bare.trim() || name;
+}
+
 function textProp(card: ICAL.Component, name: string, value: string, type?: string, pref?: boolean): void {
   const p = new ICAL.Property(name);
   if (name.startsWith("x-crm")) p.resetType("text");
@@ -453,14 +474,14 @@ export function contactToVcard(c: VcardInput): string {
   if (isOrg) card.addPropertyWithValue("kind", "org");
   textProp(card, "fn", c.name);
   const n = new ICAL.Property("n");
-  const [family, given] = isOrg ? ["", ""] : splitName(c.name);
+  const [family, given] = isOrg ? ["", ""] : splitName(bareName(c.name, f["name prefix"], f["name suffix"]));
   n.setValue([family, given, "", f["name prefix"] ?? "", f["name suffix"] ?? ""]);
   card.addProperty(n);
   if (f.nickname) textProp(card, "nickname", f.nickname);
   // The contact's own email and phone are the preferred ones; the others follow in their order.
-  const emails = [...(c.email ? [{ value: c.email, label: f["email label"] }] : []), ...numbered(f, "email").slice(1)];
+  const emails = [...(c.email ? [{ value: c.email, label: f["email label"] }] : []), ...numbered(f, "email")];
   emails.forEach((e, i) => textProp(card, "email", e.value, typeOfLabel(e.label), i === 0 && c.email !== null));
-  const phones = [...(c.phone ? [{ value: c.phone, label: f["phone label"] }] : []), ...numbered(f, "phone").slice(1)];
+  const phones = [...(c.phone ? [{ value: c.phone, label: f["phone label"] }] : []), ...numbered(f, "phone")];
   phones.forEach((t, i) => textProp(card, "tel", t.value, typeOfLabel(t.label), i === 0 && c.phone !== null));
   if (c.company) {
     const org = new ICAL.Property("org");

@@ -11,6 +11,8 @@ export interface ExportOptions {
   format?: ExportFormat;
   output?: string;
   contact?: string;
+  /** A directory: one vCard file per contact (folder address books: khard, vdirsyncer). */
+  split?: string;
 }
 
 export function declareExport(program: Command): void {
@@ -20,11 +22,13 @@ export function declareExport(program: Command): void {
     .option("--format <format>", "csv|json|vcf|ics (default: from the -o file's extension, else csv; json for all and --contact)", oneOf(EXPORT_FORMATS))
     .option("-o, --output <file>", "write to a file (a directory for `all --format csv`) instead of stdout")
     .option("--contact <ref>", "only what concerns this person; without <what>: everything held about them (JSON)")
+    .option("--split <dir>", "contacts as vCards, one <uid>.vcf file per contact in <dir> (for khard, vdirsyncer)")
     .addHelpText(
       "after",
       `
 Examples:
   crm export contacts --format vcf -o contacts.vcf
+  crm export contacts --split ~/.contacts/crm/           # one .vcf per contact
   crm export followups --format ics -o followups.ics     # open follow-ups, stable UIDs
   crm export all --format json -o crm.json
   crm export all --format csv -o export/                 # one CSV per entity
