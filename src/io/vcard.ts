@@ -249,7 +249,7 @@ function dateOf(prop: ICAL.Property): string | undefined {
 }
 
 /** Adds `key` (or `key 2`, `key 3`… when taken) to the fields, with its label beside it. */
-function pushNumbered(fields: [string, string][], key: string, value: string, label?: string): void {
+export function addNumberedField(fields: [string, string][], key: string, value: string, label?: string): void {
   let n = 1;
   const keyOf = (i: number) => (i === 1 ? key : `${key} ${i}`);
   while (fields.some(([k]) => k === keyOf(n))) n++;
@@ -358,30 +358,30 @@ export function parseVcard(text: string): VcardContact {
   for (const p of byPreference(card.getAllProperties("url"))) {
     const url = textOf(p);
     const label = labelOf(card, p);
-    if (url) pushNumbered(out.fields, "website", url, label === "homepage" ? undefined : label);
+    if (url) addNumberedField(out.fields, "website", url, label === "homepage" ? undefined : label);
   }
   for (const p of byPreference(card.getAllProperties("adr"))) {
     const v = p.getFirstValue();
     const parts = (Array.isArray(v) ? v : [v]).map((x) => str(Array.isArray(x) ? x.join(" ") : x)).filter(Boolean);
-    if (parts.length) pushNumbered(out.fields, "address", parts.join(", "), labelOf(card, p));
+    if (parts.length) addNumberedField(out.fields, "address", parts.join(", "), labelOf(card, p));
   }
   for (const p of card.getAllProperties("x-socialprofile")) {
     const url = textOf(p);
     const service = params(p, "type").find((t) => t !== "pref") ?? (url ? serviceOfUrl(url) : undefined);
     const handle = str(p.getParameter("x-user"));
-    if (url || handle) pushNumbered(out.fields, `profile ${serviceKey(service ?? "other")}`, url ?? handle!);
+    if (url || handle) addNumberedField(out.fields, `profile ${serviceKey(service ?? "other")}`, url ?? handle!);
   }
   for (const p of card.getAllProperties("impp")) {
     const v = textOf(p);
     if (!v) continue;
     const service = str(p.getParameter("x-service-type")) ?? /^([a-z][\w+.-]*):/i.exec(v)?.[1] ?? "other";
-    pushNumbered(out.fields, `im ${serviceKey(service)}`, v);
+    addNumberedField(out.fields, `im ${serviceKey(service)}`, v);
   }
   for (const name of IM_PROPERTIES)
     for (const p of card.getAllProperties(name)) {
       const v = textOf(p);
       const key = name === "x-twitter" ? "profile twitter" : `im ${serviceKey(name.replace(/-username$/, ""))}`;
-      if (v && !out.fields.some(([k, x]) => k.startsWith(key) && x.endsWith(v))) pushNumbered(out.fields, key, v);
+      if (v && !out.fields.some(([k, x]) => k.startsWith(key) && x.endsWith(v))) addNumberedField(out.fields, key, v);
     }
   const role = str(card.getFirstPropertyValue("role"));
   if (role) out.fields.push(["role", role]);

@@ -302,6 +302,7 @@ describe("crm import contacts from address-book exports", () => {
     expect(ada.fields).toEqual({
       "Customer since": "2019",
       address: "12 St James's Square\nLondon SW1Y 4JH\nUnited Kingdom",
+      "address label": "work",
       birthday: "1815-12-10",
       department: "Research",
       // Each email and phone keeps the label of its "- Label" column (one label for a " ::: " cell).
@@ -337,8 +338,9 @@ describe("crm import contacts from address-book exports", () => {
       tags: ["Clients", "Philosophy"],
     });
     expect(soren.fields).toEqual({
-      "Business City": "København",
-      "Business Country/Region": "Denmark",
+      // The address parts, one column each, joined into one address.
+      address: "København, Denmark",
+      "address label": "work",
       birthday: "5/5/1813",
       "email 2": "sk@home.example",
       "name prefix": "Dr.",

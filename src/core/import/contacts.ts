@@ -6,7 +6,7 @@ import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
 import { headerKey, openCsv } from "../../io/csv.js";
 import { formatInterval, parseInterval } from "../../io/dates.js";
-import { parseVcard, splitVcards, type Labelled, type VcardContact } from "../../io/vcard.js";
+import { addNumberedField, parseVcard, splitVcards, type Labelled, type VcardContact } from "../../io/vcard.js";
 import { normaliseEmail, normaliseTag } from "../contacts/contacts.js";
 import { mergeContactDetails, sameDetails, type ContactDetails } from "../contacts/merge.js";
 import {
@@ -66,6 +66,10 @@ type Role =
   /** `label`: what the column's header says (Outlook's "Business Phone"); `labelIndex`: Google's "- Label" column. */
   | { kind: "email" | "phone"; rank: number; label?: string; labelIndex?: number }
   | { kind: "field"; key: string }
+  /** One part of an address split over columns (Outlook's "Business City"): joined, in `order`, into one `address`. */
+  | { kind: "addressPart"; group: string; order: number; labelIndex?: number }
+  /** Thunderbird's "Birth Year", "Birth Month", "Birth Day": one birthday. */
+  | { kind: "birthPart"; part: "year" | "month" | "day" }
   /** Google's "Custom Field 1 - Value" (and Event, Relation): a field named by its "- Label" column. */
   | { kind: "labelled"; labelIndex: number | undefined; fallback: string };
 
@@ -110,19 +114,47 @@ for (const [key, field] of Object.entries({
   department: "department",
   organizationdepartment: "department",
   organization1department: "department",
+  anniversary: "anniversary",
   website: "website",
   webpage: "website",
+  webpage1: "website",
+  webpage2: "website",
   website1value: "website",
+  website2value: "website",
   personalwebpage: "website",
   websiteurl: "website",
   url: "website",
   homepage: "website",
   address: "address",
-  address1formatted: "address",
 }))
   FIXED[key] = { kind: "field", key: field };
+for (const [key, part] of Object.entries({ birthyear: "year", birthmonth: "month" } as const)) FIXED[key] = { kind: "birthPart", part };
 
-/** Outlook's phone columns, most likely "the" number first. */
+/** The parts of an address in the order they are joined: street lines, PO box, city, region, code, country. */
+const ADDRESS_PARTS: [RegExp, number][] = [
+  [/^(?:street|address|streetaddress|address1)$/, 1],
+  [/^(?:street2|address2)$/, 2],
+  [/^street3$/, 3],
+  [/^(?:pobox|addresspobox)$/, 4],
+  [/^city$/, 5],
+  [/^(?:state|region|county|stateregion|province)$/, 6],
+  [/^(?:postalcode|zipcode|zip|postcode)$/, 7],
+  [/^(?:country|countryregion)$/, 8],
+];
+
+/**
+ * Outlook's "Business Street"/"Home City", Thunderbird's "Work Address 2"/"Home ZipCode", Google's
+ * "Address 1 - Street": a part of the work, home or other address. Undefined for any other column.
+ */
+function addressPart(key: string): { group: string; order: number } | undefined {
+  const m = /^(business|work|home|other|address\d+)(.+)$/.exec(key);
+  if (!m) return undefined;
+  const order = ADDRESS_PARTS.find(([re]) => re.test(m[2]!))?.[1];
+  if (order === undefined) return undefined;
+  return { group: m[1] === "business" ? "work" : m[1]!, order };
+}
+
+/** Outlook's and Thunderbird's phone columns, most likely "the" number first. */
 const PHONE_COLUMNS = [
   "primaryphone",
   "phone",
@@ -132,6 +164,7 @@ const PHONE_COLUMNS = [
   "mobile",
   "mobilephone",
   "mobilephonenumber",
+  "mobilenumber",
   "cellphone",
   "cell",
   "businessphone",
@@ -143,8 +176,14 @@ const PHONE_COLUMNS = [
   "carphone",
   "companymainphone",
   "companymaintelephone",
+  "businessfax",
+  "homefax",
+  "otherfax",
+  "faxnumber",
+  "pager",
+  "pagernumber",
 ];
-const EMAIL_NAMED = ["workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
+const EMAIL_NAMED = ["primaryemail", "secondaryemail", "workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
 
 /** The label a named column gives its number or address: "Business Phone 2" → work, "Mobile Phone" → mobile. */
 function labelOfHeader(key: string): string | undefined {
@@ -152,6 +191,8 @@ function labelOfHeader(key: string): string | undefined {
   if (/^(home|personal)/.test(key)) return "home";
   if (/^(mobile|cell)/.test(key)) return "mobile";
   if (/^companymain/.test(key)) return "main";
+  if (/fax/.test(key)) return key.startsWith("home") ? "home fax" : key.startsWith("other") ? "other fax" : key.startsWith("business") ? "work fax" : "fax";
+  if (/pager/.test(key)) return "pager";
   if (/^car/.test(key)) return "car";
   if (/^other/.test(key)) return "other";
   return undefined;
@@ -249,7 +290,7 @@ function columnRoles(header: readonly string[], file: string, map: ReadonlyMap<s
     const numbered = /^(email|phone)(\d+)value$/.exec(keys[i]!);
     if (numbered) {
       const role = roleOf(h, hasJobTitle) as Extract<Role, { kind: "email" | "phone" }>;
-      const label = keys.indexOf(`${numbered[1]}${numbered[2]}label`);
+      const label = keys.findIndex((k) => k === `${numbered[1]}${numbered[2]}label` || k === `${numbered[1]}${numbered[2]}type`);
       return label >= 0 ? { ...role, labelIndex: label } : role;
     }
     const pair = /^(customfield|event|relation)(\d+)value$/.exec(keys[i]!);
@@ -264,7 +305,20 @@ function columnRoles(header: readonly string[], file: string, map: ReadonlyMap<s
           .toLowerCase(),
       };
     }
+    // Google's "Address 1 - Formatted" is the whole address (its parts are left out), labelled by "- Label".
+    const formatted = /^(address\d+)formatted$/.exec(keys[i]!);
+    if (formatted) {
+      const label = keys.findIndex((k) => k === `${formatted[1]}label` || k === `${formatted[1]}type`);
+      return { kind: "addressPart", group: formatted[1]!, order: 0, labelIndex: label >= 0 ? label : undefined };
+    }
     if (hasFormattedAddress && /^address\d+(street|city|pobox|region|postalcode|country|extendedaddress)$/.test(keys[i]!)) return { kind: "ignore" };
+    // "Birth Day" beside "Birth Month" is a day of the month; alone, "Birthday" is the date.
+    if (keys[i] === "birthday") return keys.includes("birthmonth") ? { kind: "birthPart", part: "day" } : { kind: "field", key: "birthday" };
+    const part = addressPart(keys[i]!);
+    if (part) {
+      const label = /^address\d+$/.test(part.group) ? keys.findIndex((k) => k === `${part.group}label` || k === `${part.group}type`) : -1;
+      return { kind: "addressPart", ...part, labelIndex: label >= 0 ? label : undefined };
+    }
     return roleOf(h, hasJobTitle) ?? { kind: "field", key: h.trim() };
   });
 }
@@ -284,6 +338,14 @@ function splitTags(value: string): string[] {
     .filter((t) => t && !t.startsWith("* ") && t !== "*");
 }
 
+/** Thunderbird's Birth Year/Month/Day as one date: YYYY-MM-DD, or --MM-DD without a year. */
+function birthdayOf(birth: Partial<Record<"year" | "month" | "day", string>>): string | undefined {
+  const { year, month, day } = birth;
+  if (!month || !day || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) return [year, month, day].filter(Boolean).join("-") || undefined;
+  const md = `${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  return year && /^\d{4}$/.test(year) ? `${year}-${md}` : `--${md}`;
+}
+
 /** Outlook writes "0/0/00" for an empty date. */
 const emptyDate = (v: string) => /^0{1,2}\/0{1,2}\/0{2,4}$/.test(v);
 
@@ -291,6 +353,8 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
   const raw: RawContact = { emails: [], phones: [], tags: [], fields: [] };
   const emails: [number, Labelled][] = [];
   const phones: [number, Labelled][] = [];
+  const addresses = new Map<string, { label?: string; parts: [number, string][] }>();
+  const birth: Partial<Record<"year" | "month" | "day", string>> = {};
   cells.forEach((cellText, i) => {
     // One spelling of a line break in stored text, whatever the file used.
     const value = cellText.trim().replace(/\r\n?/g, "\n");
@@ -316,7 +380,18 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
       }
       case "field":
         if (emptyDate(value) || (headerKey(header[i]!) === "gender" && value.toLowerCase() === "unspecified")) return;
-        raw.fields.push([role.key, value]);
+        if (role.key === "website") addNumberedField(raw.fields, "website", value);
+        else raw.fields.push([role.key, value]);
+        return;
+      case "addressPart": {
+        const address = addresses.get(role.group) ?? addresses.set(role.group, { parts: [] }).get(role.group)!;
+        address.parts.push([role.order, value]);
+        const label = role.labelIndex === undefined ? undefined : cleanLabel(cells[role.labelIndex]);
+        address.label ??= label ?? (/^address\d+$/.test(role.group) ? undefined : role.group);
+        return;
+      }
+      case "birthPart":
+        birth[role.part] = value;
         return;
       case "nickname":
         raw.nickname = value;
@@ -329,6 +404,18 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
         if (raw[role.kind] === undefined) raw[role.kind] = value;
     }
   });
+  for (const { label, parts } of addresses.values())
+    addNumberedField(
+      raw.fields,
+      "address",
+      parts
+        .sort((a, b) => a[0] - b[0])
+        .map(([, v]) => v)
+        .join(", "),
+      label,
+    );
+  const birthday = birthdayOf(birth);
+  if (birthday) raw.fields.push(["birthday", birthday]);
   // Stable sort by rank keeps file order among equals.
   raw.emails = emails.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   raw.phones = phones.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
