@@ -187,12 +187,12 @@ const EMAIL_NAMED = ["primaryemail", "secondaryemail", "workemail", "businessema
 
 /** The label a named column gives its number or address: "Business Phone 2" → work, "Mobile Phone" → mobile. */
 function labelOfHeader(key: string): string | undefined {
+  if (/fax/.test(key)) return key.startsWith("home") ? "home fax" : key.startsWith("other") ? "other fax" : key.startsWith("business") ? "work fax" : "fax";
+  if (/pager/.test(key)) return "pager";
   if (/^(business|work)/.test(key)) return "work";
   if (/^(home|personal)/.test(key)) return "home";
   if (/^(mobile|cell)/.test(key)) return "mobile";
   if (/^companymain/.test(key)) return "main";
-  if (/fax/.test(key)) return key.startsWith("home") ? "home fax" : key.startsWith("other") ? "other fax" : key.startsWith("business") ? "work fax" : "fax";
-  if (/pager/.test(key)) return "pager";
   if (/^car/.test(key)) return "car";
   if (/^other/.test(key)) return "other";
   return undefined;

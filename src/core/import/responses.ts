@@ -40,9 +40,41 @@ const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
   {
     field: "date",
     description: "when they answered (not after now)",
-    aliases: ["date", "at", "submitted", "submittedat", "timestamp", "respondedat", "responsedate", "createdat"],
+    aliases: ["date", "at", "submitted", "submittedat", "submitdateutc", "submitdate", "timestamp", "respondedat", "responsedate", "createdat"],
   },
+  { field: "id", description: "the form tool's id of the response (Typeform's #)", aliases: ["responseid", "token", "submissionid", "responsetoken"] },
 ];
+
+/** A question asking for a score, when a form tool heads the column with the question's text. */
+const SCORE_QUESTION = /recommend|how likely|\bnps\b|net promoter|satisf|\brate\b|rating|\bscore\b|scale of|0\s*[-–]\s*10|1\s*[-–]\s*5/i;
+/** The open question that usually follows it. */
+const COMMENT_QUESTION = /\bwhy\b|reason|comment|feedback|tell us|anything else|improve|explain|suggest/i;
+
+/**
+ * Form tools (Google Forms, Typeform) head each column with its question: the score is the first
+ * question asking for one, its comment the first open question after it, the respondent the column
+ * asking for an email. Fills only what the recognised headers and the mapping left open; a column
+ * already used (or mapped to ignore) is not taken again.
+ */
+function questionColumns(header: readonly string[], columns: Map<string, number>, mapped: ReadonlyMap<number, string>): void {
+  const free = (i: number) => ![...columns.values()].includes(i) && !mapped.has(i);
+  // Typeform's response id is the column headed "#".
+  const hash = header.findIndex((h) => h.trim() === "#");
+  if (!columns.has("id") && hash >= 0 && free(hash)) columns.set("id", hash);
+  if (!columns.has("score")) {
+    const i = header.findIndex((h, i) => free(i) && SCORE_QUESTION.test(h) && !COMMENT_QUESTION.test(h));
+    if (i >= 0) columns.set("score", i);
+  }
+  const score = columns.get("score");
+  if (!columns.has("comment") && score !== undefined) {
+    const i = header.findIndex((h, i) => i > score && free(i) && COMMENT_QUESTION.test(h));
+    if (i >= 0) columns.set("comment", i);
+  }
+  if (!columns.has("email") && !columns.has("contact_id")) {
+    const i = header.findIndex((h, i) => free(i) && /e-?mail/i.test(h));
+    if (i >= 0) columns.set("email", i);
+  }
+}
 
 const MAX_COMMENT = 10_000;
 
@@ -86,6 +118,7 @@ export async function importResponses(store: Store, survey: Survey, file: string
   const csv = await openCsv(file);
   const header = csv.header;
   const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, opts.map ?? new Map(), { file });
+  questionColumns(header, columns, mapped);
   const spec = (f: string) => RESPONSE_COLUMNS.find((s) => s.field === f);
   if (!columns.has("score")) throw missingColumn(file, header, "score", spec("score"), "Rating=score");
   if (!columns.has("email") && !columns.has("contact_id")) throw missingColumn(file, header, "respondent (email or contact id)", spec("email"), "Mail=email");
