@@ -130,7 +130,10 @@ export const purchases = sqliteTable(
   "purchases",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    /** Null only after the person was erased (`crm forget`): the amount stays as an anonymous aggregate. */
+    /**
+     * Null for a guest (walk-in) sale, and after the person was erased (`crm forget`): the amount stays
+     * as an anonymous aggregate, out of the per-customer reports.
+     */
     contactId: integer("contact_id").references((): AnySQLiteColumn => contacts.id, {
       onDelete: "cascade",
     }),
@@ -142,11 +145,13 @@ export const purchases = sqliteTable(
     source: text("source").notNull().default("manual"),
     externalRef: text("external_ref"),
     dealId: integer("deal_id").references(() => deals.id, { onDelete: "set null" }),
+    /** What was refunded of it, in minor units: the sum of its refunds (0 to amountMinor). Reports use amountMinor − refundedMinor. */
+    refundedMinor: integer("refunded_minor").notNull().default(0),
     createdAt: text("created_at").notNull(),
   },
   (t) => [
     // Covers the customer analytics (RFM, BG/NBD, retention): one ordered scan, no table look-ups.
-    index("purchases_contact_at_idx").on(t.contactId, t.at, t.currency, t.amountMinor),
+    index("purchases_contact_at_idx").on(t.contactId, t.at, t.currency, t.amountMinor, t.refundedMinor),
     index("purchases_at_idx").on(t.at),
     uniqueIndex("purchases_source_ref_idx")
       .on(t.source, t.externalRef)
@@ -154,6 +159,33 @@ export const purchases = sqliteTable(
     uniqueIndex("purchases_deal_idx")
       .on(t.dealId)
       .where(sql`${t.dealId} is not null`),
+  ],
+);
+
+/**
+ * Money given back on a purchase: a refund row of an import, a partial refund an export reports on the
+ * order, or `crm purchase refund`. Their sum is kept on the purchase (refunded_minor). External ids are
+ * unique per source, so importing the same refunds again adds nothing.
+ */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    purchaseId: integer("purchase_id")
+      .notNull()
+      .references(() => purchases.id, { onDelete: "cascade" }),
+    amountMinor: integer("amount_minor").notNull(),
+    at: text("at").notNull(),
+    note: text("note"),
+    source: text("source").notNull().default("manual"),
+    externalRef: text("external_ref"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("refunds_purchase_idx").on(t.purchaseId),
+    uniqueIndex("refunds_source_ref_idx")
+      .on(t.source, t.externalRef)
+      .where(sql`${t.externalRef} is not null`),
   ],
 );
 

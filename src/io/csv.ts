@@ -1,10 +1,12 @@
 // CSV in and out. Reading streams a file through csv-parse (so a million rows never sit in memory),
-// detecting the encoding (UTF-8 with or without a BOM, UTF-16 with a BOM) and the delimiter (`,` `;`
-// or tab), and numbering each record by the line it starts on. Writing quotes per RFC 4180 — a few
+// detecting the encoding (UTF-8 with or without a BOM — the whole file is checked —, UTF-16 LE/BE with
+// or without a BOM, else Windows-1252), the delimiter (`,` `;` tab `|`) and a preamble before the
+// header, refusing records over 1 MB, and numbering each record by the line it starts on. Writing quotes per RFC 4180 — a few
 // lines below, byte for byte what csv-stringify writes with its defaults (tested against it) — and
 // neutralises cells a spreadsheet would run as formulas (OWASP "CSV injection"). csv-parse is loaded
 // only when a file is read: this module is also on the path of every printed table.
 import fs from "node:fs";
+import { Transform } from "node:stream";
 import { usageError, quote } from "../errors.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -164,11 +166,56 @@ export interface CsvRecord {
   cells: string[];
 }
 
+/** The text encodings a CSV file may be read in (`--encoding`); names as TextDecoder knows them. */
+export const CSV_ENCODINGS = ["utf-8", "utf-16le", "utf-16be", "windows-1252", "latin1"] as const;
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+
+/** `--encoding` as users write it ("utf8", "UTF-16", "cp1252", "iso-8859-1") → one of CSV_ENCODINGS. */
+export function csvEncoding(name: string): CsvEncoding | undefined {
+  const k = name.trim().toLowerCase().replace(/[_\s]/g, "-");
+  const aliases: Record<string, CsvEncoding> = {
+    utf8: "utf-8",
+    "utf-8": "utf-8",
+    "utf-16": "utf-16le",
+    utf16: "utf-16le",
+    "utf-16le": "utf-16le",
+    utf16le: "utf-16le",
+    "utf-16be": "utf-16be",
+    utf16be: "utf-16be",
+    "windows-1252": "windows-1252",
+    cp1252: "windows-1252",
+    win1252: "windows-1252",
+    latin1: "latin1",
+    "latin-1": "latin1",
+    "iso-8859-1": "latin1",
+    "iso8859-1": "latin1",
+  };
+  return aliases[k];
+}
+
+export interface CsvReadOptions {
+  /** The separator; default: whichever of `,` `;` tab `|` the header line uses most. */
+  delimiter?: string;
+  /** The text encoding; default: detected (see detectEncoding). */
+  encoding?: CsvEncoding;
+  /** Lines before the header to skip (a preamble of notes). */
+  skipLines?: number;
+  /**
+   * Among the first records, the header is the first that this accepts: the lines before it are a
+   * preamble and are skipped. When none is accepted, the first record is the header.
+   */
+  isHeader?: (cells: readonly string[]) => boolean;
+}
+
 export interface CsvSource {
   file: string;
   header: string[];
+  /** The line the header is on (1-based). */
+  headerLine: number;
   delimiter: string;
-  encoding: "utf8" | "utf16le";
+  encoding: CsvEncoding;
+  /** What the reader decided that the user should know (an encoding that is not UTF-8, a skipped preamble). */
+  notes: string[];
   /** Size of the file in bytes, and bytes read so far (for progress). */
   size: number;
   bytesRead(): number;
@@ -179,8 +226,12 @@ export interface CsvSource {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
+/** The largest record read (characters): beyond it the file is refused rather than held in memory. */
+export const MAX_RECORD_CHARS = 1 << 20;
+/** How many records may precede the header (a preamble) when looking for it. */
+const PREAMBLE_RECORDS = 30;
 
-function readSample(file: string): { sample: Buffer; size: number } {
+function openForReading(file: string): { fd: number; size: number } {
   let fd: number;
   try {
     fd = fs.openSync(file, "r");
@@ -189,38 +240,90 @@ function readSample(file: string): { sample: Buffer; size: number } {
     if (code === "ENOENT") throw usageError(`no such file ${quote(file)}`, "check the path");
     throw usageError(`cannot read ${quote(file)}: ${code ?? (err as Error).message}`, "check the file's permissions");
   }
-  try {
-    const st = fs.fstatSync(fd);
+  const st = fs.fstatSync(fd);
+  if (st.isDirectory() || !st.isFile()) {
+    fs.closeSync(fd);
     if (st.isDirectory()) throw usageError(`${quote(file)} is a directory, not a file`, "give the path of a CSV file");
-    if (!st.isFile()) throw usageError(`${quote(file)} is not a regular file (a pipe?)`, "save the data to a file and import that");
-    const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, st.size));
+    throw usageError(`${quote(file)} is not a regular file (a pipe?)`, "save the data to a file and import that");
+  }
+  return { fd, size: st.size };
+}
+
+function readSample(file: string): { sample: Buffer; size: number } {
+  const { fd, size } = openForReading(file);
+  try {
+    const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
     const n = fs.readSync(fd, sample, 0, sample.length, 0);
-    return { sample: sample.subarray(0, n), size: st.size };
+    return { sample: sample.subarray(0, n), size };
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Which text encoding the bytes are in: UTF-16 only with its BOM; otherwise UTF-8, which must be valid. */
-function detectEncoding(sample: Buffer, file: string): "utf8" | "utf16le" {
-  if (sample[0] === 0xff && sample[1] === 0xfe) return "utf16le";
-  if (sample[0] === 0xfe && sample[1] === 0xff)
-    throw usageError(`${quote(file)} is UTF-16 big-endian`, 'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again');
+/** Whether the WHOLE file is valid UTF-8 (read in 1 MB steps; a character may straddle two). */
+function wholeFileIsUtf8(file: string): boolean {
+  const { fd } = openForReading(file);
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const chunk = Buffer.alloc(1 << 20);
   try {
-    // The sample may end inside a multi-byte character: decode in streaming mode so only real errors count.
-    new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) {
+        decoder.decode();
+        return true;
+      }
+      decoder.decode(chunk.subarray(0, n), { stream: true });
+    }
   } catch {
-    throw usageError(
-      `${quote(file)} is not UTF-8 text (perhaps Windows-1252 or Latin-1)`,
-      'save it as UTF-8 ("CSV UTF-8" in spreadsheet programs) and import again',
-    );
+    return false;
+  } finally {
+    fs.closeSync(fd);
   }
-  return "utf8";
 }
 
-/** The delimiter of the first record: whichever of `,` `;` tab occurs most outside quotes (`,` on a tie). */
+/**
+ * UTF-16 without a BOM: text in a Latin script has a zero byte in every other position — the odd ones
+ * for little-endian, the even ones for big-endian. Undefined when the sample does not look like that.
+ */
+function utf16WithoutBom(sample: Buffer): "utf-16le" | "utf-16be" | undefined {
+  const n = Math.min(sample.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (sample[i] === 0) evenZeros++;
+    if (sample[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros > pairs * 0.4 && evenZeros < pairs * 0.05) return "utf-16le";
+  if (evenZeros > pairs * 0.4 && oddZeros < pairs * 0.05) return "utf-16be";
+  return undefined;
+}
+
+/**
+ * Which text encoding the file is in: UTF-16 by its BOM (or, without one, by its zero bytes — said in a
+ * note); otherwise UTF-8 when the whole file is valid UTF-8; otherwise Windows-1252 (a superset of
+ * Latin-1's printable characters), said in a note.
+ */
+function detectEncoding(sample: Buffer, file: string): { encoding: CsvEncoding; note?: string } {
+  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: "utf-16le" };
+  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: "utf-16be" };
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
+    if (wholeFileIsUtf8(file)) return { encoding: "utf-8" };
+  } else {
+    const utf16 = utf16WithoutBom(sample);
+    if (utf16) return { encoding: utf16, note: `${quote(file)} has no byte-order mark but reads as ${utf16.toUpperCase()}: read as such` };
+    if (wholeFileIsUtf8(file)) return { encoding: "utf-8" };
+  }
+  return {
+    encoding: "windows-1252",
+    note: `${quote(file)} is not UTF-8: read as Windows-1252 (Latin-1); give --encoding if it is another`,
+  };
+}
+
+/** The delimiter of the first record: whichever of `,` `;` tab `|` occurs most outside quotes (`,` on a tie). */
 export function detectDelimiter(text: string): string {
-  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0 };
+  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0, "|": 0 };
   let inQuotes = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -229,8 +332,19 @@ export function detectDelimiter(text: string): string {
     else if (!inQuotes && ch in counts) counts[ch]!++;
   }
   let best = ",";
-  for (const d of [";", "\t"]) if (counts[d]! > counts[best]!) best = d;
+  for (const d of [";", "\t", "|"]) if (counts[d]! > counts[best]!) best = d;
   return best;
+}
+
+/** detectDelimiter on each of the first `lines` lines: the delimiter of the line that has the most of one. */
+function busiestDelimiter(text: string, lines: number): string {
+  let best = { delimiter: ",", count: -1 };
+  for (const line of text.split(/\r\n|\r|\n/, lines)) {
+    const d = detectDelimiter(line);
+    const count = line.split(d).length - 1;
+    if (count > best.count) best = { delimiter: d, count };
+  }
+  return best.delimiter;
 }
 
 function countLineBreaks(cells: string[]): number {
@@ -243,9 +357,14 @@ function countLineBreaks(cells: string[]): number {
   return n;
 }
 
-function csvReadError(file: string, err: unknown) {
+function csvReadError(file: string, err: unknown, lineOffset: number) {
   const e = err as { message?: string; lines?: number; code?: string };
-  const where = e.lines ? ` near line ${e.lines}` : "";
+  const where = e.lines ? ` near line ${e.lines + lineOffset}` : "";
+  if (e.code === "CSV_MAX_RECORD_SIZE")
+    return usageError(
+      `cannot read ${quote(file)} as CSV${where}: a record is larger than ${MAX_RECORD_CHARS / (1 << 20)} MB`,
+      "a quote is probably left open there: close it, or enclose the field in double quotes",
+    );
   // csv-parse quotes the character it choked on raw ('got "\r"'): spell control characters out.
   const why = (e.message ?? String(err))
     .replace(/^Invalid Record Length: /, "")
@@ -258,27 +377,68 @@ function csvReadError(file: string, err: unknown) {
   );
 }
 
+/** Bytes in `encoding` → UTF-8 bytes, chunk by chunk (a character may straddle two chunks). */
+function toUtf8(encoding: CsvEncoding): Transform {
+  const decoder = new TextDecoder(encoding === "latin1" ? "windows-1252" : encoding);
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, Buffer.from(decoder.decode(chunk, { stream: true }), "utf8"));
+    },
+    flush(done) {
+      done(null, Buffer.from(decoder.decode(), "utf8"));
+    },
+  });
+}
+
 /**
  * Opens a CSV file for streaming: reads the header, detects encoding and delimiter (unless given).
  * Cells come back as text with the export neutralising reversed (`'=x` → `=x`, see `restoreCsvCell`).
+ * A record over MAX_RECORD_CHARS (an unclosed quote swallowing the file) is refused with its line.
  */
-export async function openCsv(file: string, opts: { delimiter?: string } = {}): Promise<CsvSource> {
+export async function openCsv(file: string, opts: CsvReadOptions = {}): Promise<CsvSource> {
   const { sample, size } = readSample(file);
-  const encoding = detectEncoding(sample, file);
-  let text = sample.toString(encoding);
+  const notes: string[] = [];
+  let encoding = opts.encoding;
+  if (!encoding) {
+    const detected = detectEncoding(sample, file);
+    encoding = detected.encoding;
+    if (detected.note) notes.push(detected.note);
+  }
+  let text = new TextDecoder(encoding === "latin1" ? "windows-1252" : encoding).decode(
+    sample.subarray(0, sample.length & (encoding.startsWith("utf-16") ? ~1 : ~0)),
+  );
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const skipLines = opts.skipLines ?? 0;
+  if (skipLines > 0)
+    text = text
+      .split(/\r\n|\r|\n/)
+      .slice(skipLines)
+      .join("\n");
   if (!text.trim()) throw usageError(`${quote(file)} is empty`, "a CSV file needs a header line and at least one row");
-  const delimiter = opts.delimiter ?? detectDelimiter(text);
   const { parse } = await import("csv-parse");
 
   let bytes = 0;
   const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   stream.on("data", (chunk) => (bytes += chunk.length));
+  // Node decodes UTF-8 and UTF-16 LE itself; other encodings become UTF-8 on the way.
+  const native = encoding === "utf-8" || encoding === "utf-16le";
+  const input = native ? stream : stream.pipe(toUtf8(encoding));
   // Empty lines come through as records of one empty cell (skipped below) rather than being skipped by
   // csv-parse: that keeps the line count without csv-parse's per-record info objects (on_record),
   // which cost more than the parsing itself on a million rows.
-  const parser = stream.pipe(parse({ bom: true, encoding, delimiter, relax_column_count: true, skip_empty_lines: false }));
+  const parseOptions = {
+    bom: true,
+    encoding: (encoding === "utf-16le" ? "utf16le" : "utf8") as BufferEncoding,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_CHARS,
+    from_line: skipLines + 1,
+  };
+  // The delimiter is the header's, which may follow a preamble of prose: the busiest of the first lines.
+  const delimiter = opts.delimiter ?? busiestDelimiter(text, opts.isHeader ? PREAMBLE_RECORDS : 1);
+  const parser = input.pipe(parse({ ...parseOptions, delimiter }));
   stream.on("error", (err) => parser.destroy(err));
+  if (!native) input.on("error", (err: Error) => parser.destroy(err));
 
   // Records are pulled with read() — whole batches without an await each — and waited for only when
   // the parser has none buffered.
@@ -295,7 +455,7 @@ export async function openCsv(file: string, opts: { delimiter?: string } = {}): 
   parser.on("error", (err) => ((failure = err), wake()));
   /** The next raw record if one is buffered; null when none is (yet); undefined at the end. */
   const readNow = (): string[] | null | undefined => {
-    if (failure !== undefined) throw csvReadError(file, failure);
+    if (failure !== undefined) throw csvReadError(file, failure, 0);
     const record = parser.read() as string[] | null;
     return record === null && ended ? undefined : record;
   };
@@ -303,28 +463,40 @@ export async function openCsv(file: string, opts: { delimiter?: string } = {}): 
 
   // Where each record starts: csv-parse counts the line a record ends on, and counts a quoted CRLF
   // twice, so we keep our own count from the line breaks inside the cells.
-  let physicalLine = 0;
+  let physicalLine = skipLines;
   const isBlank = (raw: string[]) => raw.every((cell) => cell === "");
 
-  let first: string[] | undefined;
-  for (;;) {
-    const raw = readNow();
-    if (raw === undefined) break;
-    if (raw === null) {
-      await more();
-      continue;
+  const leading: { line: number; cells: string[] }[] = [];
+  try {
+    for (;;) {
+      if (leading.length >= (opts.isHeader ? PREAMBLE_RECORDS : 1)) break;
+      const raw = readNow();
+      if (raw === undefined) break;
+      if (raw === null) {
+        await more();
+        continue;
+      }
+      const line = physicalLine + 1;
+      physicalLine = line + countLineBreaks(raw);
+      if (isBlank(raw)) continue;
+      leading.push({ line, cells: raw });
+      if (opts.isHeader?.(raw.map((h) => h.trim()))) break;
     }
-    physicalLine += 1 + countLineBreaks(raw);
-    if (!isBlank(raw)) {
-      first = raw;
-      break;
-    }
+  } catch (err) {
+    stream.destroy();
+    throw err;
   }
-  if (!first) {
+  if (!leading.length) {
     stream.destroy();
     throw usageError(`${quote(file)} is empty`, "a CSV file needs a header line and at least one row");
   }
-  const header = first.map((h, i) => h.trim() || `column ${i + 1}`);
+  let at = opts.isHeader ? leading.findIndex((r) => opts.isHeader!(r.cells.map((h) => h.trim()))) : 0;
+  if (at < 0) at = 0;
+  const headerRecord = leading[at]!;
+  if (at > 0) notes.push(`skipped ${at} line${at === 1 ? "" : "s"} before the header on line ${headerRecord.line}`);
+  // Records read past the header while looking for it (none when it was found): data, in order.
+  const pending = leading.slice(at + 1);
+  const header = headerRecord.cells.map((h, i) => h.trim() || `column ${i + 1}`);
   const width = header.length;
 
   /** Up to `size` records (at least one unless the file is done), waiting only when none is buffered. */
@@ -333,9 +505,18 @@ export async function openCsv(file: string, opts: { delimiter?: string } = {}): 
       for (;;) {
         const batch: CsvRecord[] = [];
         let raw: string[] | null | undefined;
-        while (batch.length < size && (raw = readNow())) {
-          const line = physicalLine + 1;
-          physicalLine = line + countLineBreaks(raw);
+        while (batch.length < size) {
+          let line: number;
+          const early = pending.shift();
+          if (early) {
+            raw = early.cells;
+            line = early.line;
+          } else {
+            raw = readNow();
+            if (!raw) break;
+            line = physicalLine + 1;
+            physicalLine = line + countLineBreaks(raw);
+          }
           let blank = true;
           for (let i = 0; i < raw.length; i++) {
             const cell = raw[i]!;
@@ -361,7 +542,7 @@ export async function openCsv(file: string, opts: { delimiter?: string } = {}): 
     for await (const batch of batches()) yield* batch;
   }
 
-  return { file, header, delimiter, encoding, size, bytesRead: () => bytes, records, batches };
+  return { file, header, headerLine: headerRecord.line, delimiter, encoding, notes, size, bytesRead: () => bytes, records, batches };
 }
 
 // ---------------------------------------------------------------------------------------------

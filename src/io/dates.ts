@@ -250,3 +250,250 @@ export class LocalDays {
     return text;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Dates as files write them (imports) and slash or dot dates typed in flags
+
+/** Which part comes first in a slash or dot date: 05/03/2024 is 5 March (dmy) or May 3 (mdy). */
+export type DateOrder = "dmy" | "mdy" | "ymd";
+export const DATE_ORDERS: readonly DateOrder[] = ["dmy", "mdy", "ymd"];
+
+export interface DateRules {
+  /** A date-fns format the dates are written in ("dd.MM.yyyy HH:mm"); wins over everything else. */
+  format?: string;
+  /** How slash and dot dates are read; without it an ambiguous one is refused. */
+  order?: DateOrder;
+  /** Date-times without a zone are UTC (a header that says "(UTC)"), not local time. */
+  utc?: boolean;
+}
+
+/** Zone abbreviations that name one offset (minutes east of UTC). Ambiguous ones (IST, CST in Asia) are left out. */
+const ZONE_ABBREVIATIONS: Record<string, number> = {
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  WET: 0,
+  WEST: 60,
+  BST: 60,
+  CET: 60,
+  CEST: 120,
+  MET: 60,
+  MEST: 120,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+  AKST: -540,
+  AKDT: -480,
+  HST: -600,
+  JST: 540,
+  KST: 540,
+  AEST: 600,
+  AEDT: 660,
+  ACST: 570,
+  AWST: 480,
+  NZST: 720,
+  NZDT: 780,
+};
+
+/** Zone names some exports write (Rails' names, used by Square and Shopify): their IANA zone. */
+const ZONE_NAMES: Record<string, string> = {
+  "pacific time (us & canada)": "America/Los_Angeles",
+  "mountain time (us & canada)": "America/Denver",
+  "central time (us & canada)": "America/Chicago",
+  "eastern time (us & canada)": "America/New_York",
+  "atlantic time (canada)": "America/Halifax",
+  alaska: "America/Juneau",
+  hawaii: "Pacific/Honolulu",
+  arizona: "America/Phoenix",
+  london: "Europe/London",
+  dublin: "Europe/Dublin",
+  lisbon: "Europe/Lisbon",
+  paris: "Europe/Paris",
+  berlin: "Europe/Berlin",
+  amsterdam: "Europe/Amsterdam",
+  brussels: "Europe/Brussels",
+  madrid: "Europe/Madrid",
+  rome: "Europe/Rome",
+  vienna: "Europe/Vienna",
+  zurich: "Europe/Zurich",
+  stockholm: "Europe/Stockholm",
+  warsaw: "Europe/Warsaw",
+  athens: "Europe/Athens",
+  sydney: "Australia/Sydney",
+  melbourne: "Australia/Melbourne",
+  tokyo: "Asia/Tokyo",
+};
+
+/** The offset (minutes east of UTC) of an IANA zone at an instant, from the runtime's time-zone data. */
+function zoneOffsetAt(zone: string, utcMs: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((wall - Math.floor(utcMs / 1000) * 1000) / 60_000);
+}
+
+/** A zone as written after a time: an offset ("+0100", "+01:00", "Z"), an abbreviation, a zone name. */
+function zoneOf(text: string): ((wallMs: number) => number) | undefined {
+  const t = text.trim();
+  const offset = /^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$/i.exec(t);
+  if (offset) {
+    const minutes = (Number(offset[2]) * 60 + Number(offset[3] ?? 0)) * (offset[1] === "-" ? -1 : 1);
+    return () => minutes;
+  }
+  const abbreviation = ZONE_ABBREVIATIONS[t.toUpperCase()];
+  if (abbreviation !== undefined) return () => abbreviation;
+  const iana = ZONE_NAMES[t.toLowerCase()] ?? (t.includes("/") ? t : undefined);
+  if (!iana) return undefined;
+  try {
+    zoneOffsetAt(iana, 0);
+  } catch {
+    return undefined;
+  }
+  // The offset at the wall-clock time read as UTC, corrected once: right except within a zone change.
+  return (wallMs) => {
+    const first = zoneOffsetAt(iana, wallMs);
+    return zoneOffsetAt(iana, wallMs - first * 60_000);
+  };
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const DATE_PART =
+  /^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})|(\d{1,4})([/.])(\d{1,2})\8(\d{1,4})|([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})|(\d{1,2})[\s-]([A-Za-z]{3,9})\.?[\s-](\d{4}))(?=$|[T\s,])/;
+const TIME_PART = /^[T\s,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?/;
+
+/** Why a date cannot be read ("it is ambiguous: …"), to follow "cannot read the date \"…\": ". */
+export class DateTextError extends Error {}
+
+const twoDigitYear = (y: number) => (y < 100 ? 2000 + y : y);
+
+/** Day, month and year of a slash or dot date under a reading, or undefined when that reading is no date. */
+function reading(a: number, b: number, c: number, order: DateOrder): [y: number, m: number, d: number] | undefined {
+  const [y, m, d] = order === "dmy" ? [c, b, a] : order === "mdy" ? [c, a, b] : [a, b, c];
+  const year = twoDigitYear(y);
+  if (order === "ymd" ? a < 1000 : c >= 100 && c < 1000) return undefined;
+  return validDate(year, m, d) && year >= FIRST_YEAR && year <= LAST_YEAR ? [year, m, d] : undefined;
+}
+
+const ymd = ([y, m, d]: [number, number, number]) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+
+/**
+ * Day, month and year of a slash or dot date ("05/03/2024", "5.3.24", "2024/03/05"): by the order when
+ * one is given; else the one reading that makes a date; two readings that make two dates are refused,
+ * naming both and `how` ("give --date-format …").
+ */
+export function slashDate(a: number, b: number, c: number, order: DateOrder | undefined, how: string): [number, number, number] {
+  if (a >= 1000) {
+    const r = reading(a, b, c, "ymd");
+    if (!r) throw new DateTextError("it is not a date");
+    return r;
+  }
+  if (order && order !== "ymd") {
+    const r = reading(a, b, c, order);
+    if (!r) throw new DateTextError(`it is not a date when read ${order === "dmy" ? "day first" : "month first"}`);
+    return r;
+  }
+  const dmy = reading(a, b, c, "dmy");
+  const mdy = reading(a, b, c, "mdy");
+  if (dmy && mdy && ymd(dmy) !== ymd(mdy)) throw new DateTextError(`it is ambiguous: ${ymd(dmy)} (day first) or ${ymd(mdy)} (month first); ${how}`);
+  const r = dmy ?? mdy;
+  if (!r) throw new DateTextError("it is not a date");
+  return r;
+}
+
+/**
+ * Reads a date as files write it: ISO 8601 (`2024-03-05`, `2024-03-05T14:31:02Z`), a space before the
+ * offset (`2024-03-05 14:31:02 +0100`), a zone name or abbreviation (`… CET`, `… UTC`,
+ * `… Pacific Time (US & Canada)`), AM/PM, `20240305`, slash and dot dates (see slashDate), month names
+ * (`Mar 5, 2024`, `5 Mar 2024`). A bare date is that local calendar day (local midnight); a date-time
+ * without a zone is local time, or UTC under `rules.utc`. `how` says how to settle an ambiguous date.
+ */
+export function readDateText(text: string, rules: DateRules, how: string): When {
+  const t = text.trim();
+  const m = DATE_PART.exec(t);
+  if (!m) throw new DateTextError("use YYYY-MM-DD or an ISO 8601 date-time like 2024-03-05T14:30:00Z");
+  let y: number, mo: number, d: number;
+  if (m[1]) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if (m[4]) [y, mo, d] = [Number(m[4]), Number(m[5]), Number(m[6])];
+  else if (m[7]) [y, mo, d] = slashDate(Number(m[7]), Number(m[9]), Number(m[10]), rules.order, how);
+  else {
+    const [monthName, day, year] = m[11] ? [m[11], m[12], m[13]] : [m[15]!, m[14], m[16]];
+    mo = MONTHS.indexOf(monthName!.slice(0, 3).toLowerCase()) + 1;
+    [y, d] = [Number(year), Number(day)];
+    if (mo === 0) throw new DateTextError(`unknown month ${quote(monthName!)}`);
+  }
+  if (!validDate(y, mo, d) || y < FIRST_YEAR || y > LAST_YEAR) throw new DateTextError("it is not a date");
+  let rest = t.slice(m[0].length);
+  if (!rest.trim()) return { date: new Date(y, mo - 1, d), hasTime: false };
+  const tm = TIME_PART.exec(rest);
+  if (!tm) throw new DateTextError("cannot read its time of day");
+  let h = Number(tm[1]);
+  const mi = Number(tm[2]);
+  const s = Number(tm[3] ?? 0);
+  const ms = tm[4] ? Number(tm[4].slice(0, 3).padEnd(3, "0")) : 0;
+  if (tm[5]) {
+    if (h < 1 || h > 12) throw new DateTextError("its hour is not on a 12-hour clock");
+    const pm = tm[5].toLowerCase() === "p";
+    h = (h % 12) + (pm ? 12 : 0);
+  }
+  if (h > 23 || mi > 59 || s > 59) throw new DateTextError("its time of day is impossible");
+  rest = rest.slice(tm[0].length).trim();
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  if (!rest) {
+    const date = rules.utc ? new Date(wall) : new Date(y, mo - 1, d, h, mi, s, ms);
+    return { date, hasTime: true };
+  }
+  const zone = zoneOf(rest.replace(/^\((.*)\)$/, "$1"));
+  if (!zone) throw new DateTextError(`unknown time zone ${quote(rest)}`);
+  return { date: new Date(wall - zone(wall) * 60_000), hasTime: true };
+}
+
+/**
+ * A reader of dates for an import: `readDateText` under the rules, or, with `rules.format`, date-fns'
+ * `parse` with that format (loaded only then). A refusal is a DateTextError.
+ */
+export async function dateTextReader(rules: DateRules, how: string): Promise<(text: string) => When> {
+  if (!rules.format) return (text) => readDateText(text, rules, how);
+  const format = rules.format;
+  const { parse } = await import("date-fns/parse");
+  const hasTime = /[HhKkmsSaBbp]/.test(format.replace(/'[^']*'/g, ""));
+  const hasZone = /[XxOz]/.test(format.replace(/'[^']*'/g, ""));
+  return (text) => {
+    const local = parse(text.trim(), format, new Date(2000, 0, 1));
+    if (Number.isNaN(local.getTime()) || !inCalendar(local)) throw new DateTextError(`it does not match the date format ${quote(format)}`);
+    if (!rules.utc || hasZone || !hasTime) return { date: local, hasTime };
+    const wall = Date.UTC(
+      local.getFullYear(),
+      local.getMonth(),
+      local.getDate(),
+      local.getHours(),
+      local.getMinutes(),
+      local.getSeconds(),
+      local.getMilliseconds(),
+    );
+    return { date: new Date(wall), hasTime };
+  };
+}
+
+/** Whether a date-fns format string is one (it must have a year, a month and a day). */
+export function checkDateFormat(format: string): string | undefined {
+  const bare = format.replace(/'[^']*'/g, "");
+  if (!/[yu]/.test(bare) || !/[ML]/.test(bare) || !/d/.test(bare)) return "a date format needs a year (yyyy), a month (MM) and a day (dd)";
+  return undefined;
+}

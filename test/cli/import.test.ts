@@ -144,7 +144,7 @@ describe("crm import purchases", () => {
   });
 
   const BAD_ROWS =
-    'email,date,amount,note\nada@example.com,2024-01-01,10,ok\nada@example.com,01/02/2024,10,bad date\nada@example.com,2024-01-03,-5,negative\n"ada@example.com",2024-01-04,"12,50",decimal comma\nada@example.com,2024-01-05,7.5,"multi\nline note"\nnot-an-email,2024-01-06,1,bad email\n';
+    'email,date,amount,note\nada@example.com,2024-01-01,10,ok\nada@example.com,01/02/2024,10,bad date\nada@example.com,2024-01-03,abc,not a number\n"ada@example.com",2024-01-04,"12,50",decimal comma\nada@example.com,2024-01-05,7.5,"multi\nline note"\nnot-an-email,2024-01-06,1,bad email\n';
 
   it("lists every bad row by line number and reason, exits 2 and writes nothing", async () => {
     const dir = await withAda();
@@ -153,8 +153,8 @@ describe("crm import purchases", () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toEqual([
-      'line 3: cannot read the date "01/02/2024": use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z',
-      'line 4: invalid amount "-5": amounts cannot be negative',
+      'line 3: cannot read the date "01/02/2024": it is ambiguous: 2024-02-01 (day first) or 2024-01-02 (month first); give --date-format (e.g. dd/MM/yyyy or MM/dd/yyyy), or set crm config set date-order dmy|mdy',
+      'line 4: invalid amount "abc": not a number',
       'line 5: invalid amount "12,50": a decimal comma is ambiguous; write the decimals with a point, e.g. 12.50',
       'line 8: invalid email "not-an-email"',
       "crm: 4 rows of 6 rows are invalid: nothing was imported — fix them, or pass --skip-invalid to import the 2 valid rows and get the rejects in a file",
@@ -172,7 +172,7 @@ describe("crm import purchases", () => {
     expect(query(dir, "select note from purchases order by id").map((p) => p.note)).toEqual(["ok", "multi\nline note"]);
     const text = fs.readFileSync(rejects, "utf8");
     expect(text.split("\n")[0]).toBe("email,date,amount,note,line,reason");
-    expect(text).toContain('ada@example.com,01/02/2024,10,bad date,3,"cannot read the date ""01/02/2024"": use YYYY-MM-DD');
+    expect(text).toContain('ada@example.com,01/02/2024,10,bad date,3,"cannot read the date ""01/02/2024"": it is ambiguous');
     expect(text).toContain("not-an-email,2024-01-06,1,bad email,8,");
     expect((fs.statSync(rejects).mode & 0o777).toString(8)).toBe("600");
   });
@@ -612,12 +612,13 @@ describe("crm import contacts: validation, duplicates, dry runs", () => {
     expect((await run(dir, ["import", "contacts", file, "--on-duplicate", "merge"])).code).toBe(2);
   });
 
-  it("refuses text that is not UTF-8, saying how to fix it", async () => {
+  it("reads text that is not UTF-8 as Windows-1252, and says so", async () => {
     const dir = freshDbDir();
     const file = write(dir, "latin1.csv", Buffer.from("name,email\nJos\xe9,jose@example.com\n", "latin1"));
     const r = await run(dir, ["import", "contacts", file]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/is not UTF-8 text.*save it as UTF-8/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/is not UTF-8: read as Windows-1252 \(Latin-1\)/);
+    expect(query(dir, "select name from contacts")).toEqual([{ name: "José" }]);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { Store } from "../../db/open.js";
 import type { SettingRow } from "../../db/rows.js";
 import { usageError, quote } from "../../errors.js";
+import type { DateOrder } from "../../io/dates.js";
 import { normaliseCurrency } from "../../io/money.js";
 
 interface SettingSpec {
@@ -31,6 +32,15 @@ const SETTINGS: Record<string, SettingSpec> = {
       { description: `win probability of the ${stage} stage, in percent`, default: String(p), validate: percent(`probability.${stage}`) },
     ]),
   ),
+  "date-order": {
+    description: "how slash and dot dates (03/05/2026, 3.5.2026) are read: dmy, mdy or ymd; unset: an ambiguous one is refused",
+    default: "",
+    validate: (v) => {
+      const order = v.trim().toLowerCase();
+      if (order !== "" && !["dmy", "mdy", "ymd"].includes(order)) throw usageError(`invalid date-order ${quote(v)}`, "use dmy, mdy or ymd");
+      return order;
+    },
+  },
   "churn.threshold": { description: "P(alive) under which a customer counts as at risk", default: "0.5", validate: fraction("churn.threshold") },
 };
 
@@ -57,3 +67,6 @@ export function listSettings(store: Store): { key: string; value: string; defaul
 }
 
 export const defaultCurrency = (store: Store) => getSetting(store, "currency");
+
+/** How slash and dot dates are read (`crm config set date-order`), undefined when not set. */
+export const dateOrder = (store: Store): DateOrder | undefined => (getSetting(store, "date-order") || undefined) as DateOrder | undefined;

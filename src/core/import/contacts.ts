@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
-import { headerKey, openCsv } from "../../io/csv.js";
+import { headerKey } from "../../io/csv.js";
 import { formatInterval, parseInterval } from "../../io/dates.js";
 import { addNumberedField, parseVcard, splitVcards, type Labelled, type VcardContact } from "../../io/vcard.js";
 import { normaliseEmail, normaliseTag } from "../contacts/contacts.js";
@@ -21,13 +21,14 @@ import {
   type Importer,
   type RecordSource,
 } from "./engine.js";
+import { openImportSource, type ReadOptions } from "./source.js";
 
 export type OnDuplicate = "skip" | "update" | "error";
 export const ON_DUPLICATE: readonly OnDuplicate[] = ["skip", "update", "error"];
 
 export type ContactFileFormat = "csv" | "vcf";
 
-export interface ContactImportOptions extends ImportOptions {
+export interface ContactImportOptions extends ImportOptions, ReadOptions {
   /** Default: from the file's extension or content. */
   format?: ContactFileFormat;
   /** Source column → target field. */
@@ -758,8 +759,8 @@ export async function importContacts(
     };
     return { report: await runImport(store, records, contactImporter(store, now, onDuplicate, source, toRaw), opts), header };
   }
-  const csv = await openCsv(file);
-  const roles = columnRoles(csv.header, file, opts.map);
+  const csv = await openImportSource(file, "contacts", opts);
+  const roles = columnRoles(csv.header, file, csv.map);
   if (!roles.some((r) => ["name", "first", "last", "email", "company", "phone"].includes(r.kind)))
     throw new ColumnMapError(
       `${quote(file)} has no name, email, phone or company column; its columns are: ${csv.header.map((h) => JSON.stringify(h)).join(", ")}`,

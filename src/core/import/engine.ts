@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import type { Store } from "../../db/open.js";
 import { CrmError, ExitCode, interruptedError, quote } from "../../errors.js";
-import { parseIsoWhen } from "../../io/dates.js";
+import { DateTextError, readDateText, type DateRules, type When } from "../../io/dates.js";
 import { headerKey } from "../../io/csv.js";
 import { normaliseEmail } from "../contacts/contacts.js";
 
@@ -29,7 +29,15 @@ export class InvalidRow extends Error {
 export interface SourceRecord {
   line: number;
   cells: string[];
+  /** Why the row is not imported, when a preset knows it is no data (a totals row): counted, not checked. */
+  skip?: string;
 }
+
+/**
+ * Thrown by an importer for a row that is valid but is not imported, by rule (a refunded order, a
+ * totals row): counted in the report under its reason, never an error and never silent.
+ */
+export class SkipRow extends Error {}
 
 export interface RowIssue {
   line: number;
@@ -40,7 +48,8 @@ export interface RowIssue {
   unknownContact?: string;
 }
 
-export type RowOutcome = "added" | "updated" | "skipped";
+/** What writing a row did; "counted" when the importer tells it in its own tallies (a refund row). */
+export type RowOutcome = "added" | "updated" | "skipped" | "counted";
 
 export interface ImportReport {
   file: string;
@@ -55,6 +64,14 @@ export interface ImportReport {
   invalid: RowIssue[];
   /** Contacts created along the way (when the import was asked to create unknown contacts). */
   createdContacts: number;
+  /** Rows not imported by rule, counted by reason ("refunded in full": 2). */
+  ignored: Record<string, number>;
+  /** Counts the importer reports besides (e.g. "refunds recorded", "guest sales"). */
+  tallies: Record<string, number>;
+  /** What the user should know about how the file was read (encoding, preamble, columns). */
+  notes: string[];
+  /** The export the file was read as ("Shopify orders export (preset shopify)"), when a preset was used. */
+  readAs?: string;
   rejectsFile?: string;
 }
 
@@ -65,6 +82,13 @@ export interface Importer<T> {
   write(value: T, record: SourceRecord): RowOutcome;
   /** Contacts the importer created, for the report. */
   createdContacts?(): number;
+  /**
+   * Called once every row is written, inside the transaction (rows that refer to others, such as
+   * refunds of orders further down the file, are written here). Returns rows it could not write.
+   */
+  finish?(): { record: SourceRecord; err: unknown }[];
+  /** Counts to report besides added/updated/skipped. */
+  tallies?(): Record<string, number>;
   /**
    * The table the importer adds rows to, when crm find indexes it: its search-index trigger is then
    * replaced by one bulk insert at the end (see bulkSearchIndex).
@@ -88,6 +112,10 @@ export interface RecordSource {
   records(): AsyncIterable<SourceRecord>;
   /** The same records in batches, when the source can (one await per batch). */
   batches?(): AsyncIterable<SourceRecord[]>;
+  /** What the reader decided that the user should know (encoding, preamble): into the report. */
+  notes?: readonly string[];
+  /** The export the file was read as (a preset), for the report. */
+  readAs?: string;
 }
 
 const reasonOf = (err: unknown): string | undefined => {
@@ -117,7 +145,12 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
     skipped: 0,
     invalid: [],
     createdContacts: 0,
+    ignored: {},
+    tallies: {},
+    notes: [...(source.notes ?? [])],
+    readAs: source.readAs,
   };
+  const ignore = (reason: string) => (report.ignored[reason] = (report.ignored[reason] ?? 0) + 1);
   const sqlite = store.sqlite;
   const signal = opts.signal;
   const stopIfInterrupted = () => {
@@ -153,20 +186,33 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
           // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
           if (signal) await new Promise((resolve) => setImmediate(resolve));
         }
+        if (record.skip !== undefined) {
+          ignore(record.skip);
+          continue;
+        }
         let value: T;
         try {
           value = importer.validate(record);
         } catch (err) {
-          reject(record, err);
+          if (err instanceof SkipRow) ignore(err.message);
+          else reject(record, err);
           continue;
         }
         if (!writing) continue;
         try {
-          report[importer.write(value, record)]++;
+          const outcome = importer.write(value, record);
+          if (outcome !== "counted") report[outcome]++;
         } catch (err) {
-          reject(record, err);
+          if (err instanceof SkipRow) ignore(err.message);
+          else reject(record, err);
         }
       }
+    if (writing)
+      for (const { record, err } of importer.finish?.() ?? []) {
+        if (err instanceof SkipRow) ignore(err.message);
+        else reject(record, err);
+      }
+    report.tallies = importer.tallies?.() ?? {};
     opts.onProgress?.(source.size, source.size);
     stopIfInterrupted();
     report.createdContacts = importer.createdContacts?.() ?? 0;
@@ -292,14 +338,16 @@ export function rejectsColumns(header: readonly string[]): number[] {
 /**
  * Finds which column fills which field: the user's mapping first, then recognised headers (each column
  * used once, aliases in priority order; a rejects file's own columns left out). Returns field → column
- * index, and column index → what the mapping made of it ("ignore" for a rejects file's own columns too).
+ * index, and column index → what the mapping made of it ("ignore" for a rejects file's own columns too),
+ * and a note for each field that a second column could have filled too (which one is used, and why).
  */
 export function resolveColumns(
   header: readonly string[],
   specs: readonly ColumnSpec[],
   map: ReadonlyMap<string, string>,
   opts: { file: string; extraTarget?: (target: string) => boolean } = { file: "" },
-): { columns: Map<string, number>; mapped: Map<number, string> } {
+): { columns: Map<string, number>; mapped: Map<number, string>; notes: string[] } {
+  const notes: string[] = [];
   const columns = new Map<string, number>();
   const mapped = new Map<number, string>();
   const claimed = new Set<number>();
@@ -328,16 +376,31 @@ export function resolveColumns(
   const keys = header.map(headerKey);
   for (const spec of specs) {
     if (columns.has(spec.field)) continue;
+    // A header that is the field's own name (a preset's output, a crm export) is that field.
+    const own = header.findIndex((h, i) => h === spec.field && !claimed.has(i));
+    if (own >= 0) {
+      columns.set(spec.field, own);
+      claimed.add(own);
+      continue;
+    }
     for (const alias of spec.aliases) {
       const index = keys.findIndex((k, i) => k === alias && !claimed.has(i));
       if (index >= 0) {
         columns.set(spec.field, index);
         claimed.add(index);
+        const others = keys.filter((k, i) => !claimed.has(i) && k === alias);
+        const second = keys.findIndex((k, i) => !claimed.has(i) && spec.aliases.includes(k) && !others.includes(k));
+        if (others.length || second >= 0) {
+          const other = header[others.length ? keys.findIndex((k, i) => !claimed.has(i) && k === alias) : second]!;
+          notes.push(
+            `both ${quote(header[index]!)} and ${quote(other)} could be the ${spec.field}: using ${quote(header[index]!)} (map the other to use it instead)`,
+          );
+        }
         break;
       }
     }
   }
-  return { columns, mapped };
+  return { columns, mapped, notes };
 }
 
 /** The usage error for a file that lacks a required column: names what is there and how to map it. */
@@ -362,24 +425,23 @@ export function cell(cells: readonly string[], index: number | undefined): strin
   return t === "" ? undefined : t;
 }
 
-const YYYYMMDD = /^(\d{4})(\d{2})(\d{2})$/;
-const SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
+/** How to settle an ambiguous date, when the caller does not say. */
+const SETTLE_DATE = "say which the file uses with its date format or the date order setting";
 
 /**
- * The instant of an imported date, as an ISO UTC string. A bare date (`2024-03-05`, `20240305`,
- * `2024/03/05`) means that calendar day and is stored at local midnight, so reports "as of" that day
- * count it; a date-time without a zone is local time; with `Z` or an offset it is that instant.
- * Ambiguous forms (`03/05/2024`) are refused.
+ * The instant of an imported date, as an ISO UTC string (see readDateText for the forms). A bare date
+ * (`2024-03-05`, `20240305`, `2024/03/05`) means that calendar day and is stored at local midnight, so
+ * reports "as of" that day count it; a date-time without a zone is local time (UTC under `rules.utc`);
+ * with `Z`, an offset or a zone name it is that instant. Ambiguous forms (`03/05/2024`) are refused
+ * unless `rules.order` settles them.
  */
-export function parseImportDate(text: string, what = "date"): string {
-  const fail = () => new InvalidRow(`cannot read the ${what} ${quote(text)}: use YYYY-MM-DD, YYYYMMDD or an ISO 8601 date-time like 2024-03-05T14:30:00Z`);
-  let t = text.trim();
-  let m = YYYYMMDD.exec(t);
-  if (m) t = `${m[1]}-${m[2]}-${m[3]}`;
-  else if ((m = SLASHED.exec(t))) t = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
-  const when = parseIsoWhen(t);
-  if (!when) throw fail();
-  return when.date.toISOString();
+export function parseImportDate(text: string, what = "date", rules: DateRules = {}, how = SETTLE_DATE): string {
+  try {
+    return readDateText(text, rules, how).date.toISOString();
+  } catch (err) {
+    if (!(err instanceof DateTextError)) throw err;
+    throw new InvalidRow(`cannot read the ${what} ${quote(text)}: ${err.message}`);
+  }
 }
 
 const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
@@ -407,16 +469,29 @@ export function utcInstant(text: string): string | undefined {
 
 /**
  * `parseImportDate` with a memo, since exports repeat the same dates over and over — except for
- * UTC instants, which rarely repeat and have a fast path of their own.
+ * UTC instants, which rarely repeat and have a fast path of their own. `read`, when given, reads the
+ * dates instead (a user's date format, see dateTextReader); its refusals become the row's reason.
  */
-export function cachedDateParser(what = "date"): (text: string) => string {
+export function cachedDateParser(what = "date", rules: DateRules = {}, read?: (text: string) => When, how = SETTLE_DATE): (text: string) => string {
   const cache = new Map<string, string>();
+  const parse = read
+    ? (text: string) => {
+        try {
+          return read(text).date.toISOString();
+        } catch (err) {
+          if (err instanceof DateTextError) throw new InvalidRow(`cannot read the ${what} ${quote(text)}: ${err.message}`);
+          throw err;
+        }
+      }
+    : (text: string) => parseImportDate(text, what, rules, how);
   return (text) => {
-    const instant = utcInstant(text);
-    if (instant !== undefined) return instant;
+    if (!read) {
+      const instant = utcInstant(text);
+      if (instant !== undefined) return instant;
+    }
     let iso = cache.get(text);
     if (iso === undefined) {
-      iso = parseImportDate(text, what);
+      iso = parse(text);
       if (cache.size > 100_000) cache.clear();
       cache.set(text, iso);
     }

@@ -3,10 +3,8 @@
 // an external id (given, or derived from the row) makes re-imports add nothing twice.
 import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
-import { openCsv } from "../../io/csv.js";
 import { INTERACTION_TYPES, type InteractionType } from "../contacts/interactions.js";
 import {
-  cachedDateParser,
   cell,
   ContactDirectory,
   DerivedRefs,
@@ -21,6 +19,7 @@ import {
   type ImportReport,
   type Importer,
 } from "./engine.js";
+import { importDateParser, openImportSource, type ReadOptions } from "./source.js";
 
 const INTERACTION_COLUMNS: readonly ColumnSpec[] = [
   { field: "email", description: "the contact's email", aliases: ["email", "contactemail", "customeremail", "emailaddress"] },
@@ -72,7 +71,7 @@ function interactionType(text: string | undefined): InteractionType {
   throw new InvalidRow(`unknown interaction type ${quote(text)}: use one of ${INTERACTION_TYPES.join(", ")}`);
 }
 
-export interface InteractionImportOptions extends ImportOptions {
+export interface InteractionImportOptions extends ImportOptions, ReadOptions {
   /** Source column → target field. */
   map?: ReadonlyMap<string, string>;
   source?: string;
@@ -95,8 +94,8 @@ export async function importInteractions(
   now: Date,
   opts: InteractionImportOptions = {},
 ): Promise<{ report: ImportReport; header: string[] }> {
-  const csv = await openCsv(file);
-  const { columns } = resolveColumns(csv.header, INTERACTION_COLUMNS, opts.map ?? new Map(), { file });
+  const csv = await openImportSource(file, "interactions", opts);
+  const { columns } = resolveColumns(csv.header, INTERACTION_COLUMNS, csv.map, { file });
   const spec = (f: string) => INTERACTION_COLUMNS.find((s) => s.field === f);
   if (!["email", "contact_id", "customer_id", "name"].some((f) => columns.has(f)))
     throw missingColumn(file, csv.header, "contact (email, contact id, customer id or name)", spec("email"), "Person=email");
@@ -107,7 +106,7 @@ export async function importInteractions(
   if (opts.source !== undefined && !flagSource) throw usageError("a source needs a name", 'e.g. "hubspot"');
   const directory = new ContactDirectory(store, now, { create: Boolean(opts.createContacts), source: flagSource });
   const derived = new DerivedRefs("row:");
-  const parseDate = cachedDateParser("date");
+  const parseDate = await importDateParser(store, csv, opts);
   const stamp = now.toISOString();
   const c = Object.fromEntries(INTERACTION_COLUMNS.map((s) => [s.field, columns.get(s.field)])) as Record<string, number | undefined>;
   const insert = store.sqlite.prepare(

@@ -13,12 +13,10 @@
 // row — is skipped, so importing the same file twice adds nothing the second time.
 import type { Store } from "../../db/open.js";
 import { quote } from "../../errors.js";
-import { openCsv } from "../../io/csv.js";
 import { localDateTime } from "../../io/dates.js";
 import { normaliseEmail } from "../contacts/contacts.js";
 import { checkScore, type Survey } from "../surveys/surveys.js";
 import {
-  cachedDateParser,
   cell,
   InvalidRow,
   missingColumn,
@@ -29,6 +27,7 @@ import {
   type ImportReport,
   type Importer,
 } from "./engine.js";
+import { importDateParser, openImportSource, type ReadOptions } from "./source.js";
 
 /** Recognised response columns, as `headerKey`s (lower-case letters and digits only). */
 const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
@@ -78,7 +77,7 @@ function questionColumns(header: readonly string[], columns: Map<string, number>
 
 const MAX_COMMENT = 10_000;
 
-export interface ResponseImportOptions extends ImportOptions {
+export interface ResponseImportOptions extends ImportOptions, ReadOptions {
   /** Source column → target field. */
   map?: ReadonlyMap<string, string>;
   createContacts?: boolean;
@@ -115,9 +114,9 @@ function nameFromEmail(email: string): string {
 }
 
 export async function importResponses(store: Store, survey: Survey, file: string, now: Date, opts: ResponseImportOptions = {}): Promise<ResponseImportResult> {
-  const csv = await openCsv(file);
+  const csv = await openImportSource(file, "responses", opts);
   const header = csv.header;
-  const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, opts.map ?? new Map(), { file });
+  const { columns, mapped } = resolveColumns(header, RESPONSE_COLUMNS, csv.map, { file });
   questionColumns(header, columns, mapped);
   const spec = (f: string) => RESPONSE_COLUMNS.find((s) => s.field === f);
   if (!columns.has("score")) throw missingColumn(file, header, "score", spec("score"), "Rating=score");
@@ -128,7 +127,7 @@ export async function importResponses(store: Store, survey: Survey, file: string
   const c = Object.fromEntries(RESPONSE_COLUMNS.map((s) => [s.field, columns.get(s.field)])) as Record<string, number | undefined>;
   const s = store.sqlite;
   const stamp = now.toISOString();
-  const parseDate = cachedDateParser("date");
+  const parseDate = await importDateParser(store, csv, opts);
   const addContact = s.prepare("insert into contacts(name, email, source, created_at, updated_at) values (?, ?, ?, ?, ?) returning id");
   const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
 

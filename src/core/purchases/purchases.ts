@@ -26,7 +26,7 @@ export interface NewPurchase {
 const MANUAL_SOURCE = "manual";
 
 const SELECT = `select p.id, p.contact_id as contactId, c.name as contactName, p.amount_minor as amountMinor, p.currency, p.at,
-  p.note, p.source, p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt
+  p.note, p.source, p.external_ref as externalRef, p.deal_id as dealId, p.refunded_minor as refundedMinor, p.created_at as createdAt
   from purchases p left join contacts c on c.id = p.contact_id`;
 
 const clean = (v: string | null | undefined) => (v == null ? null : v.trim() || null);
@@ -111,13 +111,86 @@ export function removePurchase(store: Store, id: number): void {
   });
 }
 
-/** Per-currency count and sum of a list of purchases (exact integer sums). */
-export function purchaseTotals(rows: readonly { amountMinor: number; currency: string }[]): { currency: string; count: number; totalMinor: number }[] {
+/**
+ * Per-currency count and sum of a list of purchases, net of refunds (exact integer sums); a purchase
+ * refunded in full is not counted.
+ */
+export function purchaseTotals(
+  rows: readonly { amountMinor: number; refundedMinor?: number; currency: string }[],
+): { currency: string; count: number; totalMinor: number }[] {
   const byCurrency = new Map<string, { count: number; total: bigint }>();
   for (const r of rows) {
+    const refunded = r.refundedMinor ?? 0;
+    if (refunded > 0 && refunded >= r.amountMinor) continue;
     const t = byCurrency.get(r.currency) ?? byCurrency.set(r.currency, { count: 0, total: 0n }).get(r.currency)!;
     t.count++;
-    t.total += BigInt(r.amountMinor);
+    t.total += BigInt(r.amountMinor - refunded);
   }
   return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({ currency, count: t.count, totalMinor: Number(t.total) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refunds
+
+export interface NewRefund {
+  purchaseId: number;
+  /** Minor units; default: what is left to refund (the whole purchase when nothing was refunded). */
+  amountMinor?: number;
+  at: Date;
+  note?: string | null;
+  source?: string;
+  externalRef?: string | null;
+}
+
+/** A purchase's refunded total, from its refunds: kept on the purchase for the reports. */
+export function syncRefunded(store: Store, purchaseId: number): void {
+  store.sqlite
+    .prepare("update purchases set refunded_minor = min(amount_minor, (select coalesce(sum(amount_minor), 0) from refunds where purchase_id = ?)) where id = ?")
+    .run(purchaseId, purchaseId);
+}
+
+/**
+ * Records a refund of a purchase inside the caller's transaction: no more than what is left of it.
+ * Returns the refund's id and the amount refunded; undefined when its external id was recorded already.
+ */
+export function insertRefund(store: Store, r: NewRefund, now: Date): { id: number; amountMinor: number } | undefined {
+  const p = store.sqlite
+    .prepare<[number], { amountMinor: number; refundedMinor: number; currency: string }>(
+      "select amount_minor as amountMinor, refunded_minor as refundedMinor, currency from purchases where id = ?",
+    )
+    .get(r.purchaseId);
+  if (!p) throw notFound(`no purchase #${r.purchaseId}`, "see `crm purchase list`");
+  const source = clean(r.source) ?? MANUAL_SOURCE;
+  const ref = clean(r.externalRef);
+  if (ref !== null && store.sqlite.prepare("select 1 from refunds where source = ? and external_ref = ?").get(source, ref)) return undefined;
+  const left = p.amountMinor - p.refundedMinor;
+  const amount = r.amountMinor ?? left;
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw usageError("a refund needs an amount above zero");
+  if (left <= 0) throw conflict(`purchase #${r.purchaseId} is refunded in full already`, "see `crm purchase list`");
+  if (amount > left) throw usageError(`the refund is more than what is left of purchase #${r.purchaseId}`, `at most ${left} minor units of ${p.currency}`);
+  const row = store.sqlite
+    .prepare<unknown[], IdRow>(
+      "insert into refunds(purchase_id, amount_minor, at, note, source, external_ref, created_at) values (?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .get(r.purchaseId, amount, r.at.toISOString(), clean(r.note), source, ref, now.toISOString())!;
+  syncRefunded(store, r.purchaseId);
+  return { id: row.id, amountMinor: amount };
+}
+
+/** `crm purchase refund`: a refund of the whole purchase or of part of it, in one transaction. */
+export function refundPurchase(store: Store, r: NewRefund, now: Date): { id: number; amountMinor: number } {
+  return inTransaction(store, () => {
+    const done = insertRefund(store, r, now);
+    if (!done) throw conflict(`a refund with the external id ${quote(r.externalRef ?? "")} exists already`, "external ids are unique per source");
+    return done;
+  });
+}
+
+/** The purchase an external id names in a source, if any. */
+export function purchaseByRef(store: Store, source: string, ref: string): { id: number; amountMinor: number; refundedMinor: number } | undefined {
+  return store.sqlite
+    .prepare<[string, string], { id: number; amountMinor: number; refundedMinor: number }>(
+      "select id, amount_minor as amountMinor, refunded_minor as refundedMinor from purchases where source = ? and external_ref = ?",
+    )
+    .get(source, ref);
 }

@@ -1,14 +1,18 @@
 // Declares `crm import contacts|purchases|interactions|responses` — every import takes the same flags
 // (--map, --dry-run, --skip-invalid, --rejects, --json); their code is ./run.ts, loaded only when one runs.
 import type { Command } from "commander";
-import { lazy, commandGroup } from "../../action.js";
-import { columnMap } from "../../flags.js";
+import { lazy, commandGroup, withOutput } from "../../action.js";
+import { columnMap, count } from "../../flags.js";
 
 const load = () => import("./run.js");
 
 function importFlags(cmd: Command): Command {
   return cmd
     .option("--map <pairs>", 'which column fills which field: "Source Column=field,..." (repeatable)', columnMap)
+    .option("--preset <name>", "read the file as this export (see crm import presets); default: recognised from the header")
+    .option("--encoding <name>", "utf-8, utf-16le, utf-16be, windows-1252 or latin1 (default: detected)")
+    .option("--skip-lines <n>", "lines before the header to skip (a preamble)", count(0))
+    .option("--date-format <format>", "how the file writes dates, as a date-fns format: dd.MM.yyyy, MM/dd/yyyy HH:mm")
     .option("--dry-run", "check every row and report what would happen; write nothing")
     .option("--skip-invalid", "import the valid rows; put the invalid ones, with the reason, in the --rejects file")
     .option("--rejects <file>", "where --skip-invalid writes rejected rows (default: <file>.rejects.csv)")
@@ -18,6 +22,13 @@ function importFlags(cmd: Command): Command {
 export function registerImportCommands(program: Command): void {
   const importCmd = commandGroup(program, "import", "import data from files (contacts, purchases, interactions, survey responses)");
 
+  withOutput(
+    importCmd
+      .command("presets")
+      .description("list the exports recognised from their header: shops, payment services, address books, form tools")
+      .option("--kind <kind>", "only presets for contacts, purchases, responses or interactions"),
+  ).action(lazy(load, "listPresets"));
+
   importFlags(
     importCmd
       .command("purchases <file>")
@@ -25,16 +36,22 @@ export function registerImportCommands(program: Command): void {
       .option("--source <name>", 'where the external ids come from, e.g. shopify (default: a source column, else "import")')
       .option("--currency <code>", "currency of rows that name none (default: the configured currency)")
       .option("--decimal-comma", "amounts use a decimal comma: 1.234,50")
-      .option("--create-contacts", "create contacts for unknown emails or customer ids"),
+      .option("--create-contacts", "create contacts for unknown emails or customer ids (a shop's preset does)")
+      .option("--no-create-contacts", "never create contacts, even with a preset that would"),
   )
     .addHelpText(
       "after",
       `
-Columns (recognised by name, case and punctuation ignored; or name them with --map):
-  email | contact_id | customer_id   the customer (at least one; customer_id is kept on the contact)
-  date      YYYY-MM-DD, YYYYMMDD or ISO 8601 date-time; a bare date means that calendar day
-  amount    12.50, 1,234.50, €12.50 (no negatives)      currency     ISO 4217 code
+Exports of Shopify, Stripe, PayPal, Gumroad, Square, Etsy and WooCommerce are recognised from their
+header (crm import presets). Other files: columns recognised by name, case and punctuation ignored, or
+named with --map:
+  email | contact_id | customer_id   the customer (none on a row: a guest sale, kept without a contact)
+  date      ISO 8601, "2024-03-05 14:31:02 +0100", "… CET", AM/PM; 03/05/2024 needs --date-format
+            or crm config set date-order dmy|mdy; a bare date means that calendar day
+  amount    12.50, 1,234.50, €12.50; negative or (12.50): a refund     currency   ISO 4217 code
   external_id  order/transaction id (else derived from the row)   note   name   source
+  status    refunded, failed, voided, cancelled, pending rows are counted and skipped
+  refunded  amount refunded on the order (a partial refund lowers its value)   refund_of   type
 Example: crm import purchases orders.csv --source shop --create-contacts --map "Total Paid=amount"`,
     )
     .action(lazy(load, "importPurchases"));

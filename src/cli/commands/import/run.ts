@@ -13,11 +13,16 @@ import { progressBar } from "../../render/progress.js";
 import { localDateTime } from "../../../io/dates.js";
 import { oneOf, read, withFlagHint } from "../../flags.js";
 import { plural } from "../../render/words.js";
+import { printRecords } from "../../render/output.js";
 import { isDatabaseFile } from "../../../db/files.js";
 
 /** The flags every import takes. */
 interface ImportFlags {
   map?: Map<string, string>;
+  preset?: string;
+  encoding?: string;
+  skipLines?: number;
+  dateFormat?: string;
   dryRun?: boolean;
   skipInvalid?: boolean;
   rejects?: string;
@@ -57,6 +62,13 @@ interface Wording {
   rejectsWritten?(report: ImportReport): string;
 }
 
+/** How an importer's own counts read in the summary (JSON keeps the keys). */
+const TALLY_WORDS: Record<string, [one: string, many: string]> = {
+  guestSales: ["guest sale", "guest sales"],
+  refunds: ["refund recorded", "refunds recorded"],
+  partialRefunds: ["partial refund", "partial refunds"],
+};
+
 /** The wording of contacts, purchases and interactions imports. */
 function rowsWording(what: "contacts" | "purchases" | "interactions"): Wording {
   return {
@@ -71,10 +83,19 @@ function rowsWording(what: "contacts" | "purchases" | "interactions"): Wording {
     summary(report, dryRun) {
       const bad = report.invalid.length;
       const parts = [`${report.added.toLocaleString("en")} new`];
+      for (const [what, n] of Object.entries(report.tallies)) if (n) parts.push(plural(n, ...(TALLY_WORDS[what] ?? [what, what])));
       if (report.updated) parts.push(`${report.updated.toLocaleString("en")} updated`);
       parts.push(`${report.skipped.toLocaleString("en")} ${what === "contacts" ? "skipped (already there)" : "already imported"}`);
       if (bad) parts.push(`${plural(bad, "invalid row")}${report.rejectsFile ? ` written to ${report.rejectsFile}` : ""}`);
       if (report.createdContacts) parts.push(`${plural(report.createdContacts, "contact")} created`);
+      const ignored = Object.entries(report.ignored);
+      if (ignored.length)
+        parts.push(
+          `${plural(
+            ignored.reduce((n, [, k]) => n + k, 0),
+            "row",
+          )} not imported (${ignored.map(([why, n]) => `${n} ${why}`).join(", ")})`,
+        );
       const lead = dryRun ? `dry run, nothing written: ${path.basename(report.file)} would import` : `imported ${path.basename(report.file)}:`;
       return `${lead} ${plural(report.rows, "row")} of ${what} — ${parts.join(", ")}`;
     },
@@ -147,6 +168,10 @@ function summaryJson(r: ImportReport) {
     skipped: r.skipped,
     invalid: r.invalid.length,
     createdContacts: r.createdContacts,
+    notImported: r.ignored,
+    ...r.tallies,
+    readAs: r.readAs ?? null,
+    notes: r.notes,
     rejectsFile: r.rejectsFile ?? null,
     issues: r.invalid.map((i) => ({ line: i.line, reason: i.reason })),
   };
@@ -193,6 +218,8 @@ async function withProgress<R>(ctx: Ctx, file: string, run: (progress: Pick<Impo
 
 /** Reports the outcome of an import; throws (exit 2, or 4 for duplicates only) when invalid rows stopped it. */
 function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[], opts: ImportFlags, wording: Wording): void {
+  if (report.readAs) ctx.info(`read as a ${report.readAs}`);
+  for (const note of report.notes) ctx.warn(note);
   report.invalid = report.invalid.map(withCreateHint);
   const bad = report.invalid;
   const listed = opts.skipInvalid ? bad.slice(0, 10) : bad;
@@ -219,9 +246,52 @@ function checkSource(source: string | undefined, example: string): void {
   if (source !== undefined && !source.trim()) throw usageError("--source needs a name", `e.g. --source ${example}`);
 }
 
+/** How the user settles an ambiguous date: the two ways, spelled as they type them. */
+const SETTLE_DATE = "give --date-format (e.g. dd/MM/yyyy or MM/dd/yyyy), or set crm config set date-order dmy|mdy";
+
+/** --encoding, --skip-lines and --date-format, checked before anything is read. */
+async function readingFlags(opts: ImportFlags) {
+  const { csvEncoding, CSV_ENCODINGS } = await import("../../../io/csv.js");
+  const encoding = opts.encoding === undefined ? undefined : csvEncoding(opts.encoding);
+  if (opts.encoding !== undefined && !encoding) throw usageError(`unknown --encoding ${quote(opts.encoding)}`, `use one of: ${CSV_ENCODINGS.join(", ")}`);
+  if (opts.dateFormat !== undefined) {
+    const { checkDateFormat } = await import("../../../io/dates.js");
+    const problem = checkDateFormat(opts.dateFormat);
+    if (problem)
+      throw usageError(`invalid --date-format ${quote(opts.dateFormat)}: ${problem}`, 'e.g. --date-format dd.MM.yyyy or --date-format "MM/dd/yyyy hh:mm a"');
+  }
+  return { preset: opts.preset, encoding, skipLines: opts.skipLines, dateFormat: opts.dateFormat, settleDate: SETTLE_DATE };
+}
+
+export async function listPresets(ctx: Ctx, _args: string[], opts: { kind?: string; format?: string }): Promise<void> {
+  const { PRESETS } = await import("../../../core/import/presets/index.js");
+  const kind = opts.kind === undefined ? undefined : read("--kind", opts.kind, oneOf(["contacts", "purchases", "responses", "interactions"] as const));
+  type Row = { name: string; kind: string; export: string; keeps: string; skips: string; documented: string };
+  const rows: Row[] = PRESETS.filter((p) => kind === undefined || p.kind === kind).map((p) => ({
+    name: p.name,
+    kind: p.kind,
+    export: p.title,
+    keeps: p.keeps,
+    skips: p.skips,
+    documented: p.documented,
+  }));
+  await printRecords<Row>(ctx, {
+    rows,
+    fields: ["name", "kind", "export", "keeps", "skips", "documented"],
+    columns: [
+      { header: "name", cell: (r) => r.name },
+      { header: "kind", cell: (r) => r.kind },
+      { header: "export", cell: (r) => r.export },
+      { header: "keeps", cell: (r) => r.keeps },
+      { header: "skips", cell: (r) => r.skips },
+    ],
+  });
+}
+
 export async function importPurchases(ctx: Ctx, [file]: string[], opts: PurchaseFlags): Promise<void> {
   checkSource(opts.source, "shopify");
   checkFlags(ctx, file!, opts);
+  const reading = await readingFlags(opts);
   const { importPurchases: run } = await import("../../../core/import/purchases.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
@@ -230,6 +300,7 @@ export async function importPurchases(ctx: Ctx, [file]: string[], opts: Purchase
       currency: opts.currency,
       decimalComma: opts.decimalComma,
       createContacts: opts.createContacts,
+      ...reading,
       ...engineOptions(opts),
       ...progress,
     }),
@@ -251,12 +322,14 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFl
   const format = contactFileFormat(opts.format);
   const onDuplicate = opts.onDuplicate === undefined ? undefined : read("--on-duplicate", opts.onDuplicate, oneOf(ON_DUPLICATE));
   checkFlags(ctx, file!, opts);
+  const reading = await readingFlags(opts);
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
       format,
       map: opts.map,
       onDuplicate,
       source: opts.source,
+      ...reading,
       ...engineOptions(opts),
       ...progress,
     }),
@@ -267,12 +340,14 @@ export async function importContacts(ctx: Ctx, [file]: string[], opts: ContactFl
 export async function importInteractions(ctx: Ctx, [file]: string[], opts: InteractionFlags): Promise<void> {
   checkSource(opts.source, "hubspot");
   checkFlags(ctx, file!, opts);
+  const reading = await readingFlags(opts);
   const { importInteractions: run } = await import("../../../core/import/interactions.js");
   const { report, header } = await withProgress(ctx, file!, (progress) =>
     run(ctx.store(), file!, ctx.now, {
       map: opts.map,
       source: opts.source,
       createContacts: opts.createContacts,
+      ...reading,
       ...engineOptions(opts),
       ...progress,
     }),
@@ -284,9 +359,10 @@ export async function importResponses(ctx: Ctx, [surveyRef, file]: string[], opt
   const { resolveSurvey } = await import("../../../core/surveys/surveys.js");
   const survey = resolveSurvey(ctx.store(), surveyRef!);
   checkFlags(ctx, file!, opts);
+  const reading = await readingFlags(opts);
   const { importResponses: run } = await import("../../../core/import/responses.js");
   const { report, header, ignoredColumns, datedNow } = await withProgress(ctx, file!, (progress) =>
-    run(ctx.store(), survey, file!, ctx.now, { map: opts.map, createContacts: opts.createContacts, ...engineOptions(opts), ...progress }),
+    run(ctx.store(), survey, file!, ctx.now, { map: opts.map, createContacts: opts.createContacts, ...reading, ...engineOptions(opts), ...progress }),
   );
   if (ignoredColumns.length) ctx.warn(`ignoring the column${ignoredColumns.length === 1 ? "" : "s"} ${ignoredColumns.map((c) => quote(c)).join(", ")}`);
   if (datedNow && report.rows) ctx.warn(`the file has no date column: every answer is dated ${localDateTime(ctx.now)}`);
