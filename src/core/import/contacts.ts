@@ -287,6 +287,8 @@ function columnRoles(header: readonly string[], file: string, map: ReadonlyMap<s
   const hasFormattedAddress = keys.some((k) => /^address\d*formatted$/.test(k));
   return header.map((h, i) => {
     if (roles[i]) return roles[i]!;
+    // A preset's renamed column is headed by its target ("field:profile linkedin").
+    if (/^field:/i.test(h)) return roleOfTarget(h) ?? { kind: "field", key: h.trim() };
     // Google's "E-mail 1 - Value" and "Phone 1 - Value" have their label in "… 1 - Label".
     const numbered = /^(email|phone)(\d+)value$/.exec(keys[i]!);
     if (numbered) {

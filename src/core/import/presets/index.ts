@@ -4,8 +4,18 @@
 import { usageError, quote } from "../../../errors.js";
 import { matchesHeader, type ImportKind, type Preset } from "./preset.js";
 import { shopifyOrders } from "./shopify.js";
+import { googleContacts, googleContactsLegacy, hubspotContacts, linkedinConnections, outlookCom, outlookDesktop, thunderbirdContacts } from "./contacts.js";
 
-export const PRESETS: readonly Preset[] = [shopifyOrders];
+export const PRESETS: readonly Preset[] = [
+  shopifyOrders,
+  googleContacts,
+  googleContactsLegacy,
+  outlookCom,
+  outlookDesktop,
+  hubspotContacts,
+  linkedinConnections,
+  thunderbirdContacts,
+];
 
 /** The preset `--preset` names, for this kind of import. */
 export function presetNamed(name: string, kind: ImportKind): Preset {
