@@ -698,6 +698,9 @@ describe("crm import responses on the shared import engine", () => {
       skipped: 1,
       invalid: 0,
       createdContacts: 1,
+      notImported: {},
+      readAs: null,
+      notes: [],
       rejectsFile: null,
       issues: [],
     });

@@ -9,8 +9,12 @@
 // `timestamp`, `responded at`, `response date`, `created at`); and `name` (`full name`, used only for
 // contacts the import creates). Other columns are ignored.
 //
-// A row identical to an answer already stored (same person, date, score and comment) — or to an earlier
-// row — is skipped, so importing the same file twice adds nothing the second time.
+// Form tools' downloads (Google Forms, Sheets, Typeform: ./presets/responses.ts) head the score column
+// with the question's text: the score, comment and email columns are then found by their question.
+//
+// An answer already stored — the same form-tool id (Typeform's #, kept as `external_ref`), else the same
+// person answering at the same moment — or an earlier row of the file is skipped, so importing the same
+// download twice adds nothing the second time.
 import type { Store } from "../../db/open.js";
 import { quote } from "../../errors.js";
 import { localDateTime } from "../../io/dates.js";
@@ -20,6 +24,7 @@ import {
   cell,
   InvalidRow,
   missingColumn,
+  SkipRow,
   resolveColumns,
   runImport,
   type ColumnSpec,
@@ -102,6 +107,8 @@ interface Answer {
   score: number;
   comment: string | null;
   at: string;
+  /** The form tool's id of the answer. */
+  ref: string | null;
 }
 
 /** "ada.lovelace@example.com" → "Ada Lovelace": a name for a contact created from an email alone. */
@@ -129,7 +136,11 @@ export async function importResponses(store: Store, survey: Survey, file: string
   const stamp = now.toISOString();
   const parseDate = await importDateParser(store, csv, opts);
   const addContact = s.prepare("insert into contacts(name, email, source, created_at, updated_at) values (?, ?, ?, ?, ?) returning id");
-  const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, created_at) values (?, ?, ?, ?, ?, ?)");
+  const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, external_ref, created_at) values (?, ?, ?, ?, ?, ?, ?)");
+  // Respondents unknown to crm become contacts when asked, or when the form tool's preset says so.
+  const createContacts = opts.createContacts ?? csv.preset?.createContacts ?? false;
+  /** What makes an answer the same answer: its id, else who answered when. */
+  const answerKey = (contact: number | null, at: string, ref: string | null) => (ref !== null ? `ref\u0000${ref}` : `${contact ?? ""}\u0000${at}`);
 
   // What must not be duplicated is read on first use, inside the import's write transaction: read any
   // earlier, it would miss the answers and contacts another process writes while this one waits for
@@ -145,16 +156,15 @@ export async function importResponses(store: Store, survey: Survey, file: string
     byEmail = new Map();
     for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
       (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
-    seen = new Set(
-      (
-        s.prepare("select contact_id, at, score, coalesce(comment, '') from responses where survey_id = ?").raw().all(survey.id) as [
-          number | null,
-          string,
-          number,
-          string,
-        ][]
-      ).map(([contact, at, score, comment]) => JSON.stringify([contact, at, score, comment])),
-    );
+    seen = new Set();
+    for (const [contact, at, ref] of s.prepare("select contact_id, at, external_ref from responses where survey_id = ?").raw().all(survey.id) as [
+      number | null,
+      string,
+      string | null,
+    ][]) {
+      seen.add(answerKey(contact, at, null));
+      if (ref !== null) seen.add(answerKey(contact, at, ref));
+    }
   };
   let created = 0;
 
@@ -194,9 +204,11 @@ export async function importResponses(store: Store, survey: Survey, file: string
         } else if (owners.length === 1) contactId = owners[0];
         else if (owners.length > 1)
           reasons.push(`email ${quote(email)} belongs to several contacts (${owners.map((i) => `#${i}`).join(", ")}): use the contact id`);
-        else if (opts.createContacts) newContact = { email, name: cell(cells, c.name) || nameFromEmail(email) };
+        else if (createContacts) newContact = { email, name: cell(cells, c.name) || nameFromEmail(email) };
         else reasons.push((unknownContact = `no contact with email ${quote(email)}`));
       }
+      // A form tool's anonymous answer (the form did not collect emails) is no one's: counted, not imported.
+      if (!idCell && !emailCell && csv.preset) throw new SkipRow("no email address: an anonymous answer");
       if (!idCell && !emailCell) reasons.push("no email or contact id");
 
       const scoreCell = cell(cells, c.score);
@@ -228,7 +240,7 @@ export async function importResponses(store: Store, survey: Survey, file: string
       if (comment && comment.length > MAX_COMMENT) reasons.push(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
 
       if (reasons.length) throw new InvalidRow(reasons.join("; "), false, unknownContact);
-      return { contactId, newContact, score: score!, comment, at };
+      return { contactId, newContact, score: score!, comment, at, ref: cell(cells, c.id) ?? null };
     },
     write(answer) {
       let contactId = answer.contactId;
@@ -243,10 +255,10 @@ export async function importResponses(store: Store, survey: Survey, file: string
           created++;
         }
       }
-      const key = JSON.stringify([contactId, answer.at, answer.score, answer.comment ?? ""]);
+      const key = answerKey(contactId, answer.at, answer.ref);
       if (seen.has(key)) return "skipped";
       seen.add(key);
-      insert.run(survey.id, contactId, answer.score, answer.comment, answer.at, stamp);
+      insert.run(survey.id, contactId, answer.score, answer.comment, answer.at, answer.ref, stamp);
       return "added";
     },
     createdContacts: () => created,

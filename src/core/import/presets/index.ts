@@ -5,6 +5,7 @@ import { usageError, quote } from "../../../errors.js";
 import { matchesHeader, type ImportKind, type Preset } from "./preset.js";
 import { shopifyOrders } from "./shopify.js";
 import { googleContacts, googleContactsLegacy, hubspotContacts, linkedinConnections, outlookCom, outlookDesktop, thunderbirdContacts } from "./contacts.js";
+import { googleForms, googleSheets, typeform } from "./responses.js";
 
 export const PRESETS: readonly Preset[] = [
   shopifyOrders,
@@ -15,6 +16,9 @@ export const PRESETS: readonly Preset[] = [
   hubspotContacts,
   linkedinConnections,
   thunderbirdContacts,
+  googleForms,
+  googleSheets,
+  typeform,
 ];
 
 /** The preset `--preset` names, for this kind of import. */
