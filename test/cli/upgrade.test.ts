@@ -53,7 +53,11 @@ describe.each(older)("a database of schema %i", (version) => {
     expect(after).toMatchObject({ version: CURRENT, applicationId: APPLICATION_ID, integrity: "ok", foreignKeyProblems: 0 });
     expect(after.triggers).toBeGreaterThanOrEqual(15);
     const now = dump(db);
-    for (const [table, rows] of Object.entries(before)) expect(now[table], table).toEqual(rows);
+    // Columns a later migration added are left out: the records are what they were in the old columns.
+    const oldColumns = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) =>
+      rows.map((r, i) => Object.fromEntries(Object.keys(like[i] ?? like[0] ?? r).map((k) => [k, r[k]])));
+    for (const [table, rows] of Object.entries(before))
+      expect(oldColumns(now[table] as Record<string, unknown>[], rows as Record<string, unknown>[]), table).toEqual(rows);
     // An index the old database had is rebuilt to exactly what its triggers wrote.
     if (indexBefore) expect(searchRows(db)).toEqual(indexBefore);
     else expect(searchRows(db)!.length).toBeGreaterThan(0);

@@ -46,7 +46,11 @@ const RESPONSE_COLUMNS: readonly ColumnSpec[] = [
     description: "when they answered (not after now)",
     aliases: ["date", "at", "submitted", "submittedat", "submitdateutc", "submitdate", "timestamp", "respondedat", "responsedate", "createdat"],
   },
-  { field: "id", description: "the form tool's id of the response (Typeform's #)", aliases: ["responseid", "token", "submissionid", "responsetoken"] },
+  {
+    field: "id",
+    description: "the form tool's id of the response (Typeform's #)",
+    aliases: ["externalref", "responseid", "token", "submissionid", "responsetoken"],
+  },
 ];
 
 /** A question asking for a score, when a form tool heads the column with the question's text. */
