@@ -10,6 +10,7 @@ import type { Out } from "./render/out.js";
 import { terminalSafe } from "./render/safe-text.js";
 import { makeColors, type Colors } from "./render/colors.js";
 import { colorLevel, type ColorFlag, type Io } from "./io.js";
+import { readDateOrderFrom } from "./flags.js";
 
 /** A command's context; it is also the renderers' `Out` (format, table style, colour, where to write). */
 export interface Ctx extends Out {
@@ -114,5 +115,7 @@ export async function makeContext(cmd: Command, io: Io, formats?: readonly strin
       store = undefined;
     },
   };
+  // Slash dates typed in flags (--due 03/05/2026) read by the date-order setting, looked up only then.
+  readDateOrderFrom(async () => (await import("../core/config/settings.js")).dateOrder(ctx.store()));
   return ctx;
 }

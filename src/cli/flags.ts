@@ -11,7 +11,7 @@ import { InvalidArgumentError } from "commander";
 import { CrmError, quote, usageError, type ExitCode } from "../errors.js";
 import { parseMoney } from "../io/money.js";
 import { tryParseInterval, type Interval } from "../io/interval.js";
-import type { When } from "../io/dates.js";
+import type { DateOrder, When } from "../io/dates.js";
 import { parseColumnMap } from "../io/column-map.js";
 
 /** A parser for commander: the text given, and the value so far (repeatable options, variadic arguments). */
@@ -119,11 +119,19 @@ export function read<T>(flag: string, value: string, parser: FlagParser<T, undef
   }
 }
 
-/** A date or time as users type it (`friday`, `+2w`, `2026-03-06 14:00`), relative to `now`. */
+/** Where the date-order setting comes from, for slash dates typed in flags (the context sets it). */
+let dateOrderSetting: (() => Promise<DateOrder | undefined>) | undefined;
+
+/** Sets how `when` learns the date-order setting: asked only when a slash or dot date is typed. */
+export function readDateOrderFrom(lookup: () => Promise<DateOrder | undefined>): void {
+  dateOrderSetting = lookup;
+}
+
+/** A date or time as users type it (`friday`, `+2w`, `2026-03-06 14:00`, `24/12/2026`), relative to `now`. */
 export async function when(value: string, now: Date, flag: string): Promise<When> {
   // The calendar (and date-fns with it) loads when a date is read, not when the program starts.
   const { parseWhen } = await import("../io/dates.js");
-  return parseWhen(value, now, `${flag} date`);
+  return parseWhen(value, now, `${flag} date`, dateOrderSetting);
 }
 
 /** `when`'s instant, or undefined when the flag was not given. */

@@ -493,7 +493,8 @@ export async function openCsv(file: string, opts: CsvReadOptions = {}): Promise<
   let at = opts.isHeader ? leading.findIndex((r) => opts.isHeader!(r.cells.map((h) => h.trim()))) : 0;
   if (at < 0) at = 0;
   const headerRecord = leading[at]!;
-  if (at > 0) notes.push(`skipped ${at} line${at === 1 ? "" : "s"} before the header on line ${headerRecord.line}`);
+  const preamble = headerRecord.line - 1 - skipLines;
+  if (at > 0) notes.push(`skipped ${preamble} line${preamble === 1 ? "" : "s"} before the header on line ${headerRecord.line}`);
   // Records read past the header while looking for it (none when it was found): data, in order.
   const pending = leading.slice(at + 1);
   const header = headerRecord.cells.map((h, i) => h.trim() || `column ${i + 1}`);

@@ -102,10 +102,12 @@ function namedEnd(name: string, startOfToday: Date): Date | undefined {
  * "friday" on a Monday is this week's Friday, and a weekday name on its own is its next occurrence
  * AFTER today (on a Friday, "friday" is a week away — say "today" for today), whatever the time of day.
  * Words that point back ("last friday", "3 days ago") are read as the past. Throws a usage error naming
- * `flag` and the value, with examples, when the text cannot be read as one whole date.
+ * `flag` and the value, with examples, when the text cannot be read as one whole date. Slash and dot
+ * dates (03/05/2026, 24.12.2026) are read by the date order `order` gives (the setting, looked up only
+ * then); without one, a date that reads two ways is refused naming both.
  */
-export async function parseWhen(input: string, now: Date, flag = "date"): Promise<When> {
-  const when = await readWhen(input, now, flag);
+export async function parseWhen(input: string, now: Date, flag = "date", order?: () => Promise<DateOrder | undefined>): Promise<When> {
+  const when = await readWhen(input, now, flag, order);
   // "+99999y" reads as a date, but not one crm can store as YYYY-MM-DD ("102026-03-02").
   if (!inCalendar(when.date))
     throw usageError(
@@ -115,12 +117,22 @@ export async function parseWhen(input: string, now: Date, flag = "date"): Promis
   return when;
 }
 
-async function readWhen(input: string, now: Date, flag: string): Promise<When> {
+const SLASH_DATE = /^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}(?:$|[\sT,])/;
+
+async function readWhen(input: string, now: Date, flag: string, order?: () => Promise<DateOrder | undefined>): Promise<When> {
   const text = input.trim();
   const fail = () => usageError(`cannot read the ${flag} ${quote(input)}`, `use a date or a time like ${DATE_EXAMPLES.replace(/^e\.g\. /, "")}`);
   if (!text) throw fail();
   const iso = parseIsoWhen(text);
   if (iso) return iso;
+  if (SLASH_DATE.test(text)) {
+    try {
+      return readDateText(text, { order: await order?.() }, "run crm config set date-order dmy (or mdy), or write it as YYYY-MM-DD");
+    } catch (err) {
+      if (!(err instanceof DateTextError)) throw err;
+      throw usageError(`cannot read the ${flag} ${quote(input)}: ${err.message}`, `e.g. ${localDate(now)}`);
+    }
+  }
   if (ISO_DATE.test(text) || ISO_DATETIME.test(text)) throw fail();
 
   const lower = text.toLowerCase();

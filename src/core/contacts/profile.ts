@@ -36,8 +36,8 @@ export function contactProfile(store: Store, id: number, now: Date): ContactProf
       .all(id),
     purchases: s
       .prepare<[number, string], ContactProfile["purchases"][number]>(
-        `select currency, count(*) as count, sum(amount_minor) as totalMinor, min(at) as firstAt, max(at) as lastAt
-         from purchases where contact_id = ? and at <= ? group by currency order by currency`,
+        `select currency, count(*) as count, sum(amount_minor - refunded_minor) as totalMinor, min(at) as firstAt, max(at) as lastAt
+         from purchases where contact_id = ? and at <= ? and (refunded_minor = 0 or amount_minor > refunded_minor) group by currency order by currency`,
       )
       .all(id, until),
     latestScores: s

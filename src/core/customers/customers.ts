@@ -69,7 +69,8 @@ export interface PurchaseDays {
 }
 
 /**
- * Every purchase dated up to now that has a contact, grouped per contact and local calendar day:
+ * Every purchase dated up to now that has a contact, net of its refunds (one refunded in full is no
+ * purchase), grouped per contact and local calendar day:
  * calls `onCustomer` once per contact and currency, in contact order. One ordered pass over the
  * covering index purchases(contact_id, at, currency, amount_minor) that hands over one row per
  * contact, its instants and amounts as JSON arrays (a million rows as a million JS arrays cost three
@@ -85,8 +86,8 @@ export function scanPurchaseDays(store: Store, now: Date, local: LocalDays, onCu
   const contacts = store.sqlite
     .prepare<[string, string], [contactId: number, secondsJson: string, amountsJson: string]>(
       `select contact_id, json_group_array(unixepoch(at)),
-         json_group_array(case when currency = ? then amount_minor else json_array(amount_minor, currency) end)
-       from purchases where contact_id is not null and at <= ? group by contact_id`,
+         json_group_array(case when currency = ? then amount_minor - refunded_minor else json_array(amount_minor - refunded_minor, currency) end)
+       from purchases where contact_id is not null and at <= ? and (refunded_minor = 0 or amount_minor > refunded_minor) group by contact_id`,
     )
     .raw()
     .iterate(usual, now.toISOString());

@@ -34,7 +34,7 @@ export const EXPORT_FIELDS: Record<Entity | "surveys", readonly string[]> = {
     "createdAt",
     "updatedAt",
   ],
-  purchases: ["id", "contactId", "contactName", "contactEmail", "amount", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"],
+  purchases: ["id", "contactId", "contactName", "contactEmail", "amount", "refunded", "currency", "at", "note", "source", "externalRef", "dealId", "createdAt"],
   responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "externalRef", "createdAt"],
   surveys: ["id", "name", "type", "question", "createdAt"],
 };
@@ -75,7 +75,7 @@ const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }>
   // Purchases and answers of erased people stay, without a contact: hence the left joins.
   purchases: {
     sql: `select p.id, p.contact_id as contactId, ${WHO}, p.amount_minor as amountMinor, p.currency, p.at, p.note, p.source,
-      p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt from purchases p left join contacts c on c.id = p.contact_id`,
+      p.external_ref as externalRef, p.deal_id as dealId, p.refunded_minor as refundedMinor, p.created_at as createdAt from purchases p left join contacts c on c.id = p.contact_id`,
     byContact: "p.contact_id = ?",
     order: "p.at, p.id",
   },
@@ -104,7 +104,13 @@ function shape(entity: Exclude<Entity, "contacts">, row: Row): Row {
   if (entity === "deals" || entity === "purchases") {
     // Amounts as decimal strings in major units, next to their currency.
     const out: Row = {};
-    for (const f of EXPORT_FIELDS[entity]) out[f] = f === "amount" ? formatMinor(row.amountMinor as number, row.currency as string) : row[f];
+    for (const f of EXPORT_FIELDS[entity])
+      out[f] =
+        f === "amount"
+          ? formatMinor(row.amountMinor as number, row.currency as string)
+          : f === "refunded"
+            ? formatMinor((row.refundedMinor as number | undefined) ?? 0, row.currency as string)
+            : row[f];
     return out;
   }
   return row;

@@ -337,10 +337,10 @@ export async function importPurchases(
 
   const importer: Importer<PurchaseValue> = {
     validate({ cells }) {
-      if (!src.preset && isTotalsRow(cells)) throw new SkipRow("a totals row");
+      if (!src.preset && isTotalsRow(cells)) throw new SkipRow("totals rows");
       const dateText = cell(cells, c.date);
       const amountText = cell(cells, c.amount);
-      if (dateText === undefined && amountText === undefined && isTotalsRow(cells)) throw new SkipRow("a totals row");
+      if (dateText === undefined && amountText === undefined && isTotalsRow(cells)) throw new SkipRow("totals rows");
       if (dateText === undefined) throw new InvalidRow("no date");
       const at = parseDate(dateText);
       if (amountText === undefined) throw new InvalidRow("no amount");

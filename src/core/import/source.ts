@@ -61,7 +61,49 @@ export async function openImportSource(file: string, kind: ImportKind, opts: Rea
       "drop --preset to read the file by its own header, or name its columns with --map",
     );
   }
-  return withPreset(csv, preset, map);
+  const source = withPreset(csv, preset, map);
+  const column = preset.dates?.inferOrder;
+  if (column !== undefined) {
+    const inferred = await dateOrderOfColumn(file, column, {
+      encoding: csv.encoding,
+      skipLines: opts.skipLines,
+      isHeader: (cells) => matchesHeader(preset, cells),
+    });
+    if (inferred) {
+      source.dates = { ...source.dates, order: inferred.order };
+      source.notes.push(
+        `dates read ${inferred.order === "dmy" ? "day first" : "month first"}: ${quote(inferred.example)} on line ${inferred.line} can only be read so`,
+      );
+    }
+  }
+  return source;
+}
+
+/**
+ * The day/month order of a column of slash or dot dates, when the file settles it: some date has a
+ * day above 12 in one place, and none has it in the other. Undefined when no date settles it, or when
+ * dates disagree (each ambiguous one is then refused on its own).
+ */
+async function dateOrderOfColumn(
+  file: string,
+  column: string,
+  opts: { encoding: CsvEncoding; skipLines?: number; isHeader: (cells: readonly string[]) => boolean },
+): Promise<{ order: DateOrder; example: string; line: number } | undefined> {
+  const csv = await openCsv(file, opts);
+  const at = csv.header.findIndex((h) => headerKey(h) === headerKey(column));
+  if (at < 0) return undefined;
+  let dayFirst: { example: string; line: number } | undefined;
+  let monthFirst: { example: string; line: number } | undefined;
+  for await (const batch of csv.batches())
+    for (const { line, cells } of batch) {
+      const m = /^\s*(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}/.exec(cells[at] ?? "");
+      if (!m) continue;
+      if (Number(m[1]) > 12 && Number(m[2]) <= 12) dayFirst ??= { example: m[0].trim(), line };
+      if (Number(m[2]) > 12 && Number(m[1]) <= 12) monthFirst ??= { example: m[0].trim(), line };
+    }
+  if (dayFirst && !monthFirst) return { order: "dmy", ...dayFirst };
+  if (monthFirst && !dayFirst) return { order: "mdy", ...monthFirst };
+  return undefined;
 }
 
 /** The CSV's records as rows of crm fields, by the preset's columns, grouping and transform. */
@@ -160,7 +202,7 @@ function withPreset(csv: CsvSource, preset: Preset, userMap: ReadonlyMap<string,
     preset,
     map: new Map(),
     dates: preset.dates ?? {},
-    notes: csv.notes,
+    notes: [...csv.notes],
     readAs: `${preset.title} (preset ${preset.name})`,
     records,
     batches,
@@ -172,7 +214,8 @@ function withPreset(csv: CsvSource, preset: Preset, userMap: ReadonlyMap<string,
  * setting's, the preset's) and the preset's rules (UTC), memoised. `what` names the date in refusals.
  */
 export async function importDateParser(store: Store, src: ImportSource, opts: ReadOptions, what = "date"): Promise<(text: string) => string> {
-  const rules: DateRules = { ...src.dates, order: opts.dateOrder ?? dateOrder(store) ?? src.dates.order };
+  // The preset's order (fixed, or read from the file) knows the file better than the setting does.
+  const rules: DateRules = { ...src.dates, order: opts.dateOrder ?? src.dates.order ?? dateOrder(store) };
   if (opts.dateFormat) rules.format = opts.dateFormat;
   return cachedDateParser(what, rules, rules.format ? await dateTextReader(rules, "") : undefined, opts.settleDate);
 }

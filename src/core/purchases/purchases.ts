@@ -5,6 +5,7 @@ import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
 import type { ContactRow, IdRow, PurchaseRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
+import { formatMoney } from "../../io/money.js";
 
 /** A purchase row (contactId is null only after the person was erased; dealId names the deal whose win recorded it). */
 export interface Purchase extends PurchaseRow {
@@ -164,10 +165,14 @@ export function insertRefund(store: Store, r: NewRefund, now: Date): { id: numbe
   const ref = clean(r.externalRef);
   if (ref !== null && store.sqlite.prepare("select 1 from refunds where source = ? and external_ref = ?").get(source, ref)) return undefined;
   const left = p.amountMinor - p.refundedMinor;
+  if (left <= 0) throw conflict(`purchase #${r.purchaseId} is refunded in full already`, "see `crm purchase list`");
   const amount = r.amountMinor ?? left;
   if (!Number.isSafeInteger(amount) || amount <= 0) throw usageError("a refund needs an amount above zero");
-  if (left <= 0) throw conflict(`purchase #${r.purchaseId} is refunded in full already`, "see `crm purchase list`");
-  if (amount > left) throw usageError(`the refund is more than what is left of purchase #${r.purchaseId}`, `at most ${left} minor units of ${p.currency}`);
+  if (amount > left)
+    throw usageError(
+      `a refund of ${formatMoney(amount, p.currency)} is more than what is left of purchase #${r.purchaseId} (${formatMoney(left, p.currency)})`,
+      `refund at most ${formatMoney(left, p.currency)}`,
+    );
   const row = store.sqlite
     .prepare<unknown[], IdRow>(
       "insert into refunds(purchase_id, amount_minor, at, note, source, external_ref, created_at) values (?, ?, ?, ?, ?, ?, ?) returning id",

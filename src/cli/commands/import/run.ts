@@ -94,7 +94,7 @@ function rowsWording(what: "contacts" | "purchases" | "interactions"): Wording {
           `${plural(
             ignored.reduce((n, [, k]) => n + k, 0),
             "row",
-          )} not imported (${ignored.map(([why, n]) => `${n} ${why}`).join(", ")})`,
+          )} not imported (${ignored.map(([why, n]) => `${why}: ${n}`).join("; ")})`,
         );
       const lead = dryRun ? `dry run, nothing written: ${path.basename(report.file)} would import` : `imported ${path.basename(report.file)}:`;
       return `${lead} ${plural(report.rows, "row")} of ${what} — ${parts.join(", ")}`;
@@ -218,7 +218,7 @@ async function withProgress<R>(ctx: Ctx, file: string, run: (progress: Pick<Impo
 
 /** Reports the outcome of an import; throws (exit 2, or 4 for duplicates only) when invalid rows stopped it. */
 function finishImport(ctx: Ctx, report: ImportReport, header: readonly string[], opts: ImportFlags, wording: Wording): void {
-  if (report.readAs) ctx.info(`read as a ${report.readAs}`);
+  if (report.readAs) ctx.info(`read as: ${report.readAs}`);
   for (const note of report.notes) ctx.warn(note);
   report.invalid = report.invalid.map(withCreateHint);
   const bad = report.invalid;
@@ -247,7 +247,7 @@ function checkSource(source: string | undefined, example: string): void {
 }
 
 /** How the user settles an ambiguous date: the two ways, spelled as they type them. */
-const SETTLE_DATE = "give --date-format (e.g. dd/MM/yyyy or MM/dd/yyyy), or set crm config set date-order dmy|mdy";
+const SETTLE_DATE = "give --date-format (e.g. dd/MM/yyyy or MM/dd/yyyy), or run crm config set date-order dmy (or mdy)";
 
 /** --encoding, --skip-lines and --date-format, checked before anything is read. */
 async function readingFlags(opts: ImportFlags) {

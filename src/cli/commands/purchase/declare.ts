@@ -12,6 +12,13 @@ export interface PurchaseAddOptions {
   note?: string;
   ref?: string;
   source: string;
+  /** A refund of the purchase --ref names, rather than a purchase. */
+  refund?: boolean;
+}
+export interface PurchaseRefundOptions {
+  amount?: string;
+  at?: string;
+  note?: string;
 }
 export interface PurchaseListOptions extends OutputOptions {
   contact?: string;
@@ -33,8 +40,21 @@ export function declarePurchase(program: Command): void {
     .option("--note <text>", "what was bought")
     .option("--ref <external id>", "an order or invoice number; unique per source (a repeat exits 4)")
     .option("--source <name>", "where the external id comes from", "manual")
-    .addHelpText("after", 'Example: crm purchase add ada 49.90 --at 2026-03-01 --note "Workshop ticket" --ref INV-1042')
+    .option("--refund", "record a refund of the contact's purchase --ref names, instead of a purchase")
+    .addHelpText(
+      "after",
+      'Example: crm purchase add ada 49.90 --at 2026-03-01 --note "Workshop ticket" --ref INV-1042\n         crm purchase add ada 20 --refund --ref INV-1042   (20 of it given back)',
+    )
     .action(lazy(load, "add"));
+  purchase
+    .command("refund")
+    .argument("<id>", "", id("purchase id", "use the number shown by `crm purchase list`"))
+    .description("record money given back on a purchase: reports count what is left; refunded in full, it is no purchase")
+    .option("--amount <decimal>", "how much was given back (default: all that is left)")
+    .option("--at <when>", "when (default: now)")
+    .option("--note <text>", "why")
+    .addHelpText("after", 'Example: crm purchase refund 12 --amount 15.00 --note "damaged in transit"')
+    .action(lazy(load, "refund"));
   withOutput(
     purchase
       .command("list")

@@ -3,12 +3,24 @@
 // test/fixtures/imports/<source>/ with a README saying where the layout is documented.
 import { usageError, quote } from "../../../errors.js";
 import { matchesHeader, type ImportKind, type Preset } from "./preset.js";
+import { etsySoldOrders } from "./etsy.js";
+import { gumroadSales } from "./gumroad.js";
+import { paypalActivity } from "./paypal.js";
 import { shopifyOrders } from "./shopify.js";
+import { squareTransactions } from "./square.js";
+import { stripePayments } from "./stripe.js";
+import { woocommerceOrders } from "./woocommerce.js";
 import { googleContacts, googleContactsLegacy, hubspotContacts, linkedinConnections, outlookCom, outlookDesktop, thunderbirdContacts } from "./contacts.js";
 import { googleForms, googleSheets, typeform } from "./responses.js";
 
 export const PRESETS: readonly Preset[] = [
   shopifyOrders,
+  stripePayments,
+  paypalActivity,
+  gumroadSales,
+  squareTransactions,
+  etsySoldOrders,
+  woocommerceOrders,
   googleContacts,
   googleContactsLegacy,
   outlookCom,

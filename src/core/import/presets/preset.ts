@@ -39,8 +39,12 @@ export interface Preset {
   source?: string;
   /** Rows that belong together: consecutive rows with the same `by` are one record; `join` gathers a column's values. */
   group?: { by: string; join?: string };
-  /** How the export writes dates. */
-  dates?: DateRules;
+  /**
+   * How the export writes dates. `inferOrder` names the date column whose day/month order depends on
+   * the account's country: the file itself decides (a day above 12 in either place), else the date
+   * order setting.
+   */
+  dates?: DateRules & { inferOrder?: string };
   /** Unknown customers become contacts (a shop's buyers are the user's customers). */
   createContacts?: boolean;
   /**
