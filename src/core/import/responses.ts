@@ -111,6 +111,8 @@ interface Answer {
   score: number;
   comment: string | null;
   at: string;
+  /** Whether the file gave a time of day, not only a date. */
+  timed: boolean;
   /** The form tool's id of the answer. */
   ref: string | null;
 }
@@ -143,8 +145,12 @@ export async function importResponses(store: Store, survey: Survey, file: string
   const insert = s.prepare("insert into responses(survey_id, contact_id, score, comment, at, external_ref, created_at) values (?, ?, ?, ?, ?, ?, ?)");
   // Respondents unknown to crm become contacts when asked, or when the form tool's preset says so.
   const createContacts = opts.createContacts ?? csv.preset?.createContacts ?? false;
-  /** What makes an answer the same answer: its id, else who answered when. */
-  const answerKey = (contact: number | null, at: string, ref: string | null) => (ref !== null ? `ref\u0000${ref}` : `${contact ?? ""}\u0000${at}`);
+  /**
+   * What makes an answer the same answer: its id; else who answered at that moment (a form's
+   * submission time); with a bare date only (no time of day), who answered what on that day.
+   */
+  const answerKey = (a: { contact: number | null; at: string; ref: string | null; timed: boolean; score: number; comment: string | null }) =>
+    a.ref !== null ? `ref\u0000${a.ref}` : JSON.stringify(a.timed ? [a.contact, a.at] : [a.contact, a.at, a.score, a.comment ?? ""]);
 
   // What must not be duplicated is read on first use, inside the import's write transaction: read any
   // earlier, it would miss the answers and contacts another process writes while this one waits for
@@ -161,13 +167,13 @@ export async function importResponses(store: Store, survey: Survey, file: string
     for (const [id, email] of s.prepare("select id, email from contacts where email is not null order by id").raw().all() as [number, string][])
       (byEmail.get(email) ?? byEmail.set(email, []).get(email)!).push(id);
     seen = new Set();
-    for (const [contact, at, ref] of s.prepare("select contact_id, at, external_ref from responses where survey_id = ?").raw().all(survey.id) as [
-      number | null,
-      string,
-      string | null,
-    ][]) {
-      seen.add(answerKey(contact, at, null));
-      if (ref !== null) seen.add(answerKey(contact, at, ref));
+    for (const [contact, at, ref, score, comment] of s
+      .prepare("select contact_id, at, external_ref, score, comment from responses where survey_id = ?")
+      .raw()
+      .all(survey.id) as [number | null, string, string | null, number, string | null][]) {
+      // A stored answer is matched whichever way the file dates it.
+      for (const timed of [true, false]) seen.add(answerKey({ contact, at, ref: null, timed, score, comment }));
+      if (ref !== null) seen.add(answerKey({ contact, at, ref, timed: true, score, comment }));
     }
   };
   let created = 0;
@@ -244,7 +250,8 @@ export async function importResponses(store: Store, survey: Survey, file: string
       if (comment && comment.length > MAX_COMMENT) reasons.push(`the comment is longer than ${MAX_COMMENT.toLocaleString("en")} characters`);
 
       if (reasons.length) throw new InvalidRow(reasons.join("; "), false, unknownContact);
-      return { contactId, newContact, score: score!, comment, at, ref: cell(cells, c.id) ?? null };
+      const timed = /\d:\d/.test(cell(cells, c.date) ?? "");
+      return { contactId, newContact, score: score!, comment, at, timed, ref: cell(cells, c.id) ?? null };
     },
     write(answer) {
       let contactId = answer.contactId;
@@ -259,7 +266,7 @@ export async function importResponses(store: Store, survey: Survey, file: string
           created++;
         }
       }
-      const key = answerKey(contactId, answer.at, answer.ref);
+      const key = answerKey({ contact: contactId, ...answer });
       if (seen.has(key)) return "skipped";
       seen.add(key);
       insert.run(survey.id, contactId, answer.score, answer.comment, answer.at, answer.ref, stamp);
