@@ -227,7 +227,7 @@ export interface CsvSource {
 
 const SAMPLE_BYTES = 64 * 1024;
 /** The largest record read (characters): beyond it the file is refused rather than held in memory. */
-export const MAX_RECORD_CHARS = 1 << 20;
+const MAX_RECORD_CHARS = 1 << 20;
 /** How many records may precede the header (a preamble) when looking for it. */
 const PREAMBLE_RECORDS = 30;
 

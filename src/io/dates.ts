@@ -55,7 +55,7 @@ const inCalendar = (date: Date) => date.getFullYear() >= FIRST_YEAR && date.getF
 const validDate = (y: number, mo: number, d: number) => isExists(y, mo - 1, d);
 
 /** ISO forms only; no natural language. Returns undefined when the text is not ISO-shaped. */
-export function parseIsoWhen(text: string): When | undefined {
+function parseIsoWhen(text: string): When | undefined {
   let m = ISO_DATE.exec(text);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -268,7 +268,6 @@ export class LocalDays {
 
 /** Which part comes first in a slash or dot date: 05/03/2024 is 5 March (dmy) or May 3 (mdy). */
 export type DateOrder = "dmy" | "mdy" | "ymd";
-export const DATE_ORDERS: readonly DateOrder[] = ["dmy", "mdy", "ymd"];
 
 export interface DateRules {
   /** A date-fns format the dates are written in ("dd.MM.yyyy HH:mm"); wins over everything else. */
@@ -410,7 +409,7 @@ const ymd = ([y, m, d]: [number, number, number]) => `${pad(y, 4)}-${pad(m)}-${p
  * one is given; else the one reading that makes a date; two readings that make two dates are refused,
  * naming both and `how` ("give --date-format …").
  */
-export function slashDate(a: number, b: number, c: number, order: DateOrder | undefined, how: string): [number, number, number] {
+function slashDate(a: number, b: number, c: number, order: DateOrder | undefined, how: string): [number, number, number] {
   if (a >= 1000) {
     const r = reading(a, b, c, "ymd");
     if (!r) throw new DateTextError("it is not a date");

@@ -184,8 +184,8 @@ describe("crm deal won, lost and move", () => {
       .stdout.trim()
       .split("\n");
     expect(csv).toHaveLength(2);
-    expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,currency,at,note,source,externalRef,dealId,createdAt");
-    expect(csv[1]).toBe("1,2,Bob Boole,4000.00,400000,EUR,2026-03-02T10:00:00.000Z,deal #3: Annual retainer,deal,,3,2026-03-02T10:00:00.000Z");
+    expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,refunded,refundedMinor,currency,at,note,source,externalRef,dealId,createdAt");
+    expect(csv[1]).toBe("1,2,Bob Boole,4000.00,400000,0.00,0,EUR,2026-03-02T10:00:00.000Z,deal #3: Annual retainer,deal,,3,2026-03-02T10:00:00.000Z");
   });
 
   it("winning a won deal again exits 4 and records no second purchase", async () => {

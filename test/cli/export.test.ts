@@ -97,6 +97,7 @@ describe("crm export as CSV", () => {
       "contactName",
       "contactEmail",
       "amount",
+      "refunded",
       "currency",
       "at",
       "note",

@@ -153,7 +153,7 @@ describe("crm import purchases", () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toEqual([
-      'line 3: cannot read the date "01/02/2024": it is ambiguous: 2024-02-01 (day first) or 2024-01-02 (month first); give --date-format (e.g. dd/MM/yyyy or MM/dd/yyyy), or set crm config set date-order dmy|mdy',
+      'line 3: cannot read the date "01/02/2024": it is ambiguous: 2024-02-01 (day first) or 2024-01-02 (month first); give --date-format (e.g. dd/MM/yyyy or MM/dd/yyyy), or run crm config set date-order dmy (or mdy)',
       'line 4: invalid amount "abc": not a number',
       'line 5: invalid amount "12,50": a decimal comma is ambiguous; write the decimals with a point, e.g. 12.50',
       'line 8: invalid email "not-an-email"',

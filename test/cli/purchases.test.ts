@@ -30,6 +30,8 @@ describe("crm purchase add", () => {
         contactName: "Ada Lovelace",
         amount: "1200.50",
         amountMinor: 120050,
+        refunded: "0.00",
+        refundedMinor: 0,
         currency: "EUR",
         at: "2026-03-01T00:00:00.000Z",
         note: "Workshop",
@@ -140,7 +142,7 @@ describe("crm purchase list", () => {
   it("prints a table with the totals on stderr", async () => {
     const dir = await history();
     const r = ok(await run(dir, ["purchase", "list"]));
-    expect(r.stdout.split("\n")[0]).toMatch(/^ID\s+DATE\s+CONTACT\s+AMOUNT\s+NOTE\s+REF$/);
+    expect(r.stdout.split("\n")[0]).toMatch(/^ID\s+DATE\s+CONTACT\s+AMOUNT\s+REFUNDED\s+NOTE\s+REF$/);
     expect(r.stdout).toMatch(/2\s+2026-02-10\s+Bob Boole\s+20\.00 EUR/);
     expect(r.stderr).toContain("3 purchases, 60.00 EUR");
   });
@@ -150,7 +152,7 @@ describe("crm purchase list", () => {
     const csv = ok(await run(dir, ["purchase", "list", "--format", "csv"]))
       .stdout.trim()
       .split("\n");
-    expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,currency,at,note,source,externalRef,dealId,createdAt");
+    expect(csv[0]).toBe("id,contactId,contactName,amount,amountMinor,refunded,refundedMinor,currency,at,note,source,externalRef,dealId,createdAt");
     expect(csv).toHaveLength(4);
   });
 

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers.js";
-import { CURRENT, copyOf, dump, older, onOldColumns, pragmas } from "../fixtures/schemas.js";
+import { CURRENT, copyOf, dump, inOldColumns, older, pragmas } from "../fixtures/schemas.js";
 
 describe.each(older)("a database of schema %i", (version) => {
   it("is migrated once when two crm processes open it at the same moment", async () => {
@@ -24,7 +24,7 @@ describe.each(older)("a database of schema %i", (version) => {
     expect(pragmas(db)).toMatchObject({ version: CURRENT, integrity: "ok" });
     const after = dump(db);
     expect(after.contacts).toHaveLength(before.contacts!.length + 2);
-    for (const [table, rows] of Object.entries(before)) if (table !== "contacts") expect(onOldColumns(after[table], rows), table).toEqual(rows);
+    for (const [table, rows] of Object.entries(before)) if (table !== "contacts") expect(inOldColumns(after[table], rows), table).toEqual(rows);
     // One copy, of the old schema, and one message about it.
     const copies = fs.readdirSync(dir).filter((f) => f.endsWith(".bak"));
     expect(copies).toHaveLength(1);

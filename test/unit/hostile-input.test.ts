@@ -390,7 +390,7 @@ describe(`CSV helpers (${RUNS} inputs per property)`, () => {
   it("delimiter detection, header keys and --map specs never fail unexpectedly", () => {
     fc.assert(
       fc.property(anyText(["a,b", "x;y", "\t", '"', "\n", "=", "Order Total=amount"]), (text) => {
-        expect([",", ";", "\t"]).toContain(detectDelimiter(text));
+        expect([",", ";", "\t", "|"]).toContain(detectDelimiter(text));
         expect(headerKey(text)).toMatch(/^[\p{L}\p{N}]*$/u);
         const r = outcome(() => parseColumnMap(text));
         if ("value" in r) for (const [k, v] of r.value) expect(k.length > 0 && v.length > 0).toBe(true);
