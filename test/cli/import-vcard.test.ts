@@ -152,6 +152,13 @@ describe("vCards as address books export them", () => {
     });
     await secondImportAddsNothing(dir, ANDROID, 3);
   });
+  it("refuses a preset, which describes a CSV export, for a vCard file (exit 2, nothing imported)", async () => {
+    const dir = freshDbDir();
+    const r = await run(dir, ["import", "contacts", GOOGLE, "--preset", "linkedin"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the preset "linkedin" describes a CSV export');
+    expect(await contacts(dir)).toEqual([]);
+  });
 });
 
 describe("--on-duplicate update merges, never overwrites", () => {

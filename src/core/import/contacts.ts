@@ -751,6 +751,11 @@ export async function importContacts(
   if (detectFormat(file, opts.format) === "vcf") {
     if (opts.map?.size)
       throw new ColumnMapError("a column mapping applies to CSV files, not vCards", "vCard properties are recognised by name", { kind: "not-csv" });
+    if (opts.preset !== undefined)
+      throw usageError(
+        `the preset ${quote(opts.preset)} describes a CSV export, and ${quote(file)} is a vCard file`,
+        "vCard properties are recognised by name: drop the preset",
+      );
     const { source: records, header } = vcardSource(file);
     const toRaw = (cells: string[]): RawContact => {
       try {
