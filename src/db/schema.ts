@@ -314,9 +314,17 @@ export const responses = sqliteTable(
     score: integer("score").notNull(),
     comment: text("comment"),
     at: text("at").notNull(),
+    /** The form tool's id of the answer (Typeform's #), so a download imported again adds nothing. */
+    externalRef: text("external_ref"),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("responses_survey_at_idx").on(t.surveyId, t.at), index("responses_contact_idx").on(t.contactId)],
+  (t) => [
+    index("responses_survey_at_idx").on(t.surveyId, t.at),
+    index("responses_contact_idx").on(t.contactId),
+    uniqueIndex("responses_survey_ref_idx")
+      .on(t.surveyId, t.externalRef)
+      .where(sql`${t.externalRef} is not null`),
+  ],
 );
 
 export const settings = sqliteTable("settings", {

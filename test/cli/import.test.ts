@@ -302,17 +302,24 @@ describe("crm import contacts from address-book exports", () => {
     expect(ada.fields).toEqual({
       "Customer since": "2019",
       address: "12 St James's Square\nLondon SW1Y 4JH\nUnited Kingdom",
+      "address label": "work",
       birthday: "1815-12-10",
       department: "Research",
+      // Each email and phone keeps the label of its "- Label" column (one label for a " ::: " cell).
+      "email label": "work",
       "email 2": "ada.byron@home.example",
+      "email 2 label": "work",
       "email 3": "countess@lovelace.example",
+      "email 3 label": "home",
       "name prefix": "Countess",
       nickname: "Ada",
+      "phone label": "mobile",
       "phone 2": "+44 20 7946 0002",
+      "phone 2 label": "work",
       website: "https://analytical.example",
     });
     expect(await byName(dir, "José Núñez")).toMatchObject({ email: "jose@panaderia.example", company: "Panadería Núñez", tags: ["Suppliers"] });
-    expect((await byName(dir, "Grace Brewster Hopper")).fields).toEqual({ birthday: "--12-09" });
+    expect((await byName(dir, "Grace Brewster Hopper")).fields).toEqual({ birthday: "--12-09", "email label": "work" });
     // No name at all: the company names the contact.
     expect(await byName(dir, "Harbour Bakery")).toMatchObject({ company: "Harbour Bakery", phone: "+44 1632 960000", email: null });
   });
@@ -331,12 +338,16 @@ describe("crm import contacts from address-book exports", () => {
       tags: ["Clients", "Philosophy"],
     });
     expect(soren.fields).toEqual({
-      "Business City": "København",
-      "Business Country/Region": "Denmark",
+      // The address parts, one column each, joined into one address.
+      address: "København, Denmark",
+      "address label": "work",
       birthday: "5/5/1813",
       "email 2": "sk@home.example",
       "name prefix": "Dr.",
+      // Outlook's column names are the labels.
+      "phone label": "mobile",
       "phone 2": "+45 33 12 34 56",
+      "phone 2 label": "work",
       website: "https://filosofi.example",
     });
     const mei = await byName(dir, "Mei Chen");
@@ -368,10 +379,16 @@ describe("crm import contacts from address-book exports", () => {
     });
     expect(dvorak.fields).toEqual({
       address: "Žitná 14, Praha, 120 00, Czechia",
+      "address label": "home",
       birthday: "1841-09-08",
       department: "Composition",
+      // Apple's X-ABLabel of an itemN group, else the TYPE.
+      "email label": "other",
       "email 2": "a.dvorak@conservatory.example",
+      "email 2 label": "work",
+      "phone label": "mobile",
       "phone 2": "+420 2 1234 5678",
+      "phone 2 label": "home",
     });
     // TYPE=PREF on the second EMAIL makes it the contact's email.
     expect(await byName(dir, "Ελένη Ζαχαρίου")).toMatchObject({ email: "eleni@zachariou.example", fields: { "email 2": "eleni.home@example.gr" } });
@@ -396,23 +413,27 @@ describe("crm import contacts from address-book exports", () => {
       anniversary: "1930-06-15",
       birthday: "1906-12-09",
       department: "Computing",
+      "email label": "work",
       "email 2": "grace.hopper@example.org",
+      "email 2 label": "home",
       "name prefix": "Dr.",
+      "phone label": "mobile",
       "phone 2": "+1-555-555-0199",
+      "phone 2 label": "work",
       website: "https://example.org/grace",
     });
   });
 
-  it("refuses a vCard 2.1 card with the reason, by line", async () => {
+  it("refuses a card it cannot read with the reason, by line, and writes nothing", async () => {
     const dir = freshDbDir();
     const file = write(
       dir,
-      "old.vcf",
-      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ok\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=89mile\r\nEND:VCARD\r\n",
+      "bad.vcf",
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ok\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=NO-SUCH-CHARSET;ENCODING=QUOTED-PRINTABLE:=C3=89mile\r\nEND:VCARD\r\n",
     );
     const r = await run(dir, ["import", "contacts", file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("line 5: vCard 2.1 is not supported: export the contacts as vCard 3.0 or 4.0");
+    expect(r.stderr).toContain('line 5: cannot read this vCard: unknown CHARSET "NO-SUCH-CHARSET" in a QUOTED-PRINTABLE value');
     expect(fs.existsSync(path.join(dir, "crm.db")) ? await contacts(dir) : []).toEqual([]);
   });
 });

@@ -359,7 +359,8 @@ describe(`vCards (${RUNS} inputs per property)`, () => {
           if ("value" in r) {
             const c = r.value;
             for (const v of [c.name, c.first, c.last, c.company, c.title, c.note, c.cadence, c.source]) if (v !== undefined) expect(typeof v).toBe("string");
-            for (const v of [...c.emails, ...c.phones, ...c.tags]) expect(typeof v).toBe("string");
+            for (const v of [...c.emails, ...c.phones]) expect([typeof v.value, typeof (v.label ?? "")]).toEqual(["string", "string"]);
+            for (const v of c.tags) expect(typeof v).toBe("string");
             for (const [k, v] of c.fields) expect(typeof k === "string" && typeof v === "string").toBe(true);
           } else {
             expect(r.error).toBeInstanceOf(Error);

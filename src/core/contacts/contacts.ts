@@ -7,6 +7,7 @@ import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { parseInterval, formatInterval, type Interval } from "../../io/dates.js";
 import { assertTotalsFit } from "../purchases/purchases.js";
 import { contactCandidates, fold } from "./search.js";
+import { mergeContactDetails, type ContactDetails } from "./merge.js";
 
 export interface Contact extends ContactRow {
   tags: string[];
@@ -392,13 +393,11 @@ export function removeContact(store: Store, id: number): void {
   });
 }
 
-/** Details the merged contact takes from the other one when it has none. */
-const MERGED = ["email", "phone", "company", "title", "cadence", "source"] as const;
-
 /**
- * Merges `otherId` into `keepId`: every linked record moves to the kept contact, tags and fields are
- * unioned (the kept contact's field value wins on a clash), empty details are filled from the other,
- * then the other contact is removed. One transaction.
+ * Merges `otherId` into `keepId`: every linked record moves to the kept contact, tags are unioned,
+ * the other's emails, phones, websites and addresses are added after the kept contact's own
+ * (./merge.ts), other fields and empty details filled from the other (the kept contact's value wins on
+ * a clash), notes joined; then the other contact is removed. One transaction.
  */
 export function mergeContacts(store: Store, keepId: number, otherId: number, now: Date): void {
   if (keepId === otherId) throw usageError("cannot merge a contact with itself", "give two different contacts");
@@ -408,36 +407,25 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
       s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
     assertTotalsFit(store, keepId);
     s.prepare("insert or ignore into contact_tags(contact_id, tag_id) select ?, tag_id from contact_tags where contact_id = ?").run(keepId, otherId);
-    s.prepare("insert or ignore into contact_fields(contact_id, key, value) select ?, key, value from contact_fields where contact_id = ?").run(
-      keepId,
-      otherId,
-    );
-    const details = s.prepare<[number], Pick<ContactRow, (typeof MERGED)[number] | "note" | "createdAt">>(
-      "select email, phone, company, title, cadence, source, note, created_at as createdAt from contacts where id = ?",
-    );
-    const other = details.get(otherId)!;
-    const keep = details.get(keepId)!;
-    const fill: Record<string, string | null> = {};
-    for (const col of MERGED) if (!keep[col] && other[col]) fill[col] = other[col];
-    if (other.note) fill.note = keep.note ? `${keep.note}\n${other.note}` : other.note;
-    const created = [keep.createdAt, other.createdAt].sort()[0]!;
+    // Both people's emails, phones, websites and addresses are kept; the kept contact's details win.
+    const details = (id: number): ContactDetails => {
+      const row = s
+        .prepare<[number], Omit<ContactDetails, "fields">>("select name, email, phone, company, title, note, cadence, source from contacts where id = ?")
+        .get(id)!;
+      const fields = s.prepare<[number], { key: string; value: string }>("select key, value from contact_fields where contact_id = ?").all(id);
+      return { ...row, fields: new Map(fields.map((f) => [f.key, f.value])) };
+    };
+    const { fields, ...merged } = mergeContactDetails(details(keepId), details(otherId), false);
+    const created = s
+      .prepare<[number, number], { createdAt: string }>("select min(created_at) as createdAt from contacts where id in (?, ?)")
+      .get(keepId, otherId)!.createdAt;
     s.prepare(
-      `update contacts set email = coalesce(@email, email), phone = coalesce(@phone, phone), company = coalesce(@company, company),
-       title = coalesce(@title, title), cadence = coalesce(@cadence, cadence), source = coalesce(@source, source),
-       note = coalesce(@note, note), created_at = @created, updated_at = @updated where id = @id`,
-    ).run({
-      email: null,
-      phone: null,
-      company: null,
-      title: null,
-      cadence: null,
-      source: null,
-      note: null,
-      ...fill,
-      created,
-      updated: now.toISOString(),
-      id: keepId,
-    });
+      `update contacts set email = @email, phone = @phone, company = @company, title = @title, cadence = @cadence, source = @source,
+       note = @note, created_at = @created, updated_at = @updated where id = @id`,
+    ).run({ ...merged, created, updated: now.toISOString(), id: keepId });
+    s.prepare("delete from contact_fields where contact_id = ?").run(keepId);
+    const insertField = s.prepare("insert into contact_fields(contact_id, key, value) values (?, ?, ?)");
+    for (const [key, value] of fields) insertField.run(keepId, key, value);
     s.prepare("delete from contacts where id = ?").run(otherId);
   });
 }

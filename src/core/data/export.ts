@@ -51,7 +51,7 @@ export const EXPORT_FIELDS: Record<Entity | "surveys", readonly string[]> = {
     "dealId",
     "createdAt",
   ],
-  responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "createdAt"],
+  responses: ["id", "surveyId", "survey", "surveyType", "contactId", "contactName", "contactEmail", "score", "comment", "at", "externalRef", "createdAt"],
   surveys: ["id", "name", "type", "question", "createdAt"],
 };
 
@@ -97,7 +97,7 @@ const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }>
   },
   responses: {
     sql: `select r.id, r.survey_id as surveyId, s.name as survey, s.type as surveyType, r.contact_id as contactId, ${WHO}, r.score,
-      r.comment, r.at, r.created_at as createdAt from responses r join surveys s on s.id = r.survey_id left join contacts c on c.id = r.contact_id`,
+      r.comment, r.at, r.external_ref as externalRef, r.created_at as createdAt from responses r join surveys s on s.id = r.survey_id left join contacts c on c.id = r.contact_id`,
     byContact: "r.contact_id = ?",
     order: "r.at, r.id",
   },

@@ -6,8 +6,9 @@ import type { Store } from "../../db/open.js";
 import { usageError, quote } from "../../errors.js";
 import { headerKey } from "../../io/csv.js";
 import { formatInterval, parseInterval } from "../../io/dates.js";
-import { parseVcard, splitVcards, type VcardContact } from "../../io/vcard.js";
+import { addNumberedField, parseVcard, splitVcards, type Labelled, type VcardContact } from "../../io/vcard.js";
 import { normaliseEmail, normaliseTag } from "../contacts/contacts.js";
+import { mergeContactDetails, sameDetails, type ContactDetails } from "../contacts/merge.js";
 import {
   ColumnMapError,
   InvalidRow,
@@ -63,8 +64,13 @@ type Role =
         | "createdAt"
         | "ignore";
     }
-  | { kind: "email" | "phone"; rank: number }
+  /** `label`: what the column's header says (Outlook's "Business Phone"); `labelIndex`: Google's "- Label" column. */
+  | { kind: "email" | "phone"; rank: number; label?: string; labelIndex?: number }
   | { kind: "field"; key: string }
+  /** One part of an address split over columns (Outlook's "Business City"): joined, in `order`, into one `address`. */
+  | { kind: "addressPart"; group: string; order: number; labelIndex?: number }
+  /** Thunderbird's "Birth Year", "Birth Month", "Birth Day": one birthday. */
+  | { kind: "birthPart"; part: "year" | "month" | "day" }
   /** Google's "Custom Field 1 - Value" (and Event, Relation): a field named by its "- Label" column. */
   | { kind: "labelled"; labelIndex: number | undefined; fallback: string };
 
@@ -109,19 +115,47 @@ for (const [key, field] of Object.entries({
   department: "department",
   organizationdepartment: "department",
   organization1department: "department",
+  anniversary: "anniversary",
   website: "website",
   webpage: "website",
+  webpage1: "website",
+  webpage2: "website",
   website1value: "website",
+  website2value: "website",
   personalwebpage: "website",
   websiteurl: "website",
   url: "website",
   homepage: "website",
   address: "address",
-  address1formatted: "address",
 }))
   FIXED[key] = { kind: "field", key: field };
+for (const [key, part] of Object.entries({ birthyear: "year", birthmonth: "month" } as const)) FIXED[key] = { kind: "birthPart", part };
 
-/** Outlook's phone columns, most likely "the" number first. */
+/** The parts of an address in the order they are joined: street lines, PO box, city, region, code, country. */
+const ADDRESS_PARTS: [RegExp, number][] = [
+  [/^(?:street|address|streetaddress|address1)$/, 1],
+  [/^(?:street2|address2)$/, 2],
+  [/^street3$/, 3],
+  [/^(?:pobox|addresspobox)$/, 4],
+  [/^city$/, 5],
+  [/^(?:state|region|county|stateregion|province)$/, 6],
+  [/^(?:postalcode|zipcode|zip|postcode)$/, 7],
+  [/^(?:country|countryregion)$/, 8],
+];
+
+/**
+ * Outlook's "Business Street"/"Home City", Thunderbird's "Work Address 2"/"Home ZipCode", Google's
+ * "Address 1 - Street": a part of the work, home or other address. Undefined for any other column.
+ */
+function addressPart(key: string): { group: string; order: number } | undefined {
+  const m = /^(business|work|home|other|address\d+)(.+)$/.exec(key);
+  if (!m) return undefined;
+  const order = ADDRESS_PARTS.find(([re]) => re.test(m[2]!))?.[1];
+  if (order === undefined) return undefined;
+  return { group: m[1] === "business" ? "work" : m[1]!, order };
+}
+
+/** Outlook's and Thunderbird's phone columns, most likely "the" number first. */
 const PHONE_COLUMNS = [
   "primaryphone",
   "phone",
@@ -131,6 +165,7 @@ const PHONE_COLUMNS = [
   "mobile",
   "mobilephone",
   "mobilephonenumber",
+  "mobilenumber",
   "cellphone",
   "cell",
   "businessphone",
@@ -142,8 +177,34 @@ const PHONE_COLUMNS = [
   "carphone",
   "companymainphone",
   "companymaintelephone",
+  "businessfax",
+  "homefax",
+  "otherfax",
+  "faxnumber",
+  "pager",
+  "pagernumber",
 ];
-const EMAIL_NAMED = ["workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
+const EMAIL_NAMED = ["primaryemail", "secondaryemail", "workemail", "businessemail", "homeemail", "personalemail", "otheremail"];
+
+/** The label a named column gives its number or address: "Business Phone 2" → work, "Mobile Phone" → mobile. */
+function labelOfHeader(key: string): string | undefined {
+  if (/fax/.test(key)) return key.startsWith("home") ? "home fax" : key.startsWith("other") ? "other fax" : key.startsWith("business") ? "work fax" : "fax";
+  if (/pager/.test(key)) return "pager";
+  if (/^(business|work)/.test(key)) return "work";
+  if (/^(home|personal)/.test(key)) return "home";
+  if (/^(mobile|cell)/.test(key)) return "mobile";
+  if (/^companymain/.test(key)) return "main";
+  if (/^car/.test(key)) return "car";
+  if (/^other/.test(key)) return "other";
+  return undefined;
+}
+
+/** Google's "* Work" (the star marks the primary one) → "work". */
+const cleanLabel = (label: string | undefined) =>
+  label
+    ?.replace(/^\*\s*/, "")
+    .trim()
+    .toLowerCase() || undefined;
 
 function roleOf(header: string, hasJobTitle: boolean): Role | undefined {
   const key = headerKey(header);
@@ -153,10 +214,10 @@ function roleOf(header: string, hasJobTitle: boolean): Role | undefined {
   // Google "E-mail 1 - Value", Outlook "E-mail 2 Address", generic "Email", "Email 2", "Email Address".
   let m = /^email(\d*)(?:address|value)?(\d*)$/.exec(key) ?? /^emailaddress(\d*)$/.exec(key);
   if (m) return { kind: "email", rank: Number(m[1] || m[2] || 1) };
-  if (EMAIL_NAMED.includes(key)) return { kind: "email", rank: 50 + EMAIL_NAMED.indexOf(key) };
+  if (EMAIL_NAMED.includes(key)) return { kind: "email", rank: 50 + EMAIL_NAMED.indexOf(key), label: labelOfHeader(key) };
   m = /^phone(\d+)value$/.exec(key);
   if (m) return { kind: "phone", rank: Number(m[1]) };
-  if (PHONE_COLUMNS.includes(key)) return { kind: "phone", rank: PHONE_COLUMNS.indexOf(key) };
+  if (PHONE_COLUMNS.includes(key)) return { kind: "phone", rank: PHONE_COLUMNS.indexOf(key), label: labelOfHeader(key) };
   // Google's label/type columns describe the neighbouring value; phonetic spellings; address parts
   // when the formatted address is there.
   if (/^(email|phone|address|website|organization|relation|event|im|externalid|customfield)\d+(label|type)$/.test(key)) return { kind: "ignore" };
@@ -226,6 +287,15 @@ function columnRoles(header: readonly string[], file: string, map: ReadonlyMap<s
   const hasFormattedAddress = keys.some((k) => /^address\d*formatted$/.test(k));
   return header.map((h, i) => {
     if (roles[i]) return roles[i]!;
+    // A preset's renamed column is headed by its target ("field:profile linkedin").
+    if (/^field:/i.test(h)) return roleOfTarget(h) ?? { kind: "field", key: h.trim() };
+    // Google's "E-mail 1 - Value" and "Phone 1 - Value" have their label in "… 1 - Label".
+    const numbered = /^(email|phone)(\d+)value$/.exec(keys[i]!);
+    if (numbered) {
+      const role = roleOf(h, hasJobTitle) as Extract<Role, { kind: "email" | "phone" }>;
+      const label = keys.findIndex((k) => k === `${numbered[1]}${numbered[2]}label` || k === `${numbered[1]}${numbered[2]}type`);
+      return label >= 0 ? { ...role, labelIndex: label } : role;
+    }
     const pair = /^(customfield|event|relation)(\d+)value$/.exec(keys[i]!);
     if (pair) {
       const label = keys.findIndex((k) => k === `${pair[1]}${pair[2]}label` || k === `${pair[1]}${pair[2]}type`);
@@ -238,7 +308,20 @@ function columnRoles(header: readonly string[], file: string, map: ReadonlyMap<s
           .toLowerCase(),
       };
     }
+    // Google's "Address 1 - Formatted" is the whole address (its parts are left out), labelled by "- Label".
+    const formatted = /^(address\d+)formatted$/.exec(keys[i]!);
+    if (formatted) {
+      const label = keys.findIndex((k) => k === `${formatted[1]}label` || k === `${formatted[1]}type`);
+      return { kind: "addressPart", group: formatted[1]!, order: 0, labelIndex: label >= 0 ? label : undefined };
+    }
     if (hasFormattedAddress && /^address\d+(street|city|pobox|region|postalcode|country|extendedaddress)$/.test(keys[i]!)) return { kind: "ignore" };
+    // "Birth Day" beside "Birth Month" is a day of the month; alone, "Birthday" is the date.
+    if (keys[i] === "birthday") return keys.includes("birthmonth") ? { kind: "birthPart", part: "day" } : { kind: "field", key: "birthday" };
+    const part = addressPart(keys[i]!);
+    if (part) {
+      const label = /^address\d+$/.test(part.group) ? keys.findIndex((k) => k === `${part.group}label` || k === `${part.group}type`) : -1;
+      return { kind: "addressPart", ...part, labelIndex: label >= 0 ? label : undefined };
+    }
     return roleOf(h, hasJobTitle) ?? { kind: "field", key: h.trim() };
   });
 }
@@ -258,13 +341,23 @@ function splitTags(value: string): string[] {
     .filter((t) => t && !t.startsWith("* ") && t !== "*");
 }
 
+/** Thunderbird's Birth Year/Month/Day as one date: YYYY-MM-DD, or --MM-DD without a year. */
+function birthdayOf(birth: Partial<Record<"year" | "month" | "day", string>>): string | undefined {
+  const { year, month, day } = birth;
+  if (!month || !day || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) return [year, month, day].filter(Boolean).join("-") || undefined;
+  const md = `${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  return year && /^\d{4}$/.test(year) ? `${year}-${md}` : `--${md}`;
+}
+
 /** Outlook writes "0/0/00" for an empty date. */
 const emptyDate = (v: string) => /^0{1,2}\/0{1,2}\/0{2,4}$/.test(v);
 
 function rawFromCells(cells: readonly string[], roles: readonly Role[], header: readonly string[]): RawContact {
   const raw: RawContact = { emails: [], phones: [], tags: [], fields: [] };
-  const emails: [number, string][] = [];
-  const phones: [number, string][] = [];
+  const emails: [number, Labelled][] = [];
+  const phones: [number, Labelled][] = [];
+  const addresses = new Map<string, { label?: string; parts: [number, string][] }>();
+  const birth: Partial<Record<"year" | "month" | "day", string>> = {};
   cells.forEach((cellText, i) => {
     // One spelling of a line break in stored text, whatever the file used.
     const value = cellText.trim().replace(/\r\n?/g, "\n");
@@ -272,11 +365,11 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
     if (!value || !role || role.kind === "ignore") return;
     switch (role.kind) {
       case "email":
-        for (const v of multi(value)) emails.push([role.rank, v]);
+      case "phone": {
+        const label = role.label ?? cleanLabel(role.labelIndex === undefined ? undefined : cells[role.labelIndex]);
+        for (const v of multi(value)) (role.kind === "email" ? emails : phones).push([role.rank, { value: v, label }]);
         return;
-      case "phone":
-        for (const v of multi(value)) phones.push([role.rank, v]);
-        return;
+      }
       case "tags":
         raw.tags.push(...splitTags(value));
         return;
@@ -290,7 +383,18 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
       }
       case "field":
         if (emptyDate(value) || (headerKey(header[i]!) === "gender" && value.toLowerCase() === "unspecified")) return;
-        raw.fields.push([role.key, value]);
+        if (role.key === "website") addNumberedField(raw.fields, "website", value);
+        else raw.fields.push([role.key, value]);
+        return;
+      case "addressPart": {
+        const address = addresses.get(role.group) ?? addresses.set(role.group, { parts: [] }).get(role.group)!;
+        address.parts.push([role.order, value]);
+        const label = role.labelIndex === undefined ? undefined : cleanLabel(cells[role.labelIndex]);
+        address.label ??= label ?? (/^address\d+$/.test(role.group) ? undefined : role.group);
+        return;
+      }
+      case "birthPart":
+        birth[role.part] = value;
         return;
       case "nickname":
         raw.nickname = value;
@@ -303,6 +407,18 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
         if (raw[role.kind] === undefined) raw[role.kind] = value;
     }
   });
+  for (const { label, parts } of addresses.values())
+    addNumberedField(
+      raw.fields,
+      "address",
+      parts
+        .sort((a, b) => a[0] - b[0])
+        .map(([, v]) => v)
+        .join(", "),
+      label,
+    );
+  const birthday = birthdayOf(birth);
+  if (birthday) raw.fields.push(["birthday", birthday]);
   // Stable sort by rank keeps file order among equals.
   raw.emails = emails.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   raw.phones = phones.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
@@ -349,18 +465,26 @@ function validateContact(raw: RawContact, defaultSource: string | undefined): Co
   if (raw.prefix) fields.set("name prefix", raw.prefix);
   if (raw.suffix) fields.set("name suffix", raw.suffix);
 
+  // The first email and phone go on the contact, the others in fields `email 2`, `phone 2`…; each
+  // label beside its value (`email label`, `email 2 label`). The same address twice is kept once.
   let email: string | null = null;
-  const [first, ...moreEmails] = raw.emails;
+  const emails = uniqueLabelled(raw.emails, (e) => e.toLowerCase());
+  const [first] = emails;
   if (first !== undefined) {
     try {
-      email = normaliseEmail(first);
+      email = normaliseEmail(first.value);
     } catch {
-      throw new InvalidRow(`invalid email ${quote(first)}`);
+      throw new InvalidRow(`invalid email ${quote(first.value)}`);
     }
   }
-  moreEmails.forEach((e, i) => fields.set(`email ${i + 2}`, e.toLowerCase()));
-  const [phone, ...morePhones] = raw.phones;
-  morePhones.forEach((p, i) => fields.set(`phone ${i + 2}`, p));
+  setNumbered(
+    fields,
+    "email",
+    emails.map((e) => ({ ...e, value: e.value.toLowerCase() })),
+  );
+  const phones = uniqueLabelled(raw.phones, phoneKey);
+  const phone = phones[0]?.value;
+  setNumbered(fields, "phone", phones);
 
   const built = [raw.first, raw.middle, raw.last].filter(Boolean).join(" ").trim();
   const realName = raw.name?.trim() || built;
@@ -406,6 +530,28 @@ function validateContact(raw: RawContact, defaultSource: string | undefined): Co
     fields,
     createdAt,
   };
+}
+
+/** Digits (and a leading +) of a number: "+44 20 7946-0001" and "+442079460001" are the same phone. */
+const phoneKey = (p: string) => p.replace(/[^\d+]/g, "");
+
+function uniqueLabelled(values: readonly Labelled[], key: (v: string) => string): Labelled[] {
+  const out: Labelled[] = [];
+  for (const v of values) {
+    const same = out.find((o) => key(o.value) === key(v.value));
+    if (!same) out.push({ value: v.value.trim(), label: v.label });
+    else same.label ??= v.label;
+  }
+  return out;
+}
+
+/** `email label` for the first; `email 2` and `email 2 label` for the second… */
+function setNumbered(fields: Map<string, string>, key: string, values: readonly Labelled[]): void {
+  values.forEach((v, i) => {
+    const slot = i === 0 ? key : `${key} ${i + 1}`;
+    if (i > 0) fields.set(slot, v.value);
+    if (v.label) fields.set(`${slot} label`, v.label);
+  });
 }
 
 interface Validated {
@@ -455,11 +601,12 @@ function contactImporter(
   const setField = s.prepare(
     "insert into contact_fields(contact_id, key, value) values (?, ?, ?) on conflict(contact_id, key) do update set value = excluded.value",
   );
-  const getContact = s.prepare("select name, phone, company, title, note, cadence, source from contacts where id = ?");
+  const getContact = s.prepare("select name, email, phone, company, title, note, cadence, source from contacts where id = ?");
+  const clearFields = s.prepare("delete from contact_fields where contact_id = ?");
   const getTags = s.prepare("select lower(t.name) as name from contact_tags ct join tags t on t.id = ct.tag_id where ct.contact_id = ?").pluck();
   const getFields = s.prepare("select key, value from contact_fields where contact_id = ?");
   const updateContact = s.prepare(
-    `update contacts set name = @name, phone = @phone, company = @company, title = @title, note = @note, cadence = @cadence,
+    `update contacts set name = @name, email = @email, phone = @phone, company = @company, title = @title, note = @note, cadence = @cadence,
      source = @source, updated_at = @updatedAt where id = @id`,
   );
 
@@ -518,26 +665,20 @@ function contactImporter(
         return "added";
       }
       if (onDuplicate !== "update") return "skipped";
-      // The file's non-empty values win; empty cells leave what is there; tags are added, fields set.
-      const old = getContact.get(existing) as Record<string, string | null>;
-      const next: Record<string, string | null> = {
-        name: row.nameIsFallback ? old.name! : row.name,
-        phone: row.phone ?? old.phone!,
-        company: row.company ?? old.company!,
-        title: row.title ?? old.title!,
-        note: row.note ?? old.note!,
-        cadence: row.cadence ?? old.cadence!,
-        source: old.source ?? row.source,
+      // Merged, never overwritten: emails, phones, websites and addresses the contact lacks are added
+      // with their labels; the file's other non-empty values win; nothing already there is dropped.
+      const old = getContact.get(existing) as Omit<ContactDetails, "fields">;
+      const before: ContactDetails = {
+        ...old,
+        fields: new Map((getFields.all(existing) as { key: string; value: string }[]).map((f) => [f.key, f.value])),
       };
+      const merged = mergeContactDetails(before, { ...row, name: row.nameIsFallback ? old.name : row.name }, true);
       const oldTags = new Set(getTags.all(existing) as string[]);
-      const oldFields = new Map((getFields.all(existing) as { key: string; value: string }[]).map((f) => [f.key, f.value]));
-      const changed =
-        Object.keys(next).some((k) => next[k] !== old[k]) ||
-        row.tags.some((t) => !oldTags.has(t.toLowerCase())) ||
-        [...row.fields].some(([k, v]) => oldFields.get(k) !== v);
-      if (!changed) return "skipped";
-      updateContact.run({ ...next, updatedAt: stamp, id: existing });
-      link(existing, row);
+      if (sameDetails(before, merged) && row.tags.every((t) => oldTags.has(t.toLowerCase()))) return "skipped";
+      const { fields, ...columns } = merged;
+      updateContact.run({ ...columns, updatedAt: stamp, id: existing });
+      clearFields.run(existing);
+      link(existing, { ...row, fields });
       return "updated";
     },
     searchIndexed: "contacts",
@@ -610,6 +751,11 @@ export async function importContacts(
   if (detectFormat(file, opts.format) === "vcf") {
     if (opts.map?.size)
       throw new ColumnMapError("a column mapping applies to CSV files, not vCards", "vCard properties are recognised by name", { kind: "not-csv" });
+    if (opts.preset !== undefined)
+      throw usageError(
+        `the preset ${quote(opts.preset)} describes a CSV export, and ${quote(file)} is a vCard file`,
+        "vCard properties are recognised by name: drop the preset",
+      );
     const { source: records, header } = vcardSource(file);
     const toRaw = (cells: string[]): RawContact => {
       try {

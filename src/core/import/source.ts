@@ -118,6 +118,9 @@ function withPreset(csv: CsvSource, preset: Preset, userMap: ReadonlyMap<string,
   };
   const fields = [...new Set([...Object.keys(columns), ...(preset.derived ?? [])])].filter((f) => f !== "ignore" && f !== "-");
   const fieldIndex = Object.entries(columns).map(([field, h]) => [field, indexOf(h)] as const);
+  // A preset that keeps the file's other columns passes them on after its fields, under their own header.
+  const used = new Set(fieldIndex.map(([, i]) => i));
+  const kept = preset.keepColumns ? csv.header.map((_, i) => i).filter((i) => !used.has(i)) : [];
   const groupBy = preset.group ? indexOf(preset.group.by) : -1;
   const joinAt = preset.group?.join ? indexOf(preset.group.join) : -1;
 
@@ -137,7 +140,7 @@ function withPreset(csv: CsvSource, preset: Preset, userMap: ReadonlyMap<string,
       if (typeof out === "string") return { line: record.line, cells: record.cells, skip: out };
       values = out;
     }
-    return { line: record.line, cells: fields.map((f) => values[f] ?? "") };
+    return { line: record.line, cells: [...fields.map((f) => values[f] ?? ""), ...kept.map((i) => record.cells[i] ?? "")] };
   };
 
   /** Consecutive records with the same group key → one, the joined column's values gathered ("; "). */
@@ -195,7 +198,7 @@ function withPreset(csv: CsvSource, preset: Preset, userMap: ReadonlyMap<string,
     file: csv.file,
     size: csv.size,
     bytesRead: csv.bytesRead,
-    header: fields,
+    header: [...fields, ...kept.map((i) => csv.header[i]!)],
     preset,
     map: new Map(),
     dates: preset.dates ?? {},

@@ -14,6 +14,8 @@ export interface ExportOptions {
   /** Seconds before each follow-up for an iCalendar alarm. */
   alarm?: number;
   bom?: boolean;
+  /** A directory: one vCard file per contact (folder address books: khard, vdirsyncer). */
+  split?: string;
 }
 
 export function declareExport(program: Command): void {
@@ -25,6 +27,7 @@ export function declareExport(program: Command): void {
     .option("--alarm <before>", "with --format ics: a reminder this long before each follow-up, e.g. 15m, 1h, 1d", beforehand)
     .option("--bom", "start CSV with a byte order mark, for spreadsheets (Excel, LibreOffice)")
     .option("--contact <ref>", "only what concerns this person; without <what>: everything held about them (JSON)")
+    .option("--split <dir>", "contacts as vCards, one <uid>.vcf file per contact in <dir> (for khard, vdirsyncer)")
     .addHelpText(
       "after",
       `
@@ -32,6 +35,7 @@ Examples:
   crm export contacts --format vcf -o contacts.vcf
   crm export followups --format ics -o followups.ics     # open follow-ups, stable UIDs; done and deleted ones cancelled
   crm export followups -o followups.ics --alarm 15m      # with a reminder 15 minutes before each
+  crm export contacts --split ~/.contacts/crm/           # one .vcf per contact
   crm export all --format json -o crm.json
   crm export all --format csv -o export/                 # one CSV per entity
   crm export --contact ada@example.com                   # everything held about one person`,

@@ -46,6 +46,7 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
   if (what !== undefined && !(WHAT as readonly string[]).includes(what)) throw usageError(`unknown export ${quote(whatArg)}`, `use one of: ${WHAT.join(", ")}`);
   if (what === undefined && opts.contact === undefined)
     throw usageError("what should be exported?", `give one of: ${WHAT.join(", ")} — or --contact <ref> for everything about one person`);
+  if (opts.split !== undefined) return exportSplitVcards(ctx, what, opts);
   const output: string | undefined = opts.output;
   if (output !== undefined) guardOutput(ctx, output, what === "all" && opts.format === "csv");
   const store = ctx.store();
@@ -105,6 +106,35 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
   } finally {
     if (store.sqlite.inTransaction) store.sqlite.exec("COMMIT");
   }
+}
+
+/**
+ * `--split <dir>`: one vCard file per contact, named by its UID, as folder address books (khard,
+ * vdirsyncer) keep them. A file written earlier for the same contact is replaced; others are left alone.
+ */
+async function exportSplitVcards(ctx: Ctx, what: string | undefined, opts: ExportOptions): Promise<void> {
+  const dir = opts.split!;
+  if (what !== "contacts") throw usageError("--split writes contacts as vCards", `use: crm export contacts --split ${dir}`);
+  if (opts.format !== undefined && opts.format !== "vcf")
+    throw usageError(`--split writes vCards, not ${opts.format}`, "leave out --format, or use --format vcf");
+  if (opts.output !== undefined) throw usageError("--split and -o both say where to write", "give one of them");
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw usageError(`--split ${quote(dir)} is a file`, "give a directory (it is created if missing)");
+  const store = ctx.store();
+  const contact = opts.contact !== undefined ? resolveContact(store, opts.contact) : undefined;
+  const { contactToVcard } = await import("../../../io/vcard.js");
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let n = 0;
+  store.sqlite.exec("BEGIN");
+  try {
+    for (const card of vcardInputs(store, contact?.id)) {
+      const file = path.join(dir, `${card.uid.replace(/^urn:uuid:/, "")}.vcf`);
+      await writeChunks(ctx, file, [contactToVcard(card)]);
+      n++;
+    }
+  } finally {
+    if (store.sqlite.inTransaction) store.sqlite.exec("COMMIT");
+  }
+  ctx.info(`wrote ${entities(n, "contacts")} to ${dir}${dir.endsWith(path.sep) ? "" : path.sep}, one file each`);
 }
 
 /** An export must never replace the database (or a directory by a file). */

@@ -10,8 +10,28 @@ import { shopifyOrders } from "./shopify.js";
 import { squareTransactions } from "./square.js";
 import { stripePayments } from "./stripe.js";
 import { woocommerceOrders } from "./woocommerce.js";
+import { googleContacts, googleContactsLegacy, hubspotContacts, linkedinConnections, outlookCom, outlookDesktop, thunderbirdContacts } from "./contacts.js";
+import { googleForms, googleSheets, typeform } from "./responses.js";
 
-export const PRESETS: readonly Preset[] = [shopifyOrders, stripePayments, paypalActivity, gumroadSales, squareTransactions, etsySoldOrders, woocommerceOrders];
+export const PRESETS: readonly Preset[] = [
+  shopifyOrders,
+  stripePayments,
+  paypalActivity,
+  gumroadSales,
+  squareTransactions,
+  etsySoldOrders,
+  woocommerceOrders,
+  googleContacts,
+  googleContactsLegacy,
+  outlookCom,
+  outlookDesktop,
+  hubspotContacts,
+  linkedinConnections,
+  thunderbirdContacts,
+  googleForms,
+  googleSheets,
+  typeform,
+];
 
 /** The preset `--preset` names, for this kind of import. */
 export function presetNamed(name: string, kind: ImportKind): Preset {

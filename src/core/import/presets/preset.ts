@@ -25,6 +25,11 @@ export interface Preset {
   signature: readonly string[];
   /** crm field → the header (as exported) that fills it. */
   columns: Readonly<Record<string, string>>;
+  /**
+   * The file's columns that `columns` does not name go on too, under their own header (an address book's
+   * every column is worth keeping: the contacts import reads the ones it knows and keeps the rest as fields).
+   */
+  keepColumns?: boolean;
   /** Fields `transform` adds beyond `columns`. */
   derived?: readonly string[];
   /** For `crm import presets`: what is kept, and what is skipped and why. */

@@ -1,0 +1,2 @@
+ALTER TABLE `responses` ADD `external_ref` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `responses_survey_ref_idx` ON `responses` (`survey_id`,`external_ref`) WHERE "responses"."external_ref" is not null;
