@@ -147,7 +147,7 @@ describe("crm import calendar", () => {
   it("resets the keep-in-touch clock", async () => {
     const dir = freshDbDir();
     await runOk(dir, ["add", "Ada Lovelace", "--email", "ada@lovelace.example", "--cadence", "2w"], { env: { CRM_NOW: "2026-01-01T09:00:00Z" } });
-    expect(await runOk(dir, ["remind"], { env: { CRM_NOW: "2026-02-12T09:00:00Z" } })).toContain("Ada Lovelace — keep in touch");
+    expect(await runOk(dir, ["remind"], { env: { CRM_NOW: "2026-02-12T09:00:00Z" } })).toContain("Ada Lovelace (#1) — keep in touch");
     await runOk(dir, ["import", "calendar", path.join(FIXTURES, "calendar.ics")], { env: { CRM_NOW: "2026-02-12T09:00:00Z" } });
     const r = await run(dir, ["remind"], { env: { CRM_NOW: "2026-02-12T09:00:00Z" } });
     expect(r.stdout).toBe("");

@@ -228,7 +228,7 @@ describe("refunds", () => {
     expect(rest.stderr).toContain("refunded 70.00 EUR of purchase #1 (Ada): refunded in full, no longer counted as a purchase");
     expect((await run(dir, ["purchase", "list"])).stderr.trim()).toBe("1 purchase, 40.00 EUR");
     const [segment] = await json(dir, ["report", "segments"]);
-    expect(segment).toMatchObject({ customers: 1, revenue: 40, meanFrequency: 1 });
+    expect(segment).toMatchObject({ customers: 1, revenue: "40.00", meanFrequency: 1 });
     const again = await run(dir, ["purchase", "refund", "1"]);
     expect(again.code).toBe(4);
   });

@@ -42,7 +42,7 @@ describe("words for people", () => {
 
   it("one promoter is '1 promoter'", async () => {
     const out = await runOk(await shop(), ["survey", "results", "Pulse"], { env });
-    expect(out).toContain("from 1 respondent:");
+    expect(out).toContain("from 1 respondent;");
     expect(out).toContain("1 promoter (100.0%), 0 passives (0.0%), 0 detractors (0.0%)");
   });
 

@@ -240,7 +240,8 @@ export async function show(ctx: Ctx, [ref]: [string], _opts: ContactShowOptions)
   kv("note", p.note);
   kv("added", localDate(new Date(p.createdAt)));
   if (analytics) {
-    kv("segment", `${analytics.segment} (R${analytics.r} F${analytics.f} M${analytics.m})`);
+    kv("segment", analytics.segment);
+    kv("RFM scores", `R${analytics.r} F${analytics.f} M${analytics.m}`);
     if (analytics.pAlive !== undefined) kv("P(alive)", `${Math.round(analytics.pAlive * 100)}%`);
     if (analytics.clv12Months !== undefined) kv("CLV, 12 months", `${grouped(analytics.clv12Months)} ${analytics.currency}`);
   }
