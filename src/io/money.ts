@@ -52,9 +52,23 @@ const GROUPED = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
  * than zero say so.
  */
 export function parseAmount(text: string, defaultCurrency: string, flag = "amount"): { minor: number; currency: string } {
+  return readAmount(text, defaultCurrency, flag)!;
+}
+
+/**
+ * Refuses (exit 2) what is no amount in any currency: not a number, negative, an unknown currency or two.
+ * The decimals and the size depend on the currency (the default one is in the database), so they are
+ * left to `parseAmount`: this check runs before the database is opened.
+ */
+export function checkAmountShape(text: string, flag = "amount"): void {
+  readAmount(text, undefined, flag);
+}
+
+/** parseAmount; with no default currency, only the shape is checked and nothing is returned. */
+function readAmount(text: string, defaultCurrency: string | undefined, flag: string): { minor: number; currency: string } | undefined {
   // Fast path for what imports are made of, a plain "1234" or "1234.5": the same result as below.
   const plain = SIMPLE.exec(text);
-  if (plain) {
+  if (plain && defaultCurrency !== undefined) {
     const frac = plain[2] ?? "";
     const digits = currencyDigits(defaultCurrency);
     if (frac.length <= digits) return { minor: Number(plain[1]! + frac.padEnd(digits, "0")), currency: defaultCurrency };
@@ -81,12 +95,12 @@ export function parseAmount(text: string, defaultCurrency: string, flag = "amoun
       }
     });
   if (named.length === 2 && named[0] !== named[1]) throw fail(`it names two currencies, ${named[0]} and ${named[1]}`);
-  const currency = named[0] ?? defaultCurrency;
-
   if (!PLAIN.test(number) && !GROUPED.test(number)) {
     if (/,\d{1,2}$/.test(number)) throw fail("a decimal comma is ambiguous; write the decimals with a point, e.g. 12.50");
     throw fail("not a number");
   }
+  const currency = named[0] ?? defaultCurrency;
+  if (currency === undefined) return undefined;
   const [whole = "", frac = ""] = number.replaceAll(",", "").split(".");
   const digits = currencyDigits(currency);
   if (frac.length > digits) throw fail(digits ? `${currency} has ${digits} decimal places` : `${currency} has no decimal places`);

@@ -53,6 +53,10 @@ describe("a command refused with exit 2", () => {
     ["config", "set", "no-such-key", "1"],
     ["backup", "/no/such/dir/b.db"],
     ["restore", "/no/such/backup.db", "--yes"],
+    ["purchase", "add", "ada@example.com", "abc"],
+    ["purchase", "add", "ada@example.com", "-5"],
+    ["purchase", "add", "ada@example.com", "12 XYZ"],
+    ["deal", "add", "ada@example.com", "Website", "--amount", "abc"],
   ];
 
   it.each(refused.map((a) => [a]))("crm %j does not create a missing database or its folder", async (args) => {

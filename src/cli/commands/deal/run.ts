@@ -19,7 +19,7 @@ import {
 } from "../../../core/deals/deals.js";
 import { weightedMinor, type Stage } from "../../../core/deals/pipeline.js";
 import { defaultCurrency } from "../../../core/config/settings.js";
-import { formatMinor, formatMoney, normaliseCurrency } from "../../../io/money.js";
+import { checkAmountShape, formatMinor, formatMoney, normaliseCurrency } from "../../../io/money.js";
 import { daysFromTo, localDate, localDateTime } from "../../../io/dates.js";
 import { ExitCode, usageError, quote } from "../../../errors.js";
 import { amount, whenDate, withFlagHint } from "../../flags.js";
@@ -113,6 +113,7 @@ const dealColumns: Column<Deal>[] = [
 export async function add(ctx: Ctx, [ref, ...titleWords]: [string, ...string[]], opts: DealAddOptions): Promise<void> {
   const title = titleWords.join(" ");
   checkTitle(title);
+  if (opts.amount !== undefined) checkAmountShape(opts.amount, "--amount");
   const store = ctx.store();
   const money =
     opts.amount !== undefined

@@ -12,7 +12,7 @@ import {
   type Purchase,
 } from "../../../core/purchases/purchases.js";
 import { defaultCurrency } from "../../../core/config/settings.js";
-import { formatMinor, formatMoney } from "../../../io/money.js";
+import { checkAmountShape, formatMinor, formatMoney } from "../../../io/money.js";
 import { localDate } from "../../../io/dates.js";
 import { ExitCode, notFound, usageError, quote } from "../../../errors.js";
 import { amount, when, whenDate, withFlagHint } from "../../flags.js";
@@ -81,6 +81,7 @@ const purchaseColumns: Column<Purchase>[] = [
 ];
 
 export async function add(ctx: Ctx, [ref, amountText]: [string, string], opts: PurchaseAddOptions): Promise<void> {
+  checkAmountShape(amountText, "amount");
   const store = ctx.store();
   const money = amount(amountText, { currency: opts.currency, defaultCurrency: defaultCurrency(store), flag: "amount" });
   const at = (await whenDate(opts.at, ctx.now, "--at")) ?? ctx.now;
