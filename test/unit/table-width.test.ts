@@ -1,6 +1,6 @@
 // Display widths and fitting a table to the screen: what the terminal draws, not what JavaScript counts.
 import { describe, expect, it } from "vitest";
-import { displayWidth, fitText, fitWidths, padTo } from "../../src/cli/render/table.js";
+import { columnsThatFit, displayWidth, fitText, fitWidths, padTo } from "../../src/cli/render/table.js";
 
 describe("display width", () => {
   it("counts CJK and emoji as two columns, combining accents as none", () => {
@@ -43,5 +43,28 @@ describe("fitting columns to the screen", () => {
     expect(widths[2]).toBeLessThanOrEqual(8);
     expect(widths[1]).toBeGreaterThan(widths[2]!);
     expect(fitWidths([20, 20], [true, false], 4).reduce((a, b) => a + b)).toBe(4);
+  });
+
+  it("never cuts a number below its widest value: the other columns give way", () => {
+    // id, name (kept), spent (a number: floor 9), email
+    const widths = fitWidths([3, 20, 9, 30], [true, true, true, false], 30, [3, 0, 9, 0]);
+    expect(widths[2]).toBe(9);
+    expect(widths.reduce((a, b) => a + b)).toBe(30);
+  });
+});
+
+describe("hiding columns a screen cannot show", () => {
+  it("shows every column when they fit", () => {
+    expect(columnsThatFit([3, 10, 9], [true, true, true], [3, 0, 9], 80)).toEqual([0, 1, 2]);
+  });
+
+  it("hides the rightmost other columns first, then the rightmost kept ones, and always keeps the first", () => {
+    // id, name, recency (not kept), spent, clv: 5 columns of numbers that cannot all fit in 40
+    const natural = [3, 14, 11, 12, 12];
+    const keep = [true, true, false, true, true];
+    const floors = [3, 0, 4, 12, 12];
+    const shown = columnsThatFit(natural, keep, floors, 40);
+    expect(shown).toEqual([0, 1, 3]);
+    expect(columnsThatFit(natural, keep, floors, 5)).toEqual([0]);
   });
 });

@@ -21,7 +21,7 @@ export interface Column<R> {
   /** The cell for tables (formatted for people); colour it by returning `styled(text, style)`, never a coloured string. */
   cell: (row: R) => Cell;
   align?: "left" | "right";
-  /** Shortened last on a narrow terminal (default: names, amounts and right-aligned numbers). */
+  /** Shortened, and hidden, last on a narrow terminal (default: names, amounts and right-aligned numbers). */
   keep?: boolean;
 }
 
@@ -121,16 +121,17 @@ const kept = (c: Column<unknown>) => c.keep ?? (c.align === "right" || KEPT_HEAD
 /**
  * Column widths that fit `budget` columns of text: the other columns give up their width first (the
  * widest first), then names and amounts, in turns down to a few characters; only then does every
- * column go down to one character. The natural widths when they fit already.
+ * column go down to one character — never below its `floors` entry (a number is never cut: "73,…" would
+ * read as a different amount). The natural widths when they fit already.
  */
-export function fitWidths(natural: readonly number[], keep: readonly boolean[], budget: number): number[] {
+export function fitWidths(natural: readonly number[], keep: readonly boolean[], budget: number, floors: readonly number[] = []): number[] {
   const widths = [...natural];
   let excess = widths.reduce((a, b) => a + b, 0) - budget;
   const shrink = (which: (i: number) => boolean, floor: number) => {
     while (excess > 0) {
       let widest = -1;
       for (let i = 0; i < widths.length; i++)
-        if (which(i) && widths[i]! > Math.min(floor, natural[i]!) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+        if (which(i) && widths[i]! > Math.max(floors[i] ?? 0, Math.min(floor, natural[i]!)) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
       if (widest < 0) return;
       widths[widest]!--;
       excess--;
@@ -147,23 +148,58 @@ export function fitWidths(natural: readonly number[], keep: readonly boolean[], 
 }
 
 /**
+ * The columns a screen `width` wide can show (indexes, in order) when each shrinks no further than a
+ * few characters and no number is cut: the rightmost of the other columns go first, then the rightmost
+ * names and amounts; the first column always stays. Every column when the screen is wide enough.
+ */
+export function columnsThatFit(natural: readonly number[], keep: readonly boolean[], floors: readonly number[], width: number): number[] {
+  const shown = natural.map((_, i) => i);
+  const least = (i: number) => Math.max(floors[i] ?? 0, Math.min(natural[i]!, keep[i] ? 8 : 4));
+  // Each column takes its text, a space either side and a border; one more border closes the row.
+  const fits = () => shown.reduce((sum, i) => sum + least(i) + 3, 1) <= width;
+  while (shown.length > 1 && !fits()) {
+    const other = [...shown].reverse().find((i) => i > 0 && !keep[i]);
+    const drop = other ?? shown[shown.length - 1]!;
+    shown.splice(shown.indexOf(drop), 1);
+  }
+  return shown;
+}
+
+/**
  * The table for a terminal: borders (grey when colour is on), no line between rows, and, given
  * `out.width`, no wider than the screen — long cells shortened with "…" (see fitWidths). Widths are
  * display widths, so CJK names and emoji line up.
  */
-export async function boxTable<R>(out: Pick<Out, "color" | "useColor" | "width">, columns: readonly Column<R>[], rows: readonly R[]): Promise<string> {
+export async function boxTable<R>(out: Pick<Out, "color" | "useColor" | "width">, allColumns: readonly Column<R>[], rows: readonly R[]): Promise<string> {
   const { default: Table } = await import("cli-table3");
-  const headers = columns.map((c) => ({ text: c.header, style: out.color.bold }));
-  const cells = rows.map((r) => columns.map((c) => plainCell(c.cell(r))));
-  let widths = headers.map((h) => displayWidth(h.text));
-  for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i]!, displayWidth(cell.text))));
-  // Each column takes its text, a space either side and a border; one more border closes the row.
-  if (out.width !== undefined)
+  let columns = allColumns;
+  let cells = rows.map((r) => columns.map((c) => plainCell(c.cell(r))));
+  const natural = (cols: readonly Column<R>[], body: readonly { text: string }[][]) => {
+    const w = cols.map((c) => displayWidth(c.header));
+    for (const row of body) row.forEach((cell, i) => (w[i] = Math.max(w[i]!, displayWidth(cell.text))));
+    return w;
+  };
+  let widths = natural(columns, cells);
+  let hidden = 0;
+  if (out.width !== undefined) {
+    const keep = columns.map((c) => kept(c as Column<unknown>));
+    // A right-aligned column holds numbers: never cut below its widest value (its header may be).
+    const floors = columns.map((c, i) => (c.align === "right" ? Math.max(1, ...cells.map((row) => displayWidth(row[i]!.text))) : 0));
+    const shown = columnsThatFit(widths, keep, floors, out.width);
+    if (shown.length < columns.length) {
+      hidden = columns.length - shown.length;
+      columns = shown.map((i) => columns[i]!);
+      cells = cells.map((row) => shown.map((i) => row[i]!));
+      widths = shown.map((i) => widths[i]!);
+    }
     widths = fitWidths(
       widths,
-      columns.map((c) => kept(c as Column<unknown>)),
+      shown.map((i) => keep[i]!),
       out.width - 3 * columns.length - 1,
+      shown.map((i) => floors[i]!),
     );
+  }
+  const headers = columns.map((c) => ({ text: c.header, style: out.color.bold }));
   const show = (cell: { text: string; style?: (text: string) => string }, i: number) => {
     const text = fitText(cell.text, widths[i]!);
     return cell.style ? cell.style(text) : text;
@@ -175,5 +211,6 @@ export async function boxTable<R>(out: Pick<Out, "color" | "useColor" | "width">
     colAligns: columns.map((c) => c.align ?? "left"),
   });
   for (const row of cells) table.push(row.map(show));
-  return table.toString() + "\n";
+  const more = hidden ? out.color.dim(`${hidden} more column${hidden === 1 ? "" : "s"} with --wide`) + "\n" : "";
+  return table.toString() + "\n" + more;
 }

@@ -187,14 +187,14 @@ function clvColumns(report: ClvReport): Column<ClvRow>[] {
     { header: "id", cell: (r) => r.contactId, align: "right" },
     { header: "name", cell: (r) => r.name },
     { header: "purchases", cell: (r) => r.purchases, align: "right" },
-    { header: "repeat", cell: (r) => r.repeatPurchases, align: "right" },
-    { header: "recency (d)", cell: (r) => r.recencyDays, align: "right" },
-    { header: "age (d)", cell: (r) => r.ageDays, align: "right" },
+    { header: "repeat", cell: (r) => r.repeatPurchases, align: "right", keep: false },
+    { header: "recency (d)", cell: (r) => r.recencyDays, align: "right", keep: false },
+    { header: "age (d)", cell: (r) => r.ageDays, align: "right", keep: false },
     { header: "spent", cell: (r) => num(r.totalSpent), align: "right" },
     ...(bg
       ? ([
           { header: "P(alive)", cell: (r) => num(r.pAlive!, 3), align: "right" },
-          { header: `exp. purchases ${report.horizonMonths}m`, cell: (r) => num(r.expectedPurchases!), align: "right" },
+          { header: `exp. purchases ${report.horizonMonths}m`, cell: (r) => num(r.expectedPurchases!), align: "right", keep: false },
           { header: "exp. order value", cell: (r) => num(r.expectedOrderValue!), align: "right" },
         ] as Column<ClvRow>[])
       : []),
