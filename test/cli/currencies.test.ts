@@ -104,7 +104,7 @@ describe("several currencies", () => {
     const ada = await runJson(dir, ["contact", "show", "ada"], NOW);
     expect(ada.analytics).toMatchObject({ currency: "EUR" });
     const table = (await run(dir, ["contact", "show", "bob"], NOW)).stdout;
-    expect(table).toMatch(/segment\s+\S.* \(R\d F\d M\d\)/);
+    expect(table).toMatch(/segment\s+\S.*\n\s+RFM scores\s+R\d F\d M\d/);
   });
 
   it("gives every report the same asOf: the local date and the instant", async () => {

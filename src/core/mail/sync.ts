@@ -158,7 +158,12 @@ async function syncFolder(
           batch.push({ message, sentFolder: isSent, receivedAt: msg.internalDate ? new Date(msg.internalDate) : undefined });
         }
         batchLast = Math.max(batchLast, msg.uid);
-        if (batch.length >= BATCH) commit();
+        if (batch.length >= BATCH) {
+          commit();
+          // Messages the server already sent are read without waiting on I/O: let a Ctrl-C be seen
+          // between batches, not only after the last one.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         if (opts.signal?.aborted) throw interruptedError(opts.signal.reason, "what was read so far is logged; crm mail sync continues from there");
       }
     if (batch.length || batchLast > lastUid) commit();
