@@ -214,7 +214,7 @@ function prepare(sqlite: Database.Database, file: string, isNew: boolean, opts: 
 /**
  * SQLite gives the -wal and -shm files the database's own mode: they hold the same personal data, so
  * they are made owner-only whatever it is. The database's own mode is the person's choice; crm says,
- * once per database (it remembers the mode it warned about beside the file's inode), when others can
+ * once per database (it remembers the mode it warned about beside the file's inode and birth time), when others can
  * read it.
  */
 function protectSidecars(file: string, onWarning?: (message: string) => void): void {
@@ -234,7 +234,9 @@ function protectSidecars(file: string, onWarning?: (message: string) => void): v
   }
   if ((st.mode & 0o077) === 0) return;
   const mode = (st.mode & 0o777).toString(8).padStart(4, "0");
-  const note = path.join(os.tmpdir(), `crm-mode-warned-${process.getuid?.() ?? 0}-${st.dev}-${st.ino}-${mode}`);
+  // The birth time tells a new file from an old one that had the same inode (0 where unknown).
+  const born = Math.round(st.birthtimeMs);
+  const note = path.join(os.tmpdir(), `crm-mode-warned-${process.getuid?.() ?? 0}-${st.dev}-${st.ino}-${born}-${mode}`);
   if (fs.existsSync(note)) return;
   onWarning(`the database ${file} has mode ${mode}: other users can read it (chmod 600 ${file} makes it private)`);
   try {
