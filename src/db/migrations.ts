@@ -12,8 +12,10 @@ import { openSqlite } from "./driver.js";
 function migrationsFolder(): string {
   // The bundle lives in dist/; the migrations ship beside it in drizzle/. Tests running the sources
   // directly (src/db/) find the same folder two levels up.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, "..", "drizzle"), path.join(here, "..", "..", "drizzle")]) {
+  // Bundles built elsewhere in the tree (the benchmark's probes in test/bench/out/) look further up.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "..", "drizzle");
     if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
   }
   throw new CrmError("the crm installation is incomplete: its drizzle/ migrations folder is missing", 1);
