@@ -25,6 +25,16 @@ await build({
   banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
 });
 
+// The objects the migrations make for the newest schema, derived once here by the binary just built
+// (its hidden `crm __schema`) instead of on every open: each command compares the database with it.
+writeFileSync(
+  new URL("../dist/expected-schema.json", import.meta.url),
+  execFileSync(process.execPath, [new URL("../bin/crm.js", import.meta.url).pathname, "__schema"], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, TZ: "UTC" },
+  }),
+);
+
 // The manual page crm(1), written from the command definitions by the binary just built (its hidden
 // `crm __man`), so it describes exactly the commands this build has. Shipped in the package (`man`).
 const page = execFileSync(process.execPath, [new URL("../bin/crm.js", import.meta.url).pathname, "__man"], {

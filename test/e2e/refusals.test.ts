@@ -217,3 +217,21 @@ describe.skipIf(!canMount)("a full disk (a small tmpfs) while writing", () => {
     }
   });
 });
+
+// The built binary compares a database with the schema the build derived once (dist/expected-schema.json)
+// instead of deriving it on every open: it must still see what crm did not create.
+describe("the installed binary's schema check", () => {
+  it("the build's snapshot is the newest schema, and a hidden trigger is still refused with exit 5", async () => {
+    const snapshot = JSON.parse(fs.readFileSync(path.join(path.dirname(BIN), "..", "dist", "expected-schema.json"), "utf8"));
+    const dir = freshDbDir();
+    const db = path.join(dir, "crm.db");
+    await runOk(db, ["add", "Ada"]);
+    const sqlite = new Database(db);
+    expect(snapshot.version).toBe(sqlite.pragma("user_version", { simple: true }));
+    sqlite.exec("create trigger sneaky after insert on purchases begin delete from purchases where id = new.id; end");
+    sqlite.close();
+    const r = crm(db, ["contact", "list"]);
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toContain('a trigger "sneaky" that crm does not create');
+  });
+});
