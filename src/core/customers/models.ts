@@ -85,45 +85,33 @@ function fitCountModel(name: CountModelName, histories: readonly History[], star
 /** From a start near the optimum (the calibration fit), a smaller first simplex. */
 const NEAR = { initialStep: 0.1 };
 
+/** A model's parameters with its predictions bound to them. */
+function predicting<P extends object>(
+  params: P,
+  pAlive: (p: P, x: number, tx: number, T: number) => number,
+  expectedAt: (p: P, ts: readonly number[], x: number, tx: number, T: number) => number[],
+): Pick<CountModel, "pAlive" | "expectedAt"> & { params: P } {
+  return { params, pAlive: (x, tx, T) => pAlive(params, x, tx, T), expectedAt: (ts, x, tx, T) => expectedAt(params, ts, x, tx, T) };
+}
+
 function fit(name: CountModelName, histories: readonly History[], start?: Record<string, number>): CountModel & { atEdge: string[] } {
-  const base = { name, label: LABEL[name] };
-  if (name === "bgnbd") {
-    const f = fitBgNbd(histories, start ? { start: { r: start.r!, alpha: start.alpha!, a: start.a!, b: start.b! } } : {});
-    const p = { r: f.r, alpha: f.alpha, a: f.a, b: f.b };
-    return {
-      ...base,
-      params: p,
-      logLikelihood: f.logLikelihood,
-      customers: f.customers,
-      atEdge: f.atEdge,
-      pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
-      expectedAt: (ts, x, tx, T) => bgnbdConditionalExpectedAt(p, ts, x, tx, T),
-    };
-  }
-  if (name === "mbgnbd") {
-    const f = start ? fitMbgNbd(histories, { r: start.r!, alpha: start.alpha!, a: start.a!, b: start.b! }, NEAR) : fitMbgNbd(histories);
-    const p = { r: f.r, alpha: f.alpha, a: f.a, b: f.b };
-    return {
-      ...base,
-      params: p,
-      logLikelihood: f.logLikelihood,
-      customers: f.customers,
-      atEdge: f.atEdge,
-      pAlive: (x, tx, T) => mbgnbdPAlive(p, x, tx, T),
-      expectedAt: (ts, x, tx, T) => mbgnbdConditionalExpectedAt(p, ts, x, tx, T),
-    };
-  }
-  const f = start ? fitParetoNbd(histories, { r: start.r!, alpha: start.alpha!, s: start.s!, beta: start.beta! }, NEAR) : fitParetoNbd(histories);
-  const p = { r: f.r, alpha: f.alpha, s: f.s, beta: f.beta };
-  return {
-    ...base,
-    params: p,
+  const fitted = (f: { logLikelihood: number; customers: number; atEdge: string[] }) => ({
+    name,
+    label: LABEL[name],
     logLikelihood: f.logLikelihood,
     customers: f.customers,
     atEdge: f.atEdge,
-    pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
-    expectedAt: (ts, x, tx, T) => paretoNbdConditionalExpectedAt(p, ts, x, tx, T),
-  };
+  });
+  if (name === "bgnbd") {
+    const f = fitBgNbd(histories, start ? { start: { r: start.r!, alpha: start.alpha!, a: start.a!, b: start.b! } } : {});
+    return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, a: f.a, b: f.b }, bgnbdPAlive, bgnbdConditionalExpectedAt) };
+  }
+  if (name === "mbgnbd") {
+    const f = start ? fitMbgNbd(histories, { r: start.r!, alpha: start.alpha!, a: start.a!, b: start.b! }, NEAR) : fitMbgNbd(histories);
+    return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, a: f.a, b: f.b }, mbgnbdPAlive, mbgnbdConditionalExpectedAt) };
+  }
+  const f = start ? fitParetoNbd(histories, { r: start.r!, alpha: start.alpha!, s: start.s!, beta: start.beta! }, NEAR) : fitParetoNbd(histories);
+  return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, s: f.s, beta: f.beta }, paretoNbdPAlive, paretoNbdConditionalExpectedAt) };
 }
 
 /** A customer's history in weeks, as the models take it. */

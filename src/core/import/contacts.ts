@@ -428,19 +428,10 @@ function rawFromCells(cells: readonly string[], roles: readonly Role[], header: 
 // ---------------------------------------------------------------------------------------------
 // Validation and writing
 
-interface ContactRow {
-  name: string;
+interface ContactRow extends ContactDetails {
   /** True when the name was made up (from the email or company) and must not overwrite a real one. */
   nameIsFallback: boolean;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  title: string | null;
-  note: string | null;
-  cadence: string | null;
-  source: string | null;
   tags: string[];
-  fields: Map<string, string>;
   createdAt: string | null;
 }
 

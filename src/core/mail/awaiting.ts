@@ -19,15 +19,7 @@ export interface AwaitingReply {
   others: string[];
 }
 
-interface Row {
-  id: number;
-  contactId: number;
-  contactName: string;
-  contactEmail: string | null;
-  subject: string;
-  at: string;
-  threadId: string;
-}
+type Row = Omit<AwaitingReply, "others">;
 
 export function awaitingReply(store: Store, now: Date): AwaitingReply[] {
   const after = parseInterval(getSetting(store, "mail.reply-after"));
