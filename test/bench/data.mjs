@@ -86,6 +86,9 @@ const PRODUCTS = (
 const TOPICS = (
   "renewal invoice delivery refund upgrade onboarding pricing proposal contract feedback training " + "integration complaint discount quote shipment"
 ).split(" ");
+// Interactions talk about renewals most (about three in ten): `crm find renewal` then matches about 60,000
+// of the 200,000, the common-word case of the find figure. Same number of draws as a plain pick of TOPICS.
+const INTERACTION_TOPICS = [...Array(6).fill("renewal"), ...TOPICS];
 const NOTE_WORDS = (
   "prefers calls in the morning, asked about bulk pricing, met at the trade fair, referred by a friend, " +
   "interested in the workshop, wants the newsletter, long-time customer, pays by invoice"
@@ -209,7 +212,7 @@ export function writeInteractions(file, total, contacts, seed = 3) {
   for (let i = 0; i < total; i++) {
     const c = 1 + Math.floor(Math.pow(rnd.next(), 1.5) * contacts);
     const type = rnd.pick(["call", "call", "email", "email", "email", "meeting", "note", "note", "message", "issue"].slice(0, rnd.chance(0.2) ? 10 : 9));
-    const topic = rnd.pick(TOPICS);
+    const topic = rnd.pick(INTERACTION_TOPICS);
     const product = rnd.pick(PRODUCTS);
     const summary =
       type === "issue"
