@@ -404,7 +404,7 @@ if (want("scale")) {
     const rssMb = Math.max(...samples[i].rss) / 1024;
     figures.push({
       group: "scale",
-      name: `crm ${args.join(" ")}`,
+      name: `crm ${args.join(" ")} at scale`,
       unit: "ms",
       measured: m,
       peakRssMb: rssMb,
