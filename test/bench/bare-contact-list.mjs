@@ -8,12 +8,12 @@
 import Database from "better-sqlite3";
 
 const db = new Database(process.argv[2]);
+// Where the schema keeps each contact's last interaction in a column of its own, the script reads it
+// as crm then does; otherwise it looks it up per contact (an index on interactions answers it).
+const kept = db.prepare("select name from pragma_table_info('contacts') where name like 'last_interaction%'").pluck().get();
+const last = kept ? `c.${kept}` : "(select max(i.at) from interactions i where i.contact_id = c.id)";
 const contacts = db
-  .prepare(
-    `select c.id, c.name, c.email, c.phone, c.company,
-       (select max(i.at) from interactions i where i.contact_id = c.id) as lastInteractionAt
-     from contacts c order by c.name collate nocase, c.id`,
-  )
+  .prepare(`select c.id, c.name, c.email, c.phone, c.company, ${last} as lastInteractionAt from contacts c order by c.name collate nocase, c.id`)
   .raw()
   .all();
 const tags = new Map();
