@@ -20,7 +20,7 @@ import { currencyDigits } from "../../io/money.js";
 import { localDate } from "../../io/dates.js";
 import { exchangeRates, getSetting } from "../config/settings.js";
 import { loadCustomers, type CustomerData } from "./customers.js";
-import { purchaseDataVersion } from "../purchases/version.js";
+import { purchaseDataVersion, withDataVersion } from "../purchases/version.js";
 import { clvReport, fitModels, modelRow, type ClvOptions, type ClvRow, type Described } from "./lifetime.js";
 
 /** Raise it when what is stored, or how it is computed, changes: scores stored by older code are then recomputed. */
@@ -31,12 +31,6 @@ const PERSON_CLV: ClvOptions = { model: "auto", horizonMonths: 12, discountRate:
 
 /** How often the scores were computed in this process (tests observe that a second run does not refit). */
 export const scoreComputations = { count: 0 };
-
-/** Runs `fn` on one snapshot of the database, with the version of the purchase data it sees. */
-export function withDataVersion<T>(store: Store, fn: () => T): { dataVersion: number; result: T } {
-  if (store.sqlite.inTransaction) return { dataVersion: purchaseDataVersion(store), result: fn() };
-  return store.sqlite.transaction(() => ({ dataVersion: purchaseDataVersion(store), result: fn() })).deferred();
-}
 
 /** What stored scores must have been computed from to be used now. */
 interface ScoreKey {
@@ -90,6 +84,8 @@ interface CustomerScore {
 
 interface ScoreSet {
   currency: string;
+  /** The other currencies with purchases. */
+  otherCurrencies: string[];
   dataVersion: number;
   model: string | null;
   fitted: unknown;
@@ -116,7 +112,8 @@ function validScores(store: Store, now: Date, currency: string | undefined): Val
     .get({ ...key, currency: currency ?? null });
   if (found) return { currency: found.currency, dataVersion: key.dataVersion };
   const { set, window } = withDataVersion(store, () => computeScores(store, now, currency)).result;
-  const isDefault = currency === undefined || (currency === getSetting(store, "currency") && set.scores.length > 0);
+  // Asked for by name, they are also the default choice when it is the preferred currency or the only one.
+  const isDefault = currency === undefined || (set.scores.length > 0 && (currency === getSetting(store, "currency") || !set.otherCurrencies.length));
   const stored = keepScores(store, key, set, window, isDefault, now);
   return { currency: set.currency, dataVersion: set.dataVersion, ...(stored ? {} : { computed: set }) };
 }
@@ -155,7 +152,7 @@ function computeScores(store: Store, now: Date, currency: string | undefined): {
       clv: row?.clv ?? null,
     };
   });
-  return { set: { currency: data.currency, dataVersion, model: clv.model, fitted, scores }, window: { seenUpTo, next } };
+  return { set: { currency: data.currency, otherCurrencies: data.otherCurrencies, dataVersion, model: clv.model, fitted, scores }, window: { seenUpTo, next } };
 }
 
 /**

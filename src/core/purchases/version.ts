@@ -16,3 +16,9 @@ export function purchasesChanged(store: Store): void {
 export function purchaseDataVersion(store: Store): number {
   return store.sqlite.prepare<[], number>("select purchases from data_version where id = 1").pluck().get() ?? 0;
 }
+
+/** Runs `fn` on one snapshot of the database, with the version of the purchase data it sees. */
+export function withDataVersion<T>(store: Store, fn: () => T): { dataVersion: number; result: T } {
+  if (store.sqlite.inTransaction) return { dataVersion: purchaseDataVersion(store), result: fn() };
+  return store.sqlite.transaction(() => ({ dataVersion: purchaseDataVersion(store), result: fn() })).deferred();
+}
