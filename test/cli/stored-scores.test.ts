@@ -90,7 +90,7 @@ function fromScratch(dir: string, id: number, now = NOW): Views {
     const risk = topCustomersAtRisk(store, when, { threshold, atLeast: 0.1, limit: 5 });
     const currency = store.sqlite
       .prepare<[number, string], string>(
-        "select currency from purchases where contact_id = ? and at <= ? group by currency order by count(*) desc, max(at) desc limit 1",
+        "select currency from purchases where contact_id = ? and at <= ? and (refunded_minor = 0 or amount_minor > refunded_minor) group by currency order by count(*) desc, max(at) desc limit 1",
       )
       .pluck()
       .get(id, when.toISOString());

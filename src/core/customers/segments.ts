@@ -105,11 +105,13 @@ export interface CustomerAnalytics {
   dataVersion: number;
 }
 
-/** The currency of most of a person's purchases up to now (the latest purchase's on a tie). */
+/** The currency of most of a person's purchases up to now (the latest purchase's on a tie); one refunded in
+ * full is no purchase, as for the analytics. */
 function currencyPaidIn(store: Store, id: number, now: Date): string | undefined {
   return store.sqlite
     .prepare<[number, string], string>(
-      "select currency from purchases where contact_id = ? and at <= ? group by currency order by count(*) desc, max(at) desc limit 1",
+      `select currency from purchases where contact_id = ? and at <= ? and (refunded_minor = 0 or amount_minor > refunded_minor)
+       group by currency order by count(*) desc, max(at) desc limit 1`,
     )
     .pluck()
     .get(id, now.toISOString());
