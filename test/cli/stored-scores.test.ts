@@ -258,6 +258,18 @@ describe("stored customer analytics", () => {
   });
 });
 
+describe("a person whose only purchase in a currency was refunded in full", () => {
+  it("has a profile without customer analytics in it", async () => {
+    const dir = copy();
+    const added = await runOk(dir, ["contact", "add", "Refunded Once"], at(NOW));
+    const id = added.match(/\d+/)![0];
+    await runOk(dir, ["purchase", "add", id, "20.00", "--currency", "GBP", "--at", "1998-06-01"], at(NOW));
+    await runOk(dir, ["purchase", "refund", String(sql<number>(dir, "select max(id) from purchases"))], at(NOW));
+    const profile = await runJson(dir, ["contact", "show", id, "--format", "json"], at(NOW));
+    expect(profile.analytics ?? null).toBeNull();
+  });
+});
+
 describe("the purchase data version", () => {
   it("moves once for every write of purchases, whatever the path, and not for writes that leave them alone", async () => {
     const dir = copy();
