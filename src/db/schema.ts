@@ -3,7 +3,7 @@
 // calendar dates (a follow-up due "on friday", a deal's expected close) are "YYYY-MM-DD" local dates;
 // money is integer minor units next to an ISO 4217 currency code — never a float.
 import { sql } from "drizzle-orm";
-import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { sqliteTable, integer, real, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 export const contacts = sqliteTable(
   "contacts",
@@ -331,3 +331,64 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * The version of the purchase data: one row (id 1), its counter raised once by every transaction that
+ * writes purchases (core/customers/scores.ts, `purchasesChanged`). Stored analytics name the version
+ * they were computed from; a row missing reads as version 0.
+ */
+export const dataVersion = sqliteTable("data_version", {
+  id: integer("id").primaryKey(),
+  purchases: integer("purchases").notNull().default(0),
+});
+
+/**
+ * Stored customer analytics of one currency (core/customers/scores.ts): what they were computed from
+ * (data version, the settings that change them, the local day and the purchase instants around "now")
+ * and the fitted models (JSON). Valid only while all of these still hold.
+ */
+export const scoreSets = sqliteTable("score_sets", {
+  currency: text("currency").primaryKey(),
+  /** 1 when this currency was the one chosen by default (the default currency, else the one with most purchases). */
+  isDefault: integer("is_default").notNull().default(0),
+  dataVersion: integer("data_version").notNull(),
+  /** The settings the scores depend on, as JSON (currency, rates, time zone, version of the computation). */
+  settings: text("settings").notNull(),
+  /** The local day they are as of ("YYYY-MM-DD"). */
+  asOfDay: text("as_of_day").notNull(),
+  /** The latest purchase instant at or before the moment computed, and the next one after it (null: none). */
+  seenUpTo: text("seen_up_to"),
+  nextPurchaseAt: text("next_purchase_at"),
+  /** The count model used ("bgnbd", "mbgnbd", "pareto"), or null when none could be fitted. */
+  model: text("model"),
+  /** The fitted parameters, or why no model could be fitted, as JSON. */
+  fitted: text("fitted").notNull(),
+  customers: integer("customers").notNull(),
+  computedAt: text("computed_at").notNull(),
+});
+
+/** Each customer's stored analytics in one currency (see scoreSets): RFM, P(alive), expected purchases, CLV. */
+export const customerScores = sqliteTable(
+  "customer_scores",
+  {
+    contactId: integer("contact_id")
+      .notNull()
+      .references((): AnySQLiteColumn => contacts.id, { onDelete: "cascade" }),
+    currency: text("currency").notNull(),
+    purchases: integer("purchases").notNull(),
+    /** Net spend in major units, rounded to cents as the reports show it. */
+    totalSpent: real("total_spent").notNull(),
+    lastPurchase: text("last_purchase").notNull(),
+    recencyDays: integer("recency_days").notNull(),
+    segment: text("segment").notNull(),
+    r: integer("r").notNull(),
+    f: integer("f").notNull(),
+    m: integer("m").notNull(),
+    /** Null when no count model could be fitted or evaluated for this customer. */
+    pAlive: real("p_alive"),
+    expectedPurchases: real("expected_purchases"),
+    /** 12-month CLV in major units; null when no CLV model could be fitted. */
+    clv: real("clv"),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.currency] }), index("customer_scores_alive_idx").on(t.currency, t.pAlive)],
+);

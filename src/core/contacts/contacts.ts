@@ -8,6 +8,7 @@ import { parseInterval, formatInterval, type Interval } from "../../io/dates.js"
 import { assertTotalsFit } from "../purchases/purchases.js";
 import { contactCandidates, fold } from "./search.js";
 import { mergeContactDetails, type ContactDetails } from "./merge.js";
+import { purchasesChanged } from "../purchases/version.js";
 
 export interface Contact extends ContactRow {
   tags: string[];
@@ -388,6 +389,8 @@ export function linkedCounts(store: Store, id: number): LinkedCounts {
 /** Deletes the contact and everything linked to it (interactions, follow-ups, deals, purchases, answers). */
 export function removeContact(store: Store, id: number): void {
   inTransaction(store, () => {
+    // Their purchases go with them (a cascade): the customer analytics change.
+    if (store.sqlite.prepare("select 1 from purchases where contact_id = ? limit 1").get(id)) purchasesChanged(store);
     const { changes } = store.sqlite.prepare("delete from contacts where id = ?").run(id);
     if (!changes) throw notFound(`no contact #${id}`);
   });
@@ -403,8 +406,10 @@ export function mergeContacts(store: Store, keepId: number, otherId: number, now
   if (keepId === otherId) throw usageError("cannot merge a contact with itself", "give two different contacts");
   inTransaction(store, () => {
     const s = store.sqlite;
-    for (const table of ["interactions", "followups", "deals", "purchases", "responses"])
-      s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
+    for (const table of ["interactions", "followups", "deals", "purchases", "responses"]) {
+      const { changes } = s.prepare(`update ${table} set contact_id = ? where contact_id = ?`).run(keepId, otherId);
+      if (table === "purchases" && changes) purchasesChanged(store);
+    }
     assertTotalsFit(store, keepId);
     s.prepare("insert or ignore into contact_tags(contact_id, tag_id) select ?, tag_id from contact_tags where contact_id = ?").run(keepId, otherId);
     // Both people's emails, phones, websites and addresses are kept; the kept contact's details win.

@@ -78,7 +78,7 @@ export interface Fitted {
   selection?: Selection;
 }
 
-type Unfitted = { reason: string; selection?: Selection };
+export type Unfitted = { reason: string; selection?: Selection };
 
 /**
  * The models the customer reports use, or in user terms why there are none: the count model asked for
@@ -86,7 +86,7 @@ type Unfitted = { reason: string; selection?: Selection };
  * purchases have a positive mean (a free repeat order has no place in a model of positive spend; such
  * a customer still gets a CLV, from the Gamma-Gamma expected value at their own mean of 0).
  */
-function fitModels(data: CustomerData, requested: CountModelName | "auto" = "auto"): Fitted | Unfitted {
+export function fitModels(data: CustomerData, requested: CountModelName | "auto" = "auto"): Fitted | Unfitted {
   const chosen = chooseCountModel(data, requested);
   if (!chosen.model) return { reason: chosen.reason!, selection: chosen.selection };
   const repeaters = data.customers.filter((c) => c.x > 0);
@@ -117,7 +117,7 @@ function modelFields(fitted: Fitted) {
 }
 
 type Customer = CustomerData["customers"][number];
-type Described = Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderValue" | "clv">;
+export type Described = Omit<ClvRow, "pAlive" | "expectedPurchases" | "expectedOrderValue" | "clv">;
 
 /** The descriptive part of report rows, with the names of just these customers looked up. */
 function describer(store: Store, data: CustomerData, customers: readonly Customer[]): (c: Customer) => Described {
@@ -150,7 +150,7 @@ function describer(store: Store, data: CustomerData, customers: readonly Custome
 type MonthEndCache = Map<number, readonly number[]>;
 
 /** A customer's count model + Gamma-Gamma row (throws a RangeError when the model cannot be evaluated). */
-function modelRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, cache: MonthEndCache = new Map()): ClvRow {
+export function modelRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, cache: MonthEndCache = new Map()): ClvRow {
   const { count, gammaGamma } = fitted;
   const { x, tx, T } = historyOf(c);
   const horizonWeeks = opts.horizonMonths * (DAYS_PER_MONTH / DAYS_PER_WEEK);

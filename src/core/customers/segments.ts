@@ -1,12 +1,12 @@
 // Customer segments: RFM scores and segments (rules of the `rfm` R package) and k-means clusters,
 // computed from the purchase history; plus the per-person analytics shown by `crm contact show`.
 import type { Store } from "../../db/open.js";
-import { CrmError, usageError, quote } from "../../errors.js";
+import { usageError, quote } from "../../errors.js";
 import { rfmScores, rfmSummary, RFM_SEGMENTS, type RfmScoredCustomer, type RfmSegment } from "../../analytics/rfm.js";
 import { kmeansSegments } from "../../analytics/kmeans.js";
 import { contactNames, loadCustomers, type CustomerData } from "./customers.js";
 import { currencyDigits } from "../../io/money.js";
-import { customerClv } from "./lifetime.js";
+import { customerScore, segmentMembers } from "./scores.js";
 
 export interface RfmRow extends RfmScoredCustomer {
   contactId: number;
@@ -84,11 +84,9 @@ export function segmentOfEachCustomer(store: Store, now: Date): Map<number, RfmS
   return new Map(scoreCustomers(loadCustomers(store, now)).map((c) => [c.contactId, c.segment]));
 }
 
+/** The members of an RFM segment (of the customers in the default currency), from the stored scores. */
 export function contactIdsInSegment(store: Store, segment: string, now: Date): number[] {
-  const wanted = parseSegment(segment);
-  return scoreCustomers(loadCustomers(store, now))
-    .filter((c) => c.segment === wanted)
-    .map((c) => c.contactId);
+  return segmentMembers(store, parseSegment(segment), now);
 }
 
 export interface CustomerAnalytics {
@@ -103,37 +101,31 @@ export interface CustomerAnalytics {
   pAlive?: number;
   /** Expected value of the next 12 months, in major units of `currency`. */
   clv12Months?: number;
+  /** The version of the purchase data these were computed from (see scores.ts). */
+  dataVersion: number;
 }
 
-/** The currency of most of a person's purchases up to now (the latest purchase's on a tie). */
+/** The currency of most of a person's purchases up to now (the latest purchase's on a tie); one refunded in
+ * full is no purchase, as for the analytics. */
 function currencyPaidIn(store: Store, id: number, now: Date): string | undefined {
   return store.sqlite
     .prepare<[number, string], string>(
-      "select currency from purchases where contact_id = ? and at <= ? group by currency order by count(*) desc, max(at) desc limit 1",
+      `select currency from purchases where contact_id = ? and at <= ? and (refunded_minor = 0 or amount_minor > refunded_minor)
+       group by currency order by count(*) desc, max(at) desc limit 1`,
     )
     .pluck()
     .get(id, now.toISOString());
 }
 
 /** RFM segment, P(alive) and CLV of one person, in the currency they pay in, when they are a customer
- * (undefined otherwise). */
+ * (undefined otherwise): the stored scores, recomputed when the purchases or settings changed. */
 export function customerAnalytics(store: Store, id: number, now: Date): CustomerAnalytics | undefined {
   const currency = currencyPaidIn(store, id, now);
   if (!currency) return undefined;
-  const data = loadCustomers(store, now, currency);
-  const rfm = scoreCustomers(data).find((c) => c.contactId === id);
-  if (!rfm) return undefined;
-  const result: CustomerAnalytics = { segment: rfm.segment, r: rfm.r, f: rfm.f, m: rfm.m, currency: data.currency };
-  let clv: ReturnType<typeof customerClv>;
-  try {
-    clv = customerClv(store, now, id, data);
-  } catch (err) {
-    // Too little history for any CLV model: the profile simply has none.
-    if (err instanceof CrmError) return result;
-    throw err;
-  }
-  const row = clv.row;
-  if (row && clv.model !== "simple") result.pAlive = row.pAlive!;
-  if (row) result.clv12Months = row.clv;
+  const { dataVersion, score } = customerScore(store, id, currency, now);
+  if (!score) return undefined;
+  const result: CustomerAnalytics = { segment: score.segment, r: score.r, f: score.f, m: score.m, currency, dataVersion };
+  if (score.pAlive !== null) result.pAlive = score.pAlive;
+  if (score.clv !== null) result.clv12Months = score.clv;
   return result;
 }

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Store } from "../../db/open.js";
+import { purchasesChanged } from "../purchases/version.js";
 import { finishPendingErasure, markErasurePending } from "../../db/erasure.js";
 import { notFound } from "../../errors.js";
 import { linkedCounts, type ContactRef, type LinkedCounts } from "../contacts/contacts.js";
@@ -31,7 +32,8 @@ export function forgetContact(store: Store, id: number): ForgetResult {
   const counts = linkedCounts(store, id);
   // One transaction: if it fails (another writer held the lock past the timeout), nothing was erased.
   s.transaction(() => {
-    s.prepare("update purchases set contact_id = null, note = null, external_ref = null, deal_id = null where contact_id = ?").run(id);
+    const { changes } = s.prepare("update purchases set contact_id = null, note = null, external_ref = null, deal_id = null where contact_id = ?").run(id);
+    if (changes) purchasesChanged(store);
     s.prepare("update responses set contact_id = null, comment = null where contact_id = ?").run(id);
     const tagIds = s.prepare<[number], number>("select tag_id from contact_tags where contact_id = ?").pluck().all(id);
     // Cascades to fields, tag links, interactions, follow-ups, deals and their stage history; the

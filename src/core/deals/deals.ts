@@ -9,6 +9,7 @@ import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { localDate, localDateTime, daysBetween, daysFromTo } from "../../io/dates.js";
 import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
 import { insertPurchase, PurchaseTotals } from "../purchases/purchases.js";
+import { purchasesChanged } from "../purchases/version.js";
 import { STAGES, OPEN_STAGES, isOpenStage, type Stage, type PipelineDeal } from "./pipeline.js";
 
 export interface Deal extends Omit<DealRow, "stage" | "probability"> {
@@ -173,6 +174,7 @@ export function recordWinPurchase(
   now: Date,
 ): number {
   new PurchaseTotals(store).check(deal.contactId, deal.currency, deal.amountMinor);
+  purchasesChanged(store);
   return insertPurchase(
     store,
     {
@@ -228,6 +230,7 @@ function moveInTransaction(store: Store, id: number, to: Stage, now: Date, opts:
   if (deal.stage === "won") {
     const removed = store.sqlite.prepare<[number], IdRow>("delete from purchases where deal_id = ? returning id").get(id);
     removedPurchaseId = removed?.id ?? null;
+    if (removed) purchasesChanged(store);
   }
   store.sqlite.prepare("insert into deal_stage_changes(deal_id, from_stage, to_stage, at) values (?, ?, ?, ?)").run(id, deal.stage, to, at);
   const closed = !isOpenStage(to);
@@ -281,12 +284,14 @@ export function editDeal(store: Store, id: number, changes: DealChanges, now: Da
     const deal = getDeal(store, id);
     if (sets.length) {
       store.sqlite.prepare(`update deals set ${sets.join(", ")}, updated_at = ? where id = ?`).run(...params, now.toISOString(), id);
-      if (deal.purchaseId !== null)
+      if (deal.purchaseId !== null) {
         store.sqlite
           .prepare(
             "update purchases set amount_minor = d.amount_minor, currency = d.currency, contact_id = d.contact_id from deals d where d.id = ? and purchases.id = ?",
           )
           .run(id, deal.purchaseId);
+        purchasesChanged(store);
+      }
     }
     const move = changes.stage !== undefined && changes.stage !== deal.stage ? moveInTransaction(store, id, changes.stage, now, {}) : undefined;
     return { move };

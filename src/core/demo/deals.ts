@@ -6,6 +6,7 @@ import { localDate } from "../../io/dates.js";
 import { recordWinPurchase } from "../deals/deals.js";
 import { OPEN_STAGES, isOpenStage, type Stage } from "../deals/pipeline.js";
 import { insertPurchase } from "../purchases/purchases.js";
+import { purchasesChanged } from "../purchases/version.js";
 import type { DemoRandom, Seeder } from "./random.js";
 
 const DAY = 86_400_000;
@@ -69,6 +70,7 @@ function seedPurchases(store: Store, rnd: DemoRandom, now: Date, contacts: { id:
       t += Math.round(meanGap * (0.4 + 1.2 * rnd.next())) * DAY;
     }
   }
+  purchasesChanged(store);
 }
 
 /** Demo deals in every stage with their history; won ones carry their purchase. */

@@ -11,6 +11,7 @@ import { usageError, quote } from "../../errors.js";
 import { normaliseCurrency, parseAmount } from "../../io/money.js";
 import { defaultCurrency } from "../config/settings.js";
 import { insertRefund, PurchaseTotals, purchaseByRef, syncRefunded } from "../purchases/purchases.js";
+import { purchasesChanged } from "../purchases/version.js";
 import {
   cell,
   ContactDirectory,
@@ -305,6 +306,8 @@ export async function importPurchases(
      values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
   );
   const tallies = { guest: 0, refunds: 0, partial: 0 };
+  /** Whether a purchase was added or changed (refunded). */
+  let changed = false;
   const refundRows: { record: SourceRecord; value: Extract<PurchaseValue, { kind: "refund" }> }[] = [];
 
   const totals = new PurchaseTotals(store);
@@ -427,6 +430,7 @@ export async function importPurchases(
         if (left <= 0) return "skipped";
         recordRefundedAmount(earlier.id, row.source, row.ref, earlier.amountMinor, row.at);
         tallies.refunds++;
+        changed = true;
         return "updated";
       }
       const contactId = row.target === null ? null : directory.ensure(row.target);
@@ -435,6 +439,7 @@ export async function importPurchases(
       const { changes, lastInsertRowid } = insert.run(contactId, row.minor, row.currency, row.at, row.note, row.source, row.ref, stamp);
       const added = changes ? { id: Number(lastInsertRowid) } : undefined;
       if (added) {
+        changed = true;
         if (contactId !== null) totals.record(contactId, row.currency, row.minor);
         if (row.target === null) tallies.guest++;
         if (row.refundedMinor > 0) {
@@ -447,6 +452,7 @@ export async function importPurchases(
         const earlier = purchaseByRef(store, row.source, row.ref)!;
         if (recordRefundedAmount(earlier.id, row.source, row.ref, Math.min(row.refundedMinor, earlier.amountMinor), row.at)) {
           tallies.partial++;
+          changed = true;
           return "updated";
         }
       }
@@ -479,7 +485,10 @@ export async function importPurchases(
           now,
         );
         tallies.refunds++;
+        changed = true;
       }
+      // Once per import that changed purchases, in its transaction (not per row): the customer analytics change.
+      if (changed) purchasesChanged(store);
       return failed;
     },
     tallies: () => ({ guestSales: tallies.guest, refunds: tallies.refunds, partialRefunds: tallies.partial }),

@@ -6,6 +6,7 @@ import { inTransaction } from "../../db/open.js";
 import type { ContactRow, IdRow, PurchaseRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
 import { formatMoney, MAX_TOTAL_MINOR } from "../../io/money.js";
+import { purchasesChanged } from "./version.js";
 
 /** A purchase row (contactId is null only after the person was erased; dealId names the deal whose win recorded it). */
 export interface Purchase extends PurchaseRow {
@@ -125,6 +126,7 @@ export function addPurchase(store: Store, p: NewPurchase, now: Date): number {
         );
     }
     new PurchaseTotals(store).check(p.contactId, p.currency, p.amountMinor);
+    purchasesChanged(store);
     return insertPurchase(store, { ...p, source, externalRef: ref }, now);
   });
 }
@@ -167,6 +169,7 @@ export function removePurchase(store: Store, id: number): void {
   inTransaction(store, () => {
     const { changes } = store.sqlite.prepare("delete from purchases where id = ?").run(id);
     if (!changes) throw notFound(`no purchase #${id}`, "see `crm purchase list`");
+    purchasesChanged(store);
   });
 }
 
@@ -245,6 +248,7 @@ export function refundPurchase(store: Store, r: NewRefund, now: Date): { id: num
   return inTransaction(store, () => {
     const done = insertRefund(store, r, now);
     if (!done) throw conflict(`a refund with the external id ${quote(r.externalRef ?? "")} exists already`, "external ids are unique per source");
+    purchasesChanged(store);
     return done;
   });
 }

@@ -8,7 +8,7 @@ import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceS
 import { daysBetween, localDate } from "../../io/dates.js";
 import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "../deals/deals.js";
 import { unresolvedIssues } from "../contacts/interactions.js";
-import { topCustomersAtRisk } from "../customers/lifetime.js";
+import { customersAtRisk } from "../customers/scores.js";
 import { getSetting } from "../config/settings.js";
 import { awaitingReply } from "../mail/awaiting.js";
 import { currencyDigits, formatMinor, formatMoney } from "../../io/money.js";
@@ -41,6 +41,8 @@ export interface AgendaSection {
   title: string;
   tone: AgendaTone;
   items: AgendaItem[];
+  /** For a section made from the stored customer analytics: the purchase data version they are from. */
+  dataVersion?: number;
 }
 
 export interface AgendaSectionBuilder {
@@ -53,8 +55,11 @@ export interface AgendaSectionBuilder {
    * activity for 14 days, 60 valuable customers at risk.
    */
   priority: number;
-  /** The section's items; order does not matter (they are sorted by urgency, then date). */
-  build(store: Store, now: Date): AgendaItem[];
+  /**
+   * The section's items; order does not matter (they are sorted by urgency, then date). A section made
+   * from the stored customer analytics also says which purchase data version they are from.
+   */
+  build(store: Store, now: Date): AgendaItem[] | { items: AgendaItem[]; dataVersion: number };
 }
 
 export interface Agenda {
@@ -212,9 +217,9 @@ export const valuableCustomersAtRisk: AgendaSectionBuilder = {
   priority: 60,
   build(store, now) {
     const threshold = Number(getSetting(store, "churn.threshold"));
-    // The churn report's first rows with P(alive) ≥ LIKELY_GONE, without a CLV for every customer.
-    const churn = topCustomersAtRisk(store, now, { threshold, atLeast: LIKELY_GONE, limit: AT_RISK_ITEMS });
-    return churn.rows.map((r, i) => ({
+    // The churn report's first rows with P(alive) ≥ LIKELY_GONE, from the stored customer scores.
+    const churn = customersAtRisk(store, now, { threshold, atLeast: LIKELY_GONE, limit: AT_RISK_ITEMS });
+    const items = churn.rows.map((r, i) => ({
       kind: "customer",
       id: null,
       contactId: r.contactId,
@@ -223,8 +228,9 @@ export const valuableCustomersAtRisk: AgendaSectionBuilder = {
       date: r.lastPurchase,
       detail: `P(alive) ${(r.pAlive! * 100).toFixed(0)}%, last bought ${plural(r.recencyDays, "day")} ago`,
       urgency: AT_RISK_ITEMS - i,
-      extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency },
+      extra: { pAlive: r.pAlive, valueAtRisk: r.valueAtRisk, clv: r.clv, currency: churn.currency, dataVersion: churn.dataVersion },
     }));
+    return { items, dataVersion: churn.dataVersion };
   },
 };
 
@@ -243,11 +249,16 @@ export const agendaSections: AgendaSectionBuilder[] = [
 export function buildAgenda(store: Store, now: Date, builders: readonly AgendaSectionBuilder[] = agendaSections): Agenda {
   const sections = [...builders]
     .sort((a, b) => a.priority - b.priority)
-    .map((b) => ({
-      key: b.key,
-      title: b.title,
-      tone: b.tone,
-      items: b.build(store, now).sort((x, y) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0)),
-    }));
+    .map((b) => {
+      const built = b.build(store, now);
+      const { items, dataVersion } = Array.isArray(built) ? { items: built, dataVersion: undefined } : built;
+      return {
+        key: b.key,
+        title: b.title,
+        tone: b.tone,
+        ...(dataVersion === undefined ? {} : { dataVersion }),
+        items: items.sort((x, y) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0)),
+      };
+    });
   return { asOf: now.toISOString(), date: localDate(now), sections };
 }

@@ -6,6 +6,7 @@ import { rfmReport, kmeansReport } from "../../../core/customers/segments.js";
 import { clvReport, churnReport, type ClvRow, type ClvReport } from "../../../core/customers/lifetime.js";
 import { exchangeRates, getSetting } from "../../../core/config/settings.js";
 import { ALL_CURRENCIES } from "../../../core/customers/customers.js";
+import { withDataVersion } from "../../../core/purchases/version.js";
 import { printRecords } from "../../render/output.js";
 import { grouped } from "../../render/words.js";
 import { emit, emitChunks } from "../../render/sink.js";
@@ -25,8 +26,11 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
   if (method === "kmeans") {
     // Too few customers for the clusters asked for: core says so; the number came from --k.
     const run = () => kmeansReport(store, ctx.now, { k: opts.k, currency: opts.currency });
-    const report = opts.k === undefined ? run() : withFlagHint(ExitCode.usage, "give a smaller --k, or leave it out to choose by silhouette", run);
+    const { dataVersion, result: report } = withDataVersion(store, () =>
+      opts.k === undefined ? run() : withFlagHint(ExitCode.usage, "give a smaller --k, or leave it out to choose by silhouette", run),
+    );
     explainCurrencies(ctx, report);
+    if (ctx.format !== "json" || opts.detail) tellDataVersion(ctx, dataVersion);
     if (opts.detail)
       return printRecords(ctx, {
         rows: report.customers,
@@ -45,7 +49,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       });
     if (ctx.format === "json") {
       const { assignment: _a, customers: _c, clusters, ...summary } = report;
-      return emit(ctx, toJson({ ...summary, asOf: jsonAsOf(ctx.now), clusters: clusters.map((c) => clusterRecord(c, report.currency)) }));
+      return emit(ctx, toJson({ ...summary, asOf: jsonAsOf(ctx.now), dataVersion, clusters: clusters.map((c) => clusterRecord(c, report.currency)) }));
     }
     if (ctx.format === "table" && report.clusters.length)
       ctx.info(
@@ -67,8 +71,10 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       empty: "no customers with purchases yet",
     });
   }
-  const report = rfmReport(store, ctx.now, opts.currency);
+  const { dataVersion, result: report } = withDataVersion(store, () => rfmReport(store, ctx.now, opts.currency));
   explainCurrencies(ctx, report);
+  // The JSON is a list of records: the version is told on stderr, as in a table.
+  tellDataVersion(ctx, dataVersion);
   if (opts.detail)
     return printRecords(ctx, {
       rows: report.customers,
@@ -129,6 +135,14 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
+/**
+ * Which purchase data the report was computed from (the version every purchase write raises; the stored
+ * analytics of `crm today` and `crm contact show` name theirs too), on stderr. CSV stays pure data.
+ */
+function tellDataVersion(ctx: Ctx, dataVersion: number): void {
+  if (ctx.format !== "csv") ctx.info(`computed from purchase data version ${dataVersion}`);
+}
+
 /** Which currency the customer analytics used: the others present, or the rates used to convert them. */
 function explainCurrencies(ctx: Ctx, report: { currency: string; otherCurrencies: string[]; convertedAt?: Record<string, number> }): void {
   if (report.otherCurrencies.length)
@@ -163,10 +177,17 @@ function clvRecord<R extends ClvRow & { valueAtRisk?: number }>(r: R, currency: 
 }
 
 /** The parts of a CLV or churn report that every output shares, shaped for JSON. */
-function clvJson<R extends ClvRow>(ctx: Ctx, report: { currency: string; totalClv?: number }, rows: R[], rates: Record<string, number> | undefined) {
+function clvJson<R extends ClvRow>(
+  ctx: Ctx,
+  report: { currency: string; totalClv?: number },
+  rows: R[],
+  rates: Record<string, number> | undefined,
+  dataVersion: number,
+) {
   return {
     ...report,
     asOf: jsonAsOf(ctx.now),
+    dataVersion,
     ...(report.totalClv !== undefined ? { totalClv: jsonMoney(report.totalClv, report.currency) } : {}),
     ...(rates ? { convertedAt: rates } : {}),
     rows: rows.map((r) => clvRecord(r, report.currency)),
@@ -272,17 +293,21 @@ function explainFallback(ctx: Ctx, report: ClvReport): void {
 }
 
 export async function clv(ctx: Ctx, _args: [], opts: ReportClvOptions): Promise<void> {
-  const report = clvReport(ctx.store(), ctx.now, {
-    model: opts.model,
-    horizonMonths: opts.horizon,
-    discountRate: opts.discount,
-    margin: opts.margin,
-    currency: opts.currency,
-  });
+  const store = ctx.store();
+  const { dataVersion, result: report } = withDataVersion(store, () =>
+    clvReport(store, ctx.now, {
+      model: opts.model,
+      horizonMonths: opts.horizon,
+      discountRate: opts.discount,
+      margin: opts.margin,
+      currency: opts.currency,
+    }),
+  );
   const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
-  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency))));
+  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency), dataVersion)));
   explainFallback(ctx, report);
+  tellDataVersion(ctx, dataVersion);
   if (ctx.format === "table" && report.customers) emit(ctx, describeModel(report) + "\n\n");
   await printRecords(ctx, {
     rows,
@@ -298,10 +323,13 @@ export async function churn(ctx: Ctx, _args: [], opts: ReportChurnOptions): Prom
   // The setting is checked when it is set (crm config set).
   const threshold = opts.threshold ?? Number(getSetting(store, "churn.threshold"));
   // The total CLV of all customers is only in the JSON: the table and CSV need CLVs for the rows shown.
-  const report = churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" });
+  const { dataVersion, result: report } = withDataVersion(store, () =>
+    churnReport(store, ctx.now, { threshold, currency: opts.currency, withTotalClv: ctx.format === "json" }),
+  );
   const top = opts.top;
   const rows = top ? report.rows.slice(0, top) : report.rows;
-  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency))));
+  if (ctx.format === "json") return emitChunks(ctx, toJsonChunks(clvJson(ctx, report, rows, ratesFor(ctx, opts.currency), dataVersion)));
+  tellDataVersion(ctx, dataVersion);
   if (report.model === null) {
     ctx.warn(`churn risk needs a purchase-count model: ${report.fallbackReason}`);
     return;

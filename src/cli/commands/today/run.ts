@@ -62,6 +62,8 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
       toJson({
         asOf: jsonAsOf(ctx.now),
         date: agenda.date,
+        // The purchase data version of the stored customer analytics the at-risk section read.
+        dataVersion: agenda.sections.find((s) => s.dataVersion !== undefined)?.dataVersion ?? null,
         sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })),
       }),
     );
