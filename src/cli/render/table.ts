@@ -1,7 +1,6 @@
 // The one table writer: boxed with colour on a terminal (cli-table3, loaded on demand), aligned plain
 // columns without borders or truncation when piped — one line per row, tab-free, for scripts.
 import type { Out } from "./out.js";
-import { chunked } from "./sink.js";
 import { terminalSafe } from "./safe-text.js";
 import stringWidth from "string-width";
 
@@ -78,40 +77,92 @@ export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[])
   return [...plainTableChunks(columns, rows)].join("");
 }
 
-/** plainTable's text in chunks, made as they are written. */
+/** True for printable ASCII, most cells: such a text is safe as it is and its width is its length. */
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+const NOT_BLANK = /\S/;
+
+/** About this many bytes of output per chunk written. */
+const CHUNK_BYTES = 65_536;
+
+/**
+ * plainTable's text in chunks of about 64 kB, made as they are written. The cells are read once into
+ * one array (a cell of printable ASCII as it is, with no copy), their widths into another; then each
+ * line is written into the chunk's buffer, padding included, so a row costs no string of its own.
+ */
 export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonly R[]): Iterable<string> {
-  const cells = rows.map((r) => columns.map((c) => oneLine(c.cell(r))));
-  const headers = columns.map((c) => c.header.toUpperCase());
-  // A loop, not Math.max(...cells): a spread of a hundred thousand rows overflows the call stack.
-  const widths = headers.map(displayWidth);
-  for (const row of cells)
-    for (let i = 0; i < row.length; i++) {
-      const width = displayWidth(row[i]!);
-      if (width > widths[i]!) widths[i] = width;
-    }
-  const right = columns.map((c) => c.align === "right");
-  const spaces = widths.map((w) => " ".repeat(w));
-  // Cells padded to their column's width (the last column unpadded unless right-aligned), two spaces
-  // apart, trailing spaces trimmed.
-  const line = (row: string[]) => {
-    let text = "";
-    for (let i = 0; i < row.length; i++) {
-      const cell = row[i]!;
-      const pad = spaces[i]!.slice(0, widths[i]! - displayWidth(cell));
-      text += (i ? "  " : "") + (right[i] ? pad + cell : i === row.length - 1 ? cell : cell + pad);
-    }
-    return text.trimEnd();
+  const n = columns.length;
+  // Row 0 is the header.
+  const texts: string[] = new Array<string>((rows.length + 1) * n);
+  const cellWidths = new Uint32Array(texts.length);
+  const widths = new Array<number>(n).fill(0);
+  const longest = new Array<number>(n).fill(0);
+  const keep = (k: number, text: string, width: number, i: number) => {
+    texts[k] = text;
+    cellWidths[k] = width;
+    if (width > widths[i]!) widths[i] = width;
+    if (text.length > longest[i]!) longest[i] = text.length;
   };
-  return chunked(
-    (function* () {
-      yield line(headers);
-      for (let i = 0; i < cells.length; i++) {
-        yield "\n" + line(cells[i]!);
-        cells[i] = []; // written: let it go
+  for (let i = 0; i < n; i++) {
+    const header = oneLine(columns[i]!.header.toUpperCase());
+    keep(i, header, displayWidth(header), i);
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let i = 0; i < n; i++) {
+      const value = columns[i]!.cell(row);
+      const k = (r + 1) * n + i;
+      if (typeof value === "string" && isPrintableAscii(value)) keep(k, value, value.length, i);
+      else {
+        const text = oneLine(value);
+        keep(k, text, displayWidth(text), i);
       }
-      yield "\n";
-    })(),
-  );
+    }
+  }
+  const right = columns.map((c) => c.align === "right");
+  // The most bytes a line can take: each UTF-16 unit is at most 3 bytes of UTF-8.
+  const lineBytes = widths.reduce((sum, w, i) => sum + w + 3 * longest[i]! + 2, 1);
+  return (function* () {
+    let buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * lineBytes));
+    let at = 0;
+    for (let line = 0; line <= rows.length; line++) {
+      if (at + lineBytes > buffer.length) {
+        yield buffer.toString("utf8", 0, at);
+        buffer = Buffer.allocUnsafe(buffer.length);
+        at = 0;
+      }
+      const base = line * n;
+      // Trailing blanks are left out: the line ends with its last cell that is not blank, trimmed.
+      let last = n - 1;
+      while (last >= 0 && !NOT_BLANK.test(texts[base + last]!)) last--;
+      for (let i = 0; i <= last; i++) {
+        const k = base + i;
+        const pad = widths[i]! - cellWidths[k]!;
+        if (i) {
+          buffer.fill(0x20, at, at + 2);
+          at += 2;
+        }
+        if (right[i]) {
+          buffer.fill(0x20, at, at + pad);
+          at += pad;
+        }
+        at += buffer.write(i === last ? texts[k]!.trimEnd() : texts[k]!, at, "utf8");
+        if (!right[i] && i < last) {
+          buffer.fill(0x20, at, at + pad);
+          at += pad;
+        }
+        texts[k] = ""; // written: let it go
+      }
+      buffer[at++] = 0x0a;
+    }
+    if (at) yield buffer.toString("utf8", 0, at);
+  })();
 }
 
 /** Names and amounts: the columns a narrow terminal shortens last. */
