@@ -88,13 +88,14 @@ function isPrintableAscii(text: string): boolean {
 
 const NOT_BLANK = /\S/;
 
-/** About this many bytes of output per chunk written. */
-const CHUNK_BYTES = 65_536;
+/** About this many characters of output per chunk written. */
+const CHUNK_CHARS = 65_536;
 
 /**
  * plainTable's text in chunks of about 64 kB, made as they are written. The cells are read once into
- * one array (a cell of printable ASCII as it is, with no copy), their widths into another; then each
- * line is written into the chunk's buffer, padding included, so a row costs no string of its own.
+ * one array (a cell of printable ASCII as it is, with no copy and no width to work out), their widths
+ * into another; then each row becomes one line, its padding taken from strings made once: the writer
+ * allocates per row, not per cell.
  */
 export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonly R[]): Iterable<string> {
   const n = columns.length;
@@ -102,12 +103,10 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
   const texts: string[] = new Array<string>((rows.length + 1) * n);
   const cellWidths = new Uint32Array(texts.length);
   const widths = new Array<number>(n).fill(0);
-  const longest = new Array<number>(n).fill(0);
   const keep = (k: number, text: string, width: number, i: number) => {
     texts[k] = text;
     cellWidths[k] = width;
     if (width > widths[i]!) widths[i] = width;
-    if (text.length > longest[i]!) longest[i] = text.length;
   };
   for (let i = 0; i < n; i++) {
     const header = oneLine(columns[i]!.header.toUpperCase());
@@ -126,42 +125,32 @@ export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonl
     }
   }
   const right = columns.map((c) => c.align === "right");
-  // The most bytes a line can take: each UTF-16 unit is at most 3 bytes of UTF-8.
-  const lineBytes = widths.reduce((sum, w, i) => sum + w + 3 * longest[i]! + 2, 1);
+  // Padding strings, each made once: a cell's padding is one of them, never a string of its own.
+  const pads: string[] = [];
   return (function* () {
-    let buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * lineBytes));
-    let at = 0;
+    let chunk = "";
     for (let line = 0; line <= rows.length; line++) {
-      if (at + lineBytes > buffer.length) {
-        yield buffer.toString("utf8", 0, at);
-        buffer = Buffer.allocUnsafe(buffer.length);
-        at = 0;
-      }
       const base = line * n;
       // Trailing blanks are left out: the line ends with its last cell that is not blank, trimmed.
       let last = n - 1;
       while (last >= 0 && !NOT_BLANK.test(texts[base + last]!)) last--;
+      let text = "";
       for (let i = 0; i <= last; i++) {
         const k = base + i;
-        const pad = widths[i]! - cellWidths[k]!;
-        if (i) {
-          buffer.fill(0x20, at, at + 2);
-          at += 2;
-        }
-        if (right[i]) {
-          buffer.fill(0x20, at, at + pad);
-          at += pad;
-        }
-        at += buffer.write(i === last ? texts[k]!.trimEnd() : texts[k]!, at, "utf8");
-        if (!right[i] && i < last) {
-          buffer.fill(0x20, at, at + pad);
-          at += pad;
-        }
+        const padding = widths[i]! - cellWidths[k]!;
+        const pad = (pads[padding] ??= " ".repeat(padding));
+        const cell = i === last ? texts[k]!.trimEnd() : texts[k]!;
+        if (i) text += "  ";
+        text += right[i] ? pad + cell : i === last ? cell : cell + pad;
         texts[k] = ""; // written: let it go
       }
-      buffer[at++] = 0x0a;
+      chunk += text + "\n";
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = "";
+      }
     }
-    if (at) yield buffer.toString("utf8", 0, at);
+    if (chunk) yield chunk;
   })();
 }
 
