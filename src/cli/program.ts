@@ -65,16 +65,18 @@ const NOUNS: readonly { words: readonly string[]; declare: (program: Command) =>
 /** The global options that take a value, whose value is not the command's word. */
 const GLOBAL_WITH_VALUE = new Set(["--db", "--as-of", "--color"]);
 const GLOBAL_FLAGS = new Set(["--no-color", "--wide", "--no-pager"]);
+/** `crm --version` prints the version whatever follows: no command is needed for it. */
+const VERSION = new Set(["-V", "--version"]);
 
 /**
- * The command's first word (`contact` in `crm --db x.db contact list`), after the global options; none
- * when anything else comes first (`--help`, `--version`, an unknown option): then the whole tree is
+ * The command's first word (`contact` in `crm --db x.db contact list`) or `--version`, after the global
+ * options; none when anything else comes first (`--help`, an unknown option): then the whole tree is
  * declared and commander answers as it always did.
  */
 function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith("-")) return arg;
+    if (!arg.startsWith("-") || VERSION.has(arg)) return arg;
     if (GLOBAL_WITH_VALUE.has(arg)) i++;
     else if (!GLOBAL_FLAGS.has(arg) && !GLOBAL_WITH_VALUE.has(arg.split("=")[0]!)) return undefined;
   }
@@ -109,7 +111,7 @@ export function buildProgram(io: Io, argv?: readonly string[]): Command {
   attachIo(program, io);
   const word = argv === undefined ? undefined : commandWord(argv);
   const only = word === undefined ? undefined : NOUNS.find((noun) => noun.words.includes(word));
-  for (const noun of only ? [only] : NOUNS) noun.declare(program);
+  for (const noun of only ? [only] : VERSION.has(word ?? "") ? [] : NOUNS) noun.declare(program);
   program
     .command("help [command...]")
     .description("show the help of a command, e.g. crm help report segments")

@@ -53,6 +53,7 @@ describe("a command line naming a noun declares that noun alone", () => {
     }
     // The nouns alone, and the whole tree for help, completion and the manual page.
     expect(buildProgram(io, ["contact", "list"]).commands.length).toBeLessThan(10);
+    expect(buildProgram(io, ["--version"]).commands.map((c) => c.name())).toEqual(["help"]);
     for (const argv of [["help", "contact"], ["completion", "bash"], ["__complete", "crm", "con"], ["__man"], ["--help"], ["--wide", "--bogus", "contact"], []])
       expect(
         buildProgram(io, argv).commands.map((c) => c.name()),
