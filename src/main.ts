@@ -7,7 +7,7 @@ import { systemIo, type Io } from "./cli/io.js";
 
 /** Runs `crm <argv...>` (argv without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = systemIo()): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;

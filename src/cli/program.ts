@@ -1,7 +1,9 @@
 // The crm program: global options and the command tree. Each noun the user types has its folder,
 // src/cli/commands/<noun>/, whose declare.ts only declares its commands here; each action imports the
 // noun's run.ts when it runs, so `crm --version` and the common commands load little more than
-// commander itself.
+// commander itself. A command line naming a noun declares that noun's commands alone (`crm contact
+// list` needs none of the other hundred-odd commands and options); help, completion, the manual and
+// anything unexpected get the whole tree.
 import { Command } from "commander";
 import type { Io } from "./io.js";
 import { declareContact } from "./commands/contact/declare.js";
@@ -31,7 +33,61 @@ import { flagErrorLine, oneOf } from "./flags.js";
 import { quote, usageError } from "../errors.js";
 import pkg from "../../package.json" with { type: "json" };
 
-export function buildProgram(io: Io): Command {
+/**
+ * The commands, in the order `crm --help` lists them: the words each declares at the top level (names
+ * and aliases; a unit test checks them), and how. Completion and the manual page walk the whole tree,
+ * so their words are not listed: they declare everything.
+ */
+const NOUNS: readonly { words: readonly string[]; declare: (program: Command) => void }[] = [
+  { words: ["add", "contact", "tag", "untag", "tags"], declare: declareContact },
+  { words: ["log"], declare: declareLog },
+  { words: ["find"], declare: declareFind },
+  { words: ["deal"], declare: declareDeal },
+  { words: ["purchase"], declare: declarePurchase },
+  { words: ["pipeline"], declare: declarePipeline },
+  { words: ["report"], declare: declareReport },
+  { words: ["demo"], declare: declareDemo },
+  { words: ["config"], declare: declareConfig },
+  { words: ["followup"], declare: declareFollowup },
+  { words: ["remind"], declare: declareRemind },
+  { words: ["today"], declare: declareToday },
+  { words: ["import"], declare: registerImportCommands },
+  { words: ["export"], declare: declareExport },
+  { words: ["backup"], declare: declareBackup },
+  { words: ["restore"], declare: declareRestore },
+  { words: ["forget"], declare: declareForget },
+  { words: ["doctor", "__schema"], declare: declareDoctor },
+  { words: ["survey"], declare: declareSurvey },
+  { words: ["mail"], declare: declareMail },
+  { words: [], declare: declareCompletion },
+];
+
+/** The global options that take a value, whose value is not the command's word. */
+const GLOBAL_WITH_VALUE = new Set(["--db", "--as-of", "--color"]);
+const GLOBAL_FLAGS = new Set(["--no-color", "--wide", "--no-pager"]);
+/** `crm --version` prints the version whatever follows: no command is needed for it. */
+const VERSION = new Set(["-V", "--version"]);
+
+/**
+ * The command's first word (`contact` in `crm --db x.db contact list`) or `--version`, after the global
+ * options; none when anything else comes first (`--help`, an unknown option): then the whole tree is
+ * declared and commander answers as it always did.
+ */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("-") || VERSION.has(arg)) return arg;
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (!GLOBAL_FLAGS.has(arg) && !GLOBAL_WITH_VALUE.has(arg.split("=")[0]!)) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The program for `argv` (the words after `crm`): with `argv`, only the noun it names is declared;
+ * without, the whole tree (help, completion, the manual page).
+ */
+export function buildProgram(io: Io, argv?: readonly string[]): Command {
   const program = new Command("crm")
     .description("A command-line CRM for solo entrepreneurs: people, follow-ups, deals, purchases and surveys in one SQLite file.")
     .version(pkg.version, "-V, --version")
@@ -53,28 +109,9 @@ export function buildProgram(io: Io): Command {
     })
     .helpCommand(false);
   attachIo(program, io);
-  // In the order `crm --help` lists them.
-  declareContact(program);
-  declareLog(program);
-  declareFind(program);
-  declareDeal(program);
-  declarePurchase(program);
-  declarePipeline(program);
-  declareReport(program);
-  declareDemo(program);
-  declareConfig(program);
-  declareFollowup(program);
-  declareRemind(program);
-  declareToday(program);
-  registerImportCommands(program);
-  declareExport(program);
-  declareBackup(program);
-  declareRestore(program);
-  declareForget(program);
-  declareDoctor(program);
-  declareSurvey(program);
-  declareMail(program);
-  declareCompletion(program);
+  const word = argv === undefined ? undefined : commandWord(argv);
+  const only = word === undefined ? undefined : NOUNS.find((noun) => noun.words.includes(word));
+  for (const noun of only ? [only] : VERSION.has(word ?? "") ? [] : NOUNS) noun.declare(program);
   program
     .command("help [command...]")
     .description("show the help of a command, e.g. crm help report segments")

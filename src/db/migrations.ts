@@ -5,7 +5,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
-import { readMigrationFiles, type MigrationMeta } from "drizzle-orm/migrator";
 import { CrmError, storageError, quote } from "../errors.js";
 import { openSqlite } from "./driver.js";
 
@@ -21,17 +20,37 @@ function migrationsFolder(): string {
   throw new CrmError("the crm installation is incomplete: its drizzle/ migrations folder is missing", 1);
 }
 
-let loaded: MigrationMeta[] | undefined;
+/** One migration: its SQL statements, in order. */
+type Migration = string[];
 
-/** The migrations shipped with this binary, in order: migration N takes a database to schema N + 1. */
-function migrations(): MigrationMeta[] {
-  return (loaded ??= readMigrationFiles({ migrationsFolder: migrationsFolder() }));
+let loaded: Migration[] | undefined;
+
+/**
+ * The migrations shipped with this binary, in order: migration N takes a database to schema N + 1.
+ * Read as drizzle-kit writes them (meta/_journal.json names each <tag>.sql, whose statements are
+ * separated by `--> statement-breakpoint`) and as drizzle-orm's readMigrationFiles reads them, without
+ * the checksum of each file it also computes (that loaded node:crypto into every command). Only read
+ * when a database is upgraded or created, or the schema is derived from the sources.
+ */
+function migrations(): Migration[] {
+  if (loaded) return loaded;
+  const folder = migrationsFolder();
+  const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  return (loaded = journal.entries.map(({ tag }) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(folder, `${tag}.sql`), "utf8");
+    } catch {
+      throw new CrmError(`the crm installation is incomplete: the migration ${tag}.sql is missing from ${folder}`, 1);
+    }
+    return text.split("--> statement-breakpoint");
+  }));
 }
 
 /** Runs migrations `from` (the database's schema version) up to `to`, in the caller's transaction. */
 export function applyMigrations(sqlite: Database.Database, from: number, to: number): void {
   for (const migration of migrations().slice(from, to)) {
-    for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
+    for (const statement of migration) if (statement.trim()) sqlite.exec(statement);
   }
 }
 

@@ -73,3 +73,41 @@ describe("plainTableChunks", () => {
     expect(text.split("\n")).toHaveLength(5002);
   });
 });
+
+describe("plainTableChunks, line by line", () => {
+  interface Row {
+    id: number;
+    name: string;
+    company: string | null;
+    amount: number | null;
+    note: string;
+  }
+  const columns: Column<Row>[] = [
+    { header: "id", cell: (r) => r.id, align: "right" },
+    { header: "name", cell: (r) => r.name },
+    { header: "company", cell: (r) => r.company },
+    { header: "amount", cell: (r) => r.amount, align: "right" },
+    { header: "note", cell: (r) => r.note },
+  ];
+  const companies = [null, "Société Générale", "", "Acme  ", "Zoë\u00a0"];
+  const notes = ["", "  ", "call back ", "x\ty", "\u00a0"];
+
+  it("pads and trims as the one-string table did: blank cells at the end, spaces and no-break spaces ending a cell, accents", () => {
+    const data: Row[] = Array.from({ length: 400 }, (_, i) => ({
+      id: i * 37,
+      name: i % 9 ? `Ada ${i}` : "",
+      company: companies[i % companies.length]!,
+      amount: i % 4 ? i * 1.5 : null,
+      note: notes[i % notes.length]!,
+    }));
+    expect(join(plainTableChunks(columns, data))).toBe(referencePlainTable(columns, data));
+  });
+
+  it("keeps lines whole across chunks, however long a cell", () => {
+    const data: Row[] = Array.from({ length: 30 }, (_, i) => ({ id: i, name: "é".repeat(i * 4000), company: "c", amount: i, note: "n" }));
+    const chunks = [...plainTableChunks(columns, data)];
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.join("")).toBe(referencePlainTable(columns, data));
+    for (const chunk of chunks) expect(chunk.endsWith("\n")).toBe(true);
+  });
+});

@@ -1,7 +1,6 @@
 // The one table writer: boxed with colour on a terminal (cli-table3, loaded on demand), aligned plain
 // columns without borders or truncation when piped — one line per row, tab-free, for scripts.
 import type { Out } from "./out.js";
-import { chunked } from "./sink.js";
 import { terminalSafe } from "./safe-text.js";
 import stringWidth from "string-width";
 
@@ -78,40 +77,81 @@ export function plainTable<R>(columns: readonly Column<R>[], rows: readonly R[])
   return [...plainTableChunks(columns, rows)].join("");
 }
 
-/** plainTable's text in chunks, made as they are written. */
+/** True for printable ASCII, most cells: such a text is safe as it is and its width is its length. */
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+const NOT_BLANK = /\S/;
+
+/** About this many characters of output per chunk written. */
+const CHUNK_CHARS = 65_536;
+
+/**
+ * plainTable's text in chunks of about 64 kB, made as they are written. The cells are read once into
+ * one array (a cell of printable ASCII as it is, with no copy and no width to work out), their widths
+ * into another; then each row becomes one line, its padding taken from strings made once: the writer
+ * allocates per row, not per cell.
+ */
 export function plainTableChunks<R>(columns: readonly Column<R>[], rows: readonly R[]): Iterable<string> {
-  const cells = rows.map((r) => columns.map((c) => oneLine(c.cell(r))));
-  const headers = columns.map((c) => c.header.toUpperCase());
-  // A loop, not Math.max(...cells): a spread of a hundred thousand rows overflows the call stack.
-  const widths = headers.map(displayWidth);
-  for (const row of cells)
-    for (let i = 0; i < row.length; i++) {
-      const width = displayWidth(row[i]!);
-      if (width > widths[i]!) widths[i] = width;
-    }
-  const right = columns.map((c) => c.align === "right");
-  const spaces = widths.map((w) => " ".repeat(w));
-  // Cells padded to their column's width (the last column unpadded unless right-aligned), two spaces
-  // apart, trailing spaces trimmed.
-  const line = (row: string[]) => {
-    let text = "";
-    for (let i = 0; i < row.length; i++) {
-      const cell = row[i]!;
-      const pad = spaces[i]!.slice(0, widths[i]! - displayWidth(cell));
-      text += (i ? "  " : "") + (right[i] ? pad + cell : i === row.length - 1 ? cell : cell + pad);
-    }
-    return text.trimEnd();
+  const n = columns.length;
+  // Row 0 is the header.
+  const texts: string[] = new Array<string>((rows.length + 1) * n);
+  const cellWidths = new Uint32Array(texts.length);
+  const widths = new Array<number>(n).fill(0);
+  const keep = (k: number, text: string, width: number, i: number) => {
+    texts[k] = text;
+    cellWidths[k] = width;
+    if (width > widths[i]!) widths[i] = width;
   };
-  return chunked(
-    (function* () {
-      yield line(headers);
-      for (let i = 0; i < cells.length; i++) {
-        yield "\n" + line(cells[i]!);
-        cells[i] = []; // written: let it go
+  for (let i = 0; i < n; i++) {
+    const header = oneLine(columns[i]!.header.toUpperCase());
+    keep(i, header, displayWidth(header), i);
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let i = 0; i < n; i++) {
+      const value = columns[i]!.cell(row);
+      const k = (r + 1) * n + i;
+      if (typeof value === "string" && isPrintableAscii(value)) keep(k, value, value.length, i);
+      else {
+        const text = oneLine(value);
+        keep(k, text, displayWidth(text), i);
       }
-      yield "\n";
-    })(),
-  );
+    }
+  }
+  const right = columns.map((c) => c.align === "right");
+  // Padding strings, each made once: a cell's padding is one of them, never a string of its own.
+  const pads: string[] = [];
+  return (function* () {
+    let chunk = "";
+    for (let line = 0; line <= rows.length; line++) {
+      const base = line * n;
+      // Trailing blanks are left out: the line ends with its last cell that is not blank, trimmed.
+      let last = n - 1;
+      while (last >= 0 && !NOT_BLANK.test(texts[base + last]!)) last--;
+      let text = "";
+      for (let i = 0; i <= last; i++) {
+        const k = base + i;
+        const padding = widths[i]! - cellWidths[k]!;
+        const pad = (pads[padding] ??= " ".repeat(padding));
+        const cell = i === last ? texts[k]!.trimEnd() : texts[k]!;
+        if (i) text += "  ";
+        text += right[i] ? pad + cell : i === last ? cell : cell + pad;
+        texts[k] = ""; // written: let it go
+      }
+      chunk += text + "\n";
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk) yield chunk;
+  })();
 }
 
 /** Names and amounts: the columns a narrow terminal shortens last. */

@@ -6,7 +6,7 @@ import type { Store } from "../../db/open.js";
 import { inTransaction } from "../../db/open.js";
 import type { ContactRow, DealRow, DealStageChangeRow, IdRow, SettingRow } from "../../db/rows.js";
 import { conflict, notFound, usageError, quote } from "../../errors.js";
-import { localDate, localDateTime, daysBetween, daysFromTo } from "../../io/dates.js";
+import { localDate, localDateTime, daysBetween, daysFromTo, compareIso } from "../../io/dates.js";
 import { STAGE_DEFAULT_PROBABILITIES } from "../config/settings.js";
 import { insertPurchase, PurchaseTotals } from "../purchases/purchases.js";
 import { purchasesChanged } from "../purchases/version.js";
@@ -385,7 +385,7 @@ export function dealsForAgenda(store: Store, now: Date): { closingSoon: AgendaDe
     }));
   const closingSoon = open
     .filter((d) => d.daysToClose !== null && d.daysToClose <= AGENDA_CLOSING_DAYS)
-    .sort((a, b) => a.closeOn!.localeCompare(b.closeOn!) || a.id - b.id);
-  const stale = open.filter((d) => d.daysSinceActivity >= AGENDA_STALE_DAYS).sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt) || a.id - b.id);
+    .sort((a, b) => compareIso(a.closeOn!, b.closeOn!) || a.id - b.id);
+  const stale = open.filter((d) => d.daysSinceActivity >= AGENDA_STALE_DAYS).sort((a, b) => compareIso(a.lastActivityAt, b.lastActivityAt) || a.id - b.id);
   return { closingSoon, stale };
 }

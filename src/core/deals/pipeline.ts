@@ -4,7 +4,7 @@
 // divided by 100 once, rounding half up; win rate; days to win — come from src/analytics/forecast.ts.
 import { averageCycleDays, weightedForecast, winRatePercent } from "../../analytics/forecast.js";
 import { periodKey } from "../../analytics/period.js";
-import { daysFromTo } from "../../io/dates.js";
+import { compareIso, daysFromTo } from "../../io/dates.js";
 
 export const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -80,7 +80,7 @@ export function closingWithin(deals: readonly PipelineDeal[], today: string, wit
     .filter((d) => isOpenStage(d.stage) && d.closeOn !== null)
     .map((d) => ({ ...d, daysToClose: daysFromTo(today, d.closeOn!) }))
     .filter((d) => d.daysToClose <= withinDays)
-    .sort((a, b) => a.closeOn!.localeCompare(b.closeOn!) || a.id - b.id);
+    .sort((a, b) => compareIso(a.closeOn!, b.closeOn!) || a.id - b.id);
 }
 
 /** The board of `crm pipeline`: count, total and weighted total per open stage and currency. */
