@@ -182,6 +182,75 @@ export function bgnbdConditionalExpectedAt(params: BgNbdParams, ts: readonly num
 }
 
 /**
+ * bgnbdConditionalExpectedAt(params, ts, …) prepared for many customers: the returned function gives
+ * the same values bit for bit, for any history. What depends on (x, T) alone — the 2F1 sums and the
+ * discounted numerator — is computed once per distinct (x, T) of `customers`, and the sums of every T
+ * with the same x in one logHyp2f1Many call, which computes their coefficient ratios once: at 82,000
+ * customers that is 29,000 numerators from 190 calls instead of 82,000 calls. Whatever the preparation
+ * cannot compute (a history not among `customers`, a sum that throws) is computed directly, so errors
+ * are thrown by the same customer, with the same message, as without it.
+ */
+export function bgnbdConditionalExpectedFor(
+  params: BgNbdParams,
+  ts: readonly number[],
+  customers: readonly { x: number; T: number }[],
+): (x: number, tx: number, T: number) => number[] {
+  const direct = (x: number, tx: number, T: number) => bgnbdConditionalExpectedAt(params, ts, x, tx, T);
+  const numerators = new Map<number, Map<number, Float64Array>>();
+  try {
+    checkParams(params);
+    for (const t of ts) checkHorizon(t);
+    checkNotOne(params.a);
+  } catch {
+    return direct;
+  }
+  const { r, alpha, a, b } = params;
+  const TsByX = new Map<number, Set<number>>();
+  for (const { x, T } of customers) {
+    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
+    let Ts = TsByX.get(x);
+    if (!Ts) TsByX.set(x, (Ts = new Set()));
+    Ts.add(T);
+  }
+  for (const [x, TSet] of TsByX) {
+    const Ts = [...TSet];
+    const zs = new Array<number>(Ts.length * ts.length);
+    for (let j = 0; j < Ts.length; j++) for (let i = 0; i < ts.length; i++) zs[j * ts.length + i] = ts[i]! / (alpha + Ts[j]! + ts[i]!);
+    let logHyps: number[];
+    try {
+      logHyps = logHyp2f1Many(r + x, b + x, a + b + x - 1, zs);
+    } catch {
+      continue; // these customers are computed directly
+    }
+    const byT = new Map<number, Float64Array>();
+    for (let j = 0; j < Ts.length; j++) {
+      const T = Ts[j]!;
+      const logAlphaT = Math.log(alpha + T);
+      const numerator = new Float64Array(ts.length);
+      for (let i = 0; i < ts.length; i++) {
+        const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!));
+        numerator[i] = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + logDiscount);
+      }
+      byT.set(T, numerator);
+    }
+    numerators.set(x, byT);
+  }
+  return (x, tx, T) => {
+    const numerator = numerators.get(x)?.get(T);
+    if (!numerator) return direct(x, tx, T);
+    checkHistory(x, tx, T);
+    const expected = new Array<number>(ts.length);
+    if (x === 0) {
+      for (let i = 0; i < ts.length; i++) expected[i] = numerator[i]!;
+      return expected;
+    }
+    const alive = Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))));
+    for (let i = 0; i < ts.length; i++) expected[i] = numerator[i]! * alive;
+    return expected;
+  };
+}
+
+/**
  * E[X(t)]: expected purchases in the first t time units of a new customer (FHL 2005 eq. 9):
  *   (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r · 2F1(r, b; a + b − 1; t/(α + t))].
  */

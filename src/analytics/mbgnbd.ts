@@ -141,6 +141,64 @@ export function mbgnbdConditionalExpectedAt(params: MbgNbdParams, ts: readonly n
   return ts.map((t, i) => ((a + b + x) / (a - 1)) * -Math.expm1(logHyps[i]! + (r + x) * (logAlphaT - Math.log(alpha + T + t))) * pAlive);
 }
 
+/**
+ * mbgnbdConditionalExpectedAt(params, ts, …) prepared for many customers, the same values bit for bit
+ * (as bgnbdConditionalExpectedFor): the part that depends on (x, T) alone is computed once per
+ * distinct (x, T) of `customers`, the 2F1 sums of one x in one call; anything else directly.
+ */
+export function mbgnbdConditionalExpectedFor(
+  params: MbgNbdParams,
+  ts: readonly number[],
+  customers: readonly { x: number; T: number }[],
+): (x: number, tx: number, T: number) => number[] {
+  const direct = (x: number, tx: number, T: number) => mbgnbdConditionalExpectedAt(params, ts, x, tx, T);
+  const growths = new Map<number, Map<number, Float64Array>>();
+  try {
+    for (const t of ts) checkHorizon(t);
+    checkParams(params);
+    checkNotOne(params.a);
+  } catch {
+    return direct;
+  }
+  const { r, alpha, a, b } = params;
+  const TsByX = new Map<number, Set<number>>();
+  for (const { x, T } of customers) {
+    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
+    let Ts = TsByX.get(x);
+    if (!Ts) TsByX.set(x, (Ts = new Set()));
+    Ts.add(T);
+  }
+  for (const [x, TSet] of TsByX) {
+    const Ts = [...TSet];
+    const zs = new Array<number>(Ts.length * ts.length);
+    for (let j = 0; j < Ts.length; j++) for (let i = 0; i < ts.length; i++) zs[j * ts.length + i] = ts[i]! / (alpha + Ts[j]! + ts[i]!);
+    let logHyps: number[];
+    try {
+      logHyps = logHyp2f1Many(r + x, b + x + 1, a + b + x, zs);
+    } catch {
+      continue;
+    }
+    const byT = new Map<number, Float64Array>();
+    for (let j = 0; j < Ts.length; j++) {
+      const T = Ts[j]!;
+      const logAlphaT = Math.log(alpha + T);
+      const growth = new Float64Array(ts.length);
+      for (let i = 0; i < ts.length; i++)
+        growth[i] = ((a + b + x) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!)));
+      byT.set(T, growth);
+    }
+    growths.set(x, byT);
+  }
+  return (x, tx, T) => {
+    const growth = growths.get(x)?.get(T);
+    if (!growth) return direct(x, tx, T);
+    const pAlive = mbgnbdPAlive(params, x, tx, T);
+    const expected = new Array<number>(ts.length);
+    for (let i = 0; i < ts.length; i++) expected[i] = growth[i]! * pAlive;
+    return expected;
+  };
+}
+
 /** mbgnbdConditionalExpectedAt at one horizon. */
 export function mbgnbdConditionalExpected(params: MbgNbdParams, t: number, x: number, tx: number, T: number): number {
   return mbgnbdConditionalExpectedAt(params, [t], x, tx, T)[0]!;

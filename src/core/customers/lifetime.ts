@@ -144,31 +144,39 @@ function describer(store: Store, data: CustomerData, customers: readonly Custome
 }
 
 /**
- * Expected purchases at the month ends per (x, t_x, T) in days, shared by the customers who have the
- * same ones (every one-time buyer of the same day, for a start).
+ * Expected purchases at the month ends of the customers a report predicts, prepared once for all of
+ * them (CountModel.expectedAtFor) the first time the month ends are asked for.
  */
-type MonthEndCache = Map<number, readonly number[]>;
+class MonthEnds {
+  private ends?: readonly number[];
+  private at?: (x: number, tx: number, T: number) => number[];
+  constructor(
+    private readonly count: CountModel,
+    private readonly customers: readonly Customer[],
+  ) {}
+
+  of(ends: readonly number[], x: number, tx: number, T: number): number[] {
+    if (ends !== this.ends || !this.at) {
+      this.at = this.count.expectedAtFor(ends, this.customers.map(historyOf));
+      this.ends = ends;
+    }
+    return this.at(x, tx, T);
+  }
+}
 
 /** A customer's count model + Gamma-Gamma row (throws a RangeError when the model cannot be evaluated). */
-function modelRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, cache: MonthEndCache = new Map()): ClvRow {
+function modelRow(fitted: Fitted, opts: ClvOptions, described: Described, c: Customer, monthEnds = new MonthEnds(fitted.count, [c])): ClvRow {
   const { count, gammaGamma } = fitted;
   const { x, tx, T } = historyOf(c);
   const horizonWeeks = opts.horizonMonths * (DAYS_PER_MONTH / DAYS_PER_WEEK);
   // A mean of 0 or less (free or refunded repeat orders) is outside the spend model: its limit at 0.
   const mbar = Math.max(0, c.repeatMean);
   const value = gammaGammaExpectedValue(gammaGamma, c.x, mbar);
-  // t_x plays no part when x = 0 in BG/NBD; the key is exact while days and x stay below 2^17 (359 years).
-  const txDays = c.x === 0 ? 0 : c.txDays;
-  const key = c.x < 131_072 && c.ageDays < 131_072 ? (c.x * 131_072 + txDays) * 131_072 + c.ageDays : undefined;
   let lastEnd: number | undefined;
   let atLastEnd: number | undefined;
-  const toMonthEnd = (monthEnds: readonly number[]) => {
-    let expected = key === undefined ? undefined : cache.get(key);
-    if (!expected) {
-      expected = count.expectedAt(monthEnds, c.x, tx, T);
-      if (key !== undefined) cache.set(key, expected);
-    }
-    lastEnd = monthEnds[monthEnds.length - 1];
+  const toMonthEnd = (ends: readonly number[]) => {
+    const expected = monthEnds.of(ends, c.x, tx, T);
+    lastEnd = ends[ends.length - 1];
     atLastEnd = expected[expected.length - 1];
     return expected;
   };
@@ -206,8 +214,8 @@ export function clvReport(store: Store, now: Date, opts: ClvOptions, preloaded?:
     const fitted = prefitted ?? fitModels(data, opts.model);
     selection = fitted.selection;
     if ("count" in fitted) {
-      const cache: MonthEndCache = new Map();
-      const rows = predictRows(data, (c) => modelRow(fitted, opts, describe(c), c, cache));
+      const monthEnds = new MonthEnds(fitted.count, data.customers);
+      const rows = predictRows(data, (c) => modelRow(fitted, opts, describe(c), c, monthEnds));
       if (Array.isArray(rows)) return { ...modelFields(fitted), ...base, totalClv: round(rows.reduce((s, r) => s + r.clv, 0)), rows };
       fallbackReason = rows.reason;
     } else fallbackReason = fitted.reason;
@@ -300,16 +308,16 @@ export function churnReport(store: Store, now: Date, opts: { threshold: number; 
   try {
     const atRisk = data.customers.filter((c) => pAliveOf(fitted, c) < opts.threshold);
     const describe = describer(store, data, atRisk);
-    const cache: MonthEndCache = new Map();
+    const monthEnds = new MonthEnds(fitted.count, opts.withTotalClv ? data.customers : atRisk);
     const rows: ChurnRow[] = atRisk.map((c) => {
-      const row = modelRow(fitted, CHURN_CLV, describe(c), c, cache) as ChurnRow;
+      const row = modelRow(fitted, CHURN_CLV, describe(c), c, monthEnds) as ChurnRow;
       row.valueAtRisk = round(c.totalMinor / scale);
       return row;
     });
     let totalClv: number | undefined;
     if (opts.withTotalClv) {
       const blank = describer(store, data, []);
-      totalClv = round(data.customers.reduce((sum, c) => sum + modelRow(fitted, CHURN_CLV, blank(c), c, cache).clv, 0));
+      totalClv = round(data.customers.reduce((sum, c) => sum + modelRow(fitted, CHURN_CLV, blank(c), c, monthEnds).clv, 0));
     }
     return {
       ...modelFields(fitted),
