@@ -6,6 +6,7 @@
 // overflow (α + T)^(r + x) and the like.
 
 import { atEdge, bfgs, insideBox, nelderMead, type NelderMeadOptions } from "./optimize.js";
+import { distinctIds, distinctValues } from "./distinct.js";
 import { digamma, lgammaDelta, logAddExp, logHyp2f1, logHyp2f1Many } from "./special.js";
 
 export interface BgNbdParams {
@@ -341,64 +342,53 @@ export interface DistinctRow {
  * x = 0, where it plays no part); shared by the count models.
  */
 export function distinctRows(customers: readonly BgNbdCustomer[]): DistinctRow[] {
-  // Nested maps on the numbers themselves: no key strings to build for a hundred thousand customers.
-  const byX = new Map<number, Map<number, Map<number, DistinctRow>>>();
-  const rows: DistinctRow[] = [];
+  const n = customers.length;
+  const xs = new Float64Array(n);
+  const Ts = new Float64Array(n);
+  const txs = new Float64Array(n);
+  const ws = new Float64Array(n);
+  let m = 0;
   for (const c of customers) {
     checkCustomer(c);
     const w = c.count ?? 1;
     if (w === 0) continue;
-    const tx = c.x === 0 ? 0 : c.tx; // t_x plays no part when x = 0
-    let byT = byX.get(c.x);
-    if (!byT) byX.set(c.x, (byT = new Map()));
-    let byTx = byT.get(c.T);
-    if (!byTx) byT.set(c.T, (byTx = new Map()));
-    const row = byTx.get(tx);
-    if (row) row.w += w;
-    else {
-      const fresh = { x: c.x, tx, T: c.T, w };
-      byTx.set(tx, fresh);
-      rows.push(fresh);
-    }
+    xs[m] = c.x;
+    Ts[m] = c.T;
+    txs[m] = c.x === 0 ? 0 : c.tx; // t_x plays no part when x = 0
+    ws[m++] = w;
   }
+  const { ids, first } = distinctIds([xs, Ts, txs], m);
+  const rows: DistinctRow[] = Array.from(first, (i) => ({ x: xs[i]!, tx: txs[i]!, T: Ts[i]!, w: 0 }));
+  for (let i = 0; i < m; i++) rows[ids[i]!]!.w += ws[i]!;
   return rows;
 }
 
 function columns(rows: readonly DistinctRow[]): CompressedCustomers {
-  const xIndex = indexOf(rows.map((row) => row.x));
-  const TIndex = indexOf(rows.map((row) => row.T));
-  const txIndex = indexOf(rows.map((row) => row.tx));
+  const x = distinctValues(rows.map((row) => row.x));
+  const T = distinctValues(rows.map((row) => row.T));
+  const tx = distinctValues(rows.map((row) => row.tx));
   const n = rows.length;
   const data: CompressedCustomers = {
-    xs: Float64Array.from(xIndex.keys()),
-    Ts: Float64Array.from(TIndex.keys()),
-    txs: Float64Array.from(txIndex.keys()),
-    rowX: new Int32Array(n),
-    rowT: new Int32Array(n),
-    rowTx: new Int32Array(n),
+    xs: x.values,
+    Ts: T.values,
+    txs: tx.values,
+    rowX: x.ids,
+    rowT: T.ids,
+    rowTx: tx.ids,
     rowWeight: new Float64Array(n),
     totalWeight: 0,
-    headByX: new Float64Array(xIndex.size),
-    logA4ByX: new Float64Array(xIndex.size),
-    logAlphaT: new Float64Array(TIndex.size),
-    logAlphaTx: new Float64Array(txIndex.size),
+    headByX: new Float64Array(x.values.length),
+    logA4ByX: new Float64Array(x.values.length),
+    logAlphaT: new Float64Array(T.values.length),
+    logAlphaTx: new Float64Array(tx.values.length),
   };
   let i = 0;
   for (const row of rows) {
-    data.rowX[i] = xIndex.get(row.x)!;
-    data.rowT[i] = TIndex.get(row.T)!;
-    data.rowTx[i] = txIndex.get(row.tx)!;
     data.rowWeight[i] = row.w;
     data.totalWeight += row.w;
     i++;
   }
   return data;
-}
-
-function indexOf(values: number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  for (const v of values) if (!index.has(v)) index.set(v, index.size);
-  return index;
 }
 
 /** Mean negative log-likelihood at log-parameters p = log(r, α, a, b); the objective of the fit. */

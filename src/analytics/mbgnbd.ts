@@ -4,6 +4,7 @@
 // in `lifetimes`' ModifiedBetaGeoFitter; inputs as for BG/NBD (x, t_x, T in one time unit).
 
 import { checkHistory, checkHorizon, distinctRows, type BgNbdCustomer } from "./bgnbd.js";
+import { distinctValues } from "./distinct.js";
 import { minimisePositive } from "./optimize.js";
 import { lgammaDelta, logAddExp, logHyp2f1Many } from "./special.js";
 
@@ -74,15 +75,9 @@ export function fitMbgNbd(
   const total = rows.reduce((sum, row) => sum + row.w, 0);
   if (total === 0) throw new RangeError("fitMbgNbd: no customers to fit");
   checkParams(start);
-  const xIndex = indexOf(rows.map((row) => row.x));
-  const TIndex = indexOf(rows.map((row) => row.T));
-  const txIndex = indexOf(rows.map((row) => row.tx));
-  const xs = Float64Array.from(xIndex.keys());
-  const Ts = Float64Array.from(TIndex.keys());
-  const txs = Float64Array.from(txIndex.keys());
-  const rowX = Int32Array.from(rows, (row) => xIndex.get(row.x)!);
-  const rowT = Int32Array.from(rows, (row) => TIndex.get(row.T)!);
-  const rowTx = Int32Array.from(rows, (row) => txIndex.get(row.tx)!);
+  const { values: xs, ids: rowX } = distinctValues(rows.map((row) => row.x));
+  const { values: Ts, ids: rowT } = distinctValues(rows.map((row) => row.T));
+  const { values: txs, ids: rowTx } = distinctValues(rows.map((row) => row.tx));
   const headByX = new Float64Array(xs.length);
   const logShareByX = new Float64Array(xs.length);
   const logAlphaT = new Float64Array(Ts.length);
@@ -216,12 +211,6 @@ export function mbgnbdExpectedNew(params: MbgNbdParams, t: number): number {
 
 function checkNotOne(a: number): void {
   if (a === 1) throw new RangeError("MBG/NBD: expectations are undefined at a = 1 exactly (the formula divides by a − 1)");
-}
-
-function indexOf(values: readonly number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  for (const v of values) if (!index.has(v)) index.set(v, index.size);
-  return index;
 }
 
 function checkParams(p: MbgNbdParams): void {

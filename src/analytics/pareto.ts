@@ -6,6 +6,7 @@
 // Inputs as for BG/NBD: x repeat purchases, t_x the time of the last since the first, T the age.
 
 import { checkHistory, checkHorizon, distinctRows, type BgNbdCustomer } from "./bgnbd.js";
+import { distinctIds, distinctValues } from "./distinct.js";
 import { minimisePositive } from "./optimize.js";
 import { lgammaDelta, logAddExp } from "./special.js";
 
@@ -89,30 +90,24 @@ class PartTable {
   private readonly ratio = new Float64Array(MAX_TERMS);
 
   constructor(rows: readonly { x: number; tx: number; T: number }[]) {
-    const xIndex = indexOf(rows.map((row) => row.x));
-    const tIndex = indexOf(rows.flatMap((row) => [row.tx, row.T]));
-    // Nested maps on the numbers: pair index by x index, then t index.
-    const pairs = new Map<number, Map<number, number>>();
-    const pairX: number[] = [];
-    const pairT: number[] = [];
-    const pairOf = (x: number, t: number) => {
-      const k = xIndex.get(x)!;
-      const j = tIndex.get(t)!;
-      let byT = pairs.get(k);
-      if (!byT) pairs.set(k, (byT = new Map()));
-      let i = byT.get(j);
-      if (i === undefined) {
-        byT.set(j, (i = pairX.length));
-        pairX.push(k);
-        pairT.push(j);
-      }
-      return i;
-    };
-    this.firstOf = Int32Array.from(rows, (row) => pairOf(row.x, row.tx));
-    this.secondOf = Int32Array.from(rows, (row) => pairOf(row.x, row.T));
-    this.xs = Float64Array.from(xIndex.keys());
-    this.ts = Float64Array.from(tIndex.keys());
-    this.pairT = Int32Array.from(pairT);
+    const n = rows.length;
+    const x = distinctValues(rows.map((row) => row.x));
+    const t = distinctValues(rows.flatMap((row) => [row.tx, row.T]));
+    // Pair (x, t_x) of row i is item i, pair (x, T) item n + i.
+    const pairK = new Float64Array(2 * n);
+    const pairJ = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      pairK[i] = pairK[n + i] = x.ids[i]!;
+      pairJ[i] = t.ids[2 * i]!;
+      pairJ[n + i] = t.ids[2 * i + 1]!;
+    }
+    const pairs = distinctIds([pairK, pairJ], 2 * n);
+    this.firstOf = pairs.ids.slice(0, n);
+    this.secondOf = pairs.ids.slice(n);
+    const pairX = Array.from(pairs.first, (i) => pairK[i]!);
+    this.xs = x.values;
+    this.ts = t.values;
+    this.pairT = Int32Array.from(pairs.first, (i) => pairJ[i]!);
     this.part = new Float64Array(pairX.length);
     this.start = new Int32Array(this.xs.length + 1);
     for (const k of pairX) this.start[k + 1]!++;
@@ -213,12 +208,8 @@ export function fitParetoNbd(
   // and what a part shares with others is computed once too (see PartTable).
   const parts = new PartTable(rows);
   const { firstOf, secondOf, part } = parts;
-  const xIndex = indexOf(rows.map((row) => row.x));
-  const TIndex = indexOf(rows.map((row) => row.T));
-  const xs = Float64Array.from(xIndex.keys());
-  const Ts = Float64Array.from(TIndex.keys());
-  const rowX = Int32Array.from(rows, (row) => xIndex.get(row.x)!);
-  const rowT = Int32Array.from(rows, (row) => TIndex.get(row.T)!);
+  const { values: xs, ids: rowX } = distinctValues(rows.map((row) => row.x));
+  const { values: Ts, ids: rowT } = distinctValues(rows.map((row) => row.T));
   const rowWeight = Float64Array.from(rows, (row) => row.w);
   const headByX = new Float64Array(xs.length);
   const logShareByX = new Float64Array(xs.length);
@@ -297,12 +288,6 @@ function powerGrowth(k: number, L: number): number {
   const kL = k * L;
   if (Math.abs(kL) < 1e-10) return -L * (1 + kL / 2);
   return -Math.expm1(kL) / k;
-}
-
-function indexOf(values: readonly number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  for (const v of values) if (!index.has(v)) index.set(v, index.size);
-  return index;
 }
 
 function logistic(v: number): number {
