@@ -144,13 +144,19 @@ class PartTable {
         let sum = 1;
         const stop = 1e-17 * (1 - zj);
         let n = 0;
-        for (; term > stop * sum; n++) {
-          if (n === MAX_TERMS) break;
-          if (n === ratios) ratio[ratios++] = (b + n) / (c + 1 + n);
-          term *= ratio[n]! * zj;
+        let converged = true;
+        while (term > stop * sum) {
+          if (n === ratios) {
+            if (n === MAX_TERMS) {
+              converged = false;
+              break;
+            }
+            ratio[ratios++] = (b + n) / (c + 1 + n);
+          }
+          term *= ratio[n++]! * zj;
           sum += term;
         }
-        part[i] = n === MAX_TERMS && term > stop * sum ? NaN : (1 - kk) * log1pNegZ[j]! + Math.log(sum) - c * logMT[j]!;
+        part[i] = converged ? (1 - kk) * log1pNegZ[j]! + Math.log(sum) - c * logMT[j]! : NaN;
       }
     }
   }

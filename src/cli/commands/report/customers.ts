@@ -67,7 +67,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       empty: "no customers with purchases yet",
     });
   }
-  const report = rfmReport(store, ctx.now, opts.currency);
+  const report = rfmReport(store, ctx.now, opts.currency, Boolean(opts.detail));
   explainCurrencies(ctx, report);
   if (opts.detail)
     return printRecords(ctx, {
