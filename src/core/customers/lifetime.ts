@@ -68,7 +68,33 @@ export interface ClvReport {
 }
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
-const round4 = (v: number) => Number(v.toPrecision(6));
+/** v to 6 significant digits, as Number(v.toPrecision(6)) (see sixDigits). */
+const round4 = (v: number) => sixDigits(v);
+
+const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact in binary up to 1e22
+
+/**
+ * Number(v.toPrecision(6)) without the string, in a tenth of the time (a report rounds two numbers per
+ * customer): with k = 5 − ⌊log10 |v|⌋, the six digits are m = round(|v| · 10^k), and m / 10^k is the
+ * double nearest the decimal, as Number() reads it (one correctly rounded operation on exact values).
+ * |v| · 10^k is within 1e-10 of exact: unless it lies within 1e-6 of a midpoint (where the exact
+ * value decides) or outside the range where the powers are exact, toPrecision does the work.
+ */
+export function sixDigits(v: number): number {
+  const a = Math.abs(v);
+  if (a >= 1e-16 && a < 1e16) {
+    const k = 5 - Math.floor(Math.log10(a));
+    const scaled = k >= 0 ? a * POWERS[k]! : a / POWERS[-k]!;
+    const floor = Math.floor(scaled);
+    const fraction = scaled - floor;
+    if (floor >= 1e5 && floor < 1e6 && Math.abs(fraction - 0.5) > 1e-6) {
+      const m = fraction > 0.5 ? floor + 1 : floor;
+      const rounded = k >= 0 ? m / POWERS[k]! : m * POWERS[-k]!;
+      return v < 0 ? -rounded : rounded;
+    }
+  }
+  return Number(v.toPrecision(6));
+}
 
 export interface Fitted {
   count: CountModel;
