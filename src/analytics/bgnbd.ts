@@ -197,7 +197,9 @@ export function bgnbdConditionalExpectedFor(
   customers: readonly { x: number; T: number }[],
 ): (x: number, tx: number, T: number) => number[] {
   const direct = (x: number, tx: number, T: number) => bgnbdConditionalExpectedAt(params, ts, x, tx, T);
-  const numerators = new Map<number, Map<number, Float64Array>>();
+  // Where each (x, T)'s values start in one array (typed arrays of 12 each would cost an allocation apiece).
+  const numerators = new Map<number, Map<number, number>>();
+  let values = new Float64Array(0);
   try {
     checkParams(params);
     for (const t of ts) checkHorizon(t);
@@ -213,6 +215,10 @@ export function bgnbdConditionalExpectedFor(
     if (!Ts) TsByX.set(x, (Ts = new Set()));
     Ts.add(T);
   }
+  let size = 0;
+  for (const Ts of TsByX.values()) size += Ts.size * ts.length;
+  values = new Float64Array(size);
+  let next = 0;
   for (const [x, TSet] of TsByX) {
     const Ts = [...TSet];
     const zs = new Array<number>(Ts.length * ts.length);
@@ -223,30 +229,31 @@ export function bgnbdConditionalExpectedFor(
     } catch {
       continue; // these customers are computed directly
     }
-    const byT = new Map<number, Float64Array>();
+    const byT = new Map<number, number>();
     for (let j = 0; j < Ts.length; j++) {
       const T = Ts[j]!;
       const logAlphaT = Math.log(alpha + T);
-      const numerator = new Float64Array(ts.length);
+      const start = next;
+      next += ts.length;
       for (let i = 0; i < ts.length; i++) {
         const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!));
-        numerator[i] = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + logDiscount);
+        values[start + i] = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + logDiscount);
       }
-      byT.set(T, numerator);
+      byT.set(T, start);
     }
     numerators.set(x, byT);
   }
   return (x, tx, T) => {
-    const numerator = numerators.get(x)?.get(T);
-    if (!numerator) return direct(x, tx, T);
+    const start = numerators.get(x)?.get(T);
+    if (start === undefined) return direct(x, tx, T);
     checkHistory(x, tx, T);
     const expected = new Array<number>(ts.length);
     if (x === 0) {
-      for (let i = 0; i < ts.length; i++) expected[i] = numerator[i]!;
+      for (let i = 0; i < ts.length; i++) expected[i] = values[start + i]!;
       return expected;
     }
     const alive = Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))));
-    for (let i = 0; i < ts.length; i++) expected[i] = numerator[i]! * alive;
+    for (let i = 0; i < ts.length; i++) expected[i] = values[start + i]! * alive;
     return expected;
   };
 }

@@ -147,7 +147,9 @@ export function mbgnbdConditionalExpectedFor(
   customers: readonly { x: number; T: number }[],
 ): (x: number, tx: number, T: number) => number[] {
   const direct = (x: number, tx: number, T: number) => mbgnbdConditionalExpectedAt(params, ts, x, tx, T);
-  const growths = new Map<number, Map<number, Float64Array>>();
+  // Where each (x, T)'s values start in one array (typed arrays of 12 each would cost an allocation apiece).
+  const growths = new Map<number, Map<number, number>>();
+  let values = new Float64Array(0);
   try {
     for (const t of ts) checkHorizon(t);
     checkParams(params);
@@ -163,6 +165,10 @@ export function mbgnbdConditionalExpectedFor(
     if (!Ts) TsByX.set(x, (Ts = new Set()));
     Ts.add(T);
   }
+  let size = 0;
+  for (const Ts of TsByX.values()) size += Ts.size * ts.length;
+  values = new Float64Array(size);
+  let next = 0;
   for (const [x, TSet] of TsByX) {
     const Ts = [...TSet];
     const zs = new Array<number>(Ts.length * ts.length);
@@ -173,23 +179,24 @@ export function mbgnbdConditionalExpectedFor(
     } catch {
       continue;
     }
-    const byT = new Map<number, Float64Array>();
+    const byT = new Map<number, number>();
     for (let j = 0; j < Ts.length; j++) {
       const T = Ts[j]!;
       const logAlphaT = Math.log(alpha + T);
-      const growth = new Float64Array(ts.length);
+      const start = next;
+      next += ts.length;
       for (let i = 0; i < ts.length; i++)
-        growth[i] = ((a + b + x) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!)));
-      byT.set(T, growth);
+        values[start + i] = ((a + b + x) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!)));
+      byT.set(T, start);
     }
     growths.set(x, byT);
   }
   return (x, tx, T) => {
-    const growth = growths.get(x)?.get(T);
-    if (!growth) return direct(x, tx, T);
+    const start = growths.get(x)?.get(T);
+    if (start === undefined) return direct(x, tx, T);
     const pAlive = mbgnbdPAlive(params, x, tx, T);
     const expected = new Array<number>(ts.length);
-    for (let i = 0; i < ts.length; i++) expected[i] = growth[i]! * pAlive;
+    for (let i = 0; i < ts.length; i++) expected[i] = values[start + i]! * pAlive;
     return expected;
   };
 }
