@@ -6,6 +6,7 @@
 // overflow (α + T)^(r + x) and the like.
 
 import { atEdge, bfgs, insideBox, nelderMead, type NelderMeadOptions } from "./optimize.js";
+import { distinctIds, distinctValues } from "./distinct.js";
 import { digamma, lgammaDelta, logAddExp, logHyp2f1, logHyp2f1Many } from "./special.js";
 
 export interface BgNbdParams {
@@ -182,6 +183,82 @@ export function bgnbdConditionalExpectedAt(params: BgNbdParams, ts: readonly num
 }
 
 /**
+ * bgnbdConditionalExpectedAt(params, ts, …) prepared for many customers: the returned function gives
+ * the same values bit for bit, for any history. What depends on (x, T) alone — the 2F1 sums and the
+ * discounted numerator — is computed once per distinct (x, T) of `customers`, and the sums of every T
+ * with the same x in one logHyp2f1Many call, which computes their coefficient ratios once: at 82,000
+ * customers that is 29,000 numerators from 190 calls instead of 82,000 calls. Whatever the preparation
+ * cannot compute (a history not among `customers`, a sum that throws) is computed directly, so errors
+ * are thrown by the same customer, with the same message, as without it.
+ */
+export function bgnbdConditionalExpectedFor(
+  params: BgNbdParams,
+  ts: readonly number[],
+  customers: readonly { x: number; T: number }[],
+): (x: number, tx: number, T: number) => number[] {
+  const direct = (x: number, tx: number, T: number) => bgnbdConditionalExpectedAt(params, ts, x, tx, T);
+  // Where each (x, T)'s values start in one array (typed arrays of 12 each would cost an allocation apiece).
+  const numerators = new Map<number, Map<number, number>>();
+  let values = new Float64Array(0);
+  try {
+    checkParams(params);
+    for (const t of ts) checkHorizon(t);
+    checkNotOne(params.a);
+  } catch {
+    return direct;
+  }
+  const { r, alpha, a, b } = params;
+  const TsByX = new Map<number, Set<number>>();
+  for (const { x, T } of customers) {
+    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
+    let Ts = TsByX.get(x);
+    if (!Ts) TsByX.set(x, (Ts = new Set()));
+    Ts.add(T);
+  }
+  let size = 0;
+  for (const Ts of TsByX.values()) size += Ts.size * ts.length;
+  values = new Float64Array(size);
+  let next = 0;
+  for (const [x, TSet] of TsByX) {
+    const Ts = [...TSet];
+    const zs = new Array<number>(Ts.length * ts.length);
+    for (let j = 0; j < Ts.length; j++) for (let i = 0; i < ts.length; i++) zs[j * ts.length + i] = ts[i]! / (alpha + Ts[j]! + ts[i]!);
+    let logHyps: number[];
+    try {
+      logHyps = logHyp2f1Many(r + x, b + x, a + b + x - 1, zs);
+    } catch {
+      continue; // these customers are computed directly
+    }
+    const byT = new Map<number, number>();
+    for (let j = 0; j < Ts.length; j++) {
+      const T = Ts[j]!;
+      const logAlphaT = Math.log(alpha + T);
+      const start = next;
+      next += ts.length;
+      for (let i = 0; i < ts.length; i++) {
+        const logDiscount = (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!));
+        values[start + i] = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + logDiscount);
+      }
+      byT.set(T, start);
+    }
+    numerators.set(x, byT);
+  }
+  return (x, tx, T) => {
+    const start = numerators.get(x)?.get(T);
+    if (start === undefined) return direct(x, tx, T);
+    checkHistory(x, tx, T);
+    const expected = new Array<number>(ts.length);
+    if (x === 0) {
+      for (let i = 0; i < ts.length; i++) expected[i] = values[start + i]!;
+      return expected;
+    }
+    const alive = Math.exp(-logAddExp(0, Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))));
+    for (let i = 0; i < ts.length; i++) expected[i] = values[start + i]! * alive;
+    return expected;
+  };
+}
+
+/**
  * E[X(t)]: expected purchases in the first t time units of a new customer (FHL 2005 eq. 9):
  *   (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r · 2F1(r, b; a + b − 1; t/(α + t))].
  */
@@ -272,64 +349,53 @@ export interface DistinctRow {
  * x = 0, where it plays no part); shared by the count models.
  */
 export function distinctRows(customers: readonly BgNbdCustomer[]): DistinctRow[] {
-  // Nested maps on the numbers themselves: no key strings to build for a hundred thousand customers.
-  const byX = new Map<number, Map<number, Map<number, DistinctRow>>>();
-  const rows: DistinctRow[] = [];
+  const n = customers.length;
+  const xs = new Float64Array(n);
+  const Ts = new Float64Array(n);
+  const txs = new Float64Array(n);
+  const ws = new Float64Array(n);
+  let m = 0;
   for (const c of customers) {
     checkCustomer(c);
     const w = c.count ?? 1;
     if (w === 0) continue;
-    const tx = c.x === 0 ? 0 : c.tx; // t_x plays no part when x = 0
-    let byT = byX.get(c.x);
-    if (!byT) byX.set(c.x, (byT = new Map()));
-    let byTx = byT.get(c.T);
-    if (!byTx) byT.set(c.T, (byTx = new Map()));
-    const row = byTx.get(tx);
-    if (row) row.w += w;
-    else {
-      const fresh = { x: c.x, tx, T: c.T, w };
-      byTx.set(tx, fresh);
-      rows.push(fresh);
-    }
+    xs[m] = c.x;
+    Ts[m] = c.T;
+    txs[m] = c.x === 0 ? 0 : c.tx; // t_x plays no part when x = 0
+    ws[m++] = w;
   }
+  const { ids, first } = distinctIds([xs, Ts, txs], m);
+  const rows: DistinctRow[] = Array.from(first, (i) => ({ x: xs[i]!, tx: txs[i]!, T: Ts[i]!, w: 0 }));
+  for (let i = 0; i < m; i++) rows[ids[i]!]!.w += ws[i]!;
   return rows;
 }
 
 function columns(rows: readonly DistinctRow[]): CompressedCustomers {
-  const xIndex = indexOf(rows.map((row) => row.x));
-  const TIndex = indexOf(rows.map((row) => row.T));
-  const txIndex = indexOf(rows.map((row) => row.tx));
+  const x = distinctValues(rows.map((row) => row.x));
+  const T = distinctValues(rows.map((row) => row.T));
+  const tx = distinctValues(rows.map((row) => row.tx));
   const n = rows.length;
   const data: CompressedCustomers = {
-    xs: Float64Array.from(xIndex.keys()),
-    Ts: Float64Array.from(TIndex.keys()),
-    txs: Float64Array.from(txIndex.keys()),
-    rowX: new Int32Array(n),
-    rowT: new Int32Array(n),
-    rowTx: new Int32Array(n),
+    xs: x.values,
+    Ts: T.values,
+    txs: tx.values,
+    rowX: x.ids,
+    rowT: T.ids,
+    rowTx: tx.ids,
     rowWeight: new Float64Array(n),
     totalWeight: 0,
-    headByX: new Float64Array(xIndex.size),
-    logA4ByX: new Float64Array(xIndex.size),
-    logAlphaT: new Float64Array(TIndex.size),
-    logAlphaTx: new Float64Array(txIndex.size),
+    headByX: new Float64Array(x.values.length),
+    logA4ByX: new Float64Array(x.values.length),
+    logAlphaT: new Float64Array(T.values.length),
+    logAlphaTx: new Float64Array(tx.values.length),
   };
   let i = 0;
   for (const row of rows) {
-    data.rowX[i] = xIndex.get(row.x)!;
-    data.rowT[i] = TIndex.get(row.T)!;
-    data.rowTx[i] = txIndex.get(row.tx)!;
     data.rowWeight[i] = row.w;
     data.totalWeight += row.w;
     i++;
   }
   return data;
-}
-
-function indexOf(values: number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  for (const v of values) if (!index.has(v)) index.set(v, index.size);
-  return index;
 }
 
 /** Mean negative log-likelihood at log-parameters p = log(r, α, a, b); the objective of the fit. */

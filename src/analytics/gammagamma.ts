@@ -3,6 +3,7 @@
 // number of repeat purchases x and the mean value m̄ of those purchases, then estimate each
 // customer's expected average order value, shrunk towards the population mean.
 
+import { distinctIds } from "./distinct.js";
 import { atEdge, bfgs, insideBox, nelderMead, type NelderMeadOptions } from "./optimize.js";
 import { digamma, lgamma, lgammaDelta } from "./special.js";
 
@@ -175,22 +176,22 @@ interface DistinctRow {
 
 /** Distinct (x, m̄) of the customers with x > 0, with their total weight, in order of first appearance. */
 function distinctRows(customers: readonly GammaGammaCustomer[]): DistinctRow[] {
-  const byX = new Map<number, Map<number, DistinctRow>>();
-  const rows: DistinctRow[] = [];
+  const n = customers.length;
+  const xs = new Float64Array(n);
+  const mbars = new Float64Array(n);
+  const ws = new Float64Array(n);
+  let m = 0;
   for (const c of customers) {
     checkCustomer(c);
     const w = c.count ?? 1;
     if (c.x === 0 || w === 0) continue;
-    let byMbar = byX.get(c.x);
-    if (!byMbar) byX.set(c.x, (byMbar = new Map()));
-    const row = byMbar.get(c.mbar);
-    if (row) row.w += w;
-    else {
-      const fresh = { x: c.x, mbar: c.mbar, w };
-      byMbar.set(c.mbar, fresh);
-      rows.push(fresh);
-    }
+    xs[m] = c.x;
+    mbars[m] = c.mbar;
+    ws[m++] = w;
   }
+  const { ids, first } = distinctIds([xs, mbars], m);
+  const rows: DistinctRow[] = Array.from(first, (i) => ({ x: xs[i]!, mbar: mbars[i]!, w: 0 }));
+  for (let i = 0; i < m; i++) rows[ids[i]!]!.w += ws[i]!;
   return rows;
 }
 

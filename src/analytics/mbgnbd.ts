@@ -4,6 +4,7 @@
 // in `lifetimes`' ModifiedBetaGeoFitter; inputs as for BG/NBD (x, t_x, T in one time unit).
 
 import { checkHistory, checkHorizon, distinctRows, type BgNbdCustomer } from "./bgnbd.js";
+import { distinctValues } from "./distinct.js";
 import { minimisePositive } from "./optimize.js";
 import { lgammaDelta, logAddExp, logHyp2f1Many } from "./special.js";
 
@@ -74,15 +75,9 @@ export function fitMbgNbd(
   const total = rows.reduce((sum, row) => sum + row.w, 0);
   if (total === 0) throw new RangeError("fitMbgNbd: no customers to fit");
   checkParams(start);
-  const xIndex = indexOf(rows.map((row) => row.x));
-  const TIndex = indexOf(rows.map((row) => row.T));
-  const txIndex = indexOf(rows.map((row) => row.tx));
-  const xs = Float64Array.from(xIndex.keys());
-  const Ts = Float64Array.from(TIndex.keys());
-  const txs = Float64Array.from(txIndex.keys());
-  const rowX = Int32Array.from(rows, (row) => xIndex.get(row.x)!);
-  const rowT = Int32Array.from(rows, (row) => TIndex.get(row.T)!);
-  const rowTx = Int32Array.from(rows, (row) => txIndex.get(row.tx)!);
+  const { values: xs, ids: rowX } = distinctValues(rows.map((row) => row.x));
+  const { values: Ts, ids: rowT } = distinctValues(rows.map((row) => row.T));
+  const { values: txs, ids: rowTx } = distinctValues(rows.map((row) => row.tx));
   const headByX = new Float64Array(xs.length);
   const logShareByX = new Float64Array(xs.length);
   const logAlphaT = new Float64Array(Ts.length);
@@ -141,6 +136,71 @@ export function mbgnbdConditionalExpectedAt(params: MbgNbdParams, ts: readonly n
   return ts.map((t, i) => ((a + b + x) / (a - 1)) * -Math.expm1(logHyps[i]! + (r + x) * (logAlphaT - Math.log(alpha + T + t))) * pAlive);
 }
 
+/**
+ * mbgnbdConditionalExpectedAt(params, ts, …) prepared for many customers, the same values bit for bit
+ * (as bgnbdConditionalExpectedFor): the part that depends on (x, T) alone is computed once per
+ * distinct (x, T) of `customers`, the 2F1 sums of one x in one call; anything else directly.
+ */
+export function mbgnbdConditionalExpectedFor(
+  params: MbgNbdParams,
+  ts: readonly number[],
+  customers: readonly { x: number; T: number }[],
+): (x: number, tx: number, T: number) => number[] {
+  const direct = (x: number, tx: number, T: number) => mbgnbdConditionalExpectedAt(params, ts, x, tx, T);
+  // Where each (x, T)'s values start in one array (typed arrays of 12 each would cost an allocation apiece).
+  const growths = new Map<number, Map<number, number>>();
+  let values = new Float64Array(0);
+  try {
+    for (const t of ts) checkHorizon(t);
+    checkParams(params);
+    checkNotOne(params.a);
+  } catch {
+    return direct;
+  }
+  const { r, alpha, a, b } = params;
+  const TsByX = new Map<number, Set<number>>();
+  for (const { x, T } of customers) {
+    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
+    let Ts = TsByX.get(x);
+    if (!Ts) TsByX.set(x, (Ts = new Set()));
+    Ts.add(T);
+  }
+  let size = 0;
+  for (const Ts of TsByX.values()) size += Ts.size * ts.length;
+  values = new Float64Array(size);
+  let next = 0;
+  for (const [x, TSet] of TsByX) {
+    const Ts = [...TSet];
+    const zs = new Array<number>(Ts.length * ts.length);
+    for (let j = 0; j < Ts.length; j++) for (let i = 0; i < ts.length; i++) zs[j * ts.length + i] = ts[i]! / (alpha + Ts[j]! + ts[i]!);
+    let logHyps: number[];
+    try {
+      logHyps = logHyp2f1Many(r + x, b + x + 1, a + b + x, zs);
+    } catch {
+      continue;
+    }
+    const byT = new Map<number, number>();
+    for (let j = 0; j < Ts.length; j++) {
+      const T = Ts[j]!;
+      const logAlphaT = Math.log(alpha + T);
+      const start = next;
+      next += ts.length;
+      for (let i = 0; i < ts.length; i++)
+        values[start + i] = ((a + b + x) / (a - 1)) * -Math.expm1(logHyps[j * ts.length + i]! + (r + x) * (logAlphaT - Math.log(alpha + T + ts[i]!)));
+      byT.set(T, start);
+    }
+    growths.set(x, byT);
+  }
+  return (x, tx, T) => {
+    const start = growths.get(x)?.get(T);
+    if (start === undefined) return direct(x, tx, T);
+    const pAlive = mbgnbdPAlive(params, x, tx, T);
+    const expected = new Array<number>(ts.length);
+    for (let i = 0; i < ts.length; i++) expected[i] = values[start + i]! * pAlive;
+    return expected;
+  };
+}
+
 /** mbgnbdConditionalExpectedAt at one horizon. */
 export function mbgnbdConditionalExpected(params: MbgNbdParams, t: number, x: number, tx: number, T: number): number {
   return mbgnbdConditionalExpectedAt(params, [t], x, tx, T)[0]!;
@@ -158,12 +218,6 @@ export function mbgnbdExpectedNew(params: MbgNbdParams, t: number): number {
 
 function checkNotOne(a: number): void {
   if (a === 1) throw new RangeError("MBG/NBD: expectations are undefined at a = 1 exactly (the formula divides by a − 1)");
-}
-
-function indexOf(values: readonly number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  for (const v of values) if (!index.has(v)) index.set(v, index.size);
-  return index;
 }
 
 function checkParams(p: MbgNbdParams): void {

@@ -6,6 +6,7 @@
 // Inputs as for BG/NBD: x repeat purchases, t_x the time of the last since the first, T the age.
 
 import { checkHistory, checkHorizon, distinctRows, type BgNbdCustomer } from "./bgnbd.js";
+import { distinctIds, distinctValues } from "./distinct.js";
 import { minimisePositive } from "./optimize.js";
 import { lgammaDelta, logAddExp } from "./special.js";
 
@@ -66,6 +67,101 @@ function logPart(p: ParetoNbdParams, x: number, t: number): number {
 
 const MAX_TERMS = 20_000;
 
+/**
+ * logPart for every distinct (x, t) of the fit's rows at once, the same values bit for bit: z,
+ * log1p(−z) and log(m + t) depend on t alone and are computed once per distinct t; the series' ratios
+ * (b + n)/(c + 1 + n) depend on x alone and are computed once per x (and n), not once per pair.
+ */
+class PartTable {
+  /** The part of each pair, after evaluate(). */
+  readonly part: Float64Array;
+  /** Per row: the pair (x, t_x) and the pair (x, T). */
+  readonly firstOf: Int32Array;
+  readonly secondOf: Int32Array;
+  private readonly xs: Float64Array;
+  private readonly ts: Float64Array;
+  /** The pairs, grouped by x: pairs byX[start[k]..start[k + 1]) have x = xs[k]; pairT[i] indexes ts. */
+  private readonly byX: Int32Array;
+  private readonly start: Int32Array;
+  private readonly pairT: Int32Array;
+  private readonly z: Float64Array;
+  private readonly log1pNegZ: Float64Array;
+  private readonly logMT: Float64Array;
+  private readonly ratio = new Float64Array(MAX_TERMS);
+
+  constructor(rows: readonly { x: number; tx: number; T: number }[]) {
+    const n = rows.length;
+    const x = distinctValues(rows.map((row) => row.x));
+    const t = distinctValues(rows.flatMap((row) => [row.tx, row.T]));
+    // Pair (x, t_x) of row i is item i, pair (x, T) item n + i.
+    const pairK = new Float64Array(2 * n);
+    const pairJ = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      pairK[i] = pairK[n + i] = x.ids[i]!;
+      pairJ[i] = t.ids[2 * i]!;
+      pairJ[n + i] = t.ids[2 * i + 1]!;
+    }
+    const pairs = distinctIds([pairK, pairJ], 2 * n);
+    this.firstOf = pairs.ids.slice(0, n);
+    this.secondOf = pairs.ids.slice(n);
+    const pairX = Array.from(pairs.first, (i) => pairK[i]!);
+    this.xs = x.values;
+    this.ts = t.values;
+    this.pairT = Int32Array.from(pairs.first, (i) => pairJ[i]!);
+    this.part = new Float64Array(pairX.length);
+    this.start = new Int32Array(this.xs.length + 1);
+    for (const k of pairX) this.start[k + 1]!++;
+    for (let k = 0; k < this.xs.length; k++) this.start[k + 1]! += this.start[k]!;
+    const next = this.start.slice(0, this.xs.length);
+    this.byX = new Int32Array(pairX.length);
+    pairX.forEach((k, i) => (this.byX[next[k]!++] = i));
+    this.z = new Float64Array(this.ts.length);
+    this.log1pNegZ = new Float64Array(this.ts.length);
+    this.logMT = new Float64Array(this.ts.length);
+  }
+
+  /** part[i] = logPart(p, x, t) of every pair i. */
+  evaluate(p: ParetoNbdParams): void {
+    const { r, alpha, s, beta } = p;
+    const { xs, ts, z, log1pNegZ, logMT, byX, start, pairT, part, ratio } = this;
+    const m = Math.max(alpha, beta);
+    for (let j = 0; j < ts.length; j++) {
+      z[j] = Math.abs(alpha - beta) / (m + ts[j]!);
+      log1pNegZ[j] = Math.log1p(-z[j]!);
+      logMT[j] = Math.log(m + ts[j]!);
+    }
+    for (let k = 0; k < xs.length; k++) {
+      const x = xs[k]!;
+      const c = r + s + x;
+      const kk = alpha < beta ? r + x : s + 1;
+      const b = c + 1 - kk;
+      let ratios = 0; // ratio[n] is known for n < ratios
+      for (let q = start[k]!; q < start[k + 1]!; q++) {
+        const i = byX[q]!;
+        const j = pairT[i]!;
+        const zj = z[j]!;
+        let term = 1;
+        let sum = 1;
+        const stop = 1e-17 * (1 - zj);
+        let n = 0;
+        let converged = true;
+        while (term > stop * sum) {
+          if (n === ratios) {
+            if (n === MAX_TERMS) {
+              converged = false;
+              break;
+            }
+            ratio[ratios++] = (b + n) / (c + 1 + n);
+          }
+          term *= ratio[n++]! * zj;
+          sum += term;
+        }
+        part[i] = converged ? (1 - kk) * log1pNegZ[j]! + Math.log(sum) - c * logMT[j]! : NaN;
+      }
+    }
+  }
+}
+
 function combine(p: ParetoNbdParams, x: number, T: number, first: number, second: number): { alive: number; gone: number } {
   const { r, alpha, s, beta } = p;
   // log(e^first − e^second); −Infinity when t_x = T (no time left to have gone).
@@ -114,30 +210,13 @@ export function fitParetoNbd(
   const total = rows.reduce((sum, row) => sum + row.w, 0);
   if (total === 0) throw new RangeError("fitParetoNbd: no customers to fit");
   checkParams(start);
-  // log A0's parts depend on (x, t_x) and on (x, T): each distinct pair is computed once per evaluation.
-  const pairs = new Map<string, number>();
-  const pairOf = (x: number, t: number) => {
-    const key = `${x} ${t}`;
-    let i = pairs.get(key);
-    if (i === undefined) pairs.set(key, (i = pairs.size));
-    return i;
-  };
-  const firstOf = rows.map((row) => pairOf(row.x, row.tx));
-  const secondOf = rows.map((row) => pairOf(row.x, row.T));
-  const pairX = new Float64Array(pairs.size);
-  const pairT = new Float64Array(pairs.size);
-  for (const [key, i] of pairs) {
-    const [x, t] = key.split(" ").map(Number) as [number, number];
-    pairX[i] = x;
-    pairT[i] = t;
-  }
-  const part = new Float64Array(pairs.size);
-  const xIndex = indexOf(rows.map((row) => row.x));
-  const TIndex = indexOf(rows.map((row) => row.T));
-  const xs = Float64Array.from(xIndex.keys());
-  const Ts = Float64Array.from(TIndex.keys());
-  const rowX = Int32Array.from(rows, (row) => xIndex.get(row.x)!);
-  const rowT = Int32Array.from(rows, (row) => TIndex.get(row.T)!);
+  // log A0's parts depend on (x, t_x) and on (x, T): each distinct pair is computed once per evaluation,
+  // and what a part shares with others is computed once too (see PartTable).
+  const parts = new PartTable(rows);
+  const { firstOf, secondOf, part } = parts;
+  const { values: xs, ids: rowX } = distinctValues(rows.map((row) => row.x));
+  const { values: Ts, ids: rowT } = distinctValues(rows.map((row) => row.T));
+  const rowWeight = Float64Array.from(rows, (row) => row.w);
   const headByX = new Float64Array(xs.length);
   const logShareByX = new Float64Array(xs.length);
   const logAlphaT = new Float64Array(Ts.length);
@@ -146,7 +225,7 @@ export function fitParetoNbd(
     (v) => {
       const p = { r: v[0]!, alpha: v[1]!, s: v[2]!, beta: v[3]! };
       const { r, alpha, s, beta } = p;
-      for (let i = 0; i < part.length; i++) part[i] = logPart(p, pairX[i]!, pairT[i]!);
+      parts.evaluate(p);
       for (let k = 0; k < xs.length; k++) {
         headByX[k] = head(p, xs[k]!);
         logShareByX[k] = Math.log(s) - Math.log(r + s + xs[k]!);
@@ -163,7 +242,7 @@ export function fitParetoNbd(
         const second = part[secondOf[i]!]!;
         const alive = -(r + xs[k]!) * logAlphaT[j]! - s * logBetaT[j]!;
         const gone = second < first ? logShareByX[k]! + first + Math.log(-Math.expm1(second - first)) : -Infinity;
-        sum += rows[i]!.w * (headByX[k]! + logAddExp(alive, gone));
+        sum += rowWeight[i]! * (headByX[k]! + logAddExp(alive, gone));
       }
       return -sum / total;
     },
@@ -215,12 +294,6 @@ function powerGrowth(k: number, L: number): number {
   const kL = k * L;
   if (Math.abs(kL) < 1e-10) return -L * (1 + kL / 2);
   return -Math.expm1(kL) / k;
-}
-
-function indexOf(values: readonly number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  for (const v of values) if (!index.has(v)) index.set(v, index.size);
-  return index;
 }
 
 function logistic(v: number): number {

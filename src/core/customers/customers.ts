@@ -231,7 +231,7 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
       const first = day[0]!;
       const last = day[length - 1]!;
       const x = length - 1;
-      group.customers.push({
+      const summary: CustomerSummary = {
         contactId,
         purchases,
         totalMinor,
@@ -243,8 +243,10 @@ export function loadCustomers(store: Store, now: Date, requestedCurrency?: strin
         ageDays: todayNumber - first,
         // Mean spend of the repeat days (every day after the first), in major units.
         repeatMean: x > 0 ? (totalMinor - total[0]!) / x / group.scale : 0,
-        ...(withDays ? { days: day.slice(0, length) } : {}),
-      });
+      };
+      // Assigned rather than spread in: a spread per customer cost more than the copy.
+      if (withDays) summary.days = day.slice(0, length);
+      group.customers.push(summary);
     },
     conversion,
   );

@@ -3,8 +3,8 @@
 // rule that chooses between them (`chooseCountModel`): fit each on the first part of the observation
 // window, predict the repeat purchases of the last part (the holdout) per customer, keep the model with
 // the smallest root-mean-square error, and refit it on all the data.
-import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpectedAt } from "../../analytics/bgnbd.js";
-import { fitMbgNbd, mbgnbdPAlive, mbgnbdConditionalExpectedAt } from "../../analytics/mbgnbd.js";
+import { fitBgNbd, bgnbdPAlive, bgnbdConditionalExpectedAt, bgnbdConditionalExpectedFor } from "../../analytics/bgnbd.js";
+import { fitMbgNbd, mbgnbdPAlive, mbgnbdConditionalExpectedAt, mbgnbdConditionalExpectedFor } from "../../analytics/mbgnbd.js";
 import { fitParetoNbd, paretoNbdPAlive, paretoNbdConditionalExpectedAt } from "../../analytics/pareto.js";
 import { dayNumber, isoDateFromDayNumber } from "../../analytics/period.js";
 import type { CustomerData, CustomerSummary } from "./customers.js";
@@ -50,6 +50,11 @@ export interface CountModel {
   customers: number;
   pAlive(x: number, tx: number, T: number): number;
   expectedAt(ts: readonly number[], x: number, tx: number, T: number): number[];
+  /**
+   * expectedAt at `ts`, prepared for these customers: the same values, with what customers share
+   * computed once (use it when predicting many customers at the same horizons).
+   */
+  expectedAtFor(ts: readonly number[], histories: readonly History[]): (x: number, tx: number, T: number) => number[];
 }
 
 interface History {
@@ -90,8 +95,14 @@ function predicting<P extends object>(
   params: P,
   pAlive: (p: P, x: number, tx: number, T: number) => number,
   expectedAt: (p: P, ts: readonly number[], x: number, tx: number, T: number) => number[],
-): Pick<CountModel, "pAlive" | "expectedAt"> & { params: P } {
-  return { params, pAlive: (x, tx, T) => pAlive(params, x, tx, T), expectedAt: (ts, x, tx, T) => expectedAt(params, ts, x, tx, T) };
+  expectedFor?: (p: P, ts: readonly number[], histories: readonly History[]) => (x: number, tx: number, T: number) => number[],
+): Pick<CountModel, "pAlive" | "expectedAt" | "expectedAtFor"> & { params: P } {
+  return {
+    params,
+    pAlive: (x, tx, T) => pAlive(params, x, tx, T),
+    expectedAt: (ts, x, tx, T) => expectedAt(params, ts, x, tx, T),
+    expectedAtFor: (ts, histories) => (expectedFor ? expectedFor(params, ts, histories) : (x, tx, T) => expectedAt(params, ts, x, tx, T)),
+  };
 }
 
 function fit(name: CountModelName, histories: readonly History[], start?: Record<string, number>): CountModel & { atEdge: string[] } {
@@ -104,11 +115,11 @@ function fit(name: CountModelName, histories: readonly History[], start?: Record
   });
   if (name === "bgnbd") {
     const f = fitBgNbd(histories, start ? { start: { r: start.r!, alpha: start.alpha!, a: start.a!, b: start.b! } } : {});
-    return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, a: f.a, b: f.b }, bgnbdPAlive, bgnbdConditionalExpectedAt) };
+    return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, a: f.a, b: f.b }, bgnbdPAlive, bgnbdConditionalExpectedAt, bgnbdConditionalExpectedFor) };
   }
   if (name === "mbgnbd") {
     const f = start ? fitMbgNbd(histories, { r: start.r!, alpha: start.alpha!, a: start.a!, b: start.b! }, NEAR) : fitMbgNbd(histories);
-    return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, a: f.a, b: f.b }, mbgnbdPAlive, mbgnbdConditionalExpectedAt) };
+    return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, a: f.a, b: f.b }, mbgnbdPAlive, mbgnbdConditionalExpectedAt, mbgnbdConditionalExpectedFor) };
   }
   const f = start ? fitParetoNbd(histories, { r: start.r!, alpha: start.alpha!, s: start.s!, beta: start.beta! }, NEAR) : fitParetoNbd(histories);
   return { ...fitted(f), ...predicting({ r: f.r, alpha: f.alpha, s: f.s, beta: f.beta }, paretoNbdPAlive, paretoNbdConditionalExpectedAt) };
@@ -178,8 +189,9 @@ export function chooseCountModel(data: CustomerData, requested: CountModelName |
       let predicted = 0;
       let total = 0;
       try {
+        const expectedAt = fitted.expectedAtFor([weeks], calibration);
         calibration.forEach((h, i) => {
-          const error = fitted.expectedAt([weeks], h.x, h.tx, h.T)[0]! - actual[i]!;
+          const error = expectedAt(h.x, h.tx, h.T)[0]! - actual[i]!;
           if (!Number.isFinite(error)) throw new RangeError("not finite");
           predicted += error + actual[i]!;
           total += actual[i]!;

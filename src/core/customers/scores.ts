@@ -21,7 +21,7 @@ import { localDate } from "../../io/dates.js";
 import { exchangeRates, getSetting } from "../config/settings.js";
 import { loadCustomers, type CustomerData } from "./customers.js";
 import { purchaseDataVersion, withDataVersion } from "../purchases/version.js";
-import { clvReport, fitModels, modelRow, type ClvOptions, type ClvRow, type Described } from "./lifetime.js";
+import { clvReport, fitModels, modelRow, MonthEnds, type ClvOptions, type ClvRow, type Described } from "./lifetime.js";
 
 /** Raise it when what is stored, or how it is computed, changes: scores stored by older code are then recomputed. */
 const COMPUTATION = 1;
@@ -166,7 +166,7 @@ function customerValues(store: Store, now: Date, data: CustomerData): { model: s
   const simpleFor: number[] = [];
   if ("count" in fitted) {
     const scale = 10 ** currencyDigits(data.currency);
-    const cache = new Map<number, readonly number[]>();
+    const monthEnds = new MonthEnds(fitted.count, data.customers);
     for (const c of data.customers) {
       const described: Described = {
         contactId: c.contactId,
@@ -181,7 +181,7 @@ function customerValues(store: Store, now: Date, data: CustomerData): { model: s
         totalSpent: round2(c.totalMinor / scale),
       };
       try {
-        rows.set(c.contactId, modelRow(fitted, PERSON_CLV, described, c, cache));
+        rows.set(c.contactId, modelRow(fitted, PERSON_CLV, described, c, monthEnds));
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
         simpleFor.push(c.contactId);

@@ -17,19 +17,39 @@ export interface RfmRow extends RfmScoredCustomer {
 
 function scoreCustomers(data: CustomerData): RfmRow[] {
   const scale = 10 ** currencyDigits(data.currency);
+  // Fields copied one by one rather than spread: spreading 80,000 objects is several times slower.
   return rfmScores(data.customers.map((c) => ({ id: c.contactId, recencyDays: c.recencyDays, frequency: c.purchases, monetary: c.totalMinor / scale }))).map(
-    (s) => ({ ...s, contactId: s.id as number, name: "", email: null }),
+    (s) => ({
+      id: s.id,
+      recencyDays: s.recencyDays,
+      frequency: s.frequency,
+      monetary: s.monetary,
+      r: s.r,
+      f: s.f,
+      m: s.m,
+      segment: s.segment,
+      contactId: s.id as number,
+      name: "",
+      email: null,
+    }),
   );
 }
 
-export function rfmReport(store: Store, now: Date, currency?: string) {
+/** RFM scores and segments; the customers' names and emails only `withNames` (a summary needs none). */
+export function rfmReport(store: Store, now: Date, currency?: string, withNames = true) {
   const data = loadCustomers(store, now, currency);
   const scored = scoreCustomers(data);
-  const names = contactNames(
-    store,
-    scored.map((s) => s.contactId),
-  );
-  for (const s of scored) Object.assign(s, { name: names.get(s.contactId)?.name ?? "", email: names.get(s.contactId)?.email ?? null });
+  if (withNames) {
+    const names = contactNames(
+      store,
+      scored.map((s) => s.contactId),
+    );
+    for (const s of scored) {
+      const known = names.get(s.contactId);
+      s.name = known?.name ?? "";
+      s.email = known?.email ?? null;
+    }
+  }
   return {
     currency: data.currency,
     asOf: data.today,

@@ -71,7 +71,7 @@ export async function segments(ctx: Ctx, _args: [], opts: ReportSegmentsOptions)
       empty: "no customers with purchases yet",
     });
   }
-  const { dataVersion, result: report } = withDataVersion(store, () => rfmReport(store, ctx.now, opts.currency));
+  const { dataVersion, result: report } = withDataVersion(store, () => rfmReport(store, ctx.now, opts.currency, Boolean(opts.detail)));
   explainCurrencies(ctx, report);
   // The JSON is a list of records: the version is told on stderr, as in a table.
   tellDataVersion(ctx, dataVersion);
