@@ -1,5 +1,25 @@
+import fs from "node:fs";
 import os from "node:os";
 import { defineConfig } from "vitest/config";
+
+/**
+ * A file system in memory for the tests' temp directories, when the machine has one with room: crm
+ * commits with `synchronous = FULL`, and each commit's fsync waits milliseconds for a disk (about 5 ms
+ * here, most of a small command) and nothing in memory. What a memory file system changes — whether a
+ * commit survives a power cut — no test can observe; locks, shared memory, permissions and signals
+ * behave the same. A test that needs a disk's file system (chattr +i) asks tempDir() for one.
+ */
+function memoryTmpdir(): string | undefined {
+  const dir = "/dev/shm";
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    const { bavail, bsize } = fs.statfsSync(dir);
+    return bavail * bsize >= 2 ** 31 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const memory = memoryTmpdir();
 
 export default defineConfig({
   test: {
@@ -7,7 +27,7 @@ export default defineConfig({
     exclude: ["test/bench/**", "node_modules/**"],
     setupFiles: ["test/setup.ts"],
     // Spawned and in-process commands alike see UTC unless a test says otherwise.
-    env: { TZ: "UTC" },
+    env: { TZ: "UTC", ...(memory && { TMPDIR: memory, CRM_TEST_DISK_TMPDIR: os.tmpdir() }) },
     // One worker per core (vitest's default leaves one core idle; on 2 cores that halves the speed):
     // the spawned tests wait on their children much of the time.
     maxWorkers: Math.max(2, os.availableParallelism()),

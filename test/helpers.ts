@@ -18,9 +18,12 @@ const made: string[] = [];
 /** What was built in those directories and is forgotten with them (see removeTempDirs). */
 const builtInTempDirs: (() => void)[] = [];
 
-/** A new temp directory, removed when the test file ends (test/setup.ts). */
-export function tempDir(prefix = "crm-test-"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/**
+ * A new temp directory, removed when the test file ends (test/setup.ts). It may be on a file system in
+ * memory (vitest.config.ts); `onDisk` asks for the system's usual temp directory instead.
+ */
+export function tempDir(prefix = "crm-test-", onDisk = false): string {
+  const dir = fs.mkdtempSync(path.join((onDisk && process.env.CRM_TEST_DISK_TMPDIR) || os.tmpdir(), prefix));
   made.push(dir);
   return dir;
 }
