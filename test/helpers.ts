@@ -15,20 +15,31 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const BIN = path.join(ROOT, "bin", "crm.js");
 
 const made: string[] = [];
+/** What was built in those directories and is forgotten with them (see removeTempDirs). */
+const builtInTempDirs: (() => void)[] = [];
 
-/** A new temp directory, removed when the test file ends (test/setup.ts). */
-export function tempDir(prefix = "crm-test-"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/**
+ * A new temp directory, removed when the test file ends (test/setup.ts). It may be on a file system in
+ * memory (vitest.config.ts); `onDisk` asks for the system's usual temp directory instead.
+ */
+export function tempDir(prefix = "crm-test-", onDisk = false): string {
+  const dir = fs.mkdtempSync(path.join((onDisk && process.env.CRM_TEST_DISK_TMPDIR) || os.tmpdir(), prefix));
   made.push(dir);
   return dir;
 }
 
-/** Removes every directory tempDir() made in this test file. */
+/**
+ * Removes every directory tempDir() made in this test file, and forgets the template database and the
+ * fixtures built in them: test files run one after another in a worker that keeps its modules
+ * (vitest.config.ts), so the next file builds its own.
+ */
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const forget of builtInTempDirs) forget();
 }
 
 let template: string | undefined;
+builtInTempDirs.push(() => (template = undefined));
 
 /**
  * A temp directory holding `crm.db`: a copy of one database migrated once per test file, so a test
@@ -151,6 +162,7 @@ export async function runJson<T = any>(dbOrDir: string, args: string[], opts: Te
  */
 export function fixtureDir(build: (dir: string) => Promise<void> | void): () => Promise<string> {
   let built: Promise<string> | undefined;
+  builtInTempDirs.push(() => (built = undefined));
   return async () => {
     built ??= (async () => {
       const dir = freshDbDir();

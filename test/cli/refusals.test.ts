@@ -21,10 +21,13 @@ function expectRefused(r: RunResult, message: RegExp): void {
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
-/** `chattr +i` makes a file that even root cannot write. Not every file system (or container) allows it. */
+/**
+ * `chattr +i` makes a file that even root cannot write. Not every file system (or container) allows it:
+ * these files go in the usual temp directory, on a disk, not in memory (tmpfs has no immutable flag).
+ */
 function chattrWorks(): boolean {
   if (!isRoot) return false;
-  const probe = path.join(tempDir(), "probe");
+  const probe = path.join(tempDir("crm-test-", true), "probe");
   fs.writeFileSync(probe, "");
   const ok = spawnSync("chattr", ["+i", probe]).status === 0;
   if (ok) spawnSync("chattr", ["-i", probe]);
@@ -33,7 +36,7 @@ function chattrWorks(): boolean {
 
 describe("an immutable database file (chattr +i)", () => {
   it.skipIf(!chattrWorks())("is refused with exit 5 even for root, naming lsattr", async () => {
-    const db = path.join(tempDir(), "crm.db");
+    const db = path.join(tempDir("crm-test-", true), "crm.db");
     await runOk(db, ["add", "Ada"]);
     expect(spawnSync("chattr", ["+i", db]).status).toBe(0);
     try {

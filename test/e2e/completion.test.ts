@@ -21,9 +21,22 @@ function crmOnPath(): string {
   return dir;
 }
 
+let completionScript: string | undefined;
+
+/** `crm completion bash` as this build prints it, in a file: made once, sourced by every completion below. */
+function completionFile(): string {
+  if (!completionScript) {
+    const r = spawnSync(process.execPath, [BIN, "completion", "bash"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    completionScript = path.join(tempDir(), "crm.bash");
+    fs.writeFileSync(completionScript, r.stdout);
+  }
+  return completionScript;
+}
+
 /** What bash offers after `crm <words>` (the last word being completed), through the sourced script. */
 function bashComplete(db: string, words: string[]): string[] {
-  const script = `source <(crm completion bash) || exit 9
+  const script = `source '${completionFile()}' || exit 9
 COMP_WORDS=(crm ${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length}
 _crm_complete
 printf '%s\\n' "\${COMPREPLY[@]}"`;
