@@ -540,7 +540,7 @@ export async function openCsv(file: string, opts: CsvReadOptions = {}): Promise<
   const { parse } = await import("csv-parse");
 
   let bytes = 0;
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 16 });
   stream.on("data", (chunk) => (bytes += chunk.length));
   // Node decodes UTF-8 and UTF-16 LE itself; other encodings become UTF-8 on the way.
   const native = encoding === "utf-8" || encoding === "utf-16le";
