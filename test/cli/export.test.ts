@@ -91,7 +91,7 @@ describe("crm export as CSV", () => {
     for (const c of row!) if (c !== cell("phone")) expect(c).not.toMatch(/^[=+\-@\t\r]/);
   });
 
-  it("writes each purchase's amounts and local day as formatMinor and localDate give them, around clock changes", async () => {
+  it("writes each purchase's customer, amounts and local day as formatMinor and localDate give them, around clock changes", async () => {
     const dir = freshDbDir();
     // Instants on both sides of clock changes and of midnights (Lord Howe's fall within a UTC hour), in order (as the export reads them),
     // a few written by hand in other forms, and amounts of every shape in currencies of 0, 2 and 3 decimals.
@@ -126,14 +126,18 @@ describe("crm export as CSV", () => {
       [9007199254740991, 0, "EUR"],
       [0, 0, "GBP"],
     ];
+    // Every other purchase is a guest sale; the others are a customer's whose name needs quoting and
+    // neutralising (with more purchases than contacts, names come from memory rather than a join).
+    const customer = { name: '=Ünal "Ace", Ödül', email: "unal@example.com" };
     sql(
       dir,
-      instants
-        .map((at, i) => {
-          const [minor, refunded, currency] = amounts[i % amounts.length]!;
-          return `insert into purchases(amount_minor, refunded_minor, currency, at, source, created_at) values (${minor}, ${refunded}, '${currency}', '${at}', 'manual', '2026-01-01T00:00:00.000Z');`;
-        })
-        .join("\n"),
+      `insert into contacts(id, name, email, created_at, updated_at) values (1, '${customer.name}', '${customer.email}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');\n` +
+        instants
+          .map((at, i) => {
+            const [minor, refunded, currency] = amounts[i % amounts.length]!;
+            return `insert into purchases(contact_id, amount_minor, refunded_minor, currency, at, source, created_at) values (${i % 2 ? 1 : "null"}, ${minor}, ${refunded}, '${currency}', '${at}', 'manual', '2026-01-01T00:00:00.000Z');`;
+          })
+          .join("\n"),
     );
     for (const zone of ["Europe/Berlin", "Australia/Lord_Howe", "America/Santiago", "UTC"]) {
       const rows = parseCsv(await runOk(dir, ["export", "purchases"], { env: { TZ: zone } }), { columns: true }) as Record<string, string>[];
@@ -143,12 +147,24 @@ describe("crm export as CSV", () => {
         const expected = instants.map((at, i) => {
           const [minor, refunded, currency] = amounts[i % amounts.length]!;
           const cell = (text: string) => (text.startsWith("-") ? `'${text}` : text);
-          return { at, localDate: localDate(new Date(at)), amount: cell(formatMinor(minor, currency)), refunded: cell(formatMinor(refunded, currency)) };
+          return {
+            contactName: i % 2 ? `'${customer.name}` : "",
+            contactEmail: i % 2 ? customer.email : "",
+            at,
+            localDate: localDate(new Date(at)),
+            amount: cell(formatMinor(minor, currency)),
+            refunded: cell(formatMinor(refunded, currency)),
+          };
         });
-        expect(
-          rows.map((r) => ({ at: r.at, localDate: r.localDate, amount: r.amount, refunded: r.refunded })),
-          zone,
-        ).toEqual(expected);
+        const seen = rows.map((r) => ({
+          contactName: r.contactName,
+          contactEmail: r.contactEmail,
+          at: r.at,
+          localDate: r.localDate,
+          amount: r.amount,
+          refunded: r.refunded,
+        }));
+        expect(seen, zone).toEqual(expected);
       } finally {
         process.env.TZ = saved;
       }

@@ -122,17 +122,52 @@ export interface ExportTable {
 /** The records of one entity, oldest first, optionally only one contact's, as arrays of values. */
 export function exportTable(store: Store, entity: Entity, contactId?: number): ExportTable {
   const q = QUERIES[entity];
-  const stmt = store.sqlite.prepare<number[], unknown[]>(`${q.sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`).raw();
+  // Many purchases per customer: their names and addresses come from memory, read once per contact,
+  // rather than from a join that looks the contact up again for every purchase (40% of the export).
+  const fromMemory = entity === "purchases" && contactId === undefined && manyPurchasesPerContact(store);
+  const sql = fromMemory ? PURCHASES_WITHOUT_WHO : q.sql;
+  const stmt = store.sqlite.prepare<number[], unknown[]>(`${sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`).raw();
   const finish = finishRow(entity);
+  const who = fromMemory ? contactNames(store) : undefined;
   const table: ExportTable = { fields: EXPORT_FIELDS[entity], read: 0, rows: [] };
   table.rows = (function* () {
     for (const row of contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate()) {
+      if (who) {
+        const contact = row[1] === null ? undefined : who.get(row[1] as number);
+        if (contact) {
+          row[2] = contact[0];
+          row[3] = contact[1];
+        }
+      }
       finish?.(row);
       table.read++;
       yield row;
     }
   })();
   return table;
+}
+
+/** The purchases query with the contact's name and email (fields 2 and 3, after contactId) left for exportTable to fill in. */
+const PURCHASES_WITHOUT_WHO = QUERIES.purchases.sql
+  .replace(WHO, "null as contactName, null as contactEmail")
+  .replace("left join contacts c on c.id = p.contact_id", "");
+
+/** Whether there are more purchases than twice the contacts (by their highest ids: no count is taken). */
+function manyPurchasesPerContact(store: Store): boolean {
+  const ids = store.sqlite
+    .prepare<[], { purchases: number | null; contacts: number | null }>(
+      "select (select max(id) from purchases) as purchases, (select max(id) from contacts) as contacts",
+    )
+    .get()!;
+  return (ids.purchases ?? 0) > 2 * (ids.contacts ?? 0);
+}
+
+/** Every contact's name and email by id. */
+function contactNames(store: Store): Map<number, [string, string | null]> {
+  const names = new Map<number, [string, string | null]>();
+  for (const [id, name, email] of store.sqlite.prepare<[], [number, string, string | null]>("select id, name, email from contacts").raw().iterate())
+    names.set(id, [name, email]);
+  return names;
 }
 
 /** What turns a row as SQL reads it into the exported values, in place; undefined when SQL gives them all. */
