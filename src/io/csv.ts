@@ -52,26 +52,93 @@ function csvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/** The characters FORMULA_START looks for, by code, to test a cell's first character without a regular expression. */
+const FORMULA_CODES = new Uint8Array(128);
+for (const ch of "=+-@\t\r") FORMULA_CODES[ch.charCodeAt(0)] = 1;
+
+/**
+ * `csvField(csvCell(value))`, with text and numbers — nearly every cell of a large export — taken
+ * without a detour: a string is looked at only for its first character and for the characters that
+ * need quotes.
+ */
+function csvValue(value: unknown): string {
+  if (typeof value === "string") {
+    const first = value.charCodeAt(0);
+    const text = first < 128 && FORMULA_CODES[first] === 1 && !isPhone(value) ? `'${value}` : value;
+    return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  }
+  if (typeof value === "number") return String(value);
+  if (value === null || value === undefined) return "";
+  return csvField(csvCell(value));
+}
+
 /** CSV (RFC 4180 quoting, LF line ends) of plain records in the given field order. */
 export function toCsv(rows: readonly Record<string, unknown>[], fields?: readonly string[]): string {
   return [...csvRecordLines(fields ?? (rows[0] ? Object.keys(rows[0]) : []), rows)].join("");
 }
 
 /**
- * The CSV of records as they come: the header line, then `fields` of each record, a thousand lines
- * per string, so a large export is never one string.
+ * The CSV of records as they come: the header line, then `fields` of each record, in strings of about
+ * 64 kB, so a large export is never one string.
  */
-export function* csvRecordLines(fields: readonly string[], rows: Iterable<Record<string, unknown>>): Generator<string> {
-  yield csvLines([fields]);
-  let batch: string[][] = [];
+export function csvRecordLines(fields: readonly string[], rows: Iterable<Record<string, unknown>>): Generator<string> {
+  return csvTableChunks(
+    fields,
+    (function* () {
+      const cells: unknown[] = new Array(fields.length);
+      for (const row of rows) {
+        for (let i = 0; i < fields.length; i++) cells[i] = row[fields[i]!];
+        yield cells;
+      }
+    })(),
+  );
+}
+
+/** The CSV line of a row of values (without its line break). */
+function csvLine(row: readonly unknown[], width: number): string {
+  let line = csvValue(row[0]);
+  for (let i = 1; i < width; i++) line += "," + csvValue(row[i]);
+  return line;
+}
+
+/**
+ * The CSV of rows given as arrays of values in the order of `header` (as a raw SQLite statement reads
+ * them): the header line, then one line per row, in strings of about 64 kB.
+ */
+function* csvTableChunks(header: readonly string[], rows: Iterable<readonly unknown[]>): Generator<string> {
+  let chunk = csvLines([header]);
   for (const row of rows) {
-    batch.push(fields.map((f) => csvCell(row[f])));
-    if (batch.length === 1000) {
-      yield csvLines(batch);
-      batch = [];
+    chunk += csvLine(row, header.length) + "\n";
+    if (chunk.length >= 1 << 16) {
+      yield chunk;
+      chunk = "";
     }
   }
-  if (batch.length) yield csvLines(batch);
+  if (chunk) yield chunk;
+}
+
+/** The size of the buffers `csvTableBytes` fills. */
+const CHUNK_BYTES = 1 << 16;
+
+/**
+ * `csvTableChunks` as UTF-8 bytes, for exports of any size: each line is encoded into a buffer as soon
+ * as it is made, so no string outlives its row (a million rows held as text until written cost more
+ * in garbage collection than the formatting itself), and the buffers go to the sink as they fill.
+ */
+export function* csvTableBytes(header: readonly string[], rows: Iterable<readonly unknown[]>): Generator<Uint8Array> {
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = buffer.write(csvLines([header]));
+  for (const row of rows) {
+    const line = csvLine(row, header.length) + "\n";
+    // A UTF-16 code unit takes at most three bytes in UTF-8.
+    if (used + line.length * 3 > buffer.length) {
+      if (used > 0) yield buffer.subarray(0, used);
+      buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, line.length * 3));
+      used = 0;
+    }
+    used += buffer.write(line, used);
+  }
+  if (used > 0) yield buffer.subarray(0, used);
 }
 
 /** CSV lines for rows of already-prepared cells (no neutralising: the caller decides). */
@@ -124,10 +191,16 @@ export class TextSink {
   /** True once the reader of stdout went away (`crm export … | head`): further output is dropped. */
   broken = false;
 
-  write(text: string): void {
+  /** Text is gathered up to about a megabyte; bytes (already in chunks) are written as they come. */
+  write(data: string | Uint8Array): void {
     if (this.broken) return;
-    this.chunks.push(text);
-    this.size += text.length;
+    if (typeof data !== "string") {
+      this.flush();
+      this.writeBytes(data);
+      return;
+    }
+    this.chunks.push(data);
+    this.size += data.length;
     if (this.size >= 1 << 20) this.flush();
   }
 
@@ -136,6 +209,11 @@ export class TextSink {
     const data = Buffer.from(this.chunks.join(""), "utf8");
     this.chunks = [];
     this.size = 0;
+    this.writeBytes(data);
+  }
+
+  private writeBytes(data: Uint8Array): void {
+    if (this.broken) return;
     let offset = 0;
     while (offset < data.length) {
       try {
@@ -462,7 +540,7 @@ export async function openCsv(file: string, opts: CsvReadOptions = {}): Promise<
   const { parse } = await import("csv-parse");
 
   let bytes = 0;
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 16 });
   stream.on("data", (chunk) => (bytes += chunk.length));
   // Node decodes UTF-8 and UTF-16 LE itself; other encodings become UTF-8 on the way.
   const native = encoding === "utf-8" || encoding === "utf-16le";

@@ -8,6 +8,8 @@ import { parse as parseCsv } from "csv-parse/sync";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { fixtureDir, freshDbDir, run, runJson, runOk } from "../helpers.js";
+import { formatMinor } from "../../src/io/money.js";
+import { localDate } from "../../src/io/dates.js";
 
 function sql(dir: string, statements: string): void {
   const db = new Database(path.join(dir, "crm.db"));
@@ -87,6 +89,86 @@ describe("crm export as CSV", () => {
     expect(cell("tags")).toBe("client");
     // No other cell of the file starts a formula.
     for (const c of row!) if (c !== cell("phone")) expect(c).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it("writes each purchase's customer, amounts and local day as formatMinor and localDate give them, around clock changes", async () => {
+    const dir = freshDbDir();
+    // Instants on both sides of clock changes and of midnights (Lord Howe's fall within a UTC hour), in order (as the export reads them),
+    // a few written by hand in other forms, and amounts of every shape in currencies of 0, 2 and 3 decimals.
+    const instants = [
+      "2024-03-30T22:59:59.999Z",
+      "2024-03-30T23:00:00.000Z",
+      "2024-03-31T00:59:59.999Z",
+      "2024-03-31T01:00:00.000Z",
+      "2024-04-06T15:29:59.999Z",
+      "2024-04-06T15:30:00.000Z",
+      "2024-04-06T16:00:00.000Z",
+      "2024-04-07T13:10:00.000Z",
+      "2024-04-07T13:40:00.000Z",
+      "2024-09-07T03:59:59.999Z",
+      "2024-09-07T04:00:00.000Z",
+      "2024-10-26T22:30:00.000Z",
+      "2024-10-27T00:30:00.000Z",
+      "2024-10-27T01:30:00.000Z",
+      "2024-10-27T22:59:59.999Z",
+      "2024-10-27T23:00:00.000Z",
+      "2024-10-28T10:00:00Z",
+      "2024-10-28T11:00:00+02:00",
+      "not a date",
+    ];
+    const amounts: [number, number, string][] = [
+      [1999, 0, "EUR"],
+      [5, 5, "EUR"],
+      [100, 0, "USD"],
+      [-1250, 0, "EUR"],
+      [1500, 0, "JPY"],
+      [1234, 1000, "BHD"],
+      [9007199254740991, 0, "EUR"],
+      [0, 0, "GBP"],
+    ];
+    // Every other purchase is a guest sale; the others are a customer's whose name needs quoting and
+    // neutralising (with more purchases than contacts, names come from memory rather than a join).
+    const customer = { name: '=Ünal "Ace", Ödül', email: "unal@example.com" };
+    sql(
+      dir,
+      `insert into contacts(id, name, email, created_at, updated_at) values (1, '${customer.name}', '${customer.email}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');\n` +
+        instants
+          .map((at, i) => {
+            const [minor, refunded, currency] = amounts[i % amounts.length]!;
+            return `insert into purchases(contact_id, amount_minor, refunded_minor, currency, at, source, created_at) values (${i % 2 ? 1 : "null"}, ${minor}, ${refunded}, '${currency}', '${at}', 'manual', '2026-01-01T00:00:00.000Z');`;
+          })
+          .join("\n"),
+    );
+    for (const zone of ["Europe/Berlin", "Australia/Lord_Howe", "America/Santiago", "UTC"]) {
+      const rows = parseCsv(await runOk(dir, ["export", "purchases"], { env: { TZ: zone } }), { columns: true }) as Record<string, string>[];
+      const saved = process.env.TZ;
+      process.env.TZ = zone;
+      try {
+        const expected = instants.map((at, i) => {
+          const [minor, refunded, currency] = amounts[i % amounts.length]!;
+          const cell = (text: string) => (text.startsWith("-") ? `'${text}` : text);
+          return {
+            contactName: i % 2 ? `'${customer.name}` : "",
+            contactEmail: i % 2 ? customer.email : "",
+            at,
+            localDate: localDate(new Date(at)),
+            amount: cell(formatMinor(minor, currency)),
+            refunded: cell(formatMinor(refunded, currency)),
+          };
+        });
+        const seen = rows.map((r) => ({
+          contactName: r.contactName,
+          contactEmail: r.contactEmail,
+          at: r.at,
+          localDate: r.localDate,
+          amount: r.amount,
+          refunded: r.refunded,
+        }));
+        expect(seen, zone).toEqual(expected);
+      } finally {
+        process.env.TZ = saved;
+      }
+    }
   });
 
   it("exports each entity with documented columns and amounts as decimal strings", async () => {

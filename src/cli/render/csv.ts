@@ -4,7 +4,7 @@
 import { csvRecordLines } from "../../io/csv.js";
 import { chunked } from "./sink.js";
 
-export { toCsv } from "../../io/csv.js";
+export { toCsv, csvTableBytes } from "../../io/csv.js";
 
 /** CSV of `records` in chunks; without `fields`, the first record's keys. */
 export function toCsvChunks(records: Iterable<Record<string, unknown>>, fields?: readonly string[]): Iterable<string> {

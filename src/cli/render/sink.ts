@@ -1,6 +1,7 @@
 // The one way output leaves crm: to stdout (waiting while a slow reader catches up, stopping when it
 // goes away) or to `-o <file>` (written beside and renamed into place, owner-only). Every format —
-// table, JSON, CSV, vCard, iCalendar — arrives here as text or as chunks of text.
+// table, JSON, CSV, vCard, iCalendar — arrives here as text or as chunks of text (large CSV exports as
+// chunks of UTF-8 bytes).
 import fs from "node:fs";
 import path from "node:path";
 import { writeTo } from "../../io/csv.js";
@@ -36,7 +37,7 @@ export async function emitChunks(out: Out, chunks: Iterable<string>): Promise<vo
 }
 
 /** Chunks to `file` (see `writeFile`) or, without one, to stdout; says nothing. */
-export async function writeChunks(out: Pick<Out, "stdout" | "dbPath">, file: string | undefined, chunks: Iterable<string>): Promise<void> {
+export async function writeChunks(out: Pick<Out, "stdout" | "dbPath">, file: string | undefined, chunks: Iterable<string | Uint8Array>): Promise<void> {
   if (file !== undefined) return writeFile(out, file, chunks);
   const stdout = out.stdout;
   for (const chunk of chunks) {
@@ -51,7 +52,7 @@ export async function writeChunks(out: Pick<Out, "stdout" | "dbPath">, file: str
  * so never half a file, and owner-only (reports hold personal data) even where an older, more open
  * file stood.
  */
-function writeFile(out: Pick<Out, "dbPath">, file: string, chunks: Iterable<string>): void {
+function writeFile(out: Pick<Out, "dbPath">, file: string, chunks: Iterable<string | Uint8Array>): void {
   guardOutputFile(out, file);
   writeTo(file, (sink) => {
     for (const chunk of chunks) sink.write(chunk);
@@ -80,8 +81,8 @@ function drainOrClose(stream: OutStream): Promise<void> {
 /** The UTF-8 byte order mark `--bom` puts before CSV. */
 const BOM = "\uFEFF";
 
-/** `chunks` of CSV, after the byte order mark when `--bom` asks for it. */
-export function* withBom(out: Pick<Out, "bom">, chunks: Iterable<string>): Generator<string> {
+/** `chunks` of CSV (text, or UTF-8 bytes), after the byte order mark when `--bom` asks for it. */
+export function* withBom<T extends string | Uint8Array>(out: Pick<Out, "bom">, chunks: Iterable<T>): Generator<T | string> {
   if (out.bom) yield BOM;
   yield* chunks;
 }

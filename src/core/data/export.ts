@@ -6,7 +6,7 @@ import type { Store } from "../../db/open.js";
 import { SCHEMA_VERSION } from "../../db/open.js";
 import type { DealStageChangeRow, SettingRow } from "../../db/rows.js";
 import type { Contact } from "../contacts/contacts.js";
-import { formatMinor } from "../../io/money.js";
+import { currencyDigits, formatMinor } from "../../io/money.js";
 import { localDate } from "../../io/dates.js";
 import type { VcardInput } from "../../io/vcard.js";
 import type { FollowupEvent } from "../../io/ics.js";
@@ -67,6 +67,8 @@ const CONTACT_SQL = `select c.id, c.name, c.email, c.phone, c.company, c.title,
 
 const WHO = `c.name as contactName, c.email as contactEmail`;
 
+// Each query selects the entity's EXPORT_FIELDS in their order; what SQL does not give as exported
+// (money as decimal text, the local day, tags and fields) is filled in by \`finishRow\`.
 const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }> = {
   contacts: { sql: CONTACT_SQL, byContact: "c.id = ?", order: "c.id" },
   interactions: {
@@ -82,7 +84,7 @@ const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }>
     order: "f.due_at, f.id",
   },
   deals: {
-    sql: `select d.id, d.contact_id as contactId, ${WHO}, d.title, d.amount_minor as amountMinor, d.currency, d.stage, d.probability,
+    sql: `select d.id, d.contact_id as contactId, ${WHO}, d.title, d.amount_minor as amount, d.currency, d.stage, d.probability,
       d.close_on as closeOn, d.lost_reason as lostReason, d.closed_at as closedAt, d.created_at as createdAt, d.updated_at as updatedAt
       from deals d join contacts c on c.id = d.contact_id`,
     byContact: "d.contact_id = ?",
@@ -90,8 +92,9 @@ const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }>
   },
   // Purchases and answers of erased people stay, without a contact: hence the left joins.
   purchases: {
-    sql: `select p.id, p.contact_id as contactId, ${WHO}, p.amount_minor as amountMinor, p.currency, p.at, p.note, p.source,
-      p.external_ref as externalRef, p.deal_id as dealId, p.refunded_minor as refundedMinor, p.created_at as createdAt from purchases p left join contacts c on c.id = p.contact_id`,
+    sql: `select p.id, p.contact_id as contactId, ${WHO}, p.amount_minor as amount, p.refunded_minor as refunded, p.currency, p.at,
+      null as localDate, p.note, p.source, p.external_ref as externalRef, p.deal_id as dealId, p.created_at as createdAt
+      from purchases p left join contacts c on c.id = p.contact_id`,
     byContact: "p.contact_id = ?",
     order: "p.at, p.id",
   },
@@ -106,41 +109,165 @@ const QUERIES: Record<Entity, { sql: string; byContact: string; order: string }>
 /** A contact as exported: the contact's record with its tags and fields. */
 type ContactRecord = Omit<Contact, never>;
 
-/** Contacts, oldest first, optionally only one. Streams from SQLite. */
-function* contactRecords(store: Store, contactId?: number): Generator<ContactRecord> {
-  const q = QUERIES.contacts;
-  const stmt = store.sqlite.prepare<number[], Omit<Contact, "tags" | "fields"> & { tags: string | null; fields: string | null }>(
-    `${q.sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`,
-  );
-  for (const row of contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate())
-    yield { ...row, tags: JSON.parse(row.tags ?? "[]"), fields: JSON.parse(row.fields ?? "{}") };
+/**
+ * An export read as arrays of values in the order of `fields` (no object per row, which cost more than
+ * half of exporting a million purchases), streamed from SQLite; `read` counts the rows read so far.
+ */
+export interface ExportTable {
+  fields: readonly string[];
+  rows: Iterable<unknown[]>;
+  read: number;
 }
 
-function shape(entity: Exclude<Entity, "contacts">, row: Row): Row {
-  if (entity === "deals" || entity === "purchases") {
-    // Amounts as decimal strings in major units, next to their currency.
-    const out: Row = {};
-    for (const f of EXPORT_FIELDS[entity])
-      out[f] =
-        f === "amount"
-          ? formatMinor(row.amountMinor as number, row.currency as string)
-          : f === "refunded"
-            ? formatMinor((row.refundedMinor as number | undefined) ?? 0, row.currency as string)
-            : row[f];
-    // The calendar day of the purchase where it was made (the local time zone), beside its UTC instant.
-    if (entity === "purchases") out.localDate = localDate(new Date(row.at as string));
-    return out;
+/** The records of one entity, oldest first, optionally only one contact's, as arrays of values. */
+export function exportTable(store: Store, entity: Entity, contactId?: number): ExportTable {
+  const q = QUERIES[entity];
+  // Many purchases per customer: their names and addresses come from memory, read once per contact,
+  // rather than from a join that looks the contact up again for every purchase (40% of the export).
+  const fromMemory = entity === "purchases" && contactId === undefined && manyPurchasesPerContact(store);
+  const sql = fromMemory ? PURCHASES_WITHOUT_WHO : q.sql;
+  const stmt = store.sqlite.prepare<number[], unknown[]>(`${sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`).raw();
+  const finish = finishRow(entity);
+  const who = fromMemory ? contactNames(store) : undefined;
+  const table: ExportTable = { fields: EXPORT_FIELDS[entity], read: 0, rows: [] };
+  table.rows = (function* () {
+    for (const row of contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate()) {
+      if (who) {
+        const contact = row[1] === null ? undefined : who.get(row[1] as number);
+        if (contact) {
+          row[2] = contact[0];
+          row[3] = contact[1];
+        }
+      }
+      finish?.(row);
+      table.read++;
+      yield row;
+    }
+  })();
+  return table;
+}
+
+/** The purchases query with the contact's name and email (fields 2 and 3, after contactId) left for exportTable to fill in. */
+const PURCHASES_WITHOUT_WHO = QUERIES.purchases.sql
+  .replace(WHO, "null as contactName, null as contactEmail")
+  .replace("left join contacts c on c.id = p.contact_id", "");
+
+/** Whether there are more purchases than twice the contacts (by their highest ids: no count is taken). */
+function manyPurchasesPerContact(store: Store): boolean {
+  const ids = store.sqlite
+    .prepare<[], { purchases: number | null; contacts: number | null }>(
+      "select (select max(id) from purchases) as purchases, (select max(id) from contacts) as contacts",
+    )
+    .get()!;
+  return (ids.purchases ?? 0) > 2 * (ids.contacts ?? 0);
+}
+
+/** Every contact's name and email by id. */
+function contactNames(store: Store): Map<number, [string, string | null]> {
+  const names = new Map<number, [string, string | null]>();
+  for (const [id, name, email] of store.sqlite.prepare<[], [number, string, string | null]>("select id, name, email from contacts").raw().iterate())
+    names.set(id, [name, email]);
+  return names;
+}
+
+/** What turns a row as SQL reads it into the exported values, in place; undefined when SQL gives them all. */
+function finishRow(entity: Entity): ((row: unknown[]) => void) | undefined {
+  const at = (field: string) => EXPORT_FIELDS[entity].indexOf(field);
+  if (entity === "contacts") {
+    const [tags, fields] = [at("tags"), at("fields")];
+    return (row) => {
+      row[tags] = JSON.parse((row[tags] as string | null) ?? "[]");
+      row[fields] = JSON.parse((row[fields] as string | null) ?? "{}");
+    };
   }
-  return row;
+  // Amounts as decimal strings in major units, next to their currency.
+  if (entity === "deals") {
+    const [amount, currency] = [at("amount"), at("currency")];
+    return (row) => {
+      row[amount] = formatMinor(row[amount] as number, row[currency] as string);
+    };
+  }
+  if (entity === "purchases") {
+    const [amount, refunded, currency, instant, day] = [at("amount"), at("refunded"), at("currency"), at("at"), at("localDate")];
+    const money = minorFormatter();
+    const dayOf = localDayReader();
+    return (row) => {
+      const code = row[currency] as string;
+      row[amount] = money(row[amount] as number, code);
+      row[refunded] = money((row[refunded] as number | null) ?? 0, code);
+      // The calendar day of the purchase where it was made (the local time zone), beside its UTC instant.
+      row[day] = dayOf(row[instant] as string);
+    };
+  }
+  return undefined;
+}
+
+/**
+ * `formatMinor` for a stream of amounts: the last currency's digits are remembered, and the usual
+ * case — a whole, positive amount in a currency of two decimals — is written without the general path.
+ */
+function minorFormatter(): (minor: number, currency: string) => string {
+  let lastCurrency: string | undefined;
+  let cents = false;
+  let zero = "";
+  return (minor, currency) => {
+    if (currency !== lastCurrency) {
+      lastCurrency = currency;
+      cents = currencyDigits(currency) === 2;
+      zero = formatMinor(0, currency);
+    }
+    if (minor === 0) return zero;
+    if (cents && minor > 0 && Number.isSafeInteger(minor)) {
+      const whole = Math.floor(minor / 100);
+      const rest = minor - whole * 100;
+      return `${whole}${rest < 10 ? ".0" : "."}${rest}`;
+    }
+    return formatMinor(minor, currency);
+  };
+}
+
+/** An instant stored by crm: the form toISOString() writes. */
+const STORED_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const HOUR_MS = 3_600_000;
+
+/**
+ * `localDate(new Date(at))` for a stream of stored instants in time order: most instants of one UTC
+ * hour fall on the same local day (the hour's first and last millisecond do, and the zone's offset
+ * is the same at both: no clock change in between), which is then worked out once for the hour.
+ * (LocalDays does the same for instants already parsed; here the stored text is read without parsing.)
+ */
+function localDayReader(): (at: string) => string {
+  let hour = "none yet";
+  let day: string | undefined;
+  return (at) => {
+    if (!(at.length === 24 && at.startsWith(hour) && STORED_INSTANT.test(at))) {
+      if (!STORED_INSTANT.test(at)) return localDate(new Date(at));
+      hour = at.slice(0, 13);
+      const start = new Date(`${hour}:00:00.000Z`);
+      const end = new Date(start.getTime() + HOUR_MS - 1);
+      const first = localDate(start);
+      day = first === localDate(end) && start.getTimezoneOffset() === end.getTimezoneOffset() ? first : undefined;
+    }
+    return day ?? localDate(new Date(at));
+  };
+}
+
+const asRecord = (fields: readonly string[], row: readonly unknown[]): Record<string, unknown> => {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) record[fields[i]!] = row[i];
+  return record;
+};
+
+/** Contacts, oldest first, optionally only one. Streams from SQLite. */
+function* contactRecords(store: Store, contactId?: number): Generator<ContactRecord> {
+  const { fields, rows } = exportTable(store, "contacts", contactId);
+  for (const row of rows) yield asRecord(fields, row) as unknown as ContactRecord;
 }
 
 /** The records of one entity, oldest first, optionally only one contact's. Streams from SQLite. */
 export function* exportRows(store: Store, entity: Entity, contactId?: number): Generator<Row> {
-  if (entity === "contacts") return yield* contactRecords(store, contactId);
-  const q = QUERIES[entity];
-  const sql = `${q.sql}${contactId !== undefined ? ` where ${q.byContact}` : ""} order by ${q.order}`;
-  const stmt = store.sqlite.prepare<number[], Row>(sql);
-  for (const row of contactId !== undefined ? stmt.iterate(contactId) : stmt.iterate()) yield shape(entity, row);
+  const { fields, rows } = exportTable(store, entity, contactId);
+  for (const row of rows) yield asRecord(fields, row);
 }
 
 /** Each deal's stage history, for JSON exports (deal id → changes, oldest first). */

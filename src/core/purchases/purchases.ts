@@ -58,9 +58,11 @@ export function insertPurchase(store: Store, p: NewPurchase, now: Date): number 
  * Each contact's purchases in each currency add up exactly (BigInt) to at most MAX_TOTAL_MINOR, what
  * SQLite's sum() can hold: `check` refuses (exit 2) a purchase that would take a total past it, and
  * `record` counts one written. Totals start from the database, read once per contact and currency.
+ * A total is kept as a plain number while it is a safe integer (every real one): an import of a
+ * million purchases then makes no BigInt per row, each of which outlived its row as garbage.
  */
 export class PurchaseTotals {
-  private totals = new Map<string, bigint>();
+  private totals = new Map<string, Map<number, number | bigint>>();
   private read;
 
   constructor(store: Store) {
@@ -70,24 +72,39 @@ export class PurchaseTotals {
       .safeIntegers();
   }
 
-  private total(contactId: number, currency: string): bigint {
-    const key = `${contactId} ${currency}`;
-    let total = this.totals.get(key);
+  private byContact(currency: string): Map<number, number | bigint> {
+    return this.totals.get(currency) ?? this.totals.set(currency, new Map()).get(currency)!;
+  }
+
+  private total(contactId: number, currency: string): number | bigint {
+    const totals = this.byContact(currency);
+    let total = totals.get(contactId);
     if (total === undefined) {
-      total = 0n;
-      for (const minor of this.read.iterate(contactId, currency)) total += minor;
-      this.totals.set(key, total);
+      let sum = 0n;
+      for (const minor of this.read.iterate(contactId, currency)) sum += minor;
+      total = sum <= BigInt(Number.MAX_SAFE_INTEGER) && sum >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(sum) : sum;
+      totals.set(contactId, total);
     }
     return total;
   }
 
+  /** The total plus `minor`, exactly: a number while that is a safe integer, else a BigInt. */
+  private plus(contactId: number, currency: string, minor: number): number | bigint {
+    const total = this.total(contactId, currency);
+    if (typeof total === "number") {
+      const sum = total + minor;
+      if (Number.isSafeInteger(sum)) return sum;
+    }
+    return BigInt(total) + BigInt(minor);
+  }
+
   check(contactId: number, currency: string, minor: number): void {
-    if (this.total(contactId, currency) + BigInt(minor) > MAX_TOTAL_MINOR)
-      throw totalTooLarge(`contact #${contactId}`, currency, `adding ${formatMoney(minor, currency)}`);
+    const sum = this.plus(contactId, currency, minor);
+    if (typeof sum === "bigint" && sum > MAX_TOTAL_MINOR) throw totalTooLarge(`contact #${contactId}`, currency, `adding ${formatMoney(minor, currency)}`);
   }
 
   record(contactId: number, currency: string, minor: number): void {
-    this.totals.set(`${contactId} ${currency}`, this.total(contactId, currency) + BigInt(minor));
+    this.byContact(currency).set(contactId, this.plus(contactId, currency, minor));
   }
 }
 

@@ -11,6 +11,7 @@ import {
   dealStageChanges,
   exportHeader,
   exportRows,
+  exportTable,
   followupEvents,
   personDocument,
   settingsObject,
@@ -20,7 +21,7 @@ import {
 } from "../../../core/data/export.js";
 import { guardOutputFile, withBom, writeChunks } from "../../render/sink.js";
 import { toJson, toJsonChunks } from "../../render/json.js";
-import { toCsvChunks } from "../../render/csv.js";
+import { csvTableBytes, toCsvChunks } from "../../render/csv.js";
 import { plural } from "../../render/words.js";
 import type { ExportFormat, ExportOptions } from "./declare.js";
 
@@ -73,7 +74,7 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
     if (what === "all" && format === "csv" && !personal) return await exportAllCsv(ctx, output);
     const tally = { n: 0 };
     let summary: () => string;
-    let chunks: Iterable<string>;
+    let chunks: Iterable<string | Uint8Array>;
     if (personal) {
       chunks = [toJson(personDocument(store, contact!.id, ctx.now))];
       summary = () => `everything held about #${contact!.id} ${contact!.name}`;
@@ -98,7 +99,9 @@ export async function exportData(ctx: Ctx, [whatArg]: [string?], opts: ExportOpt
         const rows = entity === "deals" ? withStageChanges(exportRows(store, "deals", id), dealStageChanges(store, id)) : exportRows(store, entity, id);
         chunks = toJsonChunks(counted(rows, tally));
       } else {
-        chunks = withBom(ctx, toCsvChunks(counted(exportRows(store, entity, id), tally), EXPORT_FIELDS[entity]));
+        const table = exportTable(store, entity, id);
+        chunks = withBom(ctx, csvTableBytes(table.fields, table.rows));
+        summary = () => entities(table.read, entity);
       }
     }
     await writeChunks(ctx, output, chunks);
@@ -168,12 +171,17 @@ async function exportAllCsv(ctx: Ctx, dir: string | undefined): Promise<void> {
   const written: string[] = [];
   try {
     for (const entity of [...ENTITIES, "surveys"] as const) {
-      const tally = { n: 0 };
-      const rows = entity === "surveys" ? surveysRows(store) : exportRows(store, entity);
       const file = path.join(dir, `${entity}.csv`);
-      await writeChunks(ctx, file, withBom(ctx, toCsvChunks(counted(rows, tally), EXPORT_FIELDS[entity])));
+      if (entity === "surveys") {
+        const rows = surveysRows(store);
+        await writeChunks(ctx, file, withBom(ctx, toCsvChunks(rows, EXPORT_FIELDS.surveys)));
+        counts.push(entities(rows.length, entity));
+      } else {
+        const table = exportTable(store, entity);
+        await writeChunks(ctx, file, withBom(ctx, csvTableBytes(table.fields, table.rows)));
+        counts.push(entities(table.read, entity));
+      }
       written.push(file);
-      counts.push(entities(tally.n, entity));
     }
   } catch (err) {
     // All of the export or none of it: a full disk at the fourth file leaves no three-file export.
