@@ -229,6 +229,45 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
   return q.limit !== undefined ? kept.slice(0, q.limit) : kept;
 }
 
+/** The first follow-ups of an agenda section, and how many the section has. */
+export interface AgendaFollowups {
+  rows: Followup[];
+  count: number;
+}
+
+/**
+ * The open follow-ups of `crm today`: those overdue, and those due later today. Each list holds its
+ * first `limit` in the agenda's order — most overdue first (whole local days for a day, fractions of
+ * a day for a time), then by the stored due value, then by id — with how many there are in all. Only
+ * ids and due values are read for the whole list; the rest for the follow-ups shown.
+ */
+export function followupsForAgenda(store: Store, now: Date, limit = Infinity): { overdue: AgendaFollowups; today: AgendaFollowups } {
+  const endOfToday = endOfDay(now);
+  // The superset of listFollowups(due: "today"); both sections follow from it by the exact rules.
+  const due = store.sqlite
+    .prepare<[string], [id: number, dueAt: string]>("select id, due_at from followups where status = 'open' and due_at < ?")
+    .raw()
+    .all(localDate(addInterval(endOfToday, { count: 2, unit: "day" })));
+  // Days overdue of a day, as whole calendar days between two "YYYY-MM-DD" (both read as UTC midnights).
+  const today = Date.parse(localDate(now));
+  const urgency = ([, dueAt]: [number, string]) => (isAllDay(dueAt) ? (today - Date.parse(dueAt)) / 86_400_000 : (now.getTime() - Date.parse(dueAt)) / 86_400_000);
+  const first = (rows: [number, string][]): AgendaFollowups => {
+    const keyed = rows.map((r) => ({ id: r[0], dueAt: r[1], urgency: urgency(r) }));
+    keyed.sort((a, b) => b.urgency - a.urgency || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0) || a.id - b.id);
+    const ids = keyed.slice(0, limit).map((k) => k.id);
+    const byId = new Map(
+      store.sqlite
+        .prepare<[string], Followup>(`${SELECT} where f.id in (select value from json_each(?))`)
+        .all(JSON.stringify(ids))
+        .map((f) => [f.id, f]),
+    );
+    return { rows: ids.map((id) => byId.get(id)!), count: rows.length };
+  };
+  const overdue = due.filter(([, dueAt]) => isOverdue(dueAt, now));
+  const later = due.filter(([, dueAt]) => !isOverdue(dueAt, now) && isDueBy(dueAt, endOfToday));
+  return { overdue: first(overdue), today: first(later) };
+}
+
 export function getFollowup(store: Store, id: number): Followup {
   const row = store.sqlite.prepare<[number], Followup>(`${SELECT} where f.id = ?`).get(id);
   if (!row) throw notFound(`no follow-up #${id}`);
