@@ -25,9 +25,10 @@ export const contacts = sqliteTable(
     index("contacts_email_idx").on(t.email),
     index("contacts_name_idx").on(sql`${t.name} collate nocase`),
     index("contacts_company_idx").on(sql`${t.company} collate nocase`),
-    // The few contacts with a keep-in-touch cadence, for `crm today` and `crm remind`.
+    // The few contacts with a keep-in-touch cadence, for `crm today` and `crm remind` (covering what
+    // tells when they are due).
     index("contacts_cadence_idx")
-      .on(t.cadence)
+      .on(t.cadence, t.createdAt)
       .where(sql`${t.cadence} is not null`),
   ],
 );

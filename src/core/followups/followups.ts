@@ -250,7 +250,8 @@ export function followupsForAgenda(store: Store, now: Date, limit = Infinity): {
     .all(localDate(addInterval(endOfToday, { count: 2, unit: "day" })));
   // Days overdue of a day, as whole calendar days between two "YYYY-MM-DD" (both read as UTC midnights).
   const today = Date.parse(localDate(now));
-  const urgency = ([, dueAt]: [number, string]) => (isAllDay(dueAt) ? (today - Date.parse(dueAt)) / 86_400_000 : (now.getTime() - Date.parse(dueAt)) / 86_400_000);
+  const urgency = ([, dueAt]: [number, string]) =>
+    isAllDay(dueAt) ? (today - Date.parse(dueAt)) / 86_400_000 : (now.getTime() - Date.parse(dueAt)) / 86_400_000;
   const first = (rows: [number, string][]): AgendaFollowups => {
     const keyed = rows.map((r) => ({ id: r[0], dueAt: r[1], urgency: urgency(r) }));
     keyed.sort((a, b) => b.urgency - a.urgency || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0) || a.id - b.id);
@@ -374,22 +375,46 @@ export interface KeepInTouchDue {
  * contacted is due a cadence after they were added. Interactions dated after now do not count.
  */
 export function keepInTouchDue(store: Store, now: Date, horizon: Date = now): KeepInTouchDue[] {
+  return firstKeepInTouchDue(store, now, Infinity, horizon).rows;
+}
+
+/**
+ * The first `limit` of keepInTouchDue (soonest due first, then by contact), and how many are due in
+ * all. The partial index of contacts with a cadence covers the whole list; names and emails are read
+ * for the contacts returned only.
+ */
+export function firstKeepInTouchDue(store: Store, now: Date, limit: number, horizon: Date = now): { rows: KeepInTouchDue[]; count: number } {
   const rows = store.sqlite
-    .prepare<[string], Omit<KeepInTouchDue, "dueAt"> & Pick<ContactRow, "createdAt">>(
-      `select c.id as contactId, c.name as contactName, c.email as contactEmail, c.cadence, c.created_at as createdAt,
-         (select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?) as lastContactAt
+    .prepare<[string], [contactId: number, cadence: string, createdAt: string, lastContactAt: string | null]>(
+      `select c.id, c.cadence, c.created_at, (select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?)
        from contacts c where c.cadence is not null`,
     )
+    .raw()
     .all(now.toISOString());
   const byDay = localDate(horizon);
-  const due: KeepInTouchDue[] = [];
-  for (const { createdAt, ...r } of rows) {
-    const cadence = tryParseInterval(r.cadence);
+  const due: { contactId: number; cadence: string; lastContactAt: string | null; dueAt: string }[] = [];
+  for (const [contactId, spec, createdAt, lastContactAt] of rows) {
+    const cadence = tryParseInterval(spec);
     if (!cadence) continue;
-    const dueAt = localDate(addInterval(new Date(r.lastContactAt ?? createdAt), cadence));
-    if (dueAt <= byDay) due.push({ ...r, dueAt });
+    const dueAt = localDate(addInterval(new Date(lastContactAt ?? createdAt), cadence));
+    if (dueAt <= byDay) due.push({ contactId, cadence: spec, lastContactAt, dueAt });
   }
-  return due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.contactId - b.contactId));
+  due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.contactId - b.contactId));
+  const first = due.slice(0, limit);
+  const names = new Map(
+    store.sqlite
+      .prepare<[string], [id: number, name: string, email: string | null]>("select id, name, email from contacts where id in (select value from json_each(?))")
+      .raw()
+      .all(JSON.stringify(first.map((k) => k.contactId)))
+      .map(([id, name, email]) => [id, { name, email }]),
+  );
+  return {
+    rows: first.map((k) => {
+      const who = names.get(k.contactId)!;
+      return { contactId: k.contactId, contactName: who.name, contactEmail: who.email, cadence: k.cadence, lastContactAt: k.lastContactAt, dueAt: k.dueAt };
+    }),
+    count: due.length,
+  };
 }
 
 export interface Reminder {

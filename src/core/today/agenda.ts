@@ -4,7 +4,7 @@
 // core module (or below) and add it to `agendaSections`, at the priority where it belongs — nothing else
 // changes: the table, JSON and CSV views render every section the same way.
 import type { Store } from "../../db/open.js";
-import { describeDue, daysOverdue, isAllDay, keepInTouchDue, cadenceSummary, followupsForAgenda, type Followup } from "../followups/followups.js";
+import { describeDue, daysOverdue, isAllDay, firstKeepInTouchDue, cadenceSummary, followupsForAgenda, type Followup } from "../followups/followups.js";
 import { daysBetween, localDate } from "../../io/dates.js";
 import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "../deals/deals.js";
 import { unresolvedIssues } from "../contacts/interactions.js";
@@ -169,8 +169,8 @@ const keepInTouch: AgendaSectionBuilder = {
   priority: 50,
   build(store, now, limit = Infinity) {
     // In agenda order already (due date, then contact): only the first `limit` are made into items.
-    const due = keepInTouchDue(store, now);
-    const items = due.slice(0, limit).map((k) => ({
+    const { rows, count } = firstKeepInTouchDue(store, now, limit);
+    const items = rows.map((k) => ({
       kind: "keep-in-touch",
       id: null,
       contactId: k.contactId,
@@ -181,7 +181,7 @@ const keepInTouch: AgendaSectionBuilder = {
       urgency: daysOverdue(k.dueAt, now),
       extra: { cadence: k.cadence, lastContactAt: k.lastContactAt },
     }));
-    return { items, count: due.length };
+    return { items, count };
   },
 };
 
