@@ -393,11 +393,18 @@ export function firstKeepInTouchDue(store: Store, now: Date, limit: number, hori
     .all(now.toISOString());
   const byDay = localDate(horizon);
   const due: { contactId: number; cadence: string; lastContactAt: string | null; dueAt: string }[] = [];
+  // The due day depends only on the local day of the last contact and the cadence (intervals step
+  // local calendar days and months): worked out once per pair. "" for a cadence that does not parse.
+  const dueDays = new Map<string, string>();
   for (const [contactId, spec, createdAt, lastContactAt] of rows) {
-    const cadence = tryParseInterval(spec);
-    if (!cadence) continue;
-    const dueAt = localDate(addInterval(new Date(lastContactAt ?? createdAt), cadence));
-    if (dueAt <= byDay) due.push({ contactId, cadence: spec, lastContactAt, dueAt });
+    const from = localDate(new Date(lastContactAt ?? createdAt));
+    const key = `${from} ${spec}`;
+    let dueAt = dueDays.get(key);
+    if (dueAt === undefined) {
+      const cadence = tryParseInterval(spec);
+      dueDays.set(key, (dueAt = cadence ? localDate(addInterval(fromStored(from), cadence)) : ""));
+    }
+    if (dueAt && dueAt <= byDay) due.push({ contactId, cadence: spec, lastContactAt, dueAt });
   }
   due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.contactId - b.contactId));
   const first = due.slice(0, limit);
