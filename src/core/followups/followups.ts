@@ -465,6 +465,13 @@ function keepInTouchWhat(k: KeepInTouchDue): string {
 export function dueReminders(store: Store, now: Date, within?: Interval): Reminder[] {
   const horizon = within ? addInterval(now, within) : now;
   const followups = listFollowups(store, now, { status: "open", dueBy: horizon });
+  // Many reminders share a due value: how overdue it is and how it reads are worked out once for each.
+  const dueInfo = new Map<string, { days: number; text: string }>();
+  const about = (dueAt: string) => {
+    let info = dueInfo.get(dueAt);
+    if (!info) dueInfo.set(dueAt, (info = { days: daysOverdue(dueAt, now), text: describeDue(dueAt, now) }));
+    return info;
+  };
   const items: Reminder[] = followups.map((f) => ({
     kind: "followup",
     followupId: f.id,
@@ -473,9 +480,9 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
     contactEmail: f.contactEmail,
     dueAt: f.dueAt,
     allDay: isAllDay(f.dueAt),
-    daysOverdue: daysOverdue(f.dueAt, now),
+    daysOverdue: about(f.dueAt).days,
     what: followupWhat(f),
-    due: describeDue(f.dueAt, now),
+    due: about(f.dueAt).text,
     note: f.note,
     every: f.every,
     dealId: f.dealId,
@@ -490,9 +497,9 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
       contactEmail: k.contactEmail,
       dueAt: k.dueAt,
       allDay: true,
-      daysOverdue: daysOverdue(k.dueAt, now),
+      daysOverdue: about(k.dueAt).days,
       what: keepInTouchWhat(k),
-      due: describeDue(k.dueAt, now),
+      due: about(k.dueAt).text,
       note: null,
       every: k.cadence,
       dealId: null,
@@ -517,10 +524,17 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
       lastContactAt: a.at,
     });
   }
-  // Oldest first; on the same moment follow-ups before keep-in-touch, then by name.
+  // Oldest first; on the same moment follow-ups before keep-in-touch, then by name. Each due value is
+  // read as a moment once, not once per comparison.
+  const moments = new Map<string, number>();
+  const moment = (dueAt: string) => {
+    let t = moments.get(dueAt);
+    if (t === undefined) moments.set(dueAt, (t = fromStored(dueAt).getTime()));
+    return t;
+  };
   return items.sort(
     (a, b) =>
-      fromStored(a.dueAt).getTime() - fromStored(b.dueAt).getTime() ||
+      moment(a.dueAt) - moment(b.dueAt) ||
       (a.kind === b.kind ? 0 : a.kind === "followup" ? -1 : 1) ||
       a.contactName.localeCompare(b.contactName) ||
       (a.followupId ?? 0) - (b.followupId ?? 0),
