@@ -25,6 +25,11 @@ export const contacts = sqliteTable(
     index("contacts_email_idx").on(t.email),
     index("contacts_name_idx").on(sql`${t.name} collate nocase`),
     index("contacts_company_idx").on(sql`${t.company} collate nocase`),
+    // The few contacts with a keep-in-touch cadence, for `crm today` and `crm remind` (covering what
+    // tells when they are due).
+    index("contacts_cadence_idx")
+      .on(t.cadence, t.createdAt)
+      .where(sql`${t.cadence} is not null`),
   ],
 );
 
@@ -86,6 +91,10 @@ export const interactions = sqliteTable(
   (t) => [
     index("interactions_contact_at_idx").on(t.contactId, t.at),
     index("interactions_at_idx").on(t.at),
+    // Open issues, oldest first, for `crm today`: a handful among all interactions.
+    index("interactions_open_issue_idx")
+      .on(t.at)
+      .where(sql`${t.type} = 'issue' and ${t.resolvedAt} is null`),
     uniqueIndex("interactions_source_ref_idx")
       .on(t.source, t.externalRef)
       .where(sql`${t.externalRef} is not null`),

@@ -56,14 +56,24 @@ export function listInteractions(store: Store, q: { contactId?: number; since?: 
   return store.sqlite.prepare<(string | number)[], Interaction>(sql).all(...params);
 }
 
-/** `issue` interactions logged up to `now` and not resolved, in no particular order. */
-export function unresolvedIssues(store: Store, now: Date): Pick<Interaction, "id" | "contactId" | "contactName" | "summary" | "at">[] {
-  return store.sqlite
-    .prepare<[string], Pick<Interaction, "id" | "contactId" | "contactName" | "summary" | "at">>(
+type OpenIssue = Pick<Interaction, "id" | "contactId" | "contactName" | "summary" | "at">;
+
+/**
+ * `issue` interactions logged up to `now` and not resolved, oldest first (then by id): the first
+ * `limit` of them, and how many there are. The partial index of open issues answers both.
+ */
+export function unresolvedIssues(store: Store, now: Date, limit = Infinity): { rows: OpenIssue[]; count: number } {
+  const where = "i.type = 'issue' and i.resolved_at is null and i.at <= ?";
+  const iso = now.toISOString();
+  const rows = store.sqlite
+    .prepare<[string, number], OpenIssue>(
       `select i.id, i.contact_id as contactId, c.name as contactName, i.summary, i.at from interactions i
-       join contacts c on c.id = i.contact_id where i.type = 'issue' and i.resolved_at is null and i.at <= ?`,
+       join contacts c on c.id = i.contact_id where ${where} order by i.at, i.id limit ?`,
     )
-    .all(now.toISOString());
+    .all(iso, Number.isFinite(limit) ? limit : -1);
+  const count =
+    rows.length < limit ? rows.length : store.sqlite.prepare<[string], { n: number }>(`select count(*) as n from interactions i where ${where}`).get(iso)!.n;
+  return { rows, count };
 }
 
 /** Marks an `issue` interaction resolved (so it leaves `crm today`): exit 3 unknown, 2 not an issue, 4 already resolved. */

@@ -360,32 +360,86 @@ export interface AgendaDeal extends Omit<PipelineDeal, "createdOn" | "closedOn">
 export const AGENDA_CLOSING_DAYS = 7;
 export const AGENDA_STALE_DAYS = 14;
 
+/** An open deal as the agenda first sees it: [id, stage as of now, close date, last activity]. */
+type AgendaCandidate = [id: number, stage: Stage, closeOn: string | null, lastActivityAt: string];
+
 /**
  * Deals for `crm today`, as of `now`: open deals expected to close within 7 days (including those past
  * their date, still open), soonest first; and open deals with no stage change and no interaction with
- * their contact for 14 days or more, longest-idle first. A deal may be in both lists.
+ * their contact for 14 days or more, longest-idle first. A deal may be in both lists. With a `limit`,
+ * each list holds its first `limit` deals (the idle list also those idle as many days as the last of
+ * them, so the agenda can break the tie), and the counts say how many there are in all.
  */
-export function dealsForAgenda(store: Store, now: Date): { closingSoon: AgendaDeal[]; stale: AgendaDeal[] } {
+export function dealsForAgenda(
+  store: Store,
+  now: Date,
+  limit = Infinity,
+): { closingSoon: AgendaDeal[]; closingCount: number; stale: AgendaDeal[]; staleCount: number } {
   const today = localDate(now);
-  const open = dealsAsOf(store, now)
-    .filter((d) => isOpenStage(d.stage))
-    .map((d): AgendaDeal => ({
-      id: d.id,
+  const iso = now.toISOString();
+  // One row per open deal, three values each: the stage as of now is its latest change up to now
+  // (the deal's own stage when none is that old); its last activity the latest of that change, its
+  // creation and the last interaction with its contact up to now. Indexes answer every subquery.
+  const open = store.sqlite
+    .prepare<{ now: string }, AgendaCandidate>(
+      `select id, stage, closeOn, max(coalesce(changedAt, createdAt), createdAt, coalesce(interactedAt, '')) as lastActivityAt from (
+         select d.id, d.close_on as closeOn, d.created_at as createdAt,
+           coalesce((select s.to_stage from deal_stage_changes s where s.deal_id = d.id and s.at <= @now order by s.at desc, s.id desc limit 1), d.stage) as stage,
+           (select max(s.at) from deal_stage_changes s where s.deal_id = d.id and s.at <= @now) as changedAt,
+           (select max(i.at) from interactions i where i.contact_id = d.contact_id and i.at <= @now) as interactedAt
+         from deals d where d.created_at <= @now)
+       where stage in (${OPEN_STAGES.map((st) => `'${st}'`).join(", ")})`,
+    )
+    .raw()
+    .all({ now: iso });
+  // Within 7 days: closes on or before the local date 7 days from today. Idle for 14 days: the last
+  // activity lies before the start of the local day 13 days ago. (Stored dates and instants sort as text.)
+  const closeBy = localDate(new Date(now.getFullYear(), now.getMonth(), now.getDate() + AGENDA_CLOSING_DAYS));
+  const idleBefore = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (AGENDA_STALE_DAYS - 1)).toISOString();
+  const closing = open.filter((d) => d[2] !== null && d[2] <= closeBy).sort((a, b) => compareIso(a[2]!, b[2]!) || a[0] - b[0]);
+  const idle = open.filter((d) => d[3] < idleBefore).sort((a, b) => compareIso(a[3], b[3]) || a[0] - b[0]);
+  const shownClosing = closing.slice(0, limit);
+  let shownIdle = idle.length;
+  if (limit < idle.length) {
+    const lastDay = localDate(new Date(idle[limit - 1]![3]));
+    for (shownIdle = limit; shownIdle < idle.length && localDate(new Date(idle[shownIdle]![3])) === lastDay; shownIdle++);
+  }
+  const details = agendaDealDetails(store, [...new Set([...shownClosing, ...idle.slice(0, shownIdle)].map((d) => d[0]))]);
+  const probs = stageProbabilities(store);
+  const toAgendaDeal = ([id, stage, closeOn, lastActivityAt]: AgendaCandidate): AgendaDeal => {
+    const d = details.get(id)!;
+    return {
+      id,
       title: d.title,
       contactId: d.contactId,
       contactName: d.contactName,
-      stage: d.stage,
+      stage,
       amountMinor: d.amountMinor,
       currency: d.currency,
-      probability: d.probability,
-      closeOn: d.closeOn,
-      daysToClose: d.closeOn ? daysFromTo(today, d.closeOn) : null,
-      lastActivityAt: d.lastActivityAt,
-      daysSinceActivity: daysBetween(new Date(d.lastActivityAt), now),
-    }));
-  const closingSoon = open
-    .filter((d) => d.daysToClose !== null && d.daysToClose <= AGENDA_CLOSING_DAYS)
-    .sort((a, b) => compareIso(a.closeOn!, b.closeOn!) || a.id - b.id);
-  const stale = open.filter((d) => d.daysSinceActivity >= AGENDA_STALE_DAYS).sort((a, b) => compareIso(a.lastActivityAt, b.lastActivityAt) || a.id - b.id);
-  return { closingSoon, stale };
+      probability: effectiveProbability(stage, d.override, probs),
+      closeOn,
+      daysToClose: closeOn ? daysFromTo(today, closeOn) : null,
+      lastActivityAt,
+      daysSinceActivity: daysBetween(new Date(lastActivityAt), now),
+    };
+  };
+  return {
+    closingSoon: shownClosing.map(toAgendaDeal),
+    closingCount: closing.length,
+    stale: idle.slice(0, shownIdle).map(toAgendaDeal),
+    staleCount: idle.length,
+  };
+}
+
+type AgendaDealDetails = Pick<AgendaDeal, "title" | "contactId" | "contactName" | "amountMinor" | "currency"> & { override: DealRow["probability"] };
+
+/** What the agenda shows of the given deals, by id. */
+function agendaDealDetails(store: Store, ids: number[]): Map<number, AgendaDealDetails> {
+  const rows = store.sqlite
+    .prepare<[string], AgendaDealDetails & { id: number }>(
+      `select d.id, d.title, d.contact_id as contactId, c.name as contactName, d.amount_minor as amountMinor, d.currency, d.probability as override
+       from deals d join contacts c on c.id = d.contact_id where d.id in (select value from json_each(?))`,
+    )
+    .all(JSON.stringify(ids));
+  return new Map(rows.map(({ id, ...d }) => [id, d]));
 }

@@ -229,6 +229,46 @@ export function listFollowups(store: Store, now: Date, q: FollowupQuery = {}): F
   return q.limit !== undefined ? kept.slice(0, q.limit) : kept;
 }
 
+/** The first follow-ups of an agenda section, and how many the section has. */
+export interface AgendaFollowups {
+  rows: Followup[];
+  count: number;
+}
+
+/**
+ * The open follow-ups of `crm today`: those overdue, and those due later today. Each list holds its
+ * first `limit` in the agenda's order — most overdue first (whole local days for a day, fractions of
+ * a day for a time), then by the stored due value, then by id — with how many there are in all. Only
+ * ids and due values are read for the whole list; the rest for the follow-ups shown.
+ */
+export function followupsForAgenda(store: Store, now: Date, limit = Infinity): { overdue: AgendaFollowups; today: AgendaFollowups } {
+  const endOfToday = endOfDay(now);
+  // The superset of listFollowups(due: "today"); both sections follow from it by the exact rules.
+  const due = store.sqlite
+    .prepare<[string], [id: number, dueAt: string]>("select id, due_at from followups where status = 'open' and due_at < ?")
+    .raw()
+    .all(localDate(addInterval(endOfToday, { count: 2, unit: "day" })));
+  // Days overdue of a day, as whole calendar days between two "YYYY-MM-DD" (both read as UTC midnights).
+  const today = Date.parse(localDate(now));
+  const urgency = ([, dueAt]: [number, string]) =>
+    isAllDay(dueAt) ? (today - Date.parse(dueAt)) / 86_400_000 : (now.getTime() - Date.parse(dueAt)) / 86_400_000;
+  const first = (rows: [number, string][]): AgendaFollowups => {
+    const keyed = rows.map((r) => ({ id: r[0], dueAt: r[1], urgency: urgency(r) }));
+    keyed.sort((a, b) => b.urgency - a.urgency || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0) || a.id - b.id);
+    const ids = keyed.slice(0, limit).map((k) => k.id);
+    const byId = new Map(
+      store.sqlite
+        .prepare<[string], Followup>(`${SELECT} where f.id in (select value from json_each(?))`)
+        .all(JSON.stringify(ids))
+        .map((f) => [f.id, f]),
+    );
+    return { rows: ids.map((id) => byId.get(id)!), count: rows.length };
+  };
+  const overdue = due.filter(([, dueAt]) => isOverdue(dueAt, now));
+  const later = due.filter(([, dueAt]) => !isOverdue(dueAt, now) && isDueBy(dueAt, endOfToday));
+  return { overdue: first(overdue), today: first(later) };
+}
+
 export function getFollowup(store: Store, id: number): Followup {
   const row = store.sqlite.prepare<[number], Followup>(`${SELECT} where f.id = ?`).get(id);
   if (!row) throw notFound(`no follow-up #${id}`);
@@ -335,22 +375,53 @@ export interface KeepInTouchDue {
  * contacted is due a cadence after they were added. Interactions dated after now do not count.
  */
 export function keepInTouchDue(store: Store, now: Date, horizon: Date = now): KeepInTouchDue[] {
+  return firstKeepInTouchDue(store, now, Infinity, horizon).rows;
+}
+
+/**
+ * The first `limit` of keepInTouchDue (soonest due first, then by contact), and how many are due in
+ * all. The partial index of contacts with a cadence covers the whole list; names and emails are read
+ * for the contacts returned only.
+ */
+export function firstKeepInTouchDue(store: Store, now: Date, limit: number, horizon: Date = now): { rows: KeepInTouchDue[]; count: number } {
   const rows = store.sqlite
-    .prepare<[string], Omit<KeepInTouchDue, "dueAt"> & Pick<ContactRow, "createdAt">>(
-      `select c.id as contactId, c.name as contactName, c.email as contactEmail, c.cadence, c.created_at as createdAt,
-         (select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?) as lastContactAt
+    .prepare<[string], [contactId: number, cadence: string, createdAt: string, lastContactAt: string | null]>(
+      `select c.id, c.cadence, c.created_at, (select max(i.at) from interactions i where i.contact_id = c.id and i.at <= ?)
        from contacts c where c.cadence is not null`,
     )
+    .raw()
     .all(now.toISOString());
   const byDay = localDate(horizon);
-  const due: KeepInTouchDue[] = [];
-  for (const { createdAt, ...r } of rows) {
-    const cadence = tryParseInterval(r.cadence);
-    if (!cadence) continue;
-    const dueAt = localDate(addInterval(new Date(r.lastContactAt ?? createdAt), cadence));
-    if (dueAt <= byDay) due.push({ ...r, dueAt });
+  const due: { contactId: number; cadence: string; lastContactAt: string | null; dueAt: string }[] = [];
+  // The due day depends only on the local day of the last contact and the cadence (intervals step
+  // local calendar days and months): worked out once per pair. "" for a cadence that does not parse.
+  const dueDays = new Map<string, string>();
+  for (const [contactId, spec, createdAt, lastContactAt] of rows) {
+    const from = localDate(new Date(lastContactAt ?? createdAt));
+    const key = `${from} ${spec}`;
+    let dueAt = dueDays.get(key);
+    if (dueAt === undefined) {
+      const cadence = tryParseInterval(spec);
+      dueDays.set(key, (dueAt = cadence ? localDate(addInterval(fromStored(from), cadence)) : ""));
+    }
+    if (dueAt && dueAt <= byDay) due.push({ contactId, cadence: spec, lastContactAt, dueAt });
   }
-  return due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.contactId - b.contactId));
+  due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.contactId - b.contactId));
+  const first = due.slice(0, limit);
+  const names = new Map(
+    store.sqlite
+      .prepare<[string], [id: number, name: string, email: string | null]>("select id, name, email from contacts where id in (select value from json_each(?))")
+      .raw()
+      .all(JSON.stringify(first.map((k) => k.contactId)))
+      .map(([id, name, email]) => [id, { name, email }]),
+  );
+  return {
+    rows: first.map((k) => {
+      const who = names.get(k.contactId)!;
+      return { contactId: k.contactId, contactName: who.name, contactEmail: who.email, cadence: k.cadence, lastContactAt: k.lastContactAt, dueAt: k.dueAt };
+    }),
+    count: due.length,
+  };
 }
 
 export interface Reminder {
@@ -394,6 +465,13 @@ function keepInTouchWhat(k: KeepInTouchDue): string {
 export function dueReminders(store: Store, now: Date, within?: Interval): Reminder[] {
   const horizon = within ? addInterval(now, within) : now;
   const followups = listFollowups(store, now, { status: "open", dueBy: horizon });
+  // Many reminders share a due value: how overdue it is and how it reads are worked out once for each.
+  const dueInfo = new Map<string, { days: number; text: string }>();
+  const about = (dueAt: string) => {
+    let info = dueInfo.get(dueAt);
+    if (!info) dueInfo.set(dueAt, (info = { days: daysOverdue(dueAt, now), text: describeDue(dueAt, now) }));
+    return info;
+  };
   const items: Reminder[] = followups.map((f) => ({
     kind: "followup",
     followupId: f.id,
@@ -402,9 +480,9 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
     contactEmail: f.contactEmail,
     dueAt: f.dueAt,
     allDay: isAllDay(f.dueAt),
-    daysOverdue: daysOverdue(f.dueAt, now),
+    daysOverdue: about(f.dueAt).days,
     what: followupWhat(f),
-    due: describeDue(f.dueAt, now),
+    due: about(f.dueAt).text,
     note: f.note,
     every: f.every,
     dealId: f.dealId,
@@ -419,9 +497,9 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
       contactEmail: k.contactEmail,
       dueAt: k.dueAt,
       allDay: true,
-      daysOverdue: daysOverdue(k.dueAt, now),
+      daysOverdue: about(k.dueAt).days,
       what: keepInTouchWhat(k),
-      due: describeDue(k.dueAt, now),
+      due: about(k.dueAt).text,
       note: null,
       every: k.cadence,
       dealId: null,
@@ -446,10 +524,17 @@ export function dueReminders(store: Store, now: Date, within?: Interval): Remind
       lastContactAt: a.at,
     });
   }
-  // Oldest first; on the same moment follow-ups before keep-in-touch, then by name.
+  // Oldest first; on the same moment follow-ups before keep-in-touch, then by name. Each due value is
+  // read as a moment once, not once per comparison.
+  const moments = new Map<string, number>();
+  const moment = (dueAt: string) => {
+    let t = moments.get(dueAt);
+    if (t === undefined) moments.set(dueAt, (t = fromStored(dueAt).getTime()));
+    return t;
+  };
   return items.sort(
     (a, b) =>
-      fromStored(a.dueAt).getTime() - fromStored(b.dueAt).getTime() ||
+      moment(a.dueAt) - moment(b.dueAt) ||
       (a.kind === b.kind ? 0 : a.kind === "followup" ? -1 : 1) ||
       a.contactName.localeCompare(b.contactName) ||
       (a.followupId ?? 0) - (b.followupId ?? 0),

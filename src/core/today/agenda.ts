@@ -4,7 +4,7 @@
 // core module (or below) and add it to `agendaSections`, at the priority where it belongs — nothing else
 // changes: the table, JSON and CSV views render every section the same way.
 import type { Store } from "../../db/open.js";
-import { describeDue, daysOverdue, isAllDay, isOverdue, keepInTouchDue, cadenceSummary, listFollowups, type Followup } from "../followups/followups.js";
+import { describeDue, daysOverdue, isAllDay, firstKeepInTouchDue, cadenceSummary, followupsForAgenda, type Followup } from "../followups/followups.js";
 import { daysBetween, localDate } from "../../io/dates.js";
 import { dealsForAgenda, AGENDA_CLOSING_DAYS, AGENDA_STALE_DAYS, type AgendaDeal } from "../deals/deals.js";
 import { unresolvedIssues } from "../contacts/interactions.js";
@@ -40,7 +40,10 @@ export interface AgendaSection {
   key: string;
   title: string;
   tone: AgendaTone;
+  /** The section's first items (all of them unless the agenda was asked for fewer), most urgent first. */
   items: AgendaItem[];
+  /** How many items the section has in all. */
+  count: number;
   /** For a section made from the stored customer analytics: the purchase data version they are from. */
   dataVersion?: number;
 }
@@ -56,10 +59,19 @@ export interface AgendaSectionBuilder {
    */
   priority: number;
   /**
-   * The section's items; order does not matter (they are sorted by urgency, then date). A section made
-   * from the stored customer analytics also says which purchase data version they are from.
+   * The section's items; order does not matter (they are sorted by urgency, then date, then id). A
+   * builder may return only its first `limit` items in that order (ties at the end may be included),
+   * with `count` saying how many there are in all. A section made from the stored customer analytics
+   * also says which purchase data version they are from.
    */
-  build(store: Store, now: Date): AgendaItem[] | { items: AgendaItem[]; dataVersion: number };
+  build(store: Store, now: Date, limit?: number): AgendaItem[] | BuiltSection;
+}
+
+export interface BuiltSection {
+  items: AgendaItem[];
+  /** How many items the section has in all; the number of items when left out. */
+  count?: number;
+  dataVersion?: number;
 }
 
 export interface Agenda {
@@ -70,6 +82,24 @@ export interface Agenda {
   /** Every section, in priority order, including empty ones (so JSON keeps one shape). */
   sections: AgendaSection[];
 }
+
+/** Answers of queries that serve two sections, kept while one agenda is being built. */
+let building: Map<unknown, unknown> | undefined;
+
+/**
+ * One query serves two sections (overdue and due today; deals closing and idle): while an agenda is
+ * built, it runs once and both sections read its answer.
+ */
+function sharedBy<T>(query: (store: Store, now: Date, limit: number) => T): (store: Store, now: Date, limit: number) => T {
+  return (store, now, limit) => {
+    if (!building) return query(store, now, limit);
+    if (!building.has(query)) building.set(query, query(store, now, limit));
+    return building.get(query) as T;
+  };
+}
+
+const dueFollowups = sharedBy(followupsForAgenda);
+const agendaDeals = sharedBy(dealsForAgenda);
 
 function followupItem(f: Followup, now: Date): AgendaItem {
   return {
@@ -90,7 +120,10 @@ const overdueFollowups: AgendaSectionBuilder = {
   title: "Overdue follow-ups",
   tone: "alert",
   priority: 10,
-  build: (store, now) => listFollowups(store, now, { status: "open", due: "overdue" }).map((f) => followupItem(f, now)),
+  build(store, now, limit = Infinity) {
+    const { rows, count } = dueFollowups(store, now, limit).overdue;
+    return { items: rows.map((f) => followupItem(f, now)), count };
+  },
 };
 
 const followupsDueToday: AgendaSectionBuilder = {
@@ -98,10 +131,10 @@ const followupsDueToday: AgendaSectionBuilder = {
   title: "Due today",
   tone: "warning",
   priority: 30,
-  build: (store, now) =>
-    listFollowups(store, now, { status: "open", due: "today" })
-      .filter((f) => !isOverdue(f.dueAt, now))
-      .map((f) => followupItem(f, now)),
+  build(store, now, limit = Infinity) {
+    const { rows, count } = dueFollowups(store, now, limit).today;
+    return { items: rows.map((f) => followupItem(f, now)), count };
+  },
 };
 
 const openIssues: AgendaSectionBuilder = {
@@ -109,8 +142,10 @@ const openIssues: AgendaSectionBuilder = {
   title: "Open issues",
   tone: "alert",
   priority: 20,
-  build(store, now) {
-    return unresolvedIssues(store, now).map((r) => {
+  build(store, now, limit = Infinity) {
+    // Oldest first is most urgent first: the first `limit` issues are the ones shown.
+    const { rows, count } = unresolvedIssues(store, now, limit);
+    const items = rows.map((r) => {
       const days = daysBetween(new Date(r.at), now);
       return {
         kind: "issue",
@@ -123,6 +158,7 @@ const openIssues: AgendaSectionBuilder = {
         urgency: days,
       };
     });
+    return { items, count };
   },
 };
 
@@ -131,8 +167,10 @@ const keepInTouch: AgendaSectionBuilder = {
   title: "Keep in touch",
   tone: "info",
   priority: 50,
-  build: (store, now) =>
-    keepInTouchDue(store, now).map((k) => ({
+  build(store, now, limit = Infinity) {
+    // In agenda order already (due date, then contact): only the first `limit` are made into items.
+    const { rows, count } = firstKeepInTouchDue(store, now, limit);
+    const items = rows.map((k) => ({
       kind: "keep-in-touch",
       id: null,
       contactId: k.contactId,
@@ -142,7 +180,9 @@ const keepInTouch: AgendaSectionBuilder = {
       detail: describeDue(k.dueAt, now),
       urgency: daysOverdue(k.dueAt, now),
       extra: { cadence: k.cadence, lastContactAt: k.lastContactAt },
-    })),
+    }));
+    return { items, count };
+  },
 };
 
 function dealItem(d: AgendaDeal, detail: string, urgency: number): AgendaItem {
@@ -166,12 +206,15 @@ const dealsClosingSoon: AgendaSectionBuilder = {
   title: `Deals closing within ${AGENDA_CLOSING_DAYS} days`,
   tone: "warning",
   priority: 40,
-  build: (store, now) =>
-    dealsForAgenda(store, now).closingSoon.map((d) => {
+  build(store, now, limit = Infinity) {
+    const { closingSoon, closingCount } = agendaDeals(store, now, limit);
+    const items = closingSoon.map((d) => {
       const days = d.daysToClose!;
       const detail = days < 0 ? `close date passed ${plural(-days, "day")} ago` : days === 0 ? "closes today" : `closes in ${plural(days, "day")}`;
       return dealItem(d, detail, -days);
-    }),
+    });
+    return { items, count: closingCount };
+  },
 };
 
 const staleDeals: AgendaSectionBuilder = {
@@ -179,7 +222,10 @@ const staleDeals: AgendaSectionBuilder = {
   title: `Deals with no activity for ${AGENDA_STALE_DAYS} days`,
   tone: "info",
   priority: 45,
-  build: (store, now) => dealsForAgenda(store, now).stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)),
+  build(store, now, limit = Infinity) {
+    const { stale, staleCount } = agendaDeals(store, now, limit);
+    return { items: stale.map((d) => dealItem(d, `no activity for ${plural(d.daysSinceActivity, "day")}`, d.daysSinceActivity)), count: staleCount };
+  },
 };
 
 /** Email threads whose last message came from a contact and got no answer (see core/mail/awaiting.ts). */
@@ -246,19 +292,35 @@ export const agendaSections: AgendaSectionBuilder[] = [
   valuableCustomersAtRisk,
 ];
 
-export function buildAgenda(store: Store, now: Date, builders: readonly AgendaSectionBuilder[] = agendaSections): Agenda {
-  const sections = [...builders]
+/** Agenda order within a section: most urgent first, then the earlier date, then the lower id. */
+const byUrgency = (x: AgendaItem, y: AgendaItem) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0);
+
+/**
+ * The agenda as of `now`. With a `limit`, each section keeps its first `limit` items (and counts the
+ * rest): what a screen shows, without reading or shaping the others.
+ */
+export function buildAgenda(store: Store, now: Date, builders: readonly AgendaSectionBuilder[] = agendaSections, limit = Infinity): Agenda {
+  building = new Map();
+  try {
+    return { asOf: now.toISOString(), date: localDate(now), sections: buildSections(store, now, builders, limit) };
+  } finally {
+    building = undefined;
+  }
+}
+
+function buildSections(store: Store, now: Date, builders: readonly AgendaSectionBuilder[], limit: number): AgendaSection[] {
+  return [...builders]
     .sort((a, b) => a.priority - b.priority)
-    .map((b) => {
-      const built = b.build(store, now);
-      const { items, dataVersion } = Array.isArray(built) ? { items: built, dataVersion: undefined } : built;
+    .map((b): AgendaSection => {
+      const built = b.build(store, now, limit);
+      const { items, count, dataVersion }: BuiltSection = Array.isArray(built) ? { items: built } : built;
       return {
         key: b.key,
         title: b.title,
         tone: b.tone,
         ...(dataVersion === undefined ? {} : { dataVersion }),
-        items: items.sort((x, y) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0)),
+        items: items.sort(byUrgency).slice(0, limit),
+        count: count ?? items.length,
       };
     });
-  return { asOf: now.toISOString(), date: localDate(now), sections };
 }

@@ -55,7 +55,8 @@ function agendaCsv(sections: AgendaSection[]): string {
 export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<void> {
   // The agenda (and the customer models of its at-risk section) loads only for `crm today`.
   const { buildAgenda } = await import("../../../core/today/agenda.js");
-  const agenda = buildAgenda(ctx.store(), ctx.now);
+  // A screen shows the first items of each section and counts the rest; JSON and CSV carry them all.
+  const agenda = buildAgenda(ctx.store(), ctx.now, undefined, ctx.format === "table" ? MAX_PER_SECTION : Infinity);
   if (ctx.format === "json")
     return emit(
       ctx,
@@ -64,7 +65,7 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
         date: agenda.date,
         // The purchase data version of the stored customer analytics the at-risk section read.
         dataVersion: agenda.sections.find((s) => s.dataVersion !== undefined)?.dataVersion ?? null,
-        sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.items.length, items: s.items.map(agendaItemRecord) })),
+        sections: agenda.sections.map((s) => ({ key: s.key, title: s.title, count: s.count, items: s.items.map(agendaItemRecord) })),
       }),
     );
   if (ctx.format === "csv") return emit(ctx, agendaCsv(agenda.sections));
@@ -77,7 +78,7 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
     month: "long",
     year: "numeric",
   });
-  const shown = agenda.sections.filter((s) => s.items.length);
+  const shown = agenda.sections.filter((s) => s.count);
   const lines = [c.bold(`Agenda for ${dateTitle}`)];
   if (!shown.length) lines.push("", "Nothing on the agenda: no follow-ups due, no open issues, nobody to get back in touch with.");
   // Cut long texts on a terminal only (to the screen's width, in display columns); piped output stays whole.
@@ -93,7 +94,7 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
     const room = ctx.width === undefined ? 60 : Math.max(10, Math.min(60, ctx.width - 2 - (idWidth ? idWidth + 2 : 0) - nameWidth - 2 - 2 - detailWidth));
     const texts = items.map((i) => cut(i.text, room));
     const textWidth = Math.max(0, ...texts.map(displayWidth));
-    lines.push("", toneColor[s.tone](c.bold(`${s.title} (${s.items.length})`)));
+    lines.push("", toneColor[s.tone](c.bold(`${s.title} (${s.count})`)));
     items.forEach((item, k) => {
       const cells = [
         ...(idWidth ? [c.dim(ids[k]!.padStart(idWidth))] : []),
@@ -106,7 +107,7 @@ export async function today(ctx: Ctx, _args: [], _opts: TodayOptions): Promise<v
       lines.push("  " + cells.join("  "));
     });
     const more = MORE[s.key];
-    if (s.items.length > items.length) lines.push(c.dim(`  … and ${s.items.length - items.length} more${more ? `: ${more}` : ""}`));
+    if (s.count > items.length) lines.push(c.dim(`  … and ${s.count - items.length} more${more ? `: ${more}` : ""}`));
   }
   const hints: string[] = [];
   if (shown.some((s) => s.key === "overdue" || s.key === "today")) hints.push("Done? crm followup done <id>   Later? crm followup snooze <id> --until <when>");

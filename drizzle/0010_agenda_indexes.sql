@@ -1,0 +1,2 @@
+CREATE INDEX `contacts_cadence_idx` ON `contacts` (`cadence`,`created_at`) WHERE "contacts"."cadence" is not null;--> statement-breakpoint
+CREATE INDEX `interactions_open_issue_idx` ON `interactions` (`at`) WHERE "interactions"."type" = 'issue' and "interactions"."resolved_at" is null;
