@@ -8,9 +8,24 @@ const AMOUNT_HINT = 'use a positive decimal such as 1200, 1200.50, 1,200.50, €
 const digitsCache = new Map<string, number>();
 let knownCurrencies: Set<string> | undefined;
 
+/**
+ * The ISO 4217 minor-unit digits of the most used currencies, as ICU gives them (a test checks each
+ * against Intl): the first Intl.NumberFormat starts ICU, ~15 ms, which a command that only formats an
+ * amount in one of these can skip. Any other currency is asked of ICU.
+ */
+const COMMON_DIGITS: ReadonlyMap<string, number> = new Map([
+  ...["EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "CNY", "INR", "BRL", "MXN", "ZAR", "SGD", "HKD"].map(
+    (c) => [c, 2] as const,
+  ),
+  ["JPY", 0],
+  ["KRW", 0],
+  ["BHD", 3],
+  ["KWD", 3],
+]);
+
 /** Minor-unit digits of a currency (EUR 2, JPY 0, BHD 3), from the runtime's ICU data. */
 export function currencyDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
+  let digits = digitsCache.get(currency) ?? COMMON_DIGITS.get(currency);
   if (digits === undefined) {
     digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
     digitsCache.set(currency, digits);
