@@ -379,15 +379,18 @@ export function dealsForAgenda(
   const iso = now.toISOString();
   // One row per open deal, three values each: the stage as of now is its latest change up to now
   // (the deal's own stage when none is that old); its last activity the latest of that change, its
-  // creation and the last interaction with its contact up to now. Indexes answer every subquery.
+  // creation and the last interaction with its contact up to now. One seek into the stage history per
+  // deal finds that change (its stage and time together); the last interaction is looked up for open
+  // deals only. Indexes answer every subquery.
   const open = store.sqlite
     .prepare<{ now: string }, AgendaCandidate>(
-      `select id, stage, closeOn, max(coalesce(changedAt, createdAt), createdAt, coalesce(interactedAt, '')) as lastActivityAt from (
-         select d.id, d.close_on as closeOn, d.created_at as createdAt,
-           coalesce((select s.to_stage from deal_stage_changes s where s.deal_id = d.id and s.at <= @now order by s.at desc, s.id desc limit 1), d.stage) as stage,
-           (select max(s.at) from deal_stage_changes s where s.deal_id = d.id and s.at <= @now) as changedAt,
-           (select max(i.at) from interactions i where i.contact_id = d.contact_id and i.at <= @now) as interactedAt
-         from deals d where d.created_at <= @now)
+      `select id, stage, closeOn, max(coalesce(changedAt, createdAt), createdAt,
+           coalesce((select max(i.at) from interactions i where i.contact_id = contactId and i.at <= @now), '')) as lastActivityAt from (
+         select d.id, d.close_on as closeOn, d.created_at as createdAt, d.contact_id as contactId,
+           coalesce(s.to_stage, d.stage) as stage, s.at as changedAt
+         from deals d left join deal_stage_changes s on s.id =
+           (select l.id from deal_stage_changes l where l.deal_id = d.id and l.at <= @now order by l.at desc, l.id desc limit 1)
+         where d.created_at <= @now)
        where stage in (${OPEN_STAGES.map((st) => `'${st}'`).join(", ")})`,
     )
     .raw()
