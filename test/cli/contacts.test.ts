@@ -231,6 +231,24 @@ describe("log and find", () => {
     expect(plain.stdout).toContain("Q3");
   });
 
+  it("ranks a match in a name above one in a note, ties in the order they were added, and --limit keeps the best", async () => {
+    const dir = freshDbDir();
+    await run(dir, ["add", "Ada", "--note", "renewal due"]);
+    await run(dir, ["add", "Bob"]);
+    for (const text of ["renewal", "renewal", "the renewal of the yearly plan, sent with the long quote"]) await run(dir, ["log", "bob", text]);
+    await run(dir, ["add", "Renewal Partners"]);
+    const all = await runJson(dir, ["find", "renewal"]);
+    const ids = all.map((h: any) => `${h.kind} ${h.id}`);
+    expect(ids[0]).toBe("contact 3");
+    expect(all[0].snippet).toBe("Renewal Partners");
+    expect(ids.slice(1)).toEqual(expect.arrayContaining(["interaction 1", "interaction 2", "interaction 3", "contact 1"]));
+    expect(ids.indexOf("interaction 1")).toBe(ids.indexOf("interaction 2") - 1);
+    expect(ids.indexOf("interaction 3")).toBeGreaterThan(ids.indexOf("interaction 2"));
+    const ranks = all.map((h: any) => h.rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    for (const n of [1, 2, 4]) expect(await runJson(dir, ["find", "renewal", "--limit", String(n)])).toEqual(all.slice(0, n));
+  });
+
   it("finds contacts by company and note", async () => {
     const dir = freshDbDir();
     await run(dir, ["add", "Ada", "--company", "Analytical Engines", "--note", "likes poetry"]);
