@@ -94,6 +94,13 @@ export interface Importer<T> {
    * replaced by one bulk insert at the end (see bulkSearchIndex).
    */
   searchIndexed?: "contacts" | "interactions" | "responses";
+  /**
+   * True when `validate` never depends on what `write` did to earlier rows: a batch of rows is then
+   * validated first and written after, in a tight loop. Interleaving each row's parsing garbage with
+   * SQLite's inserts evicted SQLite's pages from the CPU caches: a million purchases' inserts took
+   * 23 s interleaved against 14 s in a loop. Outcomes and their order are the same either way.
+   */
+  validatesAhead?: boolean;
 }
 
 export interface ImportOptions {
@@ -179,36 +186,68 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
       if (!opts.skipInvalid) writing = false;
     };
     const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
-    for await (const batch of batches)
+    const write = (value: T, record: SourceRecord) => {
+      try {
+        const outcome = importer.write(value, record);
+        if (outcome !== "counted") report[outcome]++;
+      } catch (err) {
+        if (err instanceof SkipRow) ignore(err.message);
+        else reject(record, err);
+      }
+    };
+    /** A row's validation: its value, or why it is not written (a SkipRow or a rejection). */
+    const validate = (record: SourceRecord): { ok: true; value: T } | { ok: false; err: unknown } => {
+      try {
+        return { ok: true, value: importer.validate(record) };
+      } catch (err) {
+        return { ok: false, err };
+      }
+    };
+    const refused = (record: SourceRecord, err: unknown) => {
+      if (err instanceof SkipRow) ignore(err.message);
+      else reject(record, err);
+    };
+    // Validated rows of the batch not yet written (validate-ahead importers only).
+    const ahead: { record: SourceRecord; value?: T; err?: unknown; ok: boolean }[] = [];
+    const flushAhead = () => {
+      for (const item of ahead) {
+        if (!item.ok) refused(item.record, item.err);
+        else if (item.record.skip !== undefined) ignore(item.record.skip);
+        else if (writing) write(item.value as T, item.record);
+      }
+      ahead.length = 0;
+    };
+    for await (const batch of batches) {
       for (const record of batch) {
         stopIfInterrupted();
         report.rows++;
         if ((report.rows & 4095) === 0) {
+          flushAhead();
           opts.onProgress?.(source.bytesRead(), source.size);
           // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
           if (signal) await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (importer.validatesAhead) {
+          if (record.skip !== undefined) ahead.push({ record, ok: true });
+          else {
+            const v = validate(record);
+            ahead.push(v.ok ? { record, value: v.value, ok: true } : { record, err: v.err, ok: false });
+          }
+          continue;
         }
         if (record.skip !== undefined) {
           ignore(record.skip);
           continue;
         }
-        let value: T;
-        try {
-          value = importer.validate(record);
-        } catch (err) {
-          if (err instanceof SkipRow) ignore(err.message);
-          else reject(record, err);
+        const v = validate(record);
+        if (!v.ok) {
+          refused(record, v.err);
           continue;
         }
-        if (!writing) continue;
-        try {
-          const outcome = importer.write(value, record);
-          if (outcome !== "counted") report[outcome]++;
-        } catch (err) {
-          if (err instanceof SkipRow) ignore(err.message);
-          else reject(record, err);
-        }
+        if (writing) write(v.value, record);
       }
+      flushAhead();
+    }
     if (writing)
       for (const { record, err } of importer.finish?.() ?? []) {
         if (err instanceof SkipRow) ignore(err.message);

@@ -491,6 +491,8 @@ export async function importPurchases(
       if (changed) purchasesChanged(store);
       return failed;
     },
+    // Without contacts created on the way, a row's validation reads nothing an earlier row writes.
+    validatesAhead: !createContacts,
     tallies: () => ({ guestSales: tallies.guest, refunds: tallies.refunds, partialRefunds: tallies.partial }),
     createdContacts: () => directory.createdCount(),
   };
