@@ -540,6 +540,15 @@ export function cachedDateParser(what = "date", rules: DateRules = {}, read?: (t
   };
 }
 
+/** Whether normaliseEmail gives `email` back unchanged. */
+function isNormalisedEmail(email: string): boolean {
+  try {
+    return normaliseEmail(email) === email;
+  } catch {
+    return false;
+  }
+}
+
 const hash = (text: string): Buffer => crypto.createHash("sha256").update(text).digest();
 
 /**
@@ -584,6 +593,8 @@ export type ContactTarget = { id: number } | { create: { name: string; email?: s
  */
 export class ContactDirectory {
   private emails?: Map<string, number>;
+  /** Addresses in `emails` that normaliseEmail would not give back unchanged (stored before a rule): usually none. */
+  private unnormalised = new Set<string>();
   private customerIds?: Map<string, number>;
   private names?: Map<string, { id: number; name: string }[]>;
   private ids?: Map<number, string>;
@@ -607,8 +618,11 @@ export class ContactDirectory {
       for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{
         id: number;
         email: string;
-      }>)
-        this.emails.set(r.email.toLowerCase(), r.id);
+      }>) {
+        const key = r.email.toLowerCase();
+        this.emails.set(key, r.id);
+        if (!isNormalisedEmail(key)) this.unnormalised.add(key);
+      }
     }
     return this.emails;
   }
@@ -652,6 +666,9 @@ export class ContactDirectory {
   resolve(key: ContactKey): ContactTarget {
     let email: string | undefined;
     if (key.email !== undefined) {
+      // An address written as crm keeps it (the usual case) is its own normal form: no normalising.
+      const known = this.emailMap().get(key.email);
+      if (known !== undefined && !this.unnormalised.has(key.email)) return { id: known };
       // No memo of addresses as written: beside the map of every contact's address it doubled what
       // an import holds, for a normalising that costs less than the look-up.
       try {
