@@ -195,23 +195,16 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
         else reject(record, err);
       }
     };
-    /** A row's validation: its value, or why it is not written (a SkipRow or a rejection). */
-    const validate = (record: SourceRecord): { ok: true; value: T } | { ok: false; err: unknown } => {
-      try {
-        return { ok: true, value: importer.validate(record) };
-      } catch (err) {
-        return { ok: false, err };
-      }
-    };
     const refused = (record: SourceRecord, err: unknown) => {
       if (err instanceof SkipRow) ignore(err.message);
       else reject(record, err);
     };
-    // Validated rows of the batch not yet written (validate-ahead importers only).
-    const ahead: { record: SourceRecord; value?: T; err?: unknown; ok: boolean }[] = [];
+    // Rows of the batch validated and not yet written (validate-ahead importers only): a row's value,
+    // or why it is not written (`failed`), or nothing for a row the source skips.
+    const ahead: { record: SourceRecord; value?: T; failed?: unknown; ok: boolean }[] = [];
     const flushAhead = () => {
       for (const item of ahead) {
-        if (!item.ok) refused(item.record, item.err);
+        if (!item.ok) refused(item.record, item.failed);
         else if (item.record.skip !== undefined) ignore(item.record.skip);
         else if (writing) write(item.value as T, item.record);
       }
@@ -229,22 +222,26 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
         }
         if (importer.validatesAhead) {
           if (record.skip !== undefined) ahead.push({ record, ok: true });
-          else {
-            const v = validate(record);
-            ahead.push(v.ok ? { record, value: v.value, ok: true } : { record, err: v.err, ok: false });
-          }
+          else
+            try {
+              ahead.push({ record, value: importer.validate(record), ok: true });
+            } catch (err) {
+              ahead.push({ record, failed: err, ok: false });
+            }
           continue;
         }
         if (record.skip !== undefined) {
           ignore(record.skip);
           continue;
         }
-        const v = validate(record);
-        if (!v.ok) {
-          refused(record, v.err);
+        let value: T;
+        try {
+          value = importer.validate(record);
+        } catch (err) {
+          refused(record, err);
           continue;
         }
-        if (writing) write(v.value, record);
+        if (writing) write(value, record);
       }
       flushAhead();
     }
