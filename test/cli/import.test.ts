@@ -177,6 +177,36 @@ describe("crm import purchases", () => {
     expect((fs.statSync(rejects).mode & 0o777).toString(8)).toBe("600");
   });
 
+  it("--skip-invalid over many batches: every good row written once, rejects listed in file order", async () => {
+    const dir = await withAda();
+    const lines = ["email,date,amount,order_id"];
+    const bad: number[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const line = lines.length + 1;
+      if (i % 997 === 5) {
+        lines.push(`ada@example.com,not a date,10,O-${i}`);
+        bad.push(line);
+      } else if (i % 1499 === 7) {
+        lines.push(`nobody@example.com,2024-01-02,10,O-${i}`);
+        bad.push(line);
+      } else lines.push(`ada@example.com,2024-01-02,1.${String(i % 100).padStart(2, "0")},O-${i % 8000}`);
+    }
+    const file = write(dir, "many.csv", lines.join("\n") + "\n");
+    const rejects = path.join(dir, "rejects.csv");
+    const res = await run(dir, ["import", "purchases", file, "--skip-invalid", "--rejects", rejects]);
+    expect(res.code, res.stderr).toBe(0);
+    const rejected = fs
+      .readFileSync(rejects, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => Number(l.split(",")[4]));
+    expect(rejected).toEqual(bad);
+    const refs = new Set(lines.slice(1).flatMap((l, i) => (bad.includes(i + 2) ? [] : [l.split(",")[3]])));
+    expect(count(dir, "purchases")).toBe(refs.size);
+    expect(query(dir, "select count(distinct external_ref) n from purchases")[0].n).toBe(refs.size);
+  });
+
   const ONE_BAD = "email,date,amount\nada@example.com,2024-01-01,10\nada@example.com,bad,10\n";
 
   it("refuses --rejects that would overwrite the input before importing anything", async () => {

@@ -94,6 +94,13 @@ export interface Importer<T> {
    * replaced by one bulk insert at the end (see bulkSearchIndex).
    */
   searchIndexed?: "contacts" | "interactions" | "responses";
+  /**
+   * True when `validate` never depends on what `write` did to earlier rows: a batch of rows is then
+   * validated first and written after, in a tight loop. Interleaving each row's parsing garbage with
+   * SQLite's inserts evicted SQLite's pages from the CPU caches: a million purchases' inserts took
+   * 23 s interleaved against 14 s in a loop. Outcomes and their order are the same either way.
+   */
+  validatesAhead?: boolean;
 }
 
 export interface ImportOptions {
@@ -179,14 +186,49 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
       if (!opts.skipInvalid) writing = false;
     };
     const batches: AsyncIterable<SourceRecord[]> = source.batches?.() ?? oneByOne(source.records());
-    for await (const batch of batches)
+    const write = (value: T, record: SourceRecord) => {
+      try {
+        const outcome = importer.write(value, record);
+        if (outcome !== "counted") report[outcome]++;
+      } catch (err) {
+        if (err instanceof SkipRow) ignore(err.message);
+        else reject(record, err);
+      }
+    };
+    const refused = (record: SourceRecord, err: unknown) => {
+      if (err instanceof SkipRow) ignore(err.message);
+      else reject(record, err);
+    };
+    // Rows of the batch validated and not yet written (validate-ahead importers only): a row's value,
+    // or why it is not written (`failed`), or nothing for a row the source skips.
+    const ahead: { record: SourceRecord; value?: T; failed?: unknown; ok: boolean }[] = [];
+    const flushAhead = () => {
+      for (const item of ahead) {
+        if (!item.ok) refused(item.record, item.failed);
+        else if (item.record.skip !== undefined) ignore(item.record.skip);
+        else if (writing) write(item.value as T, item.record);
+      }
+      ahead.length = 0;
+    };
+    for await (const batch of batches) {
       for (const record of batch) {
         stopIfInterrupted();
         report.rows++;
         if ((report.rows & 4095) === 0) {
+          flushAhead();
           opts.onProgress?.(source.bytesRead(), source.size);
           // A source already in memory (vCards) never waits for I/O: give a signal handler its turn.
           if (signal) await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (importer.validatesAhead) {
+          if (record.skip !== undefined) ahead.push({ record, ok: true });
+          else
+            try {
+              ahead.push({ record, value: importer.validate(record), ok: true });
+            } catch (err) {
+              ahead.push({ record, failed: err, ok: false });
+            }
+          continue;
         }
         if (record.skip !== undefined) {
           ignore(record.skip);
@@ -196,19 +238,13 @@ export async function runImport<T>(store: Store, source: RecordSource, importer:
         try {
           value = importer.validate(record);
         } catch (err) {
-          if (err instanceof SkipRow) ignore(err.message);
-          else reject(record, err);
+          refused(record, err);
           continue;
         }
-        if (!writing) continue;
-        try {
-          const outcome = importer.write(value, record);
-          if (outcome !== "counted") report[outcome]++;
-        } catch (err) {
-          if (err instanceof SkipRow) ignore(err.message);
-          else reject(record, err);
-        }
+        if (writing) write(value, record);
       }
+      flushAhead();
+    }
     if (writing)
       for (const { record, err } of importer.finish?.() ?? []) {
         if (err instanceof SkipRow) ignore(err.message);
@@ -501,6 +537,15 @@ export function cachedDateParser(what = "date", rules: DateRules = {}, read?: (t
   };
 }
 
+/** Whether normaliseEmail gives `email` back unchanged. */
+function isNormalisedEmail(email: string): boolean {
+  try {
+    return normaliseEmail(email) === email;
+  } catch {
+    return false;
+  }
+}
+
 const hash = (text: string): Buffer => crypto.createHash("sha256").update(text).digest();
 
 /**
@@ -545,6 +590,8 @@ export type ContactTarget = { id: number } | { create: { name: string; email?: s
  */
 export class ContactDirectory {
   private emails?: Map<string, number>;
+  /** Addresses in `emails` that normaliseEmail would not give back unchanged (stored before a rule): usually none. */
+  private unnormalised = new Set<string>();
   private customerIds?: Map<string, number>;
   private names?: Map<string, { id: number; name: string }[]>;
   private ids?: Map<number, string>;
@@ -568,8 +615,11 @@ export class ContactDirectory {
       for (const r of this.store.sqlite.prepare("select id, email from contacts where email is not null order by id desc").iterate() as Iterable<{
         id: number;
         email: string;
-      }>)
-        this.emails.set(r.email.toLowerCase(), r.id);
+      }>) {
+        const key = r.email.toLowerCase();
+        this.emails.set(key, r.id);
+        if (!isNormalisedEmail(key)) this.unnormalised.add(key);
+      }
     }
     return this.emails;
   }
@@ -613,6 +663,9 @@ export class ContactDirectory {
   resolve(key: ContactKey): ContactTarget {
     let email: string | undefined;
     if (key.email !== undefined) {
+      // An address written as crm keeps it (the usual case) is its own normal form: no normalising.
+      const known = this.emailMap().get(key.email);
+      if (known !== undefined && !this.unnormalised.has(key.email)) return { id: known };
       // No memo of addresses as written: beside the map of every contact's address it doubled what
       // an import holds, for a normalising that costs less than the look-up.
       try {

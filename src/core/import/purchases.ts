@@ -318,7 +318,7 @@ export async function importPurchases(
     const amount = parseAmount(bare, currency ?? fallbackCurrency, what);
     if (currency !== undefined && amount.currency !== currency)
       throw new InvalidRow(`the ${what} ${quote(text)} is in ${amount.currency} but the currency column says ${currency}`);
-    return { ...amount, negative };
+    return { minor: amount.minor, currency: amount.currency, negative };
   };
 
   /**
@@ -375,7 +375,8 @@ export async function importPurchases(
       const email = cell(cells, c.email);
       const contactIdText = cell(cells, c.contactId);
       const customerId = cell(cells, c.customerId);
-      const who =
+      // Only derived ids need it: worked out when the row has no id of its own.
+      const who = () =>
         email?.toLowerCase() ?? (customerId !== undefined ? `customer:${customerId}` : contactIdText !== undefined ? `contact:${contactIdText}` : "guest");
 
       // A refund row: money going back on an order named by its refund-of column, else by its own id.
@@ -385,14 +386,16 @@ export async function importPurchases(
         if (why !== undefined) throw new SkipRow(`refund ${why}`);
         const refundOf = cell(cells, c.refundOf) ?? ownRef;
         const ref =
-          cell(cells, c.refundOf) !== undefined && ownRef !== undefined ? ownRef : derivedRefunds.ref([who, dateText, amount.minor, amount.currency, refundOf]);
+          cell(cells, c.refundOf) !== undefined && ownRef !== undefined
+            ? ownRef
+            : derivedRefunds.ref([who(), dateText, amount.minor, amount.currency, refundOf]);
         return { kind: "refund", source, refundOf, ref, minor: amount.minor, currency: amount.currency, at, note };
       }
 
       const ref =
         ownRef ??
         // The date as written, not the instant: the same file must give the same ids in any time zone.
-        derived.ref([who, dateText, amount.minor, amount.currency, note]);
+        derived.ref([who(), dateText, amount.minor, amount.currency, note]);
       if (cell(cells, c.cancelled) !== undefined) return { kind: "refunded", source, ref, at, why: "cancelled" };
       const statusWhy = notAPurchase(cell(cells, c.status));
       if (statusWhy !== undefined && statusWhy !== "refunded in full") throw new SkipRow(statusWhy);
@@ -491,6 +494,8 @@ export async function importPurchases(
       if (changed) purchasesChanged(store);
       return failed;
     },
+    // Without contacts created on the way, a row's validation reads nothing an earlier row writes.
+    validatesAhead: !createContacts,
     tallies: () => ({ guestSales: tallies.guest, refunds: tallies.refunds, partialRefunds: tallies.partial }),
     createdContacts: () => directory.createdCount(),
   };
