@@ -73,30 +73,6 @@ describe("reminders", () => {
 });
 
 describe("agenda", () => {
-  it("maps the file into memory while it reads, and leaves the connection as it found it, even when a section fails", () => {
-    const s = fresh();
-    const before = s.sqlite.pragma("mmap_size", { simple: true });
-    let during: unknown;
-    const spy: AgendaSectionBuilder = {
-      key: "spy",
-      title: "Spy",
-      tone: "info",
-      priority: 1,
-      build: () => ((during = s.sqlite.pragma("mmap_size", { simple: true })), []),
-    };
-    buildAgenda(s, now, [spy]);
-    expect(during).toBeGreaterThan(0);
-    expect(s.sqlite.pragma("mmap_size", { simple: true })).toBe(before);
-    const failing: AgendaSectionBuilder = {
-      ...spy,
-      build: () => {
-        throw new Error("boom");
-      },
-    };
-    expect(() => buildAgenda(s, now, [failing])).toThrow("boom");
-    expect(s.sqlite.pragma("mmap_size", { simple: true })).toBe(before);
-  });
-
   it("renders the built-in sections in priority order, and takes extra section builders without other changes", () => {
     const s = fresh();
     const ada = addContact(s, { name: "Ada" }, daysAgo(10));
