@@ -292,9 +292,6 @@ export const agendaSections: AgendaSectionBuilder[] = [
   valuableCustomersAtRisk,
 ];
 
-/** How much of the database file the agenda may map into memory (SQLite caps it, 2 GB by default). */
-const AGENDA_MMAP_BYTES = 1 << 30;
-
 /** Agenda order within a section: most urgent first, then the earlier date, then the lower id. */
 const byUrgency = (x: AgendaItem, y: AgendaItem) => y.urgency - x.urgency || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || (x.id ?? 0) - (y.id ?? 0);
 
@@ -304,16 +301,10 @@ const byUrgency = (x: AgendaItem, y: AgendaItem) => y.urgency - x.urgency || (x.
  */
 export function buildAgenda(store: Store, now: Date, builders: readonly AgendaSectionBuilder[] = agendaSections, limit = Infinity): Agenda {
   building = new Map();
-  // The sections' queries seek a few thousand scattered rows (last interaction per cadence contact and
-  // per open deal's contact, stage history, stored scores) on a connection whose page cache starts empty:
-  // reading the pages memory-mapped instead of copying each in halves their time. Only for this read.
-  const mmap = store.sqlite.pragma("mmap_size", { simple: true }) as number;
-  store.sqlite.pragma(`mmap_size = ${AGENDA_MMAP_BYTES}`);
   try {
     return { asOf: now.toISOString(), date: localDate(now), sections: buildSections(store, now, builders, limit) };
   } finally {
     building = undefined;
-    store.sqlite.pragma(`mmap_size = ${mmap}`);
   }
 }
 
