@@ -6,7 +6,7 @@
 // overflow (α + T)^(r + x) and the like.
 
 import { atEdge, bfgs, insideBox, nelderMead, type NelderMeadOptions } from "./optimize.js";
-import { distinctIds, distinctValues } from "./distinct.js";
+import { agesByRepeats, distinctIds, distinctValues } from "./distinct.js";
 import { digamma, lgammaDelta, logAddExp, logHyp2f1, logHyp2f1Many } from "./special.js";
 
 export interface BgNbdParams {
@@ -208,19 +208,12 @@ export function bgnbdConditionalExpectedFor(
     return direct;
   }
   const { r, alpha, a, b } = params;
-  const TsByX = new Map<number, Set<number>>();
-  for (const { x, T } of customers) {
-    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
-    let Ts = TsByX.get(x);
-    if (!Ts) TsByX.set(x, (Ts = new Set()));
-    Ts.add(T);
-  }
+  const TsByX = agesByRepeats(customers);
   let size = 0;
-  for (const Ts of TsByX.values()) size += Ts.size * ts.length;
+  for (const Ts of TsByX.values()) size += Ts.length * ts.length;
   values = new Float64Array(size);
   let next = 0;
-  for (const [x, TSet] of TsByX) {
-    const Ts = [...TSet];
+  for (const [x, Ts] of TsByX) {
     const zs = new Array<number>(Ts.length * ts.length);
     for (let j = 0; j < Ts.length; j++) for (let i = 0; i < ts.length; i++) zs[j * ts.length + i] = ts[i]! / (alpha + Ts[j]! + ts[i]!);
     let logHyps: number[];

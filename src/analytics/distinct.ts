@@ -58,3 +58,18 @@ export function distinctValues(list: ArrayLike<number>): { ids: Int32Array; valu
   const { ids, first } = distinctIds([column], column.length);
   return { ids, values: Float64Array.from(first, (i) => column[i]!) };
 }
+
+/**
+ * The distinct ages T of the customers with each repeat count x (valid histories only: x a whole number
+ * ≥ 0, T finite ≥ 0), in order of first appearance: the (x, T) pairs a model's predictions depend on.
+ */
+export function agesByRepeats(customers: Iterable<{ x: number; T: number }>): Map<number, number[]> {
+  const sets = new Map<number, Set<number>>();
+  for (const { x, T } of customers) {
+    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
+    let Ts = sets.get(x);
+    if (!Ts) sets.set(x, (Ts = new Set()));
+    Ts.add(T);
+  }
+  return new Map([...sets].map(([x, Ts]) => [x, [...Ts]]));
+}

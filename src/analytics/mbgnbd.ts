@@ -4,7 +4,7 @@
 // in `lifetimes`' ModifiedBetaGeoFitter; inputs as for BG/NBD (x, t_x, T in one time unit).
 
 import { checkHistory, checkHorizon, distinctRows, type BgNbdCustomer } from "./bgnbd.js";
-import { distinctValues } from "./distinct.js";
+import { agesByRepeats, distinctValues } from "./distinct.js";
 import { minimisePositive } from "./optimize.js";
 import { lgammaDelta, logAddExp, logHyp2f1Many } from "./special.js";
 
@@ -158,19 +158,12 @@ export function mbgnbdConditionalExpectedFor(
     return direct;
   }
   const { r, alpha, a, b } = params;
-  const TsByX = new Map<number, Set<number>>();
-  for (const { x, T } of customers) {
-    if (!(Number.isInteger(x) && x >= 0 && Number.isFinite(T) && T >= 0)) continue;
-    let Ts = TsByX.get(x);
-    if (!Ts) TsByX.set(x, (Ts = new Set()));
-    Ts.add(T);
-  }
+  const TsByX = agesByRepeats(customers);
   let size = 0;
-  for (const Ts of TsByX.values()) size += Ts.size * ts.length;
+  for (const Ts of TsByX.values()) size += Ts.length * ts.length;
   values = new Float64Array(size);
   let next = 0;
-  for (const [x, TSet] of TsByX) {
-    const Ts = [...TSet];
+  for (const [x, Ts] of TsByX) {
     const zs = new Array<number>(Ts.length * ts.length);
     for (let j = 0; j < Ts.length; j++) for (let i = 0; i < ts.length; i++) zs[j * ts.length + i] = ts[i]! / (alpha + Ts[j]! + ts[i]!);
     let logHyps: number[];

@@ -152,20 +152,22 @@ function describer(store: Store, data: CustomerData, customers: readonly Custome
     store,
     customers.map((c) => c.contactId),
   );
-  return (c) => {
-    const known = names.get(c.contactId);
-    return {
-      contactId: c.contactId,
-      name: known?.name ?? "",
-      email: known?.email ?? null,
-      purchases: c.purchases,
-      repeatPurchases: c.x,
-      firstPurchase: c.firstDay,
-      lastPurchase: c.lastDay,
-      recencyDays: c.recencyDays,
-      ageDays: c.ageDays,
-      totalSpent: round(c.totalMinor / scale),
-    };
+  return (c) => describedRow(c, scale, names.get(c.contactId));
+}
+
+/** The descriptive part of a customer's report row (amounts in major units of `scale`), named when known. */
+export function describedRow(c: Customer, scale: number, known?: { name: string; email: string | null }): Described {
+  return {
+    contactId: c.contactId,
+    name: known?.name ?? "",
+    email: known?.email ?? null,
+    purchases: c.purchases,
+    repeatPurchases: c.x,
+    firstPurchase: c.firstDay,
+    lastPurchase: c.lastDay,
+    recencyDays: c.recencyDays,
+    ageDays: c.ageDays,
+    totalSpent: round(c.totalMinor / scale),
   };
 }
 

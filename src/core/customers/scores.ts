@@ -21,7 +21,7 @@ import { localDate } from "../../io/dates.js";
 import { exchangeRates, getSetting } from "../config/settings.js";
 import { loadCustomers, type CustomerData } from "./customers.js";
 import { purchaseDataVersion, withDataVersion } from "../purchases/version.js";
-import { clvReport, fitModels, modelRow, MonthEnds, type ClvOptions, type ClvRow, type Described } from "./lifetime.js";
+import { clvReport, describedRow, fitModels, modelRow, MonthEnds, type ClvOptions, type ClvRow } from "./lifetime.js";
 
 /** Raise it when what is stored, or how it is computed, changes: scores stored by older code are then recomputed. */
 const COMPUTATION = 1;
@@ -168,18 +168,7 @@ function customerValues(store: Store, now: Date, data: CustomerData): { model: s
     const scale = 10 ** currencyDigits(data.currency);
     const monthEnds = new MonthEnds(fitted.count, data.customers);
     for (const c of data.customers) {
-      const described: Described = {
-        contactId: c.contactId,
-        name: "",
-        email: null,
-        purchases: c.purchases,
-        repeatPurchases: c.x,
-        firstPurchase: c.firstDay,
-        lastPurchase: c.lastDay,
-        recencyDays: c.recencyDays,
-        ageDays: c.ageDays,
-        totalSpent: round2(c.totalMinor / scale),
-      };
+      const described = describedRow(c, scale);
       try {
         rows.set(c.contactId, modelRow(fitted, PERSON_CLV, described, c, monthEnds));
       } catch (err) {
