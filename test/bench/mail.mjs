@@ -7,8 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { check, run } from "./measure.mjs";
+import { bundleSources, check, run } from "./measure.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..", "..");
@@ -16,22 +15,10 @@ const BIN = path.join(ROOT, "bin", "crm.js");
 
 /** Bundles the test server helper (TypeScript) for this plain Node script, under test/bench/out/. */
 async function loadServer() {
-  const outfile = path.join(HERE, "out", "mail-server.mjs");
-  await build({
-    stdin: {
-      contents: 'export { haveDovecot, startDovecot } from "./test/mail-server.ts"; export { filler, ME } from "./test/fixtures/mail/inbox.ts";',
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    external: ["better-sqlite3"],
-    logLevel: "warning",
-    banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
-  });
+  const outfile = await bundleSources(
+    ['export { haveDovecot, startDovecot } from "./test/mail-server.ts";', 'export { filler, ME } from "./test/fixtures/mail/inbox.ts";'],
+    path.join(HERE, "out", "mail-server.mjs"),
+  );
   return import(outfile);
 }
 

@@ -6,6 +6,7 @@
 // with `--import peak-rss.mjs`, which writes `process.resourceUsage().maxRSS` (the same ru_maxrss, of the
 // node process itself) when the process exits. Both are the high-water mark of the whole process, in kB.
 import { spawnSync } from "node:child_process";
+import { build } from "esbuild";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -66,4 +67,27 @@ export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const ROOT = path.resolve(HERE, "..", "..");
+
+/**
+ * Bundles the product's own TypeScript modules named by `exports` (lines of `export … from "./src/…"`)
+ * into one ES module at `outfile`, for a plain Node script; better-sqlite3 stays external, resolved
+ * from node_modules. Returns `outfile`.
+ */
+export async function bundleSources(exports, outfile) {
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  await build({
+    stdin: { contents: exports.join("\n"), resolveDir: ROOT, loader: "ts" },
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: ["better-sqlite3"],
+    logLevel: "warning",
+    banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
+  });
+  return outfile;
 }

@@ -26,9 +26,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
-import { build } from "esbuild";
 import { SCALE, NOW, writeAll, writeContacts, writeInteractions, writePurchases, dealsAndFollowups, insertDealsAndFollowups } from "./data.mjs";
-import { run, check, median, memoryMethod } from "./measure.mjs";
+import { bundleSources, run, check, median, memoryMethod } from "./measure.mjs";
 
 // Every process of the run, this one included, works in one fixed zone with daylight saving, so local
 // day arithmetic (reports count purchases per local day) costs what it costs for most users, whatever
@@ -420,29 +419,16 @@ if (want("scale")) {
 // CLI is. Written under test/bench/out/ (git-ignored), from where better-sqlite3 resolves in node_modules.
 
 const probeLib = path.join(HERE, "out", "probe-lib.mjs");
-if (want("find") || want("cdnow")) {
-  fs.mkdirSync(path.dirname(probeLib), { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        'export { openStore } from "./src/db/open.ts";',
-        'export { search } from "./src/core/contacts/search.ts";',
-        'export { fitBgNbd } from "./src/analytics/bgnbd.ts";',
-        'export { fitGammaGamma } from "./src/analytics/gammagamma.ts";',
-      ].join("\n"),
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    outfile: probeLib,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    external: ["better-sqlite3"],
-    logLevel: "warning",
-    banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
-  });
-}
+if (want("find") || want("cdnow"))
+  await bundleSources(
+    [
+      'export { openStore } from "./src/db/open.ts";',
+      'export { search } from "./src/core/contacts/search.ts";',
+      'export { fitBgNbd } from "./src/analytics/bgnbd.ts";',
+      'export { fitGammaGamma } from "./src/analytics/gammagamma.ts";',
+    ],
+    probeLib,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // crm find: the whole command (start-up included) and the search itself (open + query, in-process).
